@@ -1,0 +1,293 @@
+"""SQLModel table models: what the database stores.
+
+These classes are storage only. SQLModel skips validation on ``table=True`` models, so rows are
+validated by the loaders' own models (``loaders.records``) before they reach these tables.
+
+Money is stored as integer pence (``*_pence``), never as floats. Every row loaded from a spreadsheet
+carries its provenance: the upload that last set it, the sheet and the row number, and the raw
+text beside each parsed date, rating or amount.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+# --------------------------------------------------------------------------------------------
+# Boards, programmes and their structure
+# --------------------------------------------------------------------------------------------
+
+
+class Board(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    name: str
+    board_type: str | None = None  # "Health and Wellbeing Board", "Integration Joint Board", ...
+    area: str | None = None  # "Rutland", "North Lanarkshire"
+    description: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Programme(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("board_id", "slug"),)
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    slug: str = Field(max_length=64)
+    name: str
+    # The board's own words for each workstream level, top first: ["Priority", "Scheme"].
+    level_labels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    fy_start_month: int = 4  # UK financial years run April to March
+    period_start: date | None = None
+    period_end: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Workstream(SQLModel, table=True):
+    """One node of a programme's workstream tree; ``path`` is the names from the top, joined by ' › '."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "path"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="workstream.id", index=True)
+    level: int = 1
+    name: str
+    path: str
+    code: str | None = None
+    lead: str | None = None
+    sort_order: int = 0
+    first_upload_id: int | None = Field(default=None, foreign_key="upload.id")
+
+
+class Phase(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("programme_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    name: str
+    start: date | None = None
+    end: date | None = None
+    sort_order: int = 0
+
+
+class Locality(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("board_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="locality.id")
+    name: str
+    # county, district, city, locality, area-wide, site
+    locality_type: str = "locality"
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("board_id", "date", "title"),)
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    date: date
+    title: str = "Board meeting"
+    status: str = "planned"  # planned, held, cancelled
+    notes: str | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Uploads, import issues and the change log
+# --------------------------------------------------------------------------------------------
+
+
+class Upload(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    programme_id: int = Field(foreign_key="programme.id")
+    kind: str  # milestones, risks, budget, metrics
+    file_name: str
+    sha256: str = Field(index=True, max_length=64)
+    size_bytes: int
+    uploaded_by: str | None = None
+    uploaded_at: datetime = Field(default_factory=utcnow, index=True)
+    row_count: int = 0
+    # Per sheet: header row, how each header was mapped to a field.
+    sheets: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # {"added": n, "updated": n, "removed": n, "unchanged": n}
+    changes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ImportIssue(SQLModel, table=True):
+    __tablename__ = "import_issue"
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+    severity: str  # error, warning
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    raw_value: str | None = None
+    message: str
+    code: str | None = None
+
+
+class Change(SQLModel, table=True):
+    """One entry of an upload's change log: an added or removed row, or one field's old → new."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+    entity: str  # milestone, risk, budget_line, budget_amount, metric_value
+    entity_id: int
+    label: str  # what a person would call the row: its title, line or metric name
+    action: str  # added, updated, removed
+    field: str | None = None
+    old_value: str | None = None
+    new_value: str | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Tracked data. Each row records where it came from.
+# --------------------------------------------------------------------------------------------
+
+
+class Sourced(SQLModel):
+    """Provenance shared by every loaded row. ``key`` is what a later upload matches the row on."""
+
+    key: str
+    upload_id: int = Field(foreign_key="upload.id", index=True)
+    first_upload_id: int = Field(foreign_key="upload.id")
+    removed_upload_id: int | None = Field(default=None, foreign_key="upload.id")
+    source_sheet: str
+    source_row: int
+
+
+class Milestone(Sourced, table=True):
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    workstream_id: int | None = Field(default=None, foreign_key="workstream.id", index=True)
+    locality_id: int | None = Field(default=None, foreign_key="locality.id")
+    phase_id: int | None = Field(default=None, foreign_key="phase.id")
+    ref: str | None = None
+    title: str
+    owner: str | None = None
+    dependency: str | None = None
+    start: date | None = None
+    start_raw: str | None = None
+    start_precision: str | None = None  # day, month, quarter, year
+    due: date | None = None
+    due_raw: str | None = None
+    due_precision: str | None = None
+    baseline_due: date | None = None
+    completed: date | None = None
+    completed_raw: str | None = None
+    status: str | None = None  # not_started, in_progress, complete, delayed, on_hold, cancelled
+    status_raw: str | None = None
+    rag: str | None = None  # red, amber, green
+    rag_raw: str | None = None
+    notes: str | None = None
+
+
+class Risk(Sourced, table=True):
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    workstream_id: int | None = Field(default=None, foreign_key="workstream.id", index=True)
+    locality_id: int | None = Field(default=None, foreign_key="locality.id")
+    ref: str | None = None
+    title: str
+    consequence: str | None = None
+    owner: str | None = None
+    opened: date | None = None
+    opened_raw: str | None = None
+    mitigation: str | None = None
+    review_due: date | None = None
+    review_raw: str | None = None
+    status: str = "open"  # open, closed
+
+
+class RiskAssessment(SQLModel, table=True):
+    """A risk's rating as at a date. A new row is added only when the rating changes."""
+
+    __tablename__ = "risk_assessment"
+    id: int | None = Field(default=None, primary_key=True)
+    risk_id: int = Field(foreign_key="risk.id", index=True)
+    upload_id: int = Field(foreign_key="upload.id")
+    as_of: date
+    likelihood: int | None = None  # 1 (lowest) to 5 (highest)
+    impact: int | None = None
+    score: int | None = None  # likelihood × impact
+    rag: str | None = None
+    likelihood_raw: str | None = None
+    impact_raw: str | None = None
+    rag_raw: str | None = None
+
+
+class BudgetLine(Sourced, table=True):
+    __tablename__ = "budget_line"
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    workstream_id: int | None = Field(default=None, foreign_key="workstream.id", index=True)
+    locality_id: int | None = Field(default=None, foreign_key="locality.id")
+    ref: str | None = None
+    line: str
+    funder: str | None = None  # who contributes the money
+    commissioner: str | None = None  # who spends it
+    # contribution, allocation, contingency, risk_share
+    line_kind: str = "allocation"
+
+
+class BudgetAmount(SQLModel, table=True):
+    """A budget line's money for one period: allocated (plan), forecast and spent (actual), in pence."""
+
+    __tablename__ = "budget_amount"
+    __table_args__ = (UniqueConstraint("budget_line_id", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    budget_line_id: int = Field(foreign_key="budget_line.id", index=True)
+    period: str  # "2016-17", "2016-17 Q2", "2016-07", or "" for a line with no period
+    period_type: str  # year, quarter, month, none
+    period_start: date | None = None
+    period_end: date | None = None
+    allocated_pence: int | None = Field(default=None, sa_type=BigInteger)
+    forecast_pence: int | None = Field(default=None, sa_type=BigInteger)
+    spent_pence: int | None = Field(default=None, sa_type=BigInteger)
+    allocated_raw: str | None = None
+    forecast_raw: str | None = None
+    spent_raw: str | None = None
+    upload_id: int = Field(foreign_key="upload.id")
+    source_row: int
+    removed_upload_id: int | None = Field(default=None, foreign_key="upload.id")
+
+
+class Metric(Sourced, table=True):
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    workstream_id: int | None = Field(default=None, foreign_key="workstream.id", index=True)
+    name: str
+    unit: str | None = None  # percent, count, days, rate, gbp
+    direction: str | None = None  # higher, lower
+
+
+class MetricValue(SQLModel, table=True):
+    __tablename__ = "metric_value"
+    __table_args__ = (UniqueConstraint("metric_id", "key"), Index("ix_metric_value_period", "metric_id", "period_start"))
+    id: int | None = Field(default=None, primary_key=True)
+    metric_id: int = Field(foreign_key="metric.id", index=True)
+    locality_id: int | None = Field(default=None, foreign_key="locality.id")
+    key: str  # period + locality
+    period: str
+    period_type: str
+    period_start: date | None = None
+    period_end: date | None = None
+    target: float | None = None
+    actual: float | None = None
+    target_raw: str | None = None
+    actual_raw: str | None = None
+    upload_id: int = Field(foreign_key="upload.id")
+    source_sheet: str
+    source_row: int
+    removed_upload_id: int | None = Field(default=None, foreign_key="upload.id")
+
+
+TRACKED_TABLES = ("milestone", "risk", "risk_assessment", "budget_line", "budget_amount", "metric", "metric_value")

@@ -1,0 +1,113 @@
+"""``python -m loaders import PATH --board SLUG``: import a tracker from a script or a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+from loaders.headers import KINDS
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m loaders",
+        description="Load board tracker spreadsheets (milestones, risks, budget, metrics) into the dashboard's database.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    imp = sub.add_parser(
+        "import",
+        help="validate a tracker file and load it for a board",
+        description="Validate a tracker file (.xlsx, .xlsm or .csv) and load it for a board. Errors reject the whole "
+                    "file and nothing is written; warnings do not block. Exit status: 0 loaded (or valid, with "
+                    "--dry-run), 1 rejected, 2 usage error.",
+        epilog="Example: python -m loaders import sample_data/rutland_bcf.xlsx --board rutland-hwb --kind risks --json",
+    )
+    imp.add_argument("path", metavar="PATH", help="the tracker file")
+    imp.add_argument("--board", required=True, metavar="SLUG",
+                     help="the board's short name, e.g. rutland-hwb (created if it does not exist)")
+    imp.add_argument("--kind", choices=KINDS, help="what the file holds; detected from its headers when left out")
+    imp.add_argument("--sheet", metavar="NAME", help="read only this sheet")
+    imp.add_argument("--db", metavar="URL", help="database URL (default: $DATABASE_URL, else the local SQLite file)")
+    imp.add_argument("--dry-run", action="store_true", help="check and report what would change, but write nothing")
+    imp.add_argument("--json", action="store_true", help="print one JSON object with records, issues and changes")
+    return parser
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits with 2 on a usage error
+    if args.command == "import":
+        return run_import(args, parser)
+    return EXIT_USAGE
+
+
+def run_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from loaders.importer import import_path
+
+    if not _SLUG.match(args.board):
+        parser.error(f"--board '{args.board}' must be lower-case letters, digits and hyphens, e.g. rutland-hwb")
+    path = Path(args.path)
+    if not path.is_file():
+        parser.error(f"no such file: {args.path}")
+    try:
+        result = import_path(path, args.board, db_url=args.db, kind=args.kind, sheet=args.sheet, dry_run=args.dry_run)
+    except Exception as exc:  # a database that cannot be reached, a full disk...
+        message = f"The import could not be completed: {str(exc).splitlines()[0][:300]}. Nothing was written."
+        if args.json:
+            print(json.dumps({"file": path.name, "kind": args.kind, "status": "rejected", "records": [],
+                              "errors": [{"sheet": None, "row": None, "column": None, "message": message}],
+                              "warnings": [], "changes": {"added": 0, "updated": 0, "removed": 0, "unchanged": 0}}))
+        else:
+            print(message, file=sys.stderr)
+        return EXIT_REJECTED
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
+    else:
+        print_summary(result)
+    return EXIT_OK if result.status == "ok" else EXIT_REJECTED
+
+
+def print_summary(result) -> None:  # noqa: ANN001
+    from loaders.pipeline import KIND_NAMES
+
+    a = result.analysis
+    kind = KIND_NAMES.get(a.kind, "tracker") if a.kind else "tracker"
+    out = sys.stdout
+    if result.status == "ok":
+        verb = "would load" if result.dry_run else "loaded"
+        print(f"{a.file_name}: {kind}, {len(a.records)} rows {verb}.", file=out)
+        for s in a.sheets:
+            print(f"  sheet '{s.name}': header on row {s.header_row}, {s.records} rows", file=out)
+        c = result.changes
+        if result.already_imported:
+            print(f"  This exact file was already imported (upload {result.already_imported}); nothing changed.", file=out)
+        else:
+            print(f"  changes: {c['added']} added, {c['updated']} updated, {c['removed']} removed, "
+                  f"{c['unchanged']} unchanged", file=out)
+    else:
+        print(f"{a.file_name}: REJECTED, nothing was written.", file=out)
+    for issue in a.errors:
+        print(f"  error   {_where(issue)}{issue.message}", file=out)
+    for issue in a.warnings[:50]:
+        print(f"  warning {_where(issue)}{issue.message}", file=out)
+    if len(a.warnings) > 50:
+        print(f"  ... and {len(a.warnings) - 50} more warnings (use --json to see them all)", file=out)
+
+
+def _where(issue) -> str:  # noqa: ANN001
+    parts = []
+    if issue.sheet:
+        parts.append(f"sheet '{issue.sheet}'")
+    if issue.row:
+        parts.append(f"row {issue.row}")
+    if issue.column:
+        parts.append(f"column '{issue.column}'")
+    return (", ".join(parts) + ": ") if parts else ""

@@ -1,0 +1,197 @@
+"""Risk ratings and RAG statuses in every way registers write them.
+
+Likelihood and impact go onto one ordinal scale, 1 (lowest) to 5 (highest), higher is worse:
+- numbers 1-5 stay as they are;
+- a three-word scale (Low/Medium/High, L/M/H) maps to 1, 3, 5, and ranges between two words to the
+  midpoint: "Low - med" is 2, "Med/High" is 4;
+- a five-word scale (Very low ... Very high, Rare ... Almost certain, Negligible ... Catastrophic) maps
+  to 1-5. A column is read on the five-word scale when any of its cells uses a five-word term.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from loaders.text import clean_text
+
+
+class RatingParseError(ValueError):
+    """A rating or RAG cell we cannot read."""
+
+
+THREE = {
+    "low": 1, "l": 1, "lo": 1, "minor": 1, "unlikely": 1,
+    "medium": 3, "med": 3, "m": 3, "moderate": 3, "possible": 3, "mod": 3,
+    "high": 5, "h": 5, "hi": 5, "significant": 5, "likely": 5, "major": 5, "severe": 5,
+}
+# A lone five-word term in a three-word column still means the extreme.
+THREE.update({"very low": 1, "vl": 1, "rare": 1, "negligible": 1, "very high": 5, "vh": 5, "almost certain": 5,
+              "catastrophic": 5, "extreme": 5, "critical": 5})
+FIVE = {
+    "very low": 1, "vl": 1, "rare": 1, "negligible": 1, "insignificant": 1, "remote": 1, "very unlikely": 1,
+    "low": 2, "l": 2, "unlikely": 2, "minor": 2,
+    "medium": 3, "med": 3, "m": 3, "moderate": 3, "possible": 3,
+    "high": 4, "h": 4, "likely": 4, "major": 4, "significant": 4, "probable": 4,
+    "very high": 5, "vh": 5, "almost certain": 5, "catastrophic": 5, "severe": 5, "extreme": 5, "critical": 5,
+}
+FIVE_ONLY = {"very low", "vl", "rare", "negligible", "insignificant", "remote", "very unlikely", "very high", "vh",
+             "almost certain", "catastrophic", "extreme", "critical", "probable"}
+NOT_RATED = {"", "n/a", "na", "not applicable", "-", "–", "tbc", "not rated", "unrated", "none", "?", "l/m/h", "h/m/l"}
+
+_RANGE = re.compile(r"^(.+?)\s*(?:/|-|–|to)\s*(.+)$")
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str  # "three" or "five"
+    words: dict[str, int]
+
+
+SCALE_THREE = Scale("three", THREE)
+SCALE_FIVE = Scale("five", FIVE)
+
+
+def _words(value: str) -> str:
+    s = clean_text(value).lower().replace("\n", " ")
+    s = re.sub(r"\(.*?\)", "", s)  # "High (4)" -> "high"
+    return " ".join(re.sub(r"[^a-z0-9/\-–. ]+", " ", s).split()).strip(" .")
+
+
+def choose_scale(values: list[object]) -> Scale:
+    """The five-word scale when any cell uses a five-word term, else the three-word scale."""
+    for v in values:
+        if isinstance(v, str) and _words(v) in FIVE_ONLY:
+            return SCALE_FIVE
+    return SCALE_THREE
+
+
+def parse_rating(value: object, scale: Scale = SCALE_THREE) -> int | None:
+    """A likelihood or impact as 1-5, or None for a cell that gives no rating."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise RatingParseError(f"{value} is not a rating")
+    if isinstance(value, (int, float)):
+        return _number(float(value))
+    return _parse_text(str(value), scale.name)
+
+
+def _number(x: float) -> int:
+    if x.is_integer() and 1 <= x <= 5:
+        return int(x)
+    if 1 <= x <= 5:
+        return int(x + 0.5)
+    raise RatingParseError(f"{x:g} is outside the 1-5 scale")
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(raw: str, scale_name: str) -> int | None:
+    words = SCALE_FIVE.words if scale_name == "five" else SCALE_THREE.words
+    s = _words(raw)
+    if s in NOT_RATED:
+        return None
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        return _number(float(s))
+    if s in words:
+        return words[s]
+    m = _RANGE.match(s)
+    if m and m.group(1) in words and m.group(2) in words:
+        a, b = words[m.group(1)], words[m.group(2)]
+        return (a + b + 1) // 2  # the midpoint, rounded towards the worse
+    # "High risk", "Medium impact"
+    first = s.split(" ")[0]
+    if first in words and len(s.split(" ")) <= 3:
+        return words[first]
+    raise RatingParseError(f"'{clean_text(raw)}' is not a rating we know (use High, Medium, Low or 1-5)")
+
+
+# ---------------------------------------------------------------------------------------------
+# RAG
+# ---------------------------------------------------------------------------------------------
+
+RAG_ORDER = {"green": 0, "amber": 1, "red": 2}
+_RAG_WORDS = {
+    "red": "red", "r": "red", "amber": "amber", "a": "amber", "yellow": "amber", "orange": "amber",
+    "green": "green", "g": "green", "blue": "green", "b": "green", "complete": "green", "completed": "green",
+}
+
+
+@dataclass(frozen=True)
+class ParsedRag:
+    rag: str | None
+    note: str | None = None  # set when the cell needed a judgement, e.g. "Red/Amber" read as red
+
+
+def parse_rag(value: object) -> ParsedRag:
+    if value is None:
+        return ParsedRag(None)
+    return _parse_rag_text(clean_text(value))
+
+
+@lru_cache(maxsize=1024)
+def _parse_rag_text(text: str) -> ParsedRag:
+    s = " ".join(re.sub(r"[^a-z/\-– ]+", " ", text.lower()).split())
+    if s in ("", "n/a", "na", "-", "tbc", "none", "not rated"):
+        return ParsedRag(None)
+    if s in _RAG_WORDS:
+        return ParsedRag(_RAG_WORDS[s])
+    parts = [p for p in re.split(r"\s*(?:/|-|–|\bto\b|\s)\s*", s) if p]
+    colours = [_RAG_WORDS[p] for p in parts if p in _RAG_WORDS]
+    if colours and len(colours) == len(parts):
+        worst = max(colours, key=RAG_ORDER.__getitem__)
+        if len(set(colours)) > 1:
+            return ParsedRag(worst, f"'{text}' read as {worst}, the worse of the two")
+        return ParsedRag(worst)
+    first = s.split(" ")[0]
+    if first in ("red", "amber", "green"):
+        return ParsedRag(first)
+    raise RatingParseError(f"'{text}' is not a RAG status (use Red, Amber or Green)")
+
+
+def rag_from_colour(hex_rgb: str | None) -> str | None:
+    """A cell fill as a RAG colour: reds, ambers (orange and yellow) and greens; anything else is None."""
+    if not hex_rgb:
+        return None
+    h = hex_rgb.strip().lstrip("#")
+    if len(h) == 8:  # ARGB
+        h = h[2:]
+    if len(h) != 6:
+        return None
+    try:
+        r, g, b = (int(h[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    except ValueError:
+        return None
+    hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
+    if saturation < 0.3 or lightness > 0.93 or lightness < 0.12:
+        return None
+    degrees = hue * 360
+    if degrees < 16 or degrees >= 330:
+        return "red"
+    if degrees < 66:
+        return "amber"
+    if 70 <= degrees < 170:
+        return "green"
+    return None
+
+
+@dataclass(frozen=True)
+class ScoreBands:
+    """Risk RAG from score (likelihood × impact, 1-25). Boards may set their own bands."""
+
+    red_from: int = 15
+    amber_from: int = 5
+
+    def rag(self, score: int | None) -> str | None:
+        if score is None:
+            return None
+        if score >= self.red_from:
+            return "red"
+        if score >= self.amber_from:
+            return "amber"
+        return "green"
+
+
+DEFAULT_BANDS = ScoreBands()

@@ -1,0 +1,241 @@
+"""Find the table on a sheet and walk its rows the way a person reads a messy tracker.
+
+- the header row is the best-matching row in the first 60, below any title rows;
+- header rows repeated at page breaks are skipped;
+- a fragment with no key, no dates and no ratings that follows a page break, starts in lower case,
+  or finishes a sentence the row above left open, continues the row above;
+- blank workstream, phase and locality cells inherit the value above;
+- a row with a single short text cell that is bold, in capitals or numbered like a heading (or any
+  such row in a CSV) names the workstream for the rows under it;
+- total and subtotal rows are kept apart for checking, not loaded;
+- notes after the table are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.headers import KINDS, Column, Mapping, detect
+from loaders.issues import Issue, warning
+from loaders.read import Sheet
+from loaders.text import clean_text, fold
+
+HEADER_SEARCH_ROWS = 60
+TOTAL_LABEL = re.compile(
+    r"^\s*(<[^>]+>\s*)*(sub[- ]?totals?|totals?|grand total|overall total|estimated total|total (plan|funding|costs?|"
+    r"budget|spend|allocation|contributions?|expenditure|pooled budget|pooled fund|programme)|"
+    r"total for .*|.* total)\s*(<[^>]+>\s*)*:?\s*$",
+    re.IGNORECASE,
+)
+SUBTOTAL_LABEL = re.compile(r"^\s*sub[- ]?total|.+\btotal\s*:?$|^total for\b", re.IGNORECASE)
+NOTE_START = re.compile(r"^\s*(notes?|source|sources|key|\*|please|nb|n\.b\.|footnote|\d+\s*\.\s*note)\b[:.\s]", re.I)
+HEADING_LIKE = re.compile(
+    r"^\s*((priority|workstream|work stream|theme|key theme|phase|stage|area|scheme|strand|project|care group|"
+    r"programme|section|part|objective|aim)\s*[\dA-Za-z]{0,3}\s*[:.\-–]|[A-Z]{1,3}\d{1,2}\b|\d{1,2}(\.\d{1,2})*\s+[A-Z])"
+)
+CONNECTOR_END = re.compile(r"(\b(and|or|to|of|the|for|with|in|on|by|a|an|from|that|which|including|&|via)|[,;:\-–/(])\s*$", re.I)
+GENERIC_SHEET = re.compile(
+    r"^(sheet\s*\d*|data|table\s*\d*|import|export|template|summary|dashboard|lists?|lookups?|instructions|"
+    r"readme|read me|notes|guidance|cover|contents|version|version control|change log)$|"
+    r"milestone|tracker|risk|register|budget|finance|metric|kpi|measure|performance|action plan|programme plan|"
+    r"project plan|plan$|raid|issues log|log$|gantt|timeline|forward plan",
+    re.IGNORECASE,
+)
+
+ANCHORS = {
+    "milestones": ("ref", "start", "due", "completed", "status", "rag", "baseline_due"),
+    "risks": ("ref", "likelihood", "impact", "score", "rag", "opened", "review_due", "status"),
+    "budget": ("ref", "allocated", "forecast", "spent", "total"),
+    "metrics": ("ref", "target", "actual", "period"),
+}
+MULTI_ANCHORS = ("period_amount", "gantt")
+FILL_DOWN = ("ws1", "ws2", "ws3", "phase", "locality")
+TEXT_FIELDS = ("title", "owner", "dependency", "notes", "mitigation", "consequence", "line", "name", "funder",
+               "commissioner")
+
+
+@dataclass
+class TableRow:
+    row: int  # 1-based spreadsheet row
+    values: list[object]  # the row's cells, after merging continuations and filling down
+    section: str | None = None  # heading row in force
+    bold: bool = False
+    merged_rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class TotalRow:
+    row: int
+    label: str
+    values: list[object]
+    is_subtotal: bool
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    mapping: Mapping
+    header_row: int  # 1-based
+    rows: list[TableRow]
+    totals: list[TotalRow]
+    title: str | None
+    sheet_workstream: str | None  # the sheet's name, when it names a workstream
+    issues: list[Issue]
+    sections: list[tuple[int, str]] = field(default_factory=list)
+    repeated_headers: int = 0
+    continuations: int = 0
+    notes: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.mapping.kind
+
+    def col(self, fld: str) -> Column | None:
+        return self.mapping.get(fld)
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def find_header(sheet: Sheet, kinds: tuple[str, ...] = KINDS) -> tuple[int, Mapping] | None:
+    """The 0-based header row and its mapping, choosing the best-scoring row near the top."""
+    best: tuple[int, Mapping] | None = None
+    for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        texts = [v for v in row if not _blank(v)]
+        if len(texts) < 2:
+            continue
+        mapping = detect(row, kinds)
+        if mapping and (best is None or mapping.score > best[1].score):
+            best = (r, mapping)
+    return best
+
+
+def is_meaningful_sheet_name(name: str) -> bool:
+    return bool(name.strip()) and not GENERIC_SHEET.search(name.strip())
+
+
+def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # noqa: C901 - one pass, many cases
+    rows = sheet.rows
+    kind = mapping.kind
+    width = max(len(rows[header_index]), max((c.index for c in mapping.columns), default=0) + 1)
+    header_cells = rows[header_index]
+    header_folded = [fold(clean_text(v)) if not _blank(v) else "" for v in header_cells]
+
+    anchor_cols = [c.index for c in mapping.columns if c.field in ANCHORS[kind] or c.field in MULTI_ANCHORS]
+    if kind == "budget":
+        anchor_cols += [c.index for c in mapping.columns if c.field == "period"]
+    fill_cols = [c.index for c in mapping.columns if c.field in FILL_DOWN]
+    text_cols = [c.index for c in mapping.columns if c.field in TEXT_FIELDS or c.field.startswith("ws")]
+    key_col = (mapping.get("title") or mapping.get("line") or mapping.get("name"))
+    key_index = key_col.index if key_col else None
+    label_cols = sorted({c.index for c in mapping.columns if c.field in ("title", "line", "name", "ws1", "ws2", "ref")})
+    label_cols = label_cols or [0]
+
+    title_lines = [clean_text(v) for r in rows[:header_index] for v in r if not _blank(v)]
+    sheet_ws = sheet.name.strip() if is_meaningful_sheet_name(sheet.name) else None
+    table = Table(sheet, mapping, header_index + 1, [], [], " / ".join(title_lines) or None, sheet_ws, [])
+
+    last: TableRow | None = None
+    filled = [None] * width
+    section: str | None = None
+    pending_section: tuple[int, str] | None = None
+    after_break = False
+    blank_run = 0
+    has_styles = sheet.has_styles
+
+    for r in range(header_index + 1, len(rows)):
+        raw = rows[r]
+        if len(raw) < width:
+            raw = list(raw) + [None] * (width - len(raw))
+        nonempty = [i for i in range(width) if not _blank(raw[i])]
+        if not nonempty:
+            blank_run += 1
+            continue
+        # A header row repeated at a page break.
+        if len(nonempty) >= 2 and all(
+            (fold(clean_text(raw[i])) == header_folded[i]) for i in nonempty if i < len(header_folded)
+        ) and all(i < len(header_folded) and header_folded[i] for i in nonempty):
+            table.repeated_headers += 1
+            after_break = True
+            continue
+        has_anchor = any(not _blank(raw[i]) for i in anchor_cols)
+        first_text = clean_text(raw[nonempty[0]])
+        label = next((clean_text(raw[i]) for i in label_cols if i < width and not _blank(raw[i])), first_text)
+
+        if TOTAL_LABEL.match(label) and (has_anchor or kind in ("budget", "metrics")):
+            table.totals.append(TotalRow(r + 1, label, raw, bool(SUBTOTAL_LABEL.match(label))))
+            after_break = False
+            continue
+
+        if not has_anchor:
+            is_single = len(nonempty) == 1
+            text = first_text
+            continues = last is not None and (
+                after_break
+                or (text[:1].islower())
+                or (key_index is not None and isinstance(last.values[key_index], str)
+                    and CONNECTOR_END.search(clean_text(last.values[key_index])))
+            ) and (key_index is None or _blank(raw[key_index]) or is_single or text[:1].islower() or after_break)
+            if continues and not any(i in fill_cols for i in nonempty if not _same(raw[i], last.values[i])):
+                for i in nonempty:
+                    if i in text_cols or i == key_index:
+                        before = last.values[i]
+                        addition = clean_text(raw[i])
+                        last.values[i] = f"{clean_text(before)} {addition}".strip() if not _blank(before) else addition
+                last.merged_rows.append(r + 1)
+                table.continuations += 1
+                after_break = False
+                continue
+            if is_single and len(text) <= 150 and not NOTE_START.match(text):
+                bold = has_styles and sheet.is_bold(r, nonempty[0])
+                looks_heading = bold or (text.isupper() and len(text) > 3) or bool(HEADING_LIKE.match(text))
+                if looks_heading or not sheet.has_styles:
+                    pending_section = (r + 1, text)
+                    after_break = False
+                    continue
+            if is_single and (blank_run > 0 or NOTE_START.match(text) or len(text) > 150) and last is not None:
+                table.notes.append((r + 1, text))
+                after_break = False
+                continue
+
+        # A data row.
+        if pending_section is not None:
+            section = _section_name(pending_section[1])
+            table.sections.append(pending_section)
+            pending_section = None
+        values = list(raw[:width])
+        for i in fill_cols:
+            if _blank(values[i]):
+                values[i] = filled[i]
+            else:
+                filled[i] = values[i]
+        last = TableRow(r + 1, values, section)
+        table.rows.append(last)
+        after_break = False
+        blank_run = 0
+
+    if pending_section is not None:
+        table.notes.append(pending_section)
+    if table.notes:
+        table.issues.append(warning(
+            f"{len(table.notes)} line(s) of text below or inside the table were read as notes, not data "
+            f"(first: '{table.notes[0][1][:80]}').",
+            sheet=sheet.name, row=table.notes[0][0], code="notes_ignored"))
+    return table
+
+
+def _same(a: object, b: object) -> bool:
+    return clean_text(a) == clean_text(b)
+
+
+_SECTION_TAIL = re.compile(r"\s+(schemes?|workstreams?|work streams?)\s*:?$", re.I)
+_SECTION_CODE = re.compile(r"^\s*(priority|workstream|theme|phase|area)\s*(\d+|[ivx]+)\s*[:.\-–]\s*", re.I)
+
+
+def _section_name(text: str) -> str:
+    """'Unified Prevention Schemes' -> 'Unified Prevention'; 'Priority 2: Crisis' -> 'Crisis'."""
+    name = _SECTION_TAIL.sub("", text.strip()).strip(" :")
+    stripped = _SECTION_CODE.sub("", name).strip()
+    return stripped or name

@@ -1,0 +1,85 @@
+"""Cell text cleaning: HTML debris from converted documents, odd spaces, bullets and footnote marks."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime, time
+from functools import lru_cache
+
+_BLOCK_TAGS = re.compile(r"(?i)<\s*/?\s*(p|br|li|ul|ol|div|tr)\b[^>]*>")
+_ANY_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+_SUP = re.compile(r"(?i)<\s*sup\s*>\s*(st|nd|rd|th|\d+|[ivx]+)\s*<\s*/\s*sup\s*>")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+_BULLETS = "◆●▪•◦‣∙·"
+_SUPERSCRIPTS = str.maketrans("", "", "⁰¹²³⁴⁵⁶⁷⁸⁹ⁱ")
+_MARKDOWN = re.compile(r"\*\*|__|^#{1,6}\s+", re.MULTILINE)
+
+
+def cell_text(value: object) -> str:
+    """Any cell value as display text (dates in ISO form, whole floats without '.0')."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def clean_text(value: object) -> str:
+    """Text a person would read: markup stripped, spaces folded, bullets turned into line breaks."""
+    s = value if isinstance(value, str) else cell_text(value)
+    if not s:
+        return ""
+    # Fast path: most cells need nothing beyond a strip.
+    if "<" not in s and "&" not in s and "  " not in s and "\n" not in s and not _needs_slow_path(s):
+        return s.strip()
+    return _clean_slow(s)
+
+
+def _needs_slow_path(s: str) -> bool:
+    for ch in s:
+        if ord(ch) > 127 or ch == "\t" or ch == "*" or ch == "#":
+            return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _clean_slow(s: str) -> str:
+    s = _SUP.sub(r"\1", s)
+    s = _BLOCK_TAGS.sub("\n", s)
+    s = _ANY_TAG.sub("", s)
+    s = html.unescape(s)
+    s = _MARKDOWN.sub("", s)
+    for b in _BULLETS:
+        s = s.replace(b, "\n")
+    s = s.translate(_SUPERSCRIPTS)
+    s = s.replace("\r\n", "\n").replace("\r", "\n")
+    s = _SPACES.sub(" ", s)
+    s = _BLANK_LINES.sub("\n", s)
+    return s.strip()
+
+
+_HEADER_PUNCT = re.compile(r"[^\w£%&/+#×]+")
+
+
+@lru_cache(maxsize=4096)
+def header_key(value: str) -> str:
+    """A header reduced for matching: lower case, markup and punctuation gone, single spaces."""
+    s = clean_text(value).lower().replace("\n", " ")
+    s = s.replace("–", "-").replace("—", "-").replace("/", " / ")
+    s = _HEADER_PUNCT.sub(" ", s)
+    return " ".join(s.split())
+
+
+def fold(value: str) -> str:
+    """A value reduced for comparing: case, spaces and punctuation ignored."""
+    return " ".join(re.sub(r"[^\w£%]+", " ", value.lower()).split())
