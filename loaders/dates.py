@@ -58,9 +58,10 @@ NO_DATE = {
 _VAGUE = re.compile(r"\b(as required|as needed|when required|if required|various|tba|annually|quarterly|monthly)\b")
 
 _ORDINAL = re.compile(r"(\d)\s*(st|nd|rd|th)\b")
-_QUAL_BY = re.compile(r"^(by|before|no later than|end of|by end of|by the end of|deadline|due|w/c|week commencing|from)\s+")
+_QUAL_BY = re.compile(r"^(by the end of|by end of|by end|by|before|no later than|end of|deadline|due|w/c|week commencing|"
+                      r"from)\s+")
 _QUAL_ONGOING = re.compile(r"\(?\s*(and ongoing|& ongoing|onwards|and beyond|ongoing)\s*\)?\.?$")
-_SEP_RANGE = re.compile(r"\s*(?:\bto\b|\buntil\b|\band\b|–|—|\s-\s|-(?=[a-z])|(?<=[a-z])-)\s*")
+_SEP_RANGE = re.compile(r"\s*(?:\bto\b|\buntil\b|\band\b|–|—|-)\s*")
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?$")
 _DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")

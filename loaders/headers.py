@@ -67,6 +67,7 @@ PATTERNS: list[tuple[frozenset, str, int, re.Pattern]] = [
        r"target completion date|planned delivery date|delivery date|completion date|planned end|planned end date|"
        r"planned completion|planned completion date|planned finish|by when|when|date|timescale|timescales|"
        r"timeline|target end|target end date|date due"),
+    _p(M, "due", 7, r"by|month|target month|due month|quarter|deadline month"),
     _p(M, "due", 6, r"\b(end|due|finish|deadline)\b|delivery date", exact=False),
     _p(M, "baseline_due", 7, r"baseline|baseline date|baseline due|baseline due date|baseline end|baseline end date|"
        r"original date|original due date|original end date|original deadline|planned end|planned end date|"
@@ -115,7 +116,8 @@ PATTERNS: list[tuple[frozenset, str, int, re.Pattern]] = [
        r"scheme name|funding stream|priorities and schemes|scheme / service|service|element|component|spend area|"
        r"line item|budget heading|activity|contribution|contributions|income|funding line|cost heading|"
        r"project|budget description|line description|budget|expenditure heading|costs? breakdown|name"),
-    _p(B, "line", 5, r"costs?|funding source|source of funding|source"),
+    _p(B, "line", 9, r"cost|costs|cost item|costs item"),
+    _p(B, "line", 5, r"funding source|source of funding|source"),
     _p(B, "funder", 9, r"funder|funders|funded by|funding source|source of funding|contributor|contributing partner|"
        r"partner|partner organisation|organisation|organization|org|funding organisation|paid by|from|funding body|"
        r"funding partner|source"),
@@ -248,12 +250,16 @@ def map_headers(cells: list[object], kind: str) -> Mapping:
     candidates: list[tuple[int, int, str]] = []  # (-strength, column, field)
     periods: dict[int, Period] = {}
     for i, text in texts.items():
-        key = header_key(text)
-        if not key:
+        # Match the header as written and without its brackets: "Status (illustrative)" is a status column,
+        # "Probability (High, Med, Low)" a likelihood one.
+        keys = {header_key(text), header_key(re.sub(r"\(.*?\)|\[.*?\]", " ", text))} - {""}
+        if not keys:
             continue
+        best: dict[str, int] = {}
         for kinds, fld, strength, pattern in PATTERNS:
-            if kind in kinds and pattern.search(key):
-                candidates.append((-strength, i, fld))
+            if kind in kinds and any(pattern.search(k) for k in keys):
+                best[fld] = max(best.get(fld, 0), strength)
+        candidates.extend((-strength, i, fld) for fld, strength in best.items())
         period = _header_period(cells[i])
         if period is not None:
             periods[i] = period

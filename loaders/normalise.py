@@ -86,7 +86,10 @@ def workstream_path(table: Table, row: TableRow) -> tuple[tuple[str, ...], tuple
     ws_cols = sorted((c for c in mapping.columns if c.field in ("ws1", "ws2", "ws3")), key=lambda c: c.level)
     path: list[str] = []
     labels: list[str | None] = []
-    if table.sheet_workstream and not mapping.has("ws1"):
+    if row.table_group:
+        path.append(row.table_group)
+        labels.append(row.table_group.split(" ")[0])
+    elif table.sheet_workstream and not mapping.has("ws1"):
         path.append(table.sheet_workstream)
         labels.append(None)
     if row.section:
@@ -124,6 +127,11 @@ def _date(ctx: Context, values: list[object], col: Column | None, row: int, what
     if parsed.qualifier == "from_text":
         ctx.warn(f"Read the {what} '{raw}' as {describe(parsed)}.", row, col, v, "date_from_text")
     return parsed, raw
+
+
+def _ref_key(path: tuple[str, ...], ref: str) -> str:
+    """A reference is unique within its top-level workstream: each priority's register may start at 1."""
+    return f"ref:{fold(path[0]) if path else ''}|{fold(ref)}"
 
 
 def _key(*parts: object) -> str:
@@ -232,7 +240,7 @@ def milestones(table: Table) -> tuple[list[dict], list[Issue]]:
             "_completed": done.iso("end") if done else None, "_completed_raw": done_raw,
             "_baseline_due": base.iso("end") if base else None,
             "_status_raw": status_raw, "_rag_raw": rag_raw, "_notes": _text(v, c_notes),
-            "_key": f"ref:{fold(ref)}" if ref else _key("t", PATH_SEP.join(path), title),
+            "_key": _ref_key(path, ref) if ref else _key("t", PATH_SEP.join(path), title, _text(v, c_loc)),
         }
         if start and due and start.start and due.end and start.start > due.end:
             ctx.warn(f"The start ({start_raw}) is after the due date ({due_raw}).", r, c_due, due_raw, "start_after_due")
@@ -246,8 +254,8 @@ def milestones(table: Table) -> tuple[list[dict], list[Issue]]:
             for c in marks:
                 rec = dict(base_record)
                 rec.update({"due": c.period.end.isoformat(), "_due_raw": c.header, "_due_precision": c.period.period_type,
-                            "_key": (f"ref:{fold(ref)}|{c.period.label}" if ref else
-                                     _key("t", PATH_SEP.join(path), title, c.period.label))})
+                            "_key": (f"{_ref_key(path, ref)}|{c.period.label}" if ref else
+                                     _key("t", PATH_SEP.join(path), title, _text(v, c_loc), c.period.label))})
                 rec["_ref_unique"] = False
                 records.append(rec)
         else:
@@ -359,7 +367,7 @@ def risks(table: Table, bands: ScoreBands = DEFAULT_BANDS) -> tuple[list[dict], 
             "_row": r, "_sheet": table.sheet.name, "_path": path, "_labels": labels,
             "_consequence": _text(v, c_cons), "_opened_raw": opened_raw, "_review_raw": review_raw,
             "_likelihood_raw": l_raw, "_impact_raw": i_raw, "_rag_raw": rag_raw,
-            "_key": f"ref:{fold(ref)}" if ref else _key("t", PATH_SEP.join(path), title),
+            "_key": _ref_key(path, ref) if ref else _key("t", PATH_SEP.join(path), title, _text(v, c_loc)),
         })
     _dedupe_keys(records, ctx, "risk")
     return records, ctx.issues
@@ -571,12 +579,21 @@ def budget(table: Table) -> tuple[list[dict], list[Issue]]:  # noqa: C901 - the 
                         "_period_label": per.label, "_line_kind": line_kind,
                         "_row": r, "_sheet": table.sheet.name, "_path": path, "_labels": labels,
                         "_raw": {},
-                        "_line_key": (f"ref:{fold(ref)}" + (f"|{fold(names[part])}" if names else "")) if ref
+                        "_line_key": (_ref_key(path, ref) + (f"|{fold(names[part])}" if names else "")) if ref
                         else _key("l", PATH_SEP.join(path), line, part_funder, part_comm),
                     }
                     rec["_key"] = f"{rec['_line_key']}@{per.label}"
                     by_period[(part, per.label)] = rec
-                amount = money.amounts[part] if names else money.amount
+                if names and len(money.amounts) == splits:
+                    amount = money.amounts[part]
+                elif names and part > 0:
+                    continue  # a single figure beside split ones belongs to the first organisation
+                else:
+                    amount = money.amount
+                    if names and len(money.amounts) != 1:
+                        ctx.warn(f"{len(money.amounts)} amounts in {col.header} do not match the {splits} in the "
+                                 "row's other columns; all given to the first organisation.", r, col, _get(v, col),
+                                 "amount_split")
                 if amount is not None:
                     rec[vkind] = amount if rec[vkind] is None else rec[vkind] + amount
                 rec["_raw"][vkind] = _raw(_get(v, col))
@@ -794,7 +811,7 @@ def metrics(table: Table) -> tuple[list[dict], list[Issue]]:  # noqa: C901
                 "direction": direction,
                 "_row": r, "_sheet": table.sheet.name, "_path": path, "_labels": labels,
                 "_period_type": per.period_type, "_period_start": per.start, "_period_end": per.end,
-                "_target_raw": t_raw, "_actual_raw": a_raw,
+                "_period_label": per.label, "_target_raw": t_raw, "_actual_raw": a_raw,
                 "_metric_key": metric_key,
                 "_key": f"{metric_key}@{fold(per.label)}|{fold(loc or '')}",
             })

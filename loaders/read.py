@@ -182,11 +182,10 @@ def _style_loader(data: bytes, sheet_name: str) -> Callable[[], tuple[dict, set]
             return fills, bold
         try:
             ws = wb[sheet_name]
-            for cells in ws.iter_rows():
-                for cell in cells:
-                    if not hasattr(cell, "fill"):
-                        continue
-                    r, c = cell.row - 1, cell.column - 1
+            for r, cells in enumerate(ws.iter_rows(min_row=1, min_col=1)):
+                for c, cell in enumerate(cells):
+                    if getattr(cell, "value", None) is None and not hasattr(cell, "coordinate"):
+                        continue  # an EmptyCell padding the row
                     if cell.font is not None and cell.font.b:
                         bold.add((r, c))
                     fill = cell.fill

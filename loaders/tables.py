@@ -39,7 +39,7 @@ GENERIC_SHEET = re.compile(
     r"^(sheet\s*\d*|data|table\s*\d*|import|export|template|summary|dashboard|lists?|lookups?|instructions|"
     r"readme|read me|notes|guidance|cover|contents|version|version control|change log)$|"
     r"milestone|tracker|risk|register|budget|finance|metric|kpi|measure|performance|action plan|programme plan|"
-    r"project plan|plan$|raid|issues log|log$|gantt|timeline|forward plan",
+    r"project plan|plan$|raid|issues log|log$|gantt|timeline|forward plan|fund|funding|costs?$|about|sample",
     re.IGNORECASE,
 )
 
@@ -51,6 +51,9 @@ ANCHORS = {
 }
 MULTI_ANCHORS = ("period_amount", "gantt")
 FILL_DOWN = ("ws1", "ws2", "ws3", "phase", "locality")
+# In a metrics return written long (one row per period), the metric's name, unit and direction are
+# often given once for its block of rows.
+FILL_DOWN_BY_KIND = {"metrics": ("name", "unit", "direction")}
 TEXT_FIELDS = ("title", "owner", "dependency", "notes", "mitigation", "consequence", "line", "name", "funder",
                "commissioner")
 
@@ -60,6 +63,7 @@ class TableRow:
     row: int  # 1-based spreadsheet row
     values: list[object]  # the row's cells, after merging continuations and filling down
     section: str | None = None  # heading row in force
+    table_group: str | None = None  # "Phase 1" when the table's own header names it
     bold: bool = False
     merged_rows: list[int] = field(default_factory=list)
 
@@ -126,7 +130,8 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
     anchor_cols = [c.index for c in mapping.columns if c.field in ANCHORS[kind] or c.field in MULTI_ANCHORS]
     if kind == "budget":
         anchor_cols += [c.index for c in mapping.columns if c.field == "period"]
-    fill_cols = [c.index for c in mapping.columns if c.field in FILL_DOWN]
+    fill_fields = FILL_DOWN + FILL_DOWN_BY_KIND.get(kind, ())
+    fill_cols = [c.index for c in mapping.columns if c.field in fill_fields]
     text_cols = [c.index for c in mapping.columns if c.field in TEXT_FIELDS or c.field.startswith("ws")]
     key_col = (mapping.get("title") or mapping.get("line") or mapping.get("name"))
     key_index = key_col.index if key_col else None
@@ -138,6 +143,7 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
     table = Table(sheet, mapping, header_index + 1, [], [], " / ".join(title_lines) or None, sheet_ws, [])
 
     last: TableRow | None = None
+    table_group = _group_in_header(header_cells[key_index]) if key_index is not None and key_index < len(header_cells) else None
     filled = [None] * width
     section: str | None = None
     pending_section: tuple[int, str] | None = None
@@ -153,13 +159,22 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
         if not nonempty:
             blank_run += 1
             continue
-        # A header row repeated at a page break.
-        if len(nonempty) >= 2 and all(
-            (fold(clean_text(raw[i])) == header_folded[i]) for i in nonempty if i < len(header_folded)
-        ) and all(i < len(header_folded) and header_folded[i] for i in nonempty):
-            table.repeated_headers += 1
-            after_break = True
-            continue
+        # A header row repeated at a page break, or the header of a second table of the same shape
+        # ("Action plan phase 3 ... | Planned delivery date" under the phase 2 table).
+        if len(nonempty) >= 2:
+            same = sum(1 for i in nonempty if i < len(header_folded) and header_folded[i]
+                       and fold(clean_text(raw[i])) == header_folded[i])
+            if same == len(nonempty) or (same == len(nonempty) - 1 and same >= 1 and key_index in nonempty
+                                         and fold(clean_text(raw[key_index])) != header_folded[key_index]
+                                         and _is_header_like(raw[key_index])):
+                table.repeated_headers += 1
+                after_break = True
+                if same != len(nonempty):
+                    section = None
+                    pending_section = None
+                    table_group = _group_in_header(raw[key_index])
+                    filled = [None] * width
+                continue
         has_anchor = any(not _blank(raw[i]) for i in anchor_cols)
         first_text = clean_text(raw[nonempty[0]])
         label = next((clean_text(raw[i]) for i in label_cols if i < width and not _blank(raw[i])), first_text)
@@ -211,7 +226,7 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
                 values[i] = filled[i]
             else:
                 filled[i] = values[i]
-        last = TableRow(r + 1, values, section)
+        last = TableRow(r + 1, values, section, table_group=table_group)
         table.rows.append(last)
         after_break = False
         blank_run = 0
@@ -224,6 +239,29 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
             f"(first: '{table.notes[0][1][:80]}').",
             sheet=sheet.name, row=table.notes[0][0], code="notes_ignored"))
     return table
+
+
+_GROUP_IN_HEADER = re.compile(r"\b(phase|stage|priority|workstream|work stream|theme|strand|area)\s+(\d+|[ivx]+)\b", re.I)
+
+
+def _group_in_header(value: object) -> str | None:
+    """'Action plan phase 1 February 2018 - September 2018' names the group 'Phase 1'."""
+    if _blank(value):
+        return None
+    m = _GROUP_IN_HEADER.search(clean_text(value))
+    if not m:
+        return None
+    return f"{m.group(1).capitalize()} {m.group(2).upper() if m.group(2).isalpha() else m.group(2)}"
+
+
+def _is_header_like(value: object) -> bool:
+    """A cell that reads as a column heading for titles: 'Action plan phase 3 ...', 'Milestones'."""
+    from loaders.headers import PATTERNS
+    from loaders.text import header_key
+
+    key = header_key(clean_text(value))
+    return any(fld in ("title", "line", "name") and pattern.search(key) for _k, fld, strength, pattern in PATTERNS
+               if strength >= 9)
 
 
 def _same(a: object, b: object) -> bool:
