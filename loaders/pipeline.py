@@ -158,12 +158,8 @@ def analyse(data: bytes, file_name: str, *, kind: str | None = None, sheet: str 
 
 
 def _dominant_kind(found: list) -> str | None:
-    if not found:
-        return None
-    totals: dict[str, int] = {}
-    for _s, _i, mapping in found:
-        totals[mapping.kind] = totals.get(mapping.kind, 0) + mapping.score
-    return max(totals, key=lambda k: (totals[k], -KINDS.index(k)))
+    """The kind of the first sheet that holds a table: leads put the tracker first and the extras after."""
+    return found[0][2].kind if found else None
 
 
 def _nothing_found(kind: str | None, found: list) -> Issue:

@@ -1,0 +1,23 @@
+"""The board dashboard: configuration, navigation and the shared board picker.
+
+Run with ``streamlit run dashboard.py``. The database is the local SQLite file unless
+``DATABASE_URL`` names another; an empty database is filled with the sample boards on first start.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui.context import board_picker, get_engine
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+st.set_page_config(page_title="Board dashboard", page_icon=":material/dashboard:", layout="wide")
+
+get_engine()
+navigation = st.navigation([
+    st.Page(PAGES / "home.py", title="Boards", icon=":material/home:", url_path="boards", default=True),
+    st.Page(PAGES / "upload.py", title="Upload a tracker", icon=":material/upload_file:", url_path="upload"),
+])
+st.session_state["current_board"] = board_picker()
+navigation.run()

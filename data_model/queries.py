@@ -1,0 +1,84 @@
+"""Read queries for the pages and exports. Each returns a DataFrame and aggregates in SQL."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from data_model.tables import (
+    Board,
+    BudgetLine,
+    Change,
+    ImportIssue,
+    Meeting,
+    Metric,
+    Milestone,
+    Programme,
+    Risk,
+    Upload,
+)
+
+B, P, MS, RK, BL, MT, UP, MTG, CH, II = (t.__table__ for t in (Board, Programme, Milestone, Risk, BudgetLine, Metric,
+                                                                Upload, Meeting, Change, ImportIssue))
+
+
+def data_version(engine: Engine) -> int:
+    """Bumped by every import (the newest upload id): pages key their caches on it."""
+    with engine.connect() as conn:
+        return conn.execute(select(func.coalesce(func.max(UP.c.id), 0))).scalar_one()
+
+
+def _count(table, label: str):
+    return (select(P.c.board_id, func.count().label(label))
+            .select_from(table.join(P, P.c.id == table.c.programme_id))
+            .where(table.c.removed_upload_id.is_(None)).group_by(P.c.board_id).subquery())
+
+
+def boards_with_counts(engine: Engine) -> pd.DataFrame:
+    """One row per board: what it is, how much it tracks, when it last heard from a lead."""
+    counts = {name: _count(t, name) for name, t in
+              (("milestones", MS), ("risks", RK), ("budget_lines", BL), ("metrics", MT))}
+    last_upload = select(UP.c.board_id, func.max(UP.c.uploaded_at).label("last_upload")).group_by(UP.c.board_id).subquery()
+    q = select(B.c.id, B.c.slug, B.c.name, B.c.board_type, B.c.area, B.c.description,
+               *[func.coalesce(c.c[name], 0).label(name) for name, c in counts.items()],
+               last_upload.c.last_upload)
+    frm = B
+    for name, c in counts.items():
+        frm = frm.outerjoin(c, c.c.board_id == B.c.id)
+    frm = frm.outerjoin(last_upload, last_upload.c.board_id == B.c.id)
+    with engine.connect() as conn:
+        return pd.read_sql(q.select_from(frm).order_by(B.c.name), conn)
+
+
+def board(engine: Engine, slug: str) -> dict | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(B).where(B.c.slug == slug)).first()
+    return row._asdict() if row else None
+
+
+def uploads(engine: Engine, board_id: int, limit: int = 50) -> pd.DataFrame:
+    q = (select(UP.c.id, UP.c.uploaded_at, UP.c.file_name, UP.c.kind, UP.c.uploaded_by, UP.c.row_count, UP.c.changes)
+         .where(UP.c.board_id == board_id).order_by(UP.c.id.desc()).limit(limit))
+    with engine.connect() as conn:
+        return pd.read_sql(q, conn)
+
+
+def upload_changes(engine: Engine, upload_id: int) -> pd.DataFrame:
+    q = (select(CH.c.action, CH.c.entity, CH.c.label, CH.c.field, CH.c.old_value, CH.c.new_value)
+         .where(CH.c.upload_id == upload_id).order_by(CH.c.id))
+    with engine.connect() as conn:
+        return pd.read_sql(q, conn)
+
+
+def upload_issues(engine: Engine, upload_id: int) -> pd.DataFrame:
+    q = (select(II.c.severity, II.c.sheet, II.c.row, II.c.column, II.c.raw_value, II.c.message)
+         .where(II.c.upload_id == upload_id).order_by(II.c.id))
+    with engine.connect() as conn:
+        return pd.read_sql(q, conn)
+
+
+def meetings(engine: Engine, board_id: int) -> pd.DataFrame:
+    q = select(MTG.c.id, MTG.c.date, MTG.c.title, MTG.c.status).where(MTG.c.board_id == board_id).order_by(MTG.c.date)
+    with engine.connect() as conn:
+        return pd.read_sql(q, conn)

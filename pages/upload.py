@@ -1,0 +1,128 @@
+"""Upload a tracker: see how it was read, fix what it reports, confirm, and see what changed."""
+
+import streamlit as st
+
+from loaders import analyse, import_bytes
+from loaders.headers import KINDS
+from loaders.pipeline import KIND_NAMES
+from loaders.templates import template_bytes
+from presentation.upload_report import (
+    changes_frame,
+    issues_frame,
+    kind_label,
+    mapping_frame,
+    records_frame,
+    sheets_frame,
+)
+from ui.context import clear_caches, get_engine
+
+st.title("Upload a tracker")
+board = st.session_state.get("current_board")
+if not board:
+    st.warning("Choose a board in the sidebar first.")
+    st.stop()
+st.caption(f"Uploading for **{board['name']}**. To upload for another board, change it in the sidebar.")
+
+
+@st.cache_data(max_entries=8, show_spinner="Reading the file…")
+def analysed(data: bytes, name: str, kind: str | None):
+    return analyse(data, name, kind=kind)
+
+
+with st.expander("Download a blank template"):
+    st.write("Start from a template, or upload the tracker you already keep: most layouts are understood.")
+    cols = st.columns(len(KINDS))
+    for col, kind in zip(cols, KINDS, strict=True):
+        col.download_button(KIND_NAMES[kind].capitalize(), data=template_bytes(kind), file_name=f"{kind}-template.xlsx",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            on_click="ignore", key=f"template_{kind}", icon=":material/download:")
+
+done = st.session_state.pop("upload_done", None)
+if done:
+    c = done["changes"]
+    if done.get("already"):
+        st.info(f"**{done['file']}** was already loaded (upload {done['already']}); nothing changed.")
+    else:
+        st.success(f"Loaded **{done['file']}** for {done['board']}: {c['added']} added, {c['updated']} updated, "
+                   f"{c['removed']} removed, {c['unchanged']} unchanged.")
+    if done["rows"]:
+        st.dataframe(changes_frame(done["rows"]), hide_index=True, width="stretch")
+
+choice = st.selectbox("What is in the file?", ["detect", *KINDS],
+                      format_func=lambda k: "Work it out from the headers" if k == "detect" else KIND_NAMES[k].capitalize(),
+                      key="upload_kind")
+nonce = st.session_state.setdefault("upload_nonce", 0)
+uploaded = st.file_uploader("Tracker file (.xlsx, .xlsm or .csv)", type=["xlsx", "xlsm", "csv"],
+                            key=f"upload_file_{nonce}")
+if uploaded is None:
+    st.stop()
+
+data = uploaded.getvalue()
+analysis = analysed(data, uploaded.name, None if choice == "detect" else choice)
+errors, warnings = analysis.errors, analysis.warnings
+
+a, b, c, d = st.columns(4)
+a.metric("Kind", kind_label(analysis).capitalize())
+b.metric("Rows read", len(analysis.records))
+c.metric("Errors", len(errors))
+d.metric("Warnings", len(warnings))
+
+if errors:
+    st.error(f"**{uploaded.name}** can't be loaded until the {len(errors)} error(s) below are fixed. Nothing has been "
+             "saved. Fix the file and upload it again.", icon=":material/error:")
+elif warnings:
+    st.warning(f"{len(warnings)} warning(s): the file can be loaded, but check them first.", icon=":material/warning:")
+else:
+    st.success("The file reads cleanly.", icon=":material/check_circle:")
+
+tabs = st.tabs([f"Problems ({len(analysis.issues)})", "How your headers were read", "Preview", "Sheets"])
+with tabs[0]:
+    if analysis.issues:
+        st.dataframe(issues_frame(analysis), hide_index=True, width="stretch",
+                     column_config={"What to do": st.column_config.TextColumn(width="large")})
+    else:
+        st.write("No problems found.")
+with tabs[1]:
+    st.dataframe(mapping_frame(analysis), hide_index=True, width="stretch")
+with tabs[2]:
+    preview = records_frame(analysis)
+    if preview.empty:
+        st.write("No rows to show.")
+    else:
+        st.dataframe(preview.head(500), hide_index=True, width="stretch")
+        if len(preview) > 500:
+            st.caption(f"Showing the first 500 of {len(preview):,} rows.")
+with tabs[3]:
+    st.dataframe(sheets_frame(analysis), hide_index=True, width="stretch")
+
+if errors:
+    st.stop()
+
+engine = get_engine()
+trial = import_bytes(data, uploaded.name, board["slug"], engine=engine, kind=analysis.kind, dry_run=True)
+if trial.status != "ok":
+    for issue in trial.analysis.errors:
+        st.error(issue.message)
+    st.stop()
+t = trial.changes
+if trial.already_imported:
+    st.info("This exact file has already been loaded for this board; loading it again changes nothing.")
+st.write(f"Loading this file will make **{t['added']}** additions, **{t['updated']}** updates and **{t['removed']}** "
+         f"removals; **{t['unchanged']}** rows are unchanged.")
+if t["removed"]:
+    st.caption("Rows are only removed within the workstreams this file covers. Removed rows are kept in the history.")
+
+if st.button(f"Load into {board['name']}", type="primary", icon=":material/publish:"):
+    result = import_bytes(data, uploaded.name, board["slug"], engine=engine, kind=analysis.kind,
+                          uploaded_by=st.session_state.get("user_name"))
+    if result.status != "ok":
+        for issue in result.analysis.errors:
+            st.error(issue.message)
+        st.stop()
+    clear_caches()
+    st.session_state["upload_done"] = {
+        "file": uploaded.name, "board": board["name"], "changes": result.changes,
+        "already": result.already_imported, "rows": result.stored.change_rows if result.stored else [],
+    }
+    st.session_state["upload_nonce"] = nonce + 1
+    st.rerun()

@@ -1,0 +1,71 @@
+"""Shared fixtures: throwaway databases, and workbooks built in the test from plain rows."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import Font, PatternFill
+from sqlalchemy import MetaData, select
+
+from data_model import open_database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def engine(db_url: str):
+    eng = open_database(db_url)
+    yield eng
+    eng.dispose()
+
+
+def xlsx(sheets: dict[str, list[list[object]]], *, fills: dict | None = None, bold: dict | None = None) -> bytes:
+    """A workbook from rows. ``fills`` maps (sheet, row, col) 1-based to an RGB fill; ``bold`` to True."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    ws.cell(row=r, column=c, value=value)
+    for (sheet, r, c), rgb in (fills or {}).items():
+        wb[sheet].cell(row=r, column=c).fill = PatternFill("solid", fgColor=rgb)
+    for (sheet, r, c) in (bold or {}):
+        wb[sheet].cell(row=r, column=c).font = Font(bold=True)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> bytes:
+    import csv
+
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def dump(engine) -> dict[str, list[tuple]]:
+    """Every row of every table, for before/after comparisons."""
+    meta = MetaData()
+    meta.reflect(engine)
+    out = {}
+    with engine.connect() as conn:
+        for name, table in sorted(meta.tables.items()):
+            out[name] = sorted(conn.execute(select(table)).all(), key=repr)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _no_sample_autoload(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", os.environ.get("DASHBOARD_SAMPLE_DATA", "1"))

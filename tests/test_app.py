@@ -1,0 +1,106 @@
+"""The app on a real database: home page counts, board in the URL, and the upload page with a real file."""
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, xlsx
+from streamlit.testing.v1 import AppTest
+
+APP = str(ROOT / "dashboard.py")
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield url
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def test_first_start_loads_the_sample_boards(app_db):
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    boards = at.dataframe[0].value
+    assert len(boards) == 5
+    rutland = boards[boards["name"] == "Rutland Health and Wellbeing Board"].iloc[0]
+    assert (rutland["milestones"], rutland["risks"], rutland["metrics"]) == (58, 20, 6)
+
+
+def test_board_in_the_url_is_selected_and_unknown_board_is_explained(app_db):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["board"] = "rutland-hwb"
+    at.run()
+    assert at.sidebar.selectbox[0].value == "rutland-hwb"
+    assert any(s.value == "Rutland Health and Wellbeing Board" for s in at.subheader)
+    at2 = AppTest.from_file(APP, default_timeout=120)
+    at2.query_params["board"] = "no-such-board"
+    at2.run()
+    assert not at2.exception
+    assert "no board called 'no-such-board'" in at2.sidebar.warning[0].value
+
+
+def test_empty_database_without_samples_explains_what_to_do(app_db, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "no boards yet" in at.info[0].value.lower()
+
+
+def frame_with(at: AppTest, column: str):
+    """The first table on the page that has this column."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def upload_page(board: str = "bradford-tig") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["board"] = board
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "upload.py")).run()
+    assert not at.exception
+    return at
+
+
+def test_upload_page_previews_then_loads_a_real_file(app_db):
+    at = upload_page()
+    data = xlsx({"Register": [["Ref", "Risk", "Likelihood", "Impact", "Mitigation"],
+                              ["TIG9", "Key staff leave", "High", "Med/High", "Succession plan"],
+                              ["TIG10", "Data sharing stalls", "Low", "High", "Renew as required"]]})
+    at.file_uploader[0].set_value(("new-register.xlsx", data, "application/vnd.ms-excel")).run()
+    assert not at.exception
+    assert [m.value for m in at.metric][:2] == ["Risk register", "2"]
+    mapping = frame_with(at, "Your header")
+    assert dict(zip(mapping["Your header"], mapping["Read as"], strict=True))["Likelihood"] == "Likelihood"
+    preview = frame_with(at, "Score")
+    assert preview["Score"].tolist() == [20, 5]
+    # Bradford's existing register has no workstreams either, so this file replaces it: the page says so first.
+    assert any("**2** additions" in m.value and "**3** removals" in m.value for m in at.markdown)
+    [load] = [b for b in at.button if b.label.startswith("Load into")]
+    load.click().run()
+    assert not at.exception
+    assert "2 added, 0 updated, 3 removed" in at.success[0].value
+    changes = frame_with(at, "Item")
+    added = set(changes[changes["Change"] == "Added"]["Item"])
+    assert added == {"Key staff leave", "Data sharing stalls"}
+    assert (changes["Change"] == "Removed").sum() == 3
+
+
+def test_upload_page_shows_errors_and_loads_nothing(app_db):
+    at = upload_page()
+    bad = xlsx({"B": [["Budget line", "Allocated"], ["Posts", "lots of money"]]})
+    at.file_uploader[0].set_value(("bad.xlsx", bad, "application/vnd.ms-excel")).run()
+    assert not at.exception
+    assert "can't be loaded" in at.error[0].value
+    issues = frame_with(at, "What to do")
+    assert issues.iloc[0]["Row"] == 2 and issues.iloc[0]["Value"] == "lots of money"
+    assert not [b for b in at.button if b.label.startswith("Load into")]
+
+
+def test_upload_page_offers_a_template_per_kind(app_db):
+    at = upload_page()
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Milestone tracker", "Risk register", "Budget", "Metrics return"]

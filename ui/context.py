@@ -1,0 +1,65 @@
+"""The app's shared state: one engine per process, the board in the URL, caches keyed on the data version."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from data_model import open_database, queries
+
+
+def sample_data_enabled() -> bool:
+    """Sample boards load on the first start of an empty database unless DASHBOARD_SAMPLE_DATA=0."""
+    return os.environ.get("DASHBOARD_SAMPLE_DATA", "1").lower() not in ("0", "false", "no", "off")
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def get_engine() -> Engine:
+    engine = open_database()
+    if sample_data_enabled():
+        from sample_data import database_is_empty, load_sample_data
+
+        if database_is_empty(engine):
+            load_sample_data(engine)
+    return engine
+
+
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def boards_with_counts(version: int):
+    return queries.boards_with_counts(get_engine())
+
+
+def boards():
+    engine = get_engine()
+    return boards_with_counts(queries.data_version(engine))
+
+
+def clear_caches() -> None:
+    """After an import: every cached query is stale."""
+    st.cache_data.clear()
+
+
+def board_picker() -> dict | None:
+    """The board chosen in the sidebar, kept in the URL (?board=slug) so a pasted link opens the same board."""
+    df = boards()
+    if df.empty:
+        st.sidebar.info("No boards yet. Upload a tracker to create one.")
+        return None
+    slugs = df["slug"].tolist()
+    names = dict(zip(df["slug"], df["name"], strict=True))
+    wanted = st.query_params.get("board")
+    if wanted and wanted not in names:
+        st.sidebar.warning(f"There is no board called '{wanted}' (the link may be old). Showing {names[slugs[0]]}.")
+        wanted = None
+    current = st.session_state.get("board") or wanted or slugs[0]
+    if wanted and wanted != st.session_state.get("board"):
+        current = wanted
+    if current not in names:
+        current = slugs[0]
+    choice = st.sidebar.selectbox("Board", slugs, index=slugs.index(current), format_func=names.get, key="board_select")
+    st.session_state["board"] = choice
+    st.query_params["board"] = choice
+    row = df[df["slug"] == choice].iloc[0].to_dict()
+    return row
