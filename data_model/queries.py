@@ -44,7 +44,7 @@ def boards_with_counts(engine: Engine) -> pd.DataFrame:
                *[func.coalesce(c.c[name], 0).label(name) for name, c in counts.items()],
                last_upload.c.last_upload)
     frm = B
-    for name, c in counts.items():
+    for c in counts.values():
         frm = frm.outerjoin(c, c.c.board_id == B.c.id)
     frm = frm.outerjoin(last_upload, last_upload.c.board_id == B.c.id)
     with engine.connect() as conn:

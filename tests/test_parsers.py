@@ -77,7 +77,7 @@ def test_unreadable_dates_raise_their_own_error(raw):
 ])
 def test_money_is_exact(raw, amounts):
     parsed = parse_money(raw)
-    assert [a for a in parsed.amounts] == [Decimal(a) for a in amounts]
+    assert list(parsed.amounts) == [Decimal(a) for a in amounts]
     assert all(isinstance(a, Decimal) for a in parsed.amounts)
 
 
