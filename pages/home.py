@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data_model import queries
+from loaders.pipeline import KIND_NAMES
 from presentation.upload_report import changes_frame
 from ui.context import boards, get_engine
 
@@ -13,22 +14,20 @@ if df.empty:
             "metrics return to create the first one.")
     st.stop()
 
-st.caption(f"{len(df)} boards. Pick one in the sidebar to see its views.")
-st.dataframe(
-    df[["name", "board_type", "area", "milestones", "risks", "budget_lines", "metrics", "last_upload"]],
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "name": st.column_config.TextColumn("Board", width="large"),
-        "board_type": "Type",
-        "area": "Area",
-        "milestones": st.column_config.NumberColumn("Milestones", format="%d"),
-        "risks": st.column_config.NumberColumn("Risks", format="%d"),
-        "budget_lines": st.column_config.NumberColumn("Budget lines", format="%d"),
-        "metrics": st.column_config.NumberColumn("Metrics", format="%d"),
-        "last_upload": st.column_config.DatetimeColumn("Last upload", format="D MMM YYYY, HH:mm"),
-    },
-)
+st.caption(f"{len(df)} boards. Choose one in the sidebar to work with it.")
+for start in range(0, len(df), 2):
+    for col, (_, b) in zip(st.columns(2), df.iloc[start:start + 2].iterrows(), strict=False):
+        with col.container(border=True):
+            st.markdown(f"**{b['name']}**")
+            st.caption(" · ".join(str(x) for x in (b["board_type"], b["area"]) if isinstance(x, str) and x))
+            m1, m2, m3, m4 = st.columns(4)
+            m1.metric("Milestones", int(b["milestones"]))
+            m2.metric("Risks", int(b["risks"]))
+            m3.metric("Budget lines", int(b["budget_lines"]))
+            m4.metric("Metrics", int(b["metrics"]))
+            last = b["last_upload"]
+            st.caption(f"Last upload {last:%d %b %Y, %H:%M}" if last is not None and str(last) != "NaT"
+                       else "Nothing uploaded yet")
 
 board = st.session_state.get("current_board")
 if board:
@@ -38,9 +37,10 @@ if board:
     engine = get_engine()
     history = queries.uploads(engine, int(board["id"]))
     if history.empty:
-        st.info("Nothing has been uploaded for this board yet.")
+        st.info("Nothing has been uploaded for this board yet. Open **Upload a tracker** to load one.")
     else:
         st.markdown("**Recent uploads**")
+        history["kind"] = history["kind"].map(lambda k: KIND_NAMES.get(k, k).capitalize())
         history["summary"] = history["changes"].map(
             lambda c: f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, {c.get('removed', 0)} removed"
             if isinstance(c, dict) else "")
@@ -49,7 +49,7 @@ if board:
             hide_index=True, width="stretch",
             column_config={
                 "uploaded_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
-                "file_name": "File", "kind": "Kind", "uploaded_by": "By", "row_count": "Rows",
+                "file_name": "File", "kind": "What", "uploaded_by": "By", "row_count": "Rows",
                 "summary": "What changed",
             },
         )
