@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import create_engine
+
+# Bulk inserts pass dates straight to sqlite3; store them as SQLAlchemy's Date type does ("YYYY-MM-DD").
+sqlite3.register_adapter(date, date.isoformat)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "dashboard.db"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, null, select, union_all
 from sqlalchemy.engine import Engine
 
 from data_model.tables import (
@@ -64,11 +64,22 @@ def uploads(engine: Engine, board_id: int, limit: int = 50) -> pd.DataFrame:
         return pd.read_sql(q, conn)
 
 
+ADDED_LABELS = ((MS, "milestone", MS.c.title), (RK, "risk", RK.c.title), (BL, "budget_line", BL.c.line),
+                (MT, "metric", MT.c.name))
+
+
 def upload_changes(engine: Engine, upload_id: int) -> pd.DataFrame:
-    q = (select(CH.c.action, CH.c.entity, CH.c.label, CH.c.field, CH.c.old_value, CH.c.new_value)
-         .where(CH.c.upload_id == upload_id).order_by(CH.c.id))
+    """What one upload changed: rows it added (their first_upload_id), then the change log's updates and removals."""
+    added = [select(literal("added").label("action"), literal(entity).label("entity"), label.label("label"),
+                    null().label("field"), null().label("old_value"), null().label("new_value"),
+                    literal(0).label("sort"), table.c.id.label("seq"))
+             .where(table.c.first_upload_id == upload_id) for table, entity, label in ADDED_LABELS]
+    logged = select(CH.c.action, CH.c.entity, CH.c.label, CH.c.field, CH.c.old_value, CH.c.new_value,
+                    literal(1).label("sort"), CH.c.id.label("seq")).where(CH.c.upload_id == upload_id)
+    q = union_all(*added, logged).subquery()
     with engine.connect() as conn:
-        return pd.read_sql(q, conn)
+        df = pd.read_sql(select(q).order_by(q.c.sort, q.c.seq), conn)
+    return df.drop(columns=["sort", "seq"])
 
 
 def upload_issues(engine: Engine, upload_id: int) -> pd.DataFrame:

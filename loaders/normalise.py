@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 
 from loaders.dates import DateParseError, ParsedDate, describe, parse_date
 from loaders.headers import Column
@@ -73,8 +74,10 @@ def _get(values: list[object], col: Column | None) -> object:
 
 
 def _text(values: list[object], col: Column | None) -> str | None:
-    v = _get(values, col)
-    if v is None:
+    if col is None:
+        return None
+    v = values[col.index]
+    if v is None or v == "":
         return None
     t = clean_text(v)
     return t or None
@@ -82,8 +85,26 @@ def _text(values: list[object], col: Column | None) -> str | None:
 
 def workstream_path(table: Table, row: TableRow) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
     """The row's workstream path from the top, and the board's label for each level where the table gives it."""
+    ws_cols = table.__dict__.get("_ws_cols")
+    if ws_cols is None:
+        ws_cols = table.__dict__["_ws_cols"] = sorted(
+            (c for c in table.mapping.columns if c.field in ("ws1", "ws2", "ws3")), key=lambda c: c.level)
+    cache = table.__dict__.setdefault("_path_cache", {})
+    key = (row.table_group, row.section, *(row.values[c.index] for c in ws_cols))
+    try:
+        return cache[key]
+    except (KeyError, TypeError):
+        pass
+    result = _workstream_path(table, row, ws_cols)
+    try:
+        cache[key] = result
+    except TypeError:
+        pass
+    return result
+
+
+def _workstream_path(table: Table, row: TableRow, ws_cols: list[Column]) -> tuple[tuple, tuple]:
     mapping = table.mapping
-    ws_cols = sorted((c for c in mapping.columns if c.field in ("ws1", "ws2", "ws3")), key=lambda c: c.level)
     path: list[str] = []
     labels: list[str | None] = []
     if row.table_group:
@@ -131,7 +152,12 @@ def _date(ctx: Context, values: list[object], col: Column | None, row: int, what
 
 def _ref_key(path: tuple[str, ...], ref: str) -> str:
     """A reference is unique within its top-level workstream: each priority's register may start at 1."""
-    return f"ref:{fold(path[0]) if path else ''}|{fold(ref)}"
+    return f"ref:{_fold_cached(path[0]) if path else ''}|{fold(ref)}"
+
+
+@lru_cache(maxsize=4096)
+def _fold_cached(text: str) -> str:
+    return fold(text)
 
 
 def _key(*parts: object) -> str:
@@ -343,7 +369,7 @@ def risks(table: Table, bands: ScoreBands = DEFAULT_BANDS) -> tuple[list[dict], 
         status_raw = _text(v, c_status)
         status = "open"
         if status_raw:
-            status = next((s for p, s in RISK_STATUS if p.search(status_raw.lower())), None)
+            status = _risk_status(status_raw)
             if status is None:
                 ctx.warn(f"Status '{status_raw}' is neither open nor closed; read as open.", r, c_status, status_raw,
                          "unknown_status")
@@ -371,6 +397,12 @@ def risks(table: Table, bands: ScoreBands = DEFAULT_BANDS) -> tuple[list[dict], 
         })
     _dedupe_keys(records, ctx, "risk")
     return records, ctx.issues
+
+
+@lru_cache(maxsize=1024)
+def _risk_status(text: str) -> str | None:
+    low = text.lower()
+    return next((s for p, s in RISK_STATUS if p.search(low)), None)
 
 
 def _mostly_text(rows: list[TableRow], col: Column) -> bool:

@@ -62,8 +62,8 @@ def _words(value: str) -> str:
 
 def choose_scale(values: list[object]) -> Scale:
     """The five-word scale when any cell uses a five-word term, else the three-word scale."""
-    for v in values:
-        if isinstance(v, str) and _words(v) in FIVE_ONLY:
+    for v in {v for v in values if isinstance(v, str)}:
+        if _words(v) in FIVE_ONLY:
             return SCALE_FIVE
     return SCALE_THREE
 

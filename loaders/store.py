@@ -81,6 +81,37 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
         raise
 
 
+def bulk_insert(conn: Connection, table, rows: list[dict], *, ids: bool = False) -> list[int]:
+    """Insert many rows with one executemany, bypassing per-row ORM work; returns their ids when asked.
+
+    Ids are reserved up front: on SQLite the import holds the write lock, on PostgreSQL the sequence is advanced.
+    """
+    if not rows:
+        return []
+    columns = [c for c in table.c.keys() if c != "id" and any(c in r for r in rows[:1])]
+    new_ids: list[int] = []
+    if ids:
+        if conn.dialect.name == "postgresql":
+            new_ids = list(conn.execute(text(
+                f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"),
+                {"n": len(rows)}).scalars())
+        else:
+            start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+            new_ids = list(range(start + 1, start + 1 + len(rows)))
+        columns = ["id", *columns]
+    placeholder = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
+    sql = f"INSERT INTO {conn.dialect.identifier_preparer.quote(table.name)} ({quoted}) VALUES " \
+          f"({', '.join([placeholder] * len(columns))})"
+    data_columns = columns[1:] if ids else columns
+    if ids:
+        payload = [(new_id, *[row.get(c) for c in data_columns]) for new_id, row in zip(new_ids, rows, strict=True)]
+    else:
+        payload = [tuple([row.get(c) for c in data_columns]) for row in rows]
+    conn.exec_driver_sql(sql, payload)
+    return new_ids
+
+
 def slug_to_name(slug: str) -> str:
     return slug.replace("-", " ").replace("_", " ").title()
 
@@ -120,7 +151,7 @@ def store(conn: Connection, analysis: Analysis, board_slug: str, *, uploaded_by:
     if nothing_changed and earlier is not None:
         return StoreResult(None, counts, already_imported=earlier, board_created=created)
     upload_id = writer.write(changes, counts, uploaded_by)
-    return StoreResult(upload_id, counts, board_created=created, change_rows=writer.change_rows)
+    return StoreResult(upload_id, counts, board_created=created, change_rows=writer.added_rows + writer.change_rows)
 
 
 # Fields compared for change detection, per kind: record field -> (column, how to turn the record value
@@ -140,6 +171,7 @@ class _Writer:
         self.records = analysis.records
         self.now = utcnow()
         self.change_rows: list[dict] = []
+        self.added_rows: list[dict] = []
         self.upload_id: int | None = None
 
     # -- lookups ---------------------------------------------------------------------------------
@@ -382,19 +414,22 @@ class _Writer:
             sha256=a.sha256, size_bytes=a.size_bytes, uploaded_by=uploaded_by, uploaded_at=self.now,
             row_count=len(self.records), sheets=[s.as_json() for s in a.sheets], changes=counts,
         ).returning(T["Upload"].c.id)).scalar_one()
-        if a.issues:
-            self.conn.execute(insert(T["ImportIssue"]), [
-                {"upload_id": upload_id, "severity": i.severity, "sheet": i.sheet, "row": i.row, "column": i.column,
-                 "raw_value": i.value, "message": i.message, "code": i.code} for i in a.issues])
+        bulk_insert(self.conn, T["ImportIssue"], [
+            {"upload_id": upload_id, "severity": i.severity, "sheet": i.sheet, "row": i.row, "column": i.column,
+             "raw_value": i.value, "message": i.message, "code": i.code} for i in a.issues])
         self._update_labels()
-        table = {"milestones": T["Milestone"], "risks": T["Risk"], "budget": T["BudgetLine"], "metrics": T["Metric"]}[self.kind]
+        table = self._table
         entity = {"milestones": "milestone", "risks": "risk", "budget": "budget_line", "metrics": "metric"}[self.kind]
         label = changes["_label"]
 
         added_ids = self._insert(table, changes["added"])
+        # New rows are not written to the change log: their first_upload_id already says this upload added them
+        # (queries.upload_changes reads both). They are still reported to the caller.
+        self.added_rows = [{"upload_id": upload_id, "entity": entity, "entity_id": new_id, "label": str(row[label])[:500],
+                            "action": "added", "field": None, "old_value": None, "new_value": None}
+                           for row, new_id in zip(changes["added"], added_ids, strict=True)]
         for row, new_id in zip(changes["added"], added_ids, strict=True):
             row["id"] = new_id
-            self._log(entity, new_id, row[label], "added")
         for old, row, diffs in changes["updated"]:
             row["id"] = old["id"]
             values = self._stored(row)
@@ -416,22 +451,27 @@ class _Writer:
             self._write_amounts(changes)
         elif self.kind == "metrics":
             self._write_values(changes)
-        if self.change_rows:
-            self.conn.execute(insert(T["Change"]), self.change_rows)
+        bulk_insert(self.conn, T["Change"], self.change_rows)
         return upload_id
 
+    @property
+    def _table(self):
+        return {"milestones": T["Milestone"], "risks": T["Risk"], "budget": T["BudgetLine"], "metrics": T["Metric"]}[self.kind]
+
     def _stored(self, row: dict) -> dict:
-        out = {k: v for k, v in row.items() if not k.startswith("_") and k != "id"}
+        """The row as table columns: the public fields, plus the ids of its workstream, locality and phase."""
+        keys = self.__dict__.get("_plain_keys")
+        if keys is None:
+            columns = set(self._table.c.keys())
+            keys = self._plain_keys = [k for k in row if k in columns and k != "id"]
+            self._has_locality = "locality_id" in columns
+        out = {k: row[k] for k in keys}
         out["workstream_id"] = self._workstream_id(row["_path"], row["_labels"]) if "_path" in row else None
-        if "_locality" in row and "locality_id" in self._columns(row):
+        if self._has_locality and "_locality" in row:
             out["locality_id"] = self._locality_id(row["_locality"])
         if "_phase" in row:
             out["phase_id"] = self._phase_id(row["_phase"])
         return out
-
-    def _columns(self, row: dict) -> set[str]:
-        table = {"milestones": T["Milestone"], "risks": T["Risk"], "budget": T["BudgetLine"], "metrics": T["Metric"]}[self.kind]
-        return set(table.c.keys())
 
     def _insert(self, table, rows: list[dict]) -> list[int]:
         if not rows:
@@ -441,8 +481,7 @@ class _Writer:
             values = self._stored(row)
             values.update(upload_id=self.upload_id, first_upload_id=self.upload_id, removed_upload_id=None)
             payload.append(values)
-        result = self.conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), payload)
-        return [r[0] for r in result]
+        return bulk_insert(self.conn, table, payload, ids=True)
 
     def _log(self, entity: str, entity_id: int, label: str, action: str, field: str | None = None,
              old: object = None, new: object = None) -> None:
@@ -512,8 +551,7 @@ class _Writer:
                 rows.append({"risk_id": old["id"], "upload_id": self.upload_id, "as_of": today, **row["_assessment"]})
                 for f, before, after in rating_diffs:
                     self._log("risk", old["id"], row["title"], "updated", f, before, after)
-        if rows:
-            self.conn.execute(insert(T["RiskAssessment"]), rows)
+        bulk_insert(self.conn, T["RiskAssessment"], rows)
 
     def _write_amounts(self, changes: dict) -> None:
         amounts = self.amounts
@@ -529,7 +567,7 @@ class _Writer:
             values.update(budget_line_id=line_ids[row["_line_key"]], upload_id=self.upload_id)
             payload.append(values)
         if payload:
-            ids = [r[0] for r in self.conn.execute(insert(ba).returning(ba.c.id, sort_by_parameter_order=True), payload)]
+            ids = bulk_insert(self.conn, ba, payload, ids=True)
             added_lines = {row["key"] for row in changes["added"]}
             for row, new_id in zip(amounts["added"], ids, strict=True):
                 if row["_line_key"] not in added_lines:
@@ -560,7 +598,7 @@ class _Writer:
                      upload_id=self.upload_id)
             payload.append(v)
         if payload:
-            ids = [r[0] for r in self.conn.execute(insert(mv).returning(mv.c.id, sort_by_parameter_order=True), payload)]
+            ids = bulk_insert(self.conn, mv, payload, ids=True)
             for row, new_id in zip(values["added"], ids, strict=True):
                 self._log("metric_value", new_id, row["_label"], "added")
         for old, row, diffs in values["updated"]:

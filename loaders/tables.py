@@ -131,6 +131,7 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
     anchor_cols = [c.index for c in mapping.columns if c.field in ANCHORS[kind] or c.field in MULTI_ANCHORS]
     if kind == "budget":
         anchor_cols += [c.index for c in mapping.columns if c.field == "period"]
+    anchor_set = set(anchor_cols)
     fill_fields = FILL_DOWN + FILL_DOWN_BY_KIND.get(kind, ())
     fill_cols = [c.index for c in mapping.columns if c.field in fill_fields]
     text_cols = [c.index for c in mapping.columns if c.field in TEXT_FIELDS or c.field.startswith("ws")]
@@ -156,13 +157,14 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
         raw = rows[r]
         if len(raw) < width:
             raw = list(raw) + [None] * (width - len(raw))
-        nonempty = [i for i in range(width) if not _blank(raw[i])]
+        nonempty = [i for i, v in enumerate(raw[:width])
+                    if v is not None and v != "" and not (type(v) is str and v.isspace())]
         if not nonempty:
             blank_run += 1
             continue
         # A header row repeated at a page break, or the header of a second table of the same shape
         # ("Action plan phase 3 ... | Planned delivery date" under the phase 2 table).
-        if len(nonempty) >= 2:
+        if len(nonempty) >= 2 and _looks_like_header_row(raw, nonempty, header_cells, header_folded, key_index):
             same = sum(1 for i in nonempty if i < len(header_folded) and header_folded[i]
                        and fold(clean_text(raw[i])) == header_folded[i])
             if same == len(nonempty) or (same == len(nonempty) - 1 and same >= 1 and key_index in nonempty
@@ -176,11 +178,16 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
                     table_group = _group_in_header(raw[key_index])
                     filled = [None] * width
                 continue
-        has_anchor = any(not _blank(raw[i]) for i in anchor_cols)
-        first_text = clean_text(raw[nonempty[0]])
-        label = next((clean_text(raw[i]) for i in label_cols if i < width and not _blank(raw[i])), first_text)
+        present = set(nonempty)
+        has_anchor = not anchor_set.isdisjoint(present)
+        label_raw = next((raw[i] for i in label_cols if i in present), raw[nonempty[0]])
+        if isinstance(label_raw, str) and "total" in label_raw.lower():
+            label = clean_text(label_raw)
+        else:
+            label = ""
+        first_text = clean_text(raw[nonempty[0]]) if not has_anchor else ""
 
-        if TOTAL_LABEL.match(label) and (has_anchor or kind in ("budget", "metrics")):
+        if label and TOTAL_LABEL.match(label) and (has_anchor or kind in ("budget", "metrics")):
             table.totals.append(TotalRow(r + 1, label, raw, bool(SUBTOTAL_LABEL.match(label))))
             after_break = False
             continue
@@ -253,6 +260,23 @@ def _group_in_header(value: object) -> str | None:
     if not m:
         return None
     return f"{m.group(1).capitalize()} {m.group(2).upper() if m.group(2).isalpha() else m.group(2)}"
+
+
+def _looks_like_header_row(raw: list, nonempty: list[int], header_cells: list, header_folded: list[str],
+                           key_index: int | None) -> bool:
+    """A cheap first look: does one cell other than the title equal its header? Most data rows fail at once."""
+    for i in nonempty:
+        if i == key_index:
+            continue
+        if i >= len(header_folded) or not header_folded[i]:
+            return False
+        value, header = raw[i], header_cells[i]
+        if isinstance(value, str) and isinstance(header, str) and value.strip().lower() == header.strip().lower():
+            return True
+        if not isinstance(value, str) or len(value) > 4 * len(str(header)) + 20:
+            return False
+        return fold(clean_text(value)) == header_folded[i]
+    return False
 
 
 def _is_header_like(value: object) -> bool:

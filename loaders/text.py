@@ -39,17 +39,13 @@ def clean_text(value: object) -> str:
     s = value if isinstance(value, str) else cell_text(value)
     if not s:
         return ""
-    # Fast path: most cells need nothing beyond a strip.
-    if "<" not in s and "&" not in s and "  " not in s and "\n" not in s and not _needs_slow_path(s):
+    # Fast path: most cells are plain ASCII text that needs nothing beyond a strip.
+    if s.isascii() and not _SLOW_CHARS.search(s):
         return s.strip()
     return _clean_slow(s)
 
 
-def _needs_slow_path(s: str) -> bool:
-    for ch in s:
-        if ord(ch) > 127 or ch == "\t" or ch == "*" or ch == "#":
-            return True
-    return False
+_SLOW_CHARS = re.compile(r"[<&\n\t\r*#]|  ")
 
 
 @lru_cache(maxsize=65536)
@@ -80,6 +76,9 @@ def header_key(value: str) -> str:
     return " ".join(s.split())
 
 
+_FOLD = re.compile(r"[^\w£%]+")
+
+
 def fold(value: str) -> str:
     """A value reduced for comparing: case, spaces and punctuation ignored."""
-    return " ".join(re.sub(r"[^\w£%]+", " ", value.lower()).split())
+    return " ".join(_FOLD.sub(" ", value.lower()).split())

@@ -3,7 +3,7 @@
 from conftest import dump, xlsx
 from sqlalchemy import select
 
-from data_model.tables import Change, Milestone, Risk, RiskAssessment
+from data_model.tables import Milestone, Risk, RiskAssessment
 from loaders import import_bytes
 
 RISK_HEADER = ["Ref", "Priority", "Risk", "Likelihood", "Impact", "Mitigation", "Owner"]
@@ -42,9 +42,11 @@ def test_new_version_updates_adds_and_removes_and_logs_old_to_new(engine):
     v2 = import_bytes(risks(["R1", "Crisis", "Funding cut", "L", "M", "Lobby harder", "CFO"],
                             ["R3", "Crisis", "IT delays", "M", "M", "Plan", "CIO"]), "v2.xlsx", "b", engine=engine)
     assert v2.changes == {"added": 1, "updated": 1, "removed": 1, "unchanged": 0}
+    from data_model.queries import upload_changes
+
+    df = upload_changes(engine, v2.upload_id).astype(object).where(lambda d: d.notna(), None)
+    log = set(zip(df["action"], df["label"], df["field"], df["old_value"], df["new_value"], strict=True))
     with engine.connect() as conn:
-        log = {(c.action, c.label, c.field, c.old_value, c.new_value)
-               for c in conn.execute(select(Change.__table__).where(Change.__table__.c.upload_id == v2.upload_id))}
         r2 = conn.execute(select(Risk.__table__).where(Risk.__table__.c.ref == "R2")).one()
         history = conn.execute(select(RiskAssessment.__table__.c.likelihood).join(
             Risk.__table__, Risk.__table__.c.id == RiskAssessment.__table__.c.risk_id)
@@ -101,3 +103,15 @@ def test_dry_run_writes_nothing(engine):
                           dry_run=True)
     assert result.status == "ok" and result.changes["added"] == 1
     assert dump(engine) == before
+
+
+def test_upload_changes_lists_additions_updates_and_removals(engine):
+    from data_model.queries import upload_changes
+
+    import_bytes(risks(["R1", "Crisis", "Funding cut", "H", "M", "Lobby", "CFO"], ["R2", "Crisis", "Staff leave", "L", "H", "", ""]),
+                 "v1.xlsx", "b", engine=engine)
+    v2 = import_bytes(risks(["R1", "Crisis", "Funding cut", "H", "M", "Lobby harder", "CFO"],
+                            ["R3", "Crisis", "IT delays", "M", "M", "", ""]), "v2.xlsx", "b", engine=engine)
+    df = upload_changes(engine, v2.upload_id)
+    rows = set(zip(df["action"], df["label"], df["field"].fillna(""), strict=True))
+    assert rows == {("added", "IT delays", ""), ("updated", "Funding cut", "mitigation"), ("removed", "Staff leave", "")}
