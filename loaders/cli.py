@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate a tracker file (.xlsx, .xlsm or .csv) and load it for a board. Errors reject the whole "
                     "file and nothing is written; warnings do not block. Exit status: 0 loaded (or valid, with "
                     "--dry-run), 1 rejected, 2 usage error.",
-        epilog="Example: python -m loaders import sample_data/rutland_bcf.xlsx --board rutland-hwb --kind risks --json",
+        epilog="Example: python -m loaders import sample_data/rutland-hwb/bcf-risks.xlsx --board rutland-hwb --json",
     )
     imp.add_argument("path", metavar="PATH", help="the tracker file")
     imp.add_argument("--board", required=True, metavar="SLUG",
