@@ -44,8 +44,15 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)  # exits with 2 on a usage error
-    if args.command == "import":
-        return run_import(args, parser)
+    try:
+        if args.command == "import":
+            return run_import(args, parser)
+    except BrokenPipeError:
+        # The reader went away (`| head`): the import itself has finished; say nothing more.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     return EXIT_USAGE
 
 

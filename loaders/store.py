@@ -185,14 +185,15 @@ class _Writer:
         ph = T["Phase"]
         self.phase_by_name = {r.name.lower(): r.id for r in self.conn.execute(
             select(ph.c.id, ph.c.name).where(ph.c.programme_id == self.programme_id))}
-        # The workstream trees this upload speaks for: the top level of every path in it.
-        self.scope_tops = {rec["_path"][0] if rec["_path"] else None for rec in self.records}
+        # The workstream trees this upload speaks for: the top level of every path in it. Rows with no
+        # workstream are spoken for only by a file with a sheet of the same name (a CSV's sheet is its file name).
+        self.scope_tops = {rec["_path"][0] for rec in self.records if rec["_path"]}
+        self.scope_sheets = {rec["_sheet"] for rec in self.records if not rec["_path"]}
 
-    def _top_of(self, path: str | None) -> str | None:
-        return path.split(PATH_SEP)[0] if path else None
-
-    def _in_scope(self, path: str | None) -> bool:
-        return self._top_of(path) in self.scope_tops
+    def _in_scope(self, path: str | None, sheet: str | None) -> bool:
+        if path:
+            return path.split(PATH_SEP)[0] in self.scope_tops
+        return sheet in self.scope_sheets
 
     # -- diff ------------------------------------------------------------------------------------
     def diff(self) -> dict:
@@ -200,7 +201,8 @@ class _Writer:
 
     def _existing(self, table, columns: list[str]) -> dict[str, dict]:
         ws = T["Workstream"]
-        cols = [table.c.id, table.c.key, table.c.removed_upload_id, ws.c.path.label("ws_path")] + [table.c[c] for c in columns]
+        cols = [table.c.id, table.c.key, table.c.removed_upload_id, table.c.source_sheet, ws.c.path.label("ws_path")] + \
+            [table.c[c] for c in columns]
         q = select(*cols).select_from(table.outerjoin(ws, ws.c.id == table.c.workstream_id)).where(
             table.c.programme_id == self.programme_id)
         return {r.key: r._asdict() for r in self.conn.execute(q)}
@@ -227,8 +229,8 @@ class _Writer:
                 updated.append((old, row, diffs))
             else:
                 same.append((old, row))
-        removed = [old for key, old in existing.items()
-                   if key not in seen and old["removed_upload_id"] is None and self._in_scope(old["ws_path"])]
+        removed = [old for key, old in existing.items() if key not in seen and old["removed_upload_id"] is None
+                   and self._in_scope(old["ws_path"], old["source_sheet"])]
         return {"added": added, "updated": updated, "removed": removed, "_same": same, "_label": label_field}
 
     @staticmethod
@@ -287,7 +289,7 @@ class _Writer:
         result = self._diff_rows(T["BudgetLine"], list(lines.values()), BUDGET_LINE_FIELDS, "line")
         ba, bl, ws = T["BudgetAmount"], T["BudgetLine"], T["Workstream"]
         q = (select(ba.c.id, ba.c.period, ba.c.removed_upload_id, bl.c.key.label("line_key"), bl.c.line,
-                    ws.c.path.label("ws_path"), *[ba.c[f] for f in AMOUNT_FIELDS])
+                    bl.c.source_sheet, ws.c.path.label("ws_path"), *[ba.c[f] for f in AMOUNT_FIELDS])
              .select_from(ba.join(bl, bl.c.id == ba.c.budget_line_id).outerjoin(ws, ws.c.id == bl.c.workstream_id))
              .where(bl.c.programme_id == self.programme_id))
         existing = {(r.line_key, r.period): r._asdict() for r in self.conn.execute(q)}
@@ -302,8 +304,8 @@ class _Writer:
             diffs = self._compare(old, row, AMOUNT_FIELDS)
             if diffs or old["removed_upload_id"] is not None:
                 a_updated.append((old, row, diffs))
-        a_removed = [old for k, old in existing.items()
-                     if k not in seen and old["removed_upload_id"] is None and self._in_scope(old["ws_path"])]
+        a_removed = [old for k, old in existing.items() if k not in seen and old["removed_upload_id"] is None
+                     and self._in_scope(old["ws_path"], old["source_sheet"])]
         self.amounts = {"added": a_added, "updated": a_updated, "removed": a_removed}
         # A lead thinks in lines: an amount changing is its line changing.
         touched = {r["_line_key"] for r in a_added} | {r["_line_key"] for _o, r, _d in a_updated}
@@ -338,7 +340,8 @@ class _Writer:
                 v_updated.append((old, row, diffs))
             else:
                 v_unchanged += 1
-        in_scope = {old["key"] for old in self._existing(mt, []).values() if self._in_scope(old["ws_path"])}
+        in_scope = {old["key"] for old in self._existing(mt, []).values()
+                    if self._in_scope(old["ws_path"], old["source_sheet"])}
         v_removed = [old for k, old in existing.items() if k not in seen and old["removed_upload_id"] is None
                      and old["metric_key"] in in_scope]
         self.values = {"added": v_added, "updated": v_updated, "removed": v_removed}

@@ -200,3 +200,29 @@ def test_other_kinds_of_sheet_are_named_not_loaded():
     assert a.kind == "milestones" and len(a.records) == 2
     assert any(i.code == "other_kind" and i.sheet == "Risks" for i in a.warnings)
     assert analyse(data, "both.xlsx", kind="risks").records[0]["title"] == "X"
+
+
+def test_xlsm_values_are_read_and_the_macro_is_never_run(tmp_path):
+    import zipfile
+
+    data = xlsx({"Tracker": [["Milestone", "Due"], ["Open the hub", "Jan 17"]]})
+    path = tmp_path / "tracker.xlsm"
+    marker = tmp_path / "macro-ran"
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        # A VBA project part: the loader must read values and ignore it.
+        dst.writestr("xl/vbaProject.bin", b"Sub Auto_Open()\n Open \"" + str(marker).encode() + b"\" For Output As #1\nEnd Sub")
+    recs, a = records(path.read_bytes(), "tracker.xlsm")
+    assert a.ok and recs[0]["title"] == "Open the hub"
+    assert not marker.exists()
+    from loaders.read import read_workbook
+
+    assert read_workbook(path.read_bytes(), "tracker.xlsm").file_type == "xlsm"
+
+
+def test_excel_serial_numbers_and_real_dates_in_date_columns():
+    from datetime import datetime
+
+    recs, _ = records(xlsx({"S": [["Milestone", "Start", "Due"], ["A", 42736, datetime(2017, 3, 31)]]}))
+    assert (recs[0]["start"], recs[0]["due"]) == ("2017-01-01", "2017-03-31")

@@ -115,3 +115,13 @@ def test_upload_changes_lists_additions_updates_and_removals(engine):
     df = upload_changes(engine, v2.upload_id)
     rows = set(zip(df["action"], df["label"], df["field"].fillna(""), strict=True))
     assert rows == {("added", "IT delays", ""), ("updated", "Funding cut", "mitigation"), ("removed", "Staff leave", "")}
+
+
+def test_rows_without_a_workstream_are_replaced_only_by_a_file_with_their_sheet(engine):
+    pooled = xlsx({"Pooled fund": [["Budget", "Amount 2016-17"], ["CCG contribution", "£2,061k"], ["DFG", "£186k"]]})
+    costs_v1 = xlsx({"Costs": [["Cost", "Amount"], ["Project manager", "£35,000"], ["Comms", "£5,000"]]})
+    costs_v2 = xlsx({"Costs": [["Cost", "Amount"], ["Project manager", "£35,000"]]})
+    import_bytes(pooled, "pooled.xlsx", "b", engine=engine)
+    assert import_bytes(costs_v1, "costs.xlsx", "b", engine=engine).changes["removed"] == 0
+    result = import_bytes(costs_v2, "costs.xlsx", "b", engine=engine)
+    assert result.changes == {"added": 0, "updated": 0, "removed": 1, "unchanged": 1}
