@@ -82,33 +82,37 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 def bulk_insert(conn: Connection, table, rows: list[dict], *, ids: bool = False) -> list[int]:
-    """Insert many rows with one executemany, bypassing per-row ORM work; returns their ids when asked.
-
-    Ids are reserved up front: on SQLite the import holds the write lock, on PostgreSQL the sequence is advanced.
-    """
+    """Insert many dict rows with one executemany; returns their ids when asked."""
     if not rows:
         return []
-    columns = [c for c in table.c.keys() if c != "id" and any(c in r for r in rows[:1])]
+    columns = [c for c in table.c.keys() if c != "id" and c in rows[0]]
+    return insert_values(conn, table, columns, [tuple([row.get(c) for c in columns]) for row in rows], ids=ids)
+
+
+def insert_values(conn: Connection, table, columns: list[str], values: list[tuple], *, ids: bool = False) -> list[int]:
+    """Insert value tuples with one executemany, bypassing per-row ORM work.
+
+    Ids are reserved up front when asked for: on SQLite the import holds the write lock, on PostgreSQL the
+    sequence is advanced.
+    """
+    if not values:
+        return []
     new_ids: list[int] = []
     if ids:
         if conn.dialect.name == "postgresql":
             new_ids = list(conn.execute(text(
                 f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"),
-                {"n": len(rows)}).scalars())
+                {"n": len(values)}).scalars())
         else:
             start = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-            new_ids = list(range(start + 1, start + 1 + len(rows)))
+            new_ids = list(range(start + 1, start + 1 + len(values)))
         columns = ["id", *columns]
+        values = [(new_id, *row) for new_id, row in zip(new_ids, values, strict=True)]
     placeholder = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
-    sql = f"INSERT INTO {conn.dialect.identifier_preparer.quote(table.name)} ({quoted}) VALUES " \
-          f"({', '.join([placeholder] * len(columns))})"
-    data_columns = columns[1:] if ids else columns
-    if ids:
-        payload = [(new_id, *[row.get(c) for c in data_columns]) for new_id, row in zip(new_ids, rows, strict=True)]
-    else:
-        payload = [tuple([row.get(c) for c in data_columns]) for row in rows]
-    conn.exec_driver_sql(sql, payload)
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join([placeholder] * len(columns))})")
+    conn.exec_driver_sql(sql, values)
     return new_ids
 
 
@@ -479,12 +483,28 @@ class _Writer:
     def _insert(self, table, rows: list[dict]) -> list[int]:
         if not rows:
             return []
-        payload = []
+        self._stored(rows[0])  # settles the column list
+        keys = self._plain_keys
+        columns = [*keys, "workstream_id", "upload_id", "first_upload_id"]
+        has_locality = self._has_locality and "_locality" in rows[0]
+        has_phase = "_phase" in rows[0]
+        if has_locality:
+            columns.append("locality_id")
+        if has_phase:
+            columns.append("phase_id")
+        up = self.upload_id
+        values = []
         for row in rows:
-            values = self._stored(row)
-            values.update(upload_id=self.upload_id, first_upload_id=self.upload_id, removed_upload_id=None)
-            payload.append(values)
-        return bulk_insert(self.conn, table, payload, ids=True)
+            v = [row[k] for k in keys]
+            v.append(self._workstream_id(row["_path"], row["_labels"]))
+            v.append(up)
+            v.append(up)
+            if has_locality:
+                v.append(self._locality_id(row["_locality"]))
+            if has_phase:
+                v.append(self._phase_id(row["_phase"]))
+            values.append(tuple(v))
+        return insert_values(self.conn, table, columns, values, ids=True)
 
     def _log(self, entity: str, entity_id: int, label: str, action: str, field: str | None = None,
              old: object = None, new: object = None) -> None:
@@ -545,16 +565,16 @@ class _Writer:
 
     def _write_assessments(self, changes: dict) -> None:
         today = self.now.date()
-        rows = []
-        for row in changes["added"]:
-            rows.append({"risk_id": row["id"], "upload_id": self.upload_id, "as_of": today, **row["_assessment"]})
+        up = self.upload_id
+        columns = ["risk_id", "upload_id", "as_of", *ASSESSMENT_COLUMNS]
+        values = [(row["id"], up, today, *[row["_assessment"][c] for c in ASSESSMENT_COLUMNS]) for row in changes["added"]]
         for old, row, diffs in changes["updated"]:
             rating_diffs = [d for d in diffs if d[0] in ASSESSMENT_FIELDS]
             if rating_diffs or old["id"] not in self.latest_assessment:
-                rows.append({"risk_id": old["id"], "upload_id": self.upload_id, "as_of": today, **row["_assessment"]})
+                values.append((old["id"], up, today, *[row["_assessment"][c] for c in ASSESSMENT_COLUMNS]))
                 for f, before, after in rating_diffs:
                     self._log("risk", old["id"], row["title"], "updated", f, before, after)
-        bulk_insert(self.conn, T["RiskAssessment"], rows)
+        insert_values(self.conn, T["RiskAssessment"], columns, values)
 
     def _write_amounts(self, changes: dict) -> None:
         amounts = self.amounts
@@ -619,6 +639,7 @@ MILESTONE_FIELDS = ["ref", "title", "owner", "dependency", "start", "due", "base
                     "notes"]
 RISK_FIELDS = ["ref", "title", "consequence", "owner", "opened", "mitigation", "review_due", "status"]
 ASSESSMENT_FIELDS = ["likelihood", "impact", "score", "rag"]
+ASSESSMENT_COLUMNS = ["likelihood", "impact", "score", "rag", "likelihood_raw", "impact_raw", "rag_raw"]
 BUDGET_LINE_FIELDS = ["ref", "line", "funder", "commissioner", "line_kind"]
 AMOUNT_FIELDS = ["allocated_pence", "forecast_pence", "spent_pence"]
 METRIC_FIELDS = ["name", "unit", "direction"]
