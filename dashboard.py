@@ -8,12 +8,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.context import board_picker, get_engine
+from ui.context import board_picker, get_engine, mark_entry
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
 st.set_page_config(page_title="Board dashboard", page_icon=":material/dashboard:", layout="wide")
 
+mark_entry()
 get_engine()
 navigation = st.navigation([
     st.Page(PAGES / "home.py", title="Boards", icon=":material/home:", url_path="boards", default=True),

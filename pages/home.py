@@ -5,8 +5,9 @@ import streamlit as st
 from data_model import queries
 from loaders.pipeline import KIND_NAMES
 from presentation.upload_report import changes_frame
-from ui.context import boards, get_engine
+from ui.context import boards, get_engine, require_entry
 
+require_entry()
 st.title("Boards")
 df = boards()
 if df.empty:

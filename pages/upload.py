@@ -14,8 +14,9 @@ from presentation.upload_report import (
     records_frame,
     sheets_frame,
 )
-from ui.context import clear_caches, get_engine
+from ui.context import clear_caches, get_engine, require_entry
 
+require_entry()
 st.title("Upload a tracker")
 board = st.session_state.get("current_board")
 if not board:
@@ -61,8 +62,8 @@ data = uploaded.getvalue()
 analysis = analysed(data, uploaded.name, None if choice == "detect" else choice)
 errors, warnings = analysis.errors, analysis.warnings
 
-a, b, c, d = st.columns(4)
-a.metric("Kind", kind_label(analysis).capitalize())
+st.markdown(f"**{uploaded.name}** reads as a **{kind_label(analysis)}**.")
+b, c, d = st.columns(3)
 b.metric("Rows read", len(analysis.records))
 c.metric("Errors", len(errors))
 d.metric("Warnings", len(warnings))

@@ -56,9 +56,10 @@ def records_frame(analysis: Analysis) -> pd.DataFrame:
 
 
 def issues_frame(analysis: Analysis) -> pd.DataFrame:
+    """Errors first, then warnings, each where a lead will find it. Blank where the issue is about the whole file."""
     return pd.DataFrame([{
-        "Severity": i.severity.capitalize(), "Sheet": i.sheet, "Row": i.row, "Column": i.column, "Value": i.value,
-        "What to do": i.message,
+        "Severity": i.severity.capitalize(), "Sheet": i.sheet or "", "Row": i.row, "Column": i.column or "",
+        "Value": i.value or "", "What to do": i.message,
     } for i in analysis.issues], columns=["Severity", "Sheet", "Row", "Column", "Value", "What to do"])
 
 

@@ -63,3 +63,30 @@ def board_picker() -> dict | None:
     st.query_params["board"] = choice
     row = df[df["slug"] == choice].iloc[0].to_dict()
     return row
+
+
+ENTRY_FLAG = "_entry_ran"
+
+
+def mark_entry() -> None:
+    """Called by dashboard.py on every run, before the page runs."""
+    st.session_state[ENTRY_FLAG] = True
+
+
+def require_entry() -> None:
+    """Every page calls this first: a page must never run without dashboard.py around it.
+
+    With a ``pages/`` folder beside the entry script, Streamlit routes a freshly started server's first
+    request by folder (its v1 multipage mode), running ``pages/x.py`` on its own: no board picker, and no
+    sign-in. Detect that, switch the process to ``st.navigation`` routing and rerun, so the entry script
+    runs and opens the same page.
+    """
+    if st.session_state.get(ENTRY_FLAG):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.error("This page opens through the dashboard. Go to the home page and choose it from the menu.")
+    st.stop()

@@ -1,0 +1,47 @@
+"""The app in a real browser: deep links on a cold server, and a lead's upload from file to change list."""
+
+import pytest
+from browser import CHROMIUM_ARGS, ROOT, app_server, chromium_path, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, tmp_path):
+    """The first request a new server gets must not run a page without dashboard.py (board picker, navigation)."""
+    with app_server(f"sqlite:///{tmp_path / 'cold.db'}") as base:
+        page = browser.new_page()
+        page.goto(f"{base}/upload?board=rutland-hwb")
+        wait_idle(page)
+        page.wait_for_selector("text=Uploading for", timeout=60_000)
+        assert page.get_by_text("Rutland Health and Wellbeing Board").first.is_visible()
+        assert page.get_by_role("link", name="Boards").is_visible()  # st.navigation's menu, not the folder's
+        assert page.get_by_text("Page not found").count() == 0
+        page.close()
+
+
+def test_lead_uploads_a_tracker_and_sees_what_changed(browser, tmp_path):
+    with app_server(f"sqlite:///{tmp_path / 'flow.db'}") as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/upload?board=nottinghamshire-p2is")
+        wait_idle(page)
+        page.wait_for_selector("text=Tracker file", timeout=60_000)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            str(ROOT / "sample_data" / "rutland-hwb" / "bcf-risks.xlsx"))
+        wait_idle(page)
+        page.wait_for_selector("text=reads as a")
+        assert page.get_by_text("Loading this file will make 20 additions").is_visible()
+        page.get_by_role("button", name="Load into Nottinghamshire P2IS Project Board").click()
+        wait_idle(page)
+        page.wait_for_selector("text=Loaded")
+        assert page.get_by_text("20 added, 0 updated, 0 removed").is_visible()
+        page.close()
