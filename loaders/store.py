@@ -577,62 +577,45 @@ class _Writer:
         insert_values(self.conn, T["RiskAssessment"], columns, values)
 
     def _write_amounts(self, changes: dict) -> None:
-        amounts = self.amounts
-        line_ids = {row["key"]: row["id"] for row in changes["added"]}
-        line_ids.update({row["key"]: old["id"] for old, row, _d in changes["updated"]})
-        bl = T["BudgetLine"]
-        for r in self.conn.execute(select(bl.c.id, bl.c.key).where(bl.c.programme_id == self.programme_id)):
-            line_ids.setdefault(r.key, r.id)
-        ba = T["BudgetAmount"]
-        payload = []
-        for row in amounts["added"]:
-            values = {k: v for k, v in row.items() if not k.startswith("_")}
-            values.update(budget_line_id=line_ids[row["_line_key"]], upload_id=self.upload_id)
-            payload.append(values)
-        if payload:
-            ids = bulk_insert(self.conn, ba, payload, ids=True)
-            added_lines = {row["key"] for row in changes["added"]}
-            for row, new_id in zip(amounts["added"], ids, strict=True):
-                if row["_line_key"] not in added_lines:
-                    self._log("budget_amount", new_id, row["_label"], "added")
-        for old, row, diffs in amounts["updated"]:
-            values = {k: v for k, v in row.items() if not k.startswith("_")}
-            values.update(upload_id=self.upload_id, removed_upload_id=None)
-            self.conn.execute(update(ba).where(ba.c.id == old["id"]).values(**values))
-            for f, before, after in diffs:
-                self._log("budget_amount", old["id"], row["_label"], "updated", f.replace("_pence", ""),
-                          _pounds(before), _pounds(after))
-        for old in amounts["removed"]:
-            self.conn.execute(update(ba).where(ba.c.id == old["id"]).values(removed_upload_id=self.upload_id))
-            self._log("budget_amount", old["id"], f"{old['line']} ({old['period'] or 'no period'})", "removed")
+        self._write_children(changes, self.amounts, T["BudgetLine"], T["BudgetAmount"], "_line_key", "budget_line_id",
+                             "budget_amount", lambda row: {},
+                             lambda f, v: (f.replace("_pence", ""), _pounds(v)),
+                             lambda old: f"{old['line']} ({old['period'] or 'no period'})")
 
     def _write_values(self, changes: dict) -> None:
-        values = self.values
-        metric_ids = {row["key"]: row["id"] for row in changes["added"]}
-        metric_ids.update({row["key"]: old["id"] for old, row, _d in changes["updated"]})
-        mt = T["Metric"]
-        for r in self.conn.execute(select(mt.c.id, mt.c.key).where(mt.c.programme_id == self.programme_id)):
-            metric_ids.setdefault(r.key, r.id)
-        mv = T["MetricValue"]
+        self._write_children(changes, self.values, T["Metric"], T["MetricValue"], "_metric_key", "metric_id",
+                             "metric_value", lambda row: {"locality_id": self._locality_id(row["_locality"])},
+                             lambda f, v: (f, v),
+                             lambda old: f"{old['name']} ({old['period'] or 'no period'})")
+
+    def _write_children(self, changes: dict, children: dict, parent_table, table, parent_key: str, parent_fk: str,
+                        entity: str, extra, show, removed_label) -> None:
+        """Budget amounts under their lines, metric values under their metrics: add, update and remove them.
+
+        A child added under a new parent is not logged on its own: the parent's addition says it.
+        """
+        parent_ids = {r.key: r.id for r in self.conn.execute(
+            select(parent_table.c.id, parent_table.c.key).where(parent_table.c.programme_id == self.programme_id))}
+        new_parents = {row["key"] for row in changes["added"]}
         payload = []
-        for row in values["added"]:
-            v = {k: val for k, val in row.items() if not k.startswith("_")}
-            v.update(metric_id=metric_ids[row["_metric_key"]], locality_id=self._locality_id(row["_locality"]),
-                     upload_id=self.upload_id)
-            payload.append(v)
-        if payload:
-            ids = bulk_insert(self.conn, mv, payload, ids=True)
-            for row, new_id in zip(values["added"], ids, strict=True):
-                self._log("metric_value", new_id, row["_label"], "added")
-        for old, row, diffs in values["updated"]:
-            v = {k: val for k, val in row.items() if not k.startswith("_")}
-            v.update(upload_id=self.upload_id, removed_upload_id=None)
-            self.conn.execute(update(mv).where(mv.c.id == old["id"]).values(**v))
+        for row in children["added"]:
+            values = {k: v for k, v in row.items() if not k.startswith("_")}
+            values.update({parent_fk: parent_ids[row[parent_key]], "upload_id": self.upload_id, **extra(row)})
+            payload.append(values)
+        ids = bulk_insert(self.conn, table, payload, ids=True)
+        for row, new_id in zip(children["added"], ids, strict=True):
+            if row[parent_key] not in new_parents:
+                self._log(entity, new_id, row["_label"], "added")
+        for old, row, diffs in children["updated"]:
+            values = {k: v for k, v in row.items() if not k.startswith("_")}
+            values.update(upload_id=self.upload_id, removed_upload_id=None)
+            self.conn.execute(update(table).where(table.c.id == old["id"]).values(**values))
             for f, before, after in diffs:
-                self._log("metric_value", old["id"], row["_label"], "updated", f, before, after)
-        for old in values["removed"]:
-            self.conn.execute(update(mv).where(mv.c.id == old["id"]).values(removed_upload_id=self.upload_id))
-            self._log("metric_value", old["id"], f"{old['name']} ({old['period'] or 'no period'})", "removed")
+                name, was = show(f, before)
+                self._log(entity, old["id"], row["_label"], "updated", name, was, show(f, after)[1])
+        for old in children["removed"]:
+            self.conn.execute(update(table).where(table.c.id == old["id"]).values(removed_upload_id=self.upload_id))
+            self._log(entity, old["id"], removed_label(old), "removed")
 
 
 MILESTONE_FIELDS = ["ref", "title", "owner", "dependency", "start", "due", "baseline_due", "completed", "status", "rag",
@@ -661,6 +644,8 @@ def _norm(value: object) -> object:
 def _show(value: object) -> str | None:
     if value is None:
         return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:g}"
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, (list, dict)):

@@ -125,3 +125,16 @@ def test_rows_without_a_workstream_are_replaced_only_by_a_file_with_their_sheet(
     assert import_bytes(costs_v1, "costs.xlsx", "b", engine=engine).changes["removed"] == 0
     result = import_bytes(costs_v2, "costs.xlsx", "b", engine=engine)
     assert result.changes == {"added": 0, "updated": 0, "removed": 1, "unchanged": 1}
+
+
+def test_metric_actuals_for_a_new_period_and_a_corrected_figure_are_logged(engine):
+    header = ["Metric", "Period", "Target", "Actual", "Direction"]
+    v1 = xlsx({"M": [header, ["Delayed transfers", "2016-17 Q1", 250, 262, "lower"]]})
+    v2 = xlsx({"M": [header, ["Delayed transfers", "2016-17 Q1", 250, 258, "lower"],
+                     ["Delayed transfers", "2016-17 Q2", 250, 244, "lower"]]})
+    import_bytes(v1, "m1.xlsx", "b", engine=engine)
+    result = import_bytes(v2, "m2.xlsx", "b", engine=engine)
+    assert result.changes == {"added": 1, "updated": 1, "removed": 0, "unchanged": 0}
+    logged = {(r["action"], r["label"], r["field"], r["old_value"], r["new_value"]) for r in result.stored.change_rows}
+    assert ("updated", "Delayed transfers (2016-17 Q1)", "actual", "262", "258") in logged
+    assert ("added", "Delayed transfers (2016-17 Q2)", None, None, None) in logged
