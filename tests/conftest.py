@@ -16,9 +16,41 @@ from data_model import open_database
 ROOT = Path(__file__).resolve().parent.parent
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=[*BACKENDS, "both"], default="both",
+                     help="database(s) every database test runs against (default: both)")
+
+
+def pytest_generate_tests(metafunc):
+    """Every test that touches a database runs once per chosen backend."""
+    if "backend" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("--db")
+        metafunc.parametrize("backend", BACKENDS if chosen == "both" else (chosen,), scope="function")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    from pg import PostgresServer
+
+    server = PostgresServer().start()
+    server.make_template()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'test.db'}"
+def db_url(backend: str, tmp_path: Path, request) -> str:
+    """A new, migrated, empty database for this test: a SQLite file, or a PostgreSQL database."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = server.new_database()
+    yield server.url(name)
+    server.drop_database(name)
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 """The app on a real database: home page counts, board in the URL, and the upload page with a real file."""
 
-from pathlib import Path
-
 import pytest
 from conftest import ROOT, xlsx
 from streamlit.testing.v1 import AppTest
@@ -10,8 +8,8 @@ APP = str(ROOT / "dashboard.py")
 
 
 @pytest.fixture
-def app_db(tmp_path: Path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+def app_db(db_url: str, monkeypatch):
+    url = db_url
     monkeypatch.setenv("DATABASE_URL", url)
     import streamlit as st
 

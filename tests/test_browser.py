@@ -16,9 +16,9 @@ def browser():
         b.close()
 
 
-def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, tmp_path):
+def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, db_url):
     """The first request a new server gets must not run a page without dashboard.py (board picker, navigation)."""
-    with app_server(f"sqlite:///{tmp_path / 'cold.db'}") as base:
+    with app_server(db_url) as base:
         page = browser.new_page()
         page.goto(f"{base}/upload?board=rutland-hwb")
         wait_idle(page)
@@ -29,8 +29,8 @@ def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, tmp_path
         page.close()
 
 
-def test_lead_uploads_a_tracker_and_sees_what_changed(browser, tmp_path):
-    with app_server(f"sqlite:///{tmp_path / 'flow.db'}") as base:
+def test_lead_uploads_a_tracker_and_sees_what_changed(browser, db_url):
+    with app_server(db_url) as base:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{base}/upload?board=nottinghamshire-p2is")
         wait_idle(page)
