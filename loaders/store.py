@@ -62,22 +62,33 @@ class StoreResult:
     change_rows: list[dict] = field(default_factory=list)
 
 
+IMPORT_LOCK_ID = 4242001
+PG_LOCK_TIMEOUT = "60s"
+BUSY_MESSAGE = "The database is busy with another import. Nothing was written; please try again in a minute."
+
+
 @contextmanager
 def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One write transaction. SQLite takes its write lock at BEGIN; PostgreSQL serialises imports with a lock."""
+    """One write transaction, one import at a time.
+
+    SQLite takes its write lock at BEGIN IMMEDIATE and waits up to its busy timeout; PostgreSQL takes a
+    transaction-scoped advisory lock and waits up to PG_LOCK_TIMEOUT. Past that: BusyError.
+    """
     try:
         with engine.connect() as conn:
             conn.info["write"] = True
             try:
                 with conn.begin():
                     if conn.dialect.name == "postgresql":
-                        conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
+                        conn.execute(text(f"SET LOCAL lock_timeout = '{PG_LOCK_TIMEOUT}'"))
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": IMPORT_LOCK_ID})
                     yield conn
             finally:
                 conn.info.pop("write", None)
     except OperationalError as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            raise BusyError("The database is busy with another import. Please try again in a minute.") from exc
+        text_ = str(exc).lower()
+        if "locked" in text_ or "busy" in text_ or "lock timeout" in text_:
+            raise BusyError(BUSY_MESSAGE) from exc
         raise
 
 

@@ -28,7 +28,10 @@ def pytest_generate_tests(metafunc):
     """Every test that touches a database runs once per chosen backend."""
     if "backend" in metafunc.fixturenames:
         chosen = metafunc.config.getoption("--db")
-        metafunc.parametrize("backend", BACKENDS if chosen == "both" else (chosen,), scope="function")
+        backends = BACKENDS if chosen == "both" else (chosen,)
+        if metafunc.definition.get_closest_marker("postgresql_only"):
+            backends = tuple(b for b in backends if b == "postgresql")
+        metafunc.parametrize("backend", backends, scope="function")
 
 
 @pytest.fixture(scope="session")
