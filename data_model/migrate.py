@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -28,11 +29,27 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+MIGRATION_LOCK_ID = 4242000
+
+
 def upgrade(engine: Engine) -> None:
-    """Apply every migration the database has not had yet. Cheap when it is already current."""
-    if current_revision(engine) == head_revision():
+    """Apply every migration the database has not had yet. Cheap when it is already current.
+
+    Several processes may start at once on a new database: the migration takes the write lock first
+    (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL) and looks again once it holds it.
+    """
+    head = head_revision()
+    if current_revision(engine) == head:
         return
     config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    with engine.connect() as conn:
+        conn.info["write"] = True
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+                if MigrationContext.configure(conn).get_current_revision() != head:
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, "head")
+        finally:
+            conn.info.pop("write", None)
