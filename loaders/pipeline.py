@@ -78,6 +78,9 @@ class Analysis:
 
 def analyse(data: bytes, file_name: str, *, kind: str | None = None, sheet: str | None = None) -> Analysis:
     """Read and check a tracker file without storing anything."""
+    from presentation.safe import safe_file_name
+
+    file_name = safe_file_name(file_name)
     result = Analysis(file_name, hashlib.sha256(data).hexdigest(), len(data), kind)
     if kind is not None and kind not in KINDS:
         result.issues.append(error(f"Unknown kind '{kind}'; use one of {', '.join(KINDS)}."))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,11 +19,11 @@ from pathlib import PurePath
 
 import python_calamine
 
-# Limits that keep a hostile or broken file from exhausting the server.
-MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
-MAX_ROWS = 250_000
-MAX_COLUMNS = 500
+# Limits that keep a hostile or broken file from exhausting the server. Set them with environment variables.
+MAX_UNCOMPRESSED_BYTES = int(os.environ.get("DASHBOARD_MAX_UNCOMPRESSED_MB", "400")) * 1024 * 1024
+MAX_ROWS = int(os.environ.get("DASHBOARD_MAX_ROWS", "250000"))
+MAX_COLUMNS = int(os.environ.get("DASHBOARD_MAX_COLUMNS", "500"))
+CHUNK = 1024 * 1024
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -88,17 +90,11 @@ def _read_zip(data: bytes, file_name: str, suffix: str) -> Workbook:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = archive.namelist()
-        total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise ReadError(
             f"'{file_name}' is damaged or incomplete (the workbook's zip structure cannot be read). "
             "Save it again from Excel and re-upload."
         ) from exc
-    if total > MAX_UNCOMPRESSED_BYTES or total > MAX_COMPRESSION_RATIO * max(len(data), 1) and total > 50_000_000:
-        raise ReadError(
-            f"'{file_name}' expands to {total / 1e6:,.0f} MB, far more than any tracker needs. "
-            "It may be corrupt or hostile; it was not read."
-        )
     if "xl/workbook.xml" in names:
         file_type = "xlsm" if "xl/vbaProject.bin" in names or suffix == ".xlsm" else "xlsx"
     elif "content.xml" in names and "mimetype" in names:
@@ -107,11 +103,81 @@ def _read_zip(data: bytes, file_name: str, suffix: str) -> Workbook:
         raise ReadError(
             f"'{file_name}' is a zip file but not an Excel workbook. Upload the .xlsx, .xlsm or .csv tracker itself."
         )
+    inspect_zip(archive, file_name)
     sheets = _calamine_sheets(data, file_name)
     if file_type in ("xlsx", "xlsm"):
         for sheet in sheets:
             sheet._styles = _style_loader(data, sheet.name)
     return Workbook(file_name, file_type, sheets)
+
+
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
+# A formula cell with no cached result: <c><f>...</f></c>, <c><f>...</f><v></v></c> or a shared <f .../>.
+_FORMULA_NO_VALUE = re.compile(rb"(</f>|<f [^>]*/>)\s*(<v>\s*</v>|<v\s*/>)?\s*</c>")
+
+
+def inspect_zip(archive: zipfile.ZipFile, file_name: str) -> None:
+    """Stream every part once, refusing what no spreadsheet program writes before anything is parsed.
+
+    Sizes are counted as decompressed, not as the zip claims, so a bomb with lying headers is caught too.
+    """
+    total = 0
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            raise ReadError(f"'{file_name}' has encrypted parts. Save a copy without a password and upload that.")
+        is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+        is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        tail = b""
+        first = True
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(CHUNK):
+                    total += len(chunk)
+                    if total > MAX_UNCOMPRESSED_BYTES:
+                        raise ReadError(
+                            f"'{file_name}' expands to more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024):,} MB when "
+                            "opened, far more than any tracker needs. It may be corrupt or hostile; it was not read.")
+                    if not is_xml:
+                        continue
+                    window = tail + chunk
+                    if b"<!" in window and _DTD.search(window):
+                        raise ReadError(
+                            f"'{file_name}' contains XML entity declarations, which Excel never writes (a way to make "
+                            "a small file expand without end). It was not read; save it again from Excel.")
+                    if is_sheet:
+                        if first:
+                            _check_dimension(window, info.filename, file_name)
+                        if b"<f" in window and _FORMULA_NO_VALUE.search(window):
+                            raise ReadError(
+                                f"'{file_name}' has formulas whose results were never calculated (it was written by a "
+                                "program, not saved from Excel), so their values cannot be read. Open it in Excel, "
+                                "let it calculate, save it and upload it again.")
+                    tail = window[-256:]
+                    first = False
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            if isinstance(exc, ReadError):
+                raise
+            raise ReadError(
+                f"'{file_name}' is damaged or incomplete ({_short(exc)}). Save it again from Excel and re-upload."
+            ) from exc
+
+
+def _check_dimension(head: bytes, part: str, file_name: str) -> None:
+    m = _DIMENSION.search(head[:4096])
+    if not m:
+        return
+    cols = 0
+    for ch in m.group(1).decode():
+        cols = cols * 26 + (ord(ch) - 64)
+    rows = int(m.group(2))
+    sheet = part.rsplit("/", 1)[-1].removesuffix(".xml")
+    if rows > MAX_ROWS + 1:
+        raise ReadError(f"A sheet of '{file_name}' ({sheet}) has {rows:,} rows; a tracker may have at most "
+                        f"{MAX_ROWS:,}. Split it into smaller files or delete empty rows at the bottom.")
+    if cols > MAX_COLUMNS:
+        raise ReadError(f"A sheet of '{file_name}' ({sheet}) has {cols:,} columns; a tracker may have at most "
+                        f"{MAX_COLUMNS}. Delete unused columns to the right of the table.")
 
 
 def _read_ole(data: bytes, file_name: str) -> Workbook:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from data_model import queries
 from loaders.pipeline import KIND_NAMES
+from presentation.safe import md
 from presentation.upload_report import changes_frame
 from ui.context import boards, get_engine, require_entry
 
@@ -19,8 +20,8 @@ st.caption(f"{len(df)} boards. Choose one in the sidebar to work with it.")
 for start in range(0, len(df), 2):
     for col, (_, b) in zip(st.columns(2), df.iloc[start:start + 2].iterrows(), strict=False):
         with col.container(border=True):
-            st.markdown(f"**{b['name']}**")
-            st.caption(" · ".join(str(x) for x in (b["board_type"], b["area"]) if isinstance(x, str) and x))
+            st.markdown(f"**{md(b['name'])}**")
+            st.caption(" · ".join(md(x) for x in (b["board_type"], b["area"]) if isinstance(x, str) and x))
             m1, m2, m3, m4 = st.columns(4)
             m1.metric("Milestones", int(b["milestones"]))
             m2.metric("Risks", int(b["risks"]))
@@ -32,9 +33,9 @@ for start in range(0, len(df), 2):
 
 board = st.session_state.get("current_board")
 if board:
-    st.subheader(board["name"])
+    st.subheader(board["name"], anchor=False)
     if board.get("description"):
-        st.write(board["description"])
+        st.text(board["description"])
     engine = get_engine()
     history = queries.uploads(engine, int(board["id"]))
     if history.empty:

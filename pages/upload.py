@@ -6,6 +6,7 @@ from loaders import analyse, import_bytes
 from loaders.headers import KINDS
 from loaders.pipeline import KIND_NAMES
 from loaders.templates import template_bytes
+from presentation.safe import csv_bytes, md
 from presentation.upload_report import (
     changes_frame,
     issues_frame,
@@ -22,7 +23,7 @@ board = st.session_state.get("current_board")
 if not board:
     st.warning("Choose a board in the sidebar first.")
     st.stop()
-st.caption(f"Uploading for **{board['name']}**. To upload for another board, change it in the sidebar.")
+st.caption(f"Uploading for **{md(board['name'])}**. To upload for another board, change it in the sidebar.")
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the file…")
@@ -42,9 +43,9 @@ done = st.session_state.pop("upload_done", None)
 if done:
     c = done["changes"]
     if done.get("already"):
-        st.info(f"**{done['file']}** was already loaded (upload {done['already']}); nothing changed.")
+        st.info(f"**{md(done['file'])}** was already loaded (upload {done['already']}); nothing changed.")
     else:
-        st.success(f"Loaded **{done['file']}** for {done['board']}: {c['added']} added, {c['updated']} updated, "
+        st.success(f"Loaded **{md(done['file'])}** for {md(done['board'])}: {c['added']} added, {c['updated']} updated, "
                    f"{c['removed']} removed, {c['unchanged']} unchanged.")
     if done["rows"]:
         st.dataframe(changes_frame(done["rows"]), hide_index=True, width="stretch")
@@ -60,16 +61,17 @@ if uploaded is None:
 
 data = uploaded.getvalue()
 analysis = analysed(data, uploaded.name, None if choice == "detect" else choice)
+file_name = analysis.file_name  # the bare name: a label, never a path
 errors, warnings = analysis.errors, analysis.warnings
 
-st.markdown(f"**{uploaded.name}** reads as a **{kind_label(analysis)}**.")
+st.markdown(f"**{md(file_name)}** reads as a **{kind_label(analysis)}**.")
 b, c, d = st.columns(3)
 b.metric("Rows read", len(analysis.records))
 c.metric("Errors", len(errors))
 d.metric("Warnings", len(warnings))
 
 if errors:
-    st.error(f"**{uploaded.name}** can't be loaded until the {len(errors)} error(s) below are fixed. Nothing has been "
+    st.error(f"**{md(file_name)}** can't be loaded until the {len(errors)} error(s) below are fixed. Nothing has been "
              "saved. Fix the file and upload it again.", icon=":material/error:")
 elif warnings:
     st.warning(f"{len(warnings)} warning(s): the file can be loaded, but check them first.", icon=":material/warning:")
@@ -79,8 +81,12 @@ else:
 tabs = st.tabs([f"Problems ({len(analysis.issues)})", "How your headers were read", "Preview", "Sheets"])
 with tabs[0]:
     if analysis.issues:
-        st.dataframe(issues_frame(analysis), hide_index=True, width="stretch",
+        problems = issues_frame(analysis)
+        st.dataframe(problems, hide_index=True, width="stretch",
                      column_config={"What to do": st.column_config.TextColumn(width="large")})
+        st.download_button("Download the problems (CSV)", data=csv_bytes(problems),
+                           file_name=f"problems-{file_name.rsplit('.', 1)[0]}.csv", mime="text/csv",
+                           on_click="ignore", icon=":material/download:")
     else:
         st.write("No problems found.")
 with tabs[1]:
@@ -100,10 +106,10 @@ if errors:
     st.stop()
 
 engine = get_engine()
-trial = import_bytes(data, uploaded.name, board["slug"], engine=engine, kind=analysis.kind, dry_run=True)
+trial = import_bytes(data, file_name, board["slug"], engine=engine, kind=analysis.kind, dry_run=True)
 if trial.status != "ok":
     for issue in trial.analysis.errors:
-        st.error(issue.message)
+        st.error(md(issue.message))
     st.stop()
 t = trial.changes
 if trial.already_imported:
@@ -114,15 +120,15 @@ if t["removed"]:
     st.caption("Rows are only removed within the workstreams this file covers. Removed rows are kept in the history.")
 
 if st.button(f"Load into {board['name']}", type="primary", icon=":material/publish:"):
-    result = import_bytes(data, uploaded.name, board["slug"], engine=engine, kind=analysis.kind,
+    result = import_bytes(data, file_name, board["slug"], engine=engine, kind=analysis.kind,
                           uploaded_by=st.session_state.get("user_name"))
     if result.status != "ok":
         for issue in result.analysis.errors:
-            st.error(issue.message)
+            st.error(md(issue.message))
         st.stop()
     clear_caches()
     st.session_state["upload_done"] = {
-        "file": uploaded.name, "board": board["name"], "changes": result.changes,
+        "file": file_name, "board": board["name"], "changes": result.changes,
         "already": result.already_imported, "rows": result.stored.change_rows if result.stored else [],
     }
     st.session_state["upload_nonce"] = nonce + 1

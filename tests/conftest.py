@@ -104,3 +104,29 @@ def dump(engine) -> dict[str, list[tuple]]:
 @pytest.fixture(autouse=True)
 def _no_sample_autoload(monkeypatch):
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", os.environ.get("DASHBOARD_SAMPLE_DATA", "1"))
+
+
+class Reliability:
+    """Counts from the robustness tests, written to docs/reliability.md with --reliability-report."""
+
+    def __init__(self) -> None:
+        self.inputs: dict[str, bool] = {}
+        self.lost: list[str] = []
+        self.concurrency_runs = 0
+        self.kill_trials = 0
+        self.kill_partial = 0
+
+    def tried(self, name: str, *, refused: bool) -> None:
+        self.inputs[name] = refused
+
+    def unchanged(self, name: str, ok: bool) -> None:
+        if not ok:
+            self.lost.append(name)
+
+
+RELIABILITY = Reliability()
+
+
+@pytest.fixture
+def reliability() -> Reliability:
+    return RELIABILITY
