@@ -103,7 +103,10 @@ def _fy_start_year(a: str, b: str) -> int | None:
     """'2016', '17' -> 2016 when the two name consecutive years (a financial year)."""
     ya = _year(a)
     yb = int(b)
-    yb = (ya // 100) * 100 + yb if yb < 100 else yb
+    if yb < 100:
+        yb = (ya // 100) * 100 + yb
+        if yb < ya:  # 1999/00
+            yb += 100
     if yb == ya + 1 or (len(b) == 1 and (ya + 1) % 10 == yb % 10):
         return ya
     return None
@@ -301,3 +304,24 @@ def describe(parsed: ParsedDate) -> str:
     if parsed.precision == "month" and parsed.start and (parsed.start.year, parsed.start.month) == (end.year, end.month):
         return f"{calendar.month_name[end.month]} {end.year}"
     return f"{parsed.start.isoformat()} to {end.isoformat()}"
+
+
+def format_date(parsed: ParsedDate) -> str:
+    """Canonical text for a parsed date, in the idioms boards use; parse_date reads it back the same."""
+    start, end = parsed.start, parsed.end
+    if start is None or end is None:
+        return "TBC"
+    if parsed.precision == "day" and start == end:
+        return f"{end.day} {calendar.month_name[end.month]} {end.year}"
+    whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    if parsed.precision == "month" and whole_months and (start.year, start.month) == (end.year, end.month):
+        return f"{calendar.month_abbr[end.month]} {end.year}"
+    if parsed.precision == "quarter" and whole_months and (end.month - start.month) % 12 == 2:
+        if start.month in (4, 7, 10, 1):
+            fy = start.year if start.month >= 4 else start.year - 1
+            return f"Q{((start.month - 4) % 12) // 3 + 1} {fy}/{(fy + 1) % 100:02d}"
+    if parsed.precision == "year" and (start.month, start.day, end.month, end.day) == (4, 1, 3, 31):
+        return f"{start.year}-{end.year % 100:02d}"
+    if parsed.precision == "year" and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year)
+    return f"{start.isoformat()} to {end.isoformat()}"

@@ -108,6 +108,14 @@ def _parse_text(raw: str, scale_name: str) -> int | None:
     raise RatingParseError(f"'{clean_text(raw)}' is not a rating we know (use High, Medium, Low or 1-5)")
 
 
+THREE_WORDS = {1: "Low", 2: "Low - Medium", 3: "Medium", 4: "Medium/High", 5: "High"}
+
+
+def format_rating(level: int) -> str:
+    """A 1-5 level in register words; parse_rating reads it back the same."""
+    return THREE_WORDS[level]
+
+
 # ---------------------------------------------------------------------------------------------
 # RAG
 # ---------------------------------------------------------------------------------------------
