@@ -19,7 +19,7 @@ if df.empty:
 st.caption(f"{len(df)} boards. Choose one in the sidebar to work with it.")
 for start in range(0, len(df), 2):
     for col, (_, b) in zip(st.columns(2), df.iloc[start:start + 2].iterrows(), strict=False):
-        with col.container(border=True):
+        with col.container(border=True, key=f"board-card-{b['slug']}"):
             st.markdown(f"**{md(b['name'])}**")
             st.caption(" · ".join(md(x) for x in (b["board_type"], b["area"]) if isinstance(x, str) and x))
             m1, m2, m3, m4 = st.columns(4)

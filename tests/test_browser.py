@@ -45,3 +45,34 @@ def test_lead_uploads_a_tracker_and_sees_what_changed(browser, db_url):
         page.wait_for_selector("text=Loaded")
         assert page.get_by_text("20 added, 0 updated, 0 removed").is_visible()
         page.close()
+
+
+@pytest.mark.postgresql_only
+def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backend, db_url):
+    """A county runs several app servers on one PostgreSQL: an upload through one shows on the other at once."""
+    with app_server(db_url) as first, app_server(db_url) as second:
+        reader = browser.new_page(viewport={"width": 1400, "height": 1000})
+        reader.goto(f"{second}/?board=bradford-tig")
+        wait_idle(reader)
+        card = reader.locator(".st-key-board-card-bradford-tig")
+        card.wait_for(timeout=60_000)
+        assert "Risks\n\n3\n" in card.inner_text()
+
+        lead = browser.new_page(viewport={"width": 1400, "height": 1000})
+        lead.goto(f"{first}/upload?board=bradford-tig")
+        wait_idle(lead)
+        lead.wait_for_selector("text=Tracker file", timeout=60_000)
+        lead.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            str(ROOT / "sample_data" / "rutland-hwb" / "bcf-risks.xlsx"))
+        wait_idle(lead)
+        lead.get_by_role("button", name="Load into Bradford TIG Children's Sub-group").click()
+        wait_idle(lead)
+        lead.wait_for_selector("text=Loaded")
+
+        reader.reload()
+        wait_idle(reader)
+        card = reader.locator(".st-key-board-card-bradford-tig")
+        card.wait_for(timeout=60_000)
+        assert "Risks\n\n23\n" in card.inner_text()
+        lead.close()
+        reader.close()
