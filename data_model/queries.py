@@ -93,3 +93,27 @@ def meetings(engine: Engine, board_id: int) -> pd.DataFrame:
     q = select(MTG.c.id, MTG.c.date, MTG.c.title, MTG.c.status).where(MTG.c.board_id == board_id).order_by(MTG.c.date)
     with engine.connect() as conn:
         return pd.read_sql(q, conn)
+
+
+def workstreams(engine: Engine, board_id: int) -> pd.DataFrame:
+    """The board's workstream tree, in order, with each level's name in the board's own words."""
+    from data_model.tables import Workstream
+
+    ws = Workstream.__table__
+    q = (select(ws.c.id, ws.c.path, ws.c.name, ws.c.level, ws.c.root_id, P.c.level_labels)
+         .join(P, P.c.id == ws.c.programme_id).where(P.c.board_id == board_id).order_by(ws.c.path))
+    with engine.connect() as conn:
+        df = pd.read_sql(q, conn)
+    df["level_label"] = [
+        (labels[level - 1] if isinstance(labels, list) and len(labels) >= level and labels[level - 1] else "Workstream")
+        for labels, level in zip(df["level_labels"], df["level"], strict=True)]
+    return df.drop(columns=["level_labels"])
+
+
+def localities(engine: Engine, board_id: int) -> pd.DataFrame:
+    from data_model.tables import Locality
+
+    loc = Locality.__table__
+    with engine.connect() as conn:
+        return pd.read_sql(select(loc.c.id, loc.c.name, loc.c.locality_type).where(loc.c.board_id == board_id)
+                           .order_by(loc.c.name), conn)

@@ -32,6 +32,8 @@ class Board(SQLModel, table=True):
     board_type: str | None = None  # "Health and Wellbeing Board", "Integration Joint Board", ...
     area: str | None = None  # "Rutland", "North Lanarkshire"
     description: str | None = None
+    # The board's own RAG rules and reporting settings (data_model.rag.RagRules); empty means the defaults.
+    settings: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -56,6 +58,8 @@ class Workstream(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)
     parent_id: int | None = Field(default=None, foreign_key="workstream.id", index=True)
+    # The top-level workstream this one sits under (itself at level 1), so roll-ups group in SQL.
+    root_id: int | None = Field(default=None, foreign_key="workstream.id", index=True)
     level: int = 1
     name: str
     path: str

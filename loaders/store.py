@@ -526,16 +526,20 @@ class _Writer:
     def _workstream_id(self, path: tuple[str, ...], labels: tuple) -> int | None:
         if not path:
             return None
-        parent = None
+        parent = root = None
+        ws = T["Workstream"]
         for depth in range(1, len(path) + 1):
             key = PATH_SEP.join(path[:depth])
             ws_id = self.ws_by_path.get(key)
             if ws_id is None:
-                ws_id = self.conn.execute(insert(T["Workstream"]).values(
-                    programme_id=self.programme_id, parent_id=parent, level=depth, name=path[depth - 1], path=key,
-                    sort_order=len(self.ws_by_path), first_upload_id=self.upload_id).returning(T["Workstream"].c.id)).scalar_one()
+                ws_id = self.conn.execute(insert(ws).values(
+                    programme_id=self.programme_id, parent_id=parent, root_id=root, level=depth, name=path[depth - 1],
+                    path=key, sort_order=len(self.ws_by_path), first_upload_id=self.upload_id).returning(ws.c.id)).scalar_one()
+                if depth == 1:
+                    self.conn.execute(update(ws).where(ws.c.id == ws_id).values(root_id=ws_id))
                 self.ws_by_path[key] = ws_id
             parent = ws_id
+            root = root or ws_id
         return parent
 
     def _locality_id(self, name: str | None) -> int | None:

@@ -1,0 +1,175 @@
+"""RAG roll-ups for the board views: counts of red, amber and green per workstream or locality, in SQL.
+
+Every query takes the same ``Filters`` (board, workstream, locality, as-at date) and the board's
+``RagRules``, and returns a DataFrame with one row per group and kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.engine import Engine
+
+from data_model.rag import RAGS, RagRules
+from data_model.tables import (
+    BudgetAmount,
+    BudgetLine,
+    Locality,
+    Metric,
+    MetricValue,
+    Milestone,
+    Programme,
+    Risk,
+    RiskAssessment,
+    Workstream,
+)
+
+P, WS, LOC = Programme.__table__, Workstream.__table__, Locality.__table__
+MS, RK, RA = Milestone.__table__, Risk.__table__, RiskAssessment.__table__
+BL, BA, MT, MV = BudgetLine.__table__, BudgetAmount.__table__, Metric.__table__, MetricValue.__table__
+KINDS = ("Milestones", "Risks", "Budget", "Metrics")
+NO_WORKSTREAM = "(no workstream)"
+NO_LOCALITY = "(area-wide)"
+
+
+@dataclass(frozen=True)
+class Filters:
+    board_id: int
+    workstream_id: int | None = None  # this workstream and everything under it
+    locality_id: int | None = None
+    as_at: date = field(default_factory=date.today)
+
+
+def _scope(table, filters: Filters, *, has_locality: bool = True):
+    """The WHERE clause shared by every kind: the board, current rows, the chosen workstream and locality."""
+    conditions = [P.c.board_id == filters.board_id, table.c.removed_upload_id.is_(None)]
+    if filters.workstream_id is not None:
+        chosen = select(WS.c.path).where(WS.c.id == filters.workstream_id).scalar_subquery()
+        conditions.append(or_(WS.c.id == filters.workstream_id, WS.c.path.like(chosen + " › %")))
+    if filters.locality_id is not None and has_locality:
+        conditions.append(table.c.locality_id == filters.locality_id)
+    return and_(*conditions)
+
+
+def _group_column(by: str):
+    root = WS.alias("root")
+    if by == "locality":
+        return func.coalesce(LOC.c.name, NO_LOCALITY), root
+    if by == "workstream":
+        return func.coalesce(WS.c.path, NO_WORKSTREAM), root
+    return func.coalesce(root.c.name, NO_WORKSTREAM), root
+
+
+def _frame(engine: Engine, query, kind: str) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    df = pd.DataFrame(rows, columns=["group", "rag", "count"])
+    df["kind"] = kind
+    return df
+
+
+def milestone_counts(engine: Engine, filters: Filters, rules: RagRules, by: str = "root") -> pd.DataFrame:
+    group, root = _group_column(by)
+    rag = rules.milestone_sql(status=MS.c.status, due=MS.c.due, completed=MS.c.completed, as_at=filters.as_at)
+    q = (select(group.label("group"), rag.label("rag"), func.count().label("n"))
+         .select_from(MS.join(P, P.c.id == MS.c.programme_id).outerjoin(WS, WS.c.id == MS.c.workstream_id)
+                      .outerjoin(root, root.c.id == WS.c.root_id).outerjoin(LOC, LOC.c.id == MS.c.locality_id))
+         .where(_scope(MS, filters)).group_by(group, rag))
+    return _frame(engine, q, "Milestones")
+
+
+def _latest_assessment():
+    newest = select(RA.c.risk_id, func.max(RA.c.id).label("id")).group_by(RA.c.risk_id).subquery()
+    return select(RA).join(newest, newest.c.id == RA.c.id).subquery("latest")
+
+
+def risk_counts(engine: Engine, filters: Filters, rules: RagRules, by: str = "root") -> pd.DataFrame:
+    group, root = _group_column(by)
+    latest = _latest_assessment()
+    rag = rules.risk_sql(score=latest.c.score, given_rag=latest.c.rag)
+    q = (select(group.label("group"), rag.label("rag"), func.count().label("n"))
+         .select_from(RK.join(P, P.c.id == RK.c.programme_id).outerjoin(latest, latest.c.risk_id == RK.c.id)
+                      .outerjoin(WS, WS.c.id == RK.c.workstream_id).outerjoin(root, root.c.id == WS.c.root_id)
+                      .outerjoin(LOC, LOC.c.id == RK.c.locality_id))
+         .where(_scope(RK, filters), RK.c.status == "open").group_by(group, rag))
+    return _frame(engine, q, "Risks")
+
+
+def budget_line_totals(filters: Filters):
+    """Per budget line: the whole allocation and forecast, and allocation and spend for periods ended by the as-at
+    date. A line is judged on its forecast when it has one, else on spend to date."""
+    ended = or_(BA.c.period_end.is_(None), BA.c.period_end <= filters.as_at)
+    return (select(
+        BA.c.budget_line_id,
+        func.sum(BA.c.allocated_pence).label("allocated"),
+        func.sum(BA.c.forecast_pence).label("forecast"),
+        func.sum(case((ended, BA.c.allocated_pence))).label("allocated_to_date"),
+        func.sum(case((ended, BA.c.spent_pence))).label("spent_to_date"),
+        func.sum(BA.c.spent_pence).label("spent"),
+    ).where(BA.c.removed_upload_id.is_(None)).group_by(BA.c.budget_line_id).subquery("totals"))
+
+
+def budget_rag_sql(totals, rules: RagRules):
+    return case(
+        (totals.c.forecast.is_not(None), rules.budget_sql(allocated=totals.c.allocated, compare=totals.c.forecast)),
+        else_=rules.budget_sql(allocated=totals.c.allocated_to_date, compare=totals.c.spent_to_date),
+    )
+
+
+def budget_counts(engine: Engine, filters: Filters, rules: RagRules, by: str = "root") -> pd.DataFrame:
+    group, root = _group_column(by)
+    totals = budget_line_totals(filters)
+    rag = budget_rag_sql(totals, rules)
+    q = (select(group.label("group"), rag.label("rag"), func.count().label("n"))
+         .select_from(BL.join(P, P.c.id == BL.c.programme_id).join(totals, totals.c.budget_line_id == BL.c.id)
+                      .outerjoin(WS, WS.c.id == BL.c.workstream_id).outerjoin(root, root.c.id == WS.c.root_id)
+                      .outerjoin(LOC, LOC.c.id == BL.c.locality_id))
+         .where(_scope(BL, filters), BL.c.line_kind.in_(("allocation",))).group_by(group, rag))
+    return _frame(engine, q, "Budget")
+
+
+def latest_metric_values(filters: Filters):
+    """Each metric's latest value per locality up to the as-at date (values with no period count as latest)."""
+    dated = or_(MV.c.period_start.is_(None), MV.c.period_start <= filters.as_at)
+    ranked = select(MV, func.row_number().over(
+        partition_by=(MV.c.metric_id, MV.c.locality_id),
+        order_by=(MV.c.period_start.desc().nulls_last(), MV.c.id.desc())).label("rank")).where(
+        MV.c.removed_upload_id.is_(None), dated, MV.c.actual.is_not(None)).subquery()
+    return select(ranked).where(ranked.c.rank == 1).subquery("latest_value")
+
+
+def metric_counts(engine: Engine, filters: Filters, rules: RagRules, by: str = "root") -> pd.DataFrame:
+    group, root = _group_column(by)
+    latest = latest_metric_values(filters)
+    rag = rules.metric_sql(target=latest.c.target, actual=latest.c.actual, direction=MT.c.direction)
+    frm = (MT.join(P, P.c.id == MT.c.programme_id).join(latest, latest.c.metric_id == MT.c.id)
+           .outerjoin(WS, WS.c.id == MT.c.workstream_id).outerjoin(root, root.c.id == WS.c.root_id)
+           .outerjoin(LOC, LOC.c.id == latest.c.locality_id))
+    conditions = [_scope(MT, filters, has_locality=False)]
+    if filters.locality_id is not None:
+        conditions.append(latest.c.locality_id == filters.locality_id)
+    q = select(group.label("group"), rag.label("rag"), func.count().label("n")).select_from(frm).where(
+        *conditions).group_by(group, rag)
+    return _frame(engine, q, "Metrics")
+
+
+COUNTERS = {"Milestones": milestone_counts, "Risks": risk_counts, "Budget": budget_counts, "Metrics": metric_counts}
+
+
+def rag_matrix(engine: Engine, filters: Filters, rules: RagRules, by: str = "root") -> pd.DataFrame:
+    """One row per group and kind with columns red, amber, green, unrated and total."""
+    frames = [counter(engine, filters, rules, by) for counter in COUNTERS.values()]
+    long = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) \
+        else pd.DataFrame(columns=["group", "rag", "count", "kind"])
+    long["rag"] = long["rag"].fillna("unrated")
+    wide = long.pivot_table(index=["group", "kind"], columns="rag", values="count", aggfunc="sum", fill_value=0)
+    for column in (*RAGS, "unrated"):
+        if column not in wide.columns:
+            wide[column] = 0
+    wide = wide[[*RAGS, "unrated"]].astype(int).reset_index()
+    wide["total"] = wide[[*RAGS, "unrated"]].sum(axis=1)
+    wide["kind"] = pd.Categorical(wide["kind"], categories=KINDS, ordered=True)
+    return wide.sort_values(["group", "kind"]).reset_index(drop=True)

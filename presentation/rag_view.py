@@ -1,0 +1,56 @@
+"""The RAG matrix as a board reads it: words and counts in every cell, colours that colour-blind readers can tell."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from data_model.rag import RAGS
+
+# Okabe-Ito colours: distinguishable with the common forms of colour blindness. Words always go with them.
+PALETTE = {"red": "#D55E00", "amber": "#E69F00", "green": "#009E73", "unrated": "#BBBBBB"}
+WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not rated"}
+
+
+def cell_text(row: pd.Series) -> str:
+    parts = [f"{WORDS[r]} {int(row[r])}" for r in RAGS if row[r]]
+    if row["unrated"]:
+        parts.append(f"not rated {int(row['unrated'])}")
+    return " · ".join(parts) if parts else "—"
+
+
+def matrix_table(matrix: pd.DataFrame, group_label: str) -> pd.DataFrame:
+    """One row per group, one column per kind, each cell like 'Red 1 · Amber 2 · Green 5'."""
+    if matrix.empty:
+        return pd.DataFrame(columns=[group_label, "Milestones", "Risks", "Budget", "Metrics"])
+    m = matrix.copy()
+    m["text"] = m.apply(cell_text, axis=1)
+    wide = m.pivot(index="group", columns="kind", values="text").reindex(
+        columns=["Milestones", "Risks", "Budget", "Metrics"]).astype(object).fillna("—")
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.reset_index().rename(columns={"group": group_label})
+
+
+def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.Chart:
+    """Stacked bars per group and kind; the tooltip and legend say the colour in words."""
+    long = matrix.melt(id_vars=["group", "kind"], value_vars=[*RAGS, "unrated"], var_name="rag", value_name="count")
+    long = long[long["count"] > 0].copy()
+    long["status"] = long["rag"].map(WORDS)
+    long["kind"] = long["kind"].astype(str)
+    order = [WORDS[r] for r in (*RAGS, "unrated")]
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", title=group_label, sort=None),
+            x=alt.X("sum(count):Q", title="Items"),
+            color=alt.Color("status:N", title="RAG", sort=order,
+                            scale=alt.Scale(domain=order, range=[PALETTE[r] for r in (*RAGS, "unrated")])),
+            order=alt.Order("rag_order:Q"),
+            column=alt.Column("kind:N", title=None, sort=["Milestones", "Risks", "Budget", "Metrics"]),
+            tooltip=[alt.Tooltip("group:N", title=group_label), alt.Tooltip("kind:N", title="What"),
+                     alt.Tooltip("status:N", title="RAG"), alt.Tooltip("count:Q", title="Items")],
+        )
+        .transform_calculate(rag_order=f"indexof({order!r}, datum.status)")
+        .properties(width=170)
+    )

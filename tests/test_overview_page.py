@@ -1,0 +1,70 @@
+"""The Overview page on a known board: the RAG matrix counts, and filters read from and written to the URL."""
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+from test_rollups import board  # noqa: F401 - the known board fixture
+
+APP = str(ROOT / "dashboard.py")
+
+
+@pytest.fixture
+def app(db_url, monkeypatch, board):  # noqa: F811
+    import streamlit as st
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def overview(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "overview.py")).run()
+    assert not at.exception
+    return at
+
+
+def table(at: AppTest, first_column: str):
+    return next(df.value for df in at.dataframe if first_column in df.value.columns).set_index(first_column)
+
+
+def test_matrix_shows_the_known_counts_in_words(app):
+    at = overview(board="test-board", as_at="2016-09-27")
+    m = table(at, "Workstream")
+    assert m.loc["Prevention", "Milestones"] == "Red 1 · Amber 2 · Green 1"
+    assert m.loc["Crisis", "Milestones"] == "Green 1 · not rated 2"
+    assert m.loc["Prevention", "Risks"] == "Red 1 · Amber 1"
+    assert m.loc["Crisis", "Budget"] == "Red 1"
+    assert m.loc["Crisis", "Metrics"] == "Amber 1 · Green 1"
+    by_place = table(at, "Locality")
+    assert by_place.loc["North", "Milestones"] == "Red 1 · Green 2 · not rated 1"
+
+
+def test_filters_come_from_the_url_and_go_back_to_it(app):
+    at = overview(board="test-board", as_at="2016-09-27", locality="South")
+    assert at.sidebar.selectbox(key="filter_loc_test-board").value == "South"
+    m = table(at, "Workstream")
+    assert m.loc["Prevention", "Milestones"] == "Amber 2"
+    at.sidebar.selectbox(key="filter_ws_test-board").set_value("Prevention").run()
+    assert at.query_params["workstream"] == "Prevention"
+    assert at.query_params["locality"] == "South" and at.query_params["as_at"] == "2016-09-27"
+
+
+def test_unknown_values_in_a_link_are_explained(app):
+    at = overview(board="test-board", workstream="Nowhere", locality="Atlantis", as_at="someday")
+    warnings = " ".join(w.value for w in at.sidebar.warning)
+    assert "workstream 'Nowhere'" in warnings and "locality 'Atlantis'" in warnings and "'someday'" in warnings
+    assert "workstream" not in at.query_params and "locality" not in at.query_params
+
+
+def test_rules_are_shown_on_the_page(app):
+    at = overview(board="test-board", as_at="2016-09-27")
+    text = " ".join(m.value for m in at.markdown)
+    assert "Score (likelihood × impact, 1-25) of 15 or more: Red." in text

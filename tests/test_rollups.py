@@ -1,0 +1,101 @@
+"""RAG rules and roll-ups on a small known board, on both databases."""
+
+from datetime import date
+
+import pytest
+from conftest import xlsx
+
+from data_model import queries
+from data_model.rag import RagRules
+from data_model.rollups import Filters, rag_matrix
+from loaders import import_bytes
+
+AS_AT = date(2016, 9, 27)
+
+
+@pytest.fixture
+def board(engine):
+    milestones = xlsx({"Plan": [
+        ["Ref", "Priority", "Scheme", "Locality", "Milestone", "Due", "Status"],
+        ["M1", "Prevention", "Agents", "North", "Done early", "June 16", "Complete"],
+        ["M2", "Prevention", "Agents", "North", "Overdue", "Aug 16", "In progress"],
+        ["M3", "Prevention", "Falls", "South", "Due soon", "10/10/16", "In progress"],
+        ["M4", "Prevention", "Falls", "South", "Slipping", "March 2017", "Delayed"],
+        ["M5", "Crisis", "Hub", "North", "Later", "March 2017", "In progress"],
+        ["M6", "Crisis", "Hub", "North", "Undated", "TBC", "Not started"],
+        ["M7", "Crisis", "Hub", "South", "Dropped", "July 16", "Cancelled"],
+    ]})
+    risks = xlsx({"Register": [
+        ["Ref", "Priority", "Risk", "Likelihood", "Impact", "RAG"],
+        ["R1", "Prevention", "High high", "High", "High", None],      # 25 red
+        ["R2", "Prevention", "Medium", "Med", "Med", None],           # 9 amber
+        ["R3", "Crisis", "Low", "Low", "Low", None],                  # 1 green
+        ["R4", "Crisis", "Unscored but red", None, None, "Red"],      # given
+    ]})
+    budget = xlsx({"Budget": [
+        ["Priority", "Budget line", "Period", "Allocated", "Forecast"],
+        ["Prevention", "On plan", "2016-17", "£100k", "£102k"],     # 2% green
+        ["Prevention", "Over", "2016-17", "£100k", "£108k"],        # 8% amber
+        ["Crisis", "Way over", "2016-17", "£100k", "£130k"],        # 30% red
+    ]})
+    metrics = xlsx({"Metrics": [
+        ["Priority", "Metric", "Period", "Target", "Actual", "Direction"],
+        ["Crisis", "Delays", "2016-17 Q1", 100, 90, "lower"],        # green
+        ["Crisis", "Reablement", "2016-17 Q1", 80, 78, "higher"],    # 2.5% worse: amber
+        ["Prevention", "Admissions", "2016-17 Q1", 100, 120, "lower"],  # 20% worse: red
+        ["Prevention", "Admissions", "2017-18 Q1", 100, 50, "lower"],   # after the as-at date: ignored
+    ]})
+    for name, data in [("m.xlsx", milestones), ("r.xlsx", risks), ("b.xlsx", budget), ("k.xlsx", metrics)]:
+        assert import_bytes(data, name, "test-board", engine=engine).status == "ok"
+    return queries.board(engine, "test-board")
+
+
+def cell(matrix, group, kind):
+    row = matrix[(matrix["group"] == group) & (matrix["kind"] == kind)].iloc[0]
+    return row["red"], row["amber"], row["green"], row["unrated"]
+
+
+def test_rag_matrix_by_top_level_workstream(engine, board):
+    m = rag_matrix(engine, Filters(board["id"], as_at=AS_AT), RagRules())
+    assert cell(m, "Prevention", "Milestones") == (1, 2, 1, 0)  # overdue / due soon + delayed / complete
+    assert cell(m, "Crisis", "Milestones") == (0, 0, 1, 2)      # later / undated + cancelled
+    assert cell(m, "Prevention", "Risks") == (1, 1, 0, 0)
+    assert cell(m, "Crisis", "Risks") == (1, 0, 1, 0)
+    assert cell(m, "Prevention", "Budget") == (0, 1, 1, 0)
+    assert cell(m, "Crisis", "Budget") == (1, 0, 0, 0)
+    assert cell(m, "Crisis", "Metrics") == (0, 1, 1, 0)
+    assert cell(m, "Prevention", "Metrics") == (1, 0, 0, 0)
+
+
+def test_rag_matrix_by_locality_and_filtered(engine, board):
+    m = rag_matrix(engine, Filters(board["id"], as_at=AS_AT), RagRules(), by="locality")
+    assert cell(m, "North", "Milestones") == (1, 0, 2, 1)
+    south = rag_matrix(engine, Filters(board["id"], as_at=AS_AT, locality_id=_locality(engine, board, "South")),
+                       RagRules())
+    assert cell(south, "Prevention", "Milestones") == (0, 2, 0, 0)
+
+
+def test_board_rules_change_the_colours(engine, board):
+    strict = RagRules(milestone_due_soon_days=0, risk_red_from=9, budget_amber_pct=1, budget_red_pct=5)
+    m = rag_matrix(engine, Filters(board["id"], as_at=AS_AT), strict)
+    assert cell(m, "Prevention", "Milestones") == (1, 1, 2, 0)  # "due soon" no longer amber
+    assert cell(m, "Prevention", "Risks") == (2, 0, 0, 0)
+    assert cell(m, "Prevention", "Budget") == (1, 1, 0, 0)
+
+
+def test_rules_validate_and_explain_themselves():
+    assert RagRules(risk_amber_from=16).validate()
+    assert not RagRules().validate()
+    words = RagRules().explain()
+    assert set(words) == {"Milestones", "Risks", "Budget", "Metrics"} and "Red" in " ".join(words["Risks"])
+    assert RagRules.from_settings({"rag": {"risk_red_from": 12, "unknown": 1}}).risk_red_from == 12
+
+
+def _locality(engine, board, name):
+    from sqlalchemy import select
+
+    from data_model.tables import Locality
+
+    with engine.connect() as conn:
+        return conn.execute(select(Locality.__table__.c.id).where(Locality.__table__.c.board_id == board["id"],
+                                                                 Locality.__table__.c.name == name)).scalar_one()
