@@ -152,8 +152,25 @@ def _parse_number(x: float) -> ParsedDate:
     raise DateParseError(f"the number {x:g} is not a date")
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
 @lru_cache(maxsize=16384)
 def _parse_text(raw: str) -> ParsedDate:
+    """Read a text cell; any date outside 1900-2100 is an error (it is a typo, not a plan)."""
+    try:
+        parsed = _parse_text_unchecked(raw)
+    except DateParseError:
+        raise
+    except (ValueError, OverflowError) as exc:
+        raise DateParseError(f"'{clean_text(raw)}' is not a date we can read") from exc
+    for d in (parsed.start, parsed.end):
+        if d is not None and not MIN_YEAR <= d.year <= MAX_YEAR:
+            raise DateParseError(f"'{clean_text(raw)}' gives the year {d.year}, which cannot be right")
+    return parsed
+
+
+def _parse_text_unchecked(raw: str) -> ParsedDate:
     s = clean_text(raw).lower().replace("\n", " ").strip()
     s = s.replace("–", "-").replace("—", "-").replace("’", "'")
     s = " ".join(s.split())

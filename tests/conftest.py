@@ -15,6 +15,13 @@ from data_model import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# CI explores the same examples every run (a red build is always reproducible); local runs keep exploring.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")
+
 
 BACKENDS = ("sqlite", "postgresql")
 

@@ -12,7 +12,7 @@ from loaders.money import MoneyParseError, parse_money
 from loaders.normalise import fmt_money
 from loaders.ratings import RatingParseError, format_rating, parse_rating
 
-SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(settings.default, max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 BOARD_WORDS = st.sampled_from(["Sept", "March", "Q3", "2016/17", "TBC", "By", "(and ongoing)", "th", "£", "k", "m",
                                "High", "Med", "Low", "-", "/", " ", "10", "5", "16", "2016", "<b>", "</b>", ",", "."])
