@@ -1,12 +1,16 @@
 """Overview: the board's RAG matrix by workstream and by locality, under the board's own RAG rules."""
 
+from datetime import UTC, datetime, time
+
+import pandas as pd
 import streamlit as st
 
-from data_model import queries
+from data_model import exceptions, queries
 from data_model.rag import RagRules
 from data_model.rollups import Filters, rag_matrix
-from presentation.rag_view import matrix_chart, matrix_table
+from presentation.rag_view import WORDS, budget_exceptions_table, matrix_chart, matrix_table
 from presentation.safe import md
+from presentation.upload_report import changes_frame
 from ui.context import get_engine, require_entry
 from ui.filters import shared_filters
 
@@ -63,3 +67,62 @@ by_loc = matrix(version, filters, rules, "locality")
 if set(by_loc["group"]) - {"(area-wide)"}:
     st.subheader("By locality", anchor=False)
     st.dataframe(matrix_table(by_loc, "Locality"), hide_index=True, width="stretch", key="overview_matrix_loc")
+
+st.subheader("Needs attention", anchor=False)
+ms = exceptions.milestones_needing_attention(engine, filters, rules)
+rk = exceptions.risks_needing_attention(engine, filters, rules)
+bl = exceptions.budget_lines_off_plan(engine, filters, rules)
+mt = exceptions.metrics_off_target(engine, filters, rules)
+tabs = st.tabs([f"Milestones ({len(ms)})", f"Risks ({len(rk)})", f"Budget ({len(bl)})", f"Metrics ({len(mt)})"])
+with tabs[0]:
+    if ms.empty:
+        st.write(f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days.")
+    else:
+        st.dataframe(ms[["state", "days", "workstream", "title", "owner", "due", "status", "locality"]], hide_index=True,
+                     width="stretch", column_config={
+                         "state": "", "days": st.column_config.NumberColumn("Days to due", help="Negative: overdue"),
+                         "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone", width="large"),
+                         "owner": "Owner", "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+                         "status": "Status", "locality": "Locality"})
+with tabs[1]:
+    if rk.empty:
+        st.write("No open risk is red or rising.")
+    else:
+        rk = rk.assign(rag=rk["rag"].map(WORDS))
+        st.dataframe(rk[["reason", "rag", "score", "previous_score", "workstream", "ref", "title", "owner", "review_due"]],
+                     hide_index=True, width="stretch", column_config={
+                         "reason": "Why", "rag": "RAG", "score": "Score", "previous_score": "Was",
+                         "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"),
+                         "owner": "Owner", "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY")})
+with tabs[2]:
+    if bl.empty:
+        st.write(f"Every budget line is within {rules.budget_amber_pct:g}% of its allocation (or has no forecast or "
+                 "spend yet).")
+    else:
+        st.dataframe(budget_exceptions_table(bl), hide_index=True, width="stretch")
+with tabs[3]:
+    if mt.empty:
+        st.write("Every rated metric is on target.")
+    else:
+        st.dataframe(mt.assign(rag=mt["rag"].map(WORDS))[["rag", "workstream", "name", "locality", "period", "target",
+                                                          "actual", "unit", "direction"]],
+                     hide_index=True, width="stretch", column_config={
+                         "rag": "RAG", "workstream": "Workstream", "name": "Metric", "locality": "Locality",
+                         "period": "Period", "target": "Target", "actual": "Latest", "unit": "Unit",
+                         "direction": "Better when"})
+
+st.subheader("Since the last meeting", anchor=False)
+last = exceptions.previous_meeting(engine, filters.board_id, filters.as_at)
+since = datetime.combine(last, time.max, tzinfo=UTC) if last else None
+until = datetime.combine(filters.as_at, time.max, tzinfo=UTC)
+changed = exceptions.changes_since(engine, filters.board_id, since, until)
+st.caption(f"Uploads after the meeting of {last:%d %B %Y}, up to the as-at date." if last else
+           "There is no earlier meeting on record, so this lists every upload up to the as-at date.")
+if changed.empty:
+    st.write("Nothing has been uploaded in that time.")
+else:
+    st.dataframe(pd.concat([changed[["uploaded_at", "file_name"]].reset_index(drop=True),
+                            changes_frame(changed).reset_index(drop=True)], axis=1),
+                 hide_index=True, width="stretch", column_config={
+                     "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY"),
+                     "file_name": "File"})

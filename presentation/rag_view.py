@@ -54,3 +54,20 @@ def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.Chart:
         .transform_calculate(rag_order=f"indexof({order!r}, datum.status)")
         .properties(width=170)
     )
+
+
+def money(value: float | None) -> str:
+    """£1,234 (whole pounds) for tables; blank for no figure."""
+    if value is None or value != value:  # NaN
+        return ""
+    sign = "-" if value < 0 else ""
+    return f"{sign}£{abs(value):,.0f}"
+
+
+def budget_exceptions_table(df: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "RAG": df["rag"].map(WORDS), "Workstream": df["workstream"], "Line": df["line"],
+        "Funder": df["funder"].fillna(df["commissioner"]), "Plan": df["plan"].map(money), "Basis": df["basis"],
+        "Forecast or spent": df["compare"].map(money), "Variance": df["variance"].map(money),
+        "Variance %": df["variance_pct"].round(1),
+    })

@@ -68,3 +68,12 @@ def test_rules_are_shown_on_the_page(app):
     at = overview(board="test-board", as_at="2016-09-27")
     text = " ".join(m.value for m in at.markdown)
     assert "Score (likelihood × impact, 1-25) of 15 or more: Red." in text
+
+
+def test_needs_attention_tabs_count_and_list(app):
+    at = overview(board="test-board", as_at="2016-09-27")
+    assert [t.label for t in at.tabs] == ["Milestones (2)", "Risks (2)", "Budget (2)", "Metrics (2)"]
+    overdue = next(df.value for df in at.dataframe if "days" in df.value.columns)
+    assert overdue["title"].tolist() == ["Overdue", "Due soon"]
+    budget = next(df.value for df in at.dataframe if "Variance %" in df.value.columns)
+    assert budget["Variance"].tolist() == ["£30,000", "£8,000"] and budget["RAG"].tolist() == ["Red", "Amber"]

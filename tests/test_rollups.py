@@ -1,6 +1,6 @@
 """RAG rules and roll-ups on a small known board, on both databases."""
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from conftest import xlsx
@@ -99,3 +99,47 @@ def _locality(engine, board, name):
     with engine.connect() as conn:
         return conn.execute(select(Locality.__table__.c.id).where(Locality.__table__.c.board_id == board["id"],
                                                                  Locality.__table__.c.name == name)).scalar_one()
+
+
+def test_exceptions_list_what_needs_attention(engine, board):
+    from data_model.exceptions import (
+        budget_lines_off_plan,
+        metrics_off_target,
+        milestones_needing_attention,
+        risks_needing_attention,
+    )
+
+    f, rules = Filters(board["id"], as_at=AS_AT), RagRules()
+    ms = milestones_needing_attention(engine, f, rules)
+    assert list(zip(ms["title"], ms["state"], ms["days"], strict=True)) == [("Overdue", "Overdue", -27),
+                                                                            ("Due soon", "Due soon", 13)]
+    rk = risks_needing_attention(engine, f, rules)
+    assert set(rk["title"]) == {"High high", "Unscored but red"}
+    bl = budget_lines_off_plan(engine, f, rules)
+    assert list(zip(bl["line"], bl["rag"], bl["variance"], bl["variance_pct"].round(1), strict=True)) == [
+        ("Way over", "red", 30000.0, 30.0), ("Over", "amber", 8000.0, 8.0)]
+    mt = metrics_off_target(engine, f, rules)
+    assert list(zip(mt["name"], mt["rag"], strict=True)) == [("Admissions", "red"), ("Reablement", "amber")]
+
+
+def test_a_rising_risk_is_flagged_and_changes_since_a_date_are_listed(engine, board):
+    from datetime import datetime
+
+    from data_model.exceptions import changes_since, risks_needing_attention
+
+    cut = datetime.now(UTC)
+    risks = xlsx({"Register": [
+        ["Ref", "Priority", "Risk", "Likelihood", "Impact", "RAG"],
+        ["R1", "Prevention", "High high", "High", "High", None],
+        ["R2", "Prevention", "Medium", "High", "Med", None],  # 9 -> 15: rises (and turns red)
+        ["R3", "Crisis", "Low", "Low", "Med", None],          # 1 -> 3: rises, still green
+        ["R4", "Crisis", "Unscored but red", None, None, "Red"],
+    ]})
+    import_bytes(risks, "r2.xlsx", "test-board", engine=engine)
+    rk = risks_needing_attention(engine, Filters(board["id"], as_at=AS_AT), RagRules()).set_index("title")
+    assert rk.loc["Low", "reason"] == "Score up from 1"
+    assert rk.loc["Medium", "reason"] == "Score up from 9"
+    since = changes_since(engine, board["id"], cut)
+    assert set(zip(since["label"], since["field"].fillna(""), strict=True)) >= {
+        ("Medium", "likelihood"), ("Low", "impact")}
+    assert set(since["file_name"]) == {"r2.xlsx"}
