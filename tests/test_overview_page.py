@@ -77,3 +77,24 @@ def test_needs_attention_tabs_count_and_list(app):
     assert overdue["title"].tolist() == ["Overdue", "Due soon"]
     budget = next(df.value for df in at.dataframe if "Variance %" in df.value.columns)
     assert budget["Variance"].tolist() == ["£30,000", "£8,000"] and budget["RAG"].tolist() == ["Red", "Amber"]
+
+
+def page(name: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(str(ROOT / "pages" / f"{name}.py")).run()
+    assert not at.exception
+    return at
+
+
+def test_milestones_page_counts_and_lists_undated_apart(app):
+    at = page("milestones", board="test-board", as_at="2016-09-27")
+    assert [(m.label, m.value) for m in at.metric] == [("Milestones", "7"), ("Overdue", "1"), ("Complete", "1"),
+                                                        ("Undated", "1")]
+    undated = next(df.value for df in at.dataframe if "Due as written" in df.value.columns)
+    assert undated["Milestone"].tolist() == ["Undated"] and undated["Due as written"].tolist() == ["TBC"]
+    rows = next(df.value for df in at.dataframe if "slippage_days" in df.value.columns and "Overdue" in
+                df.value["title"].tolist())
+    assert rows.set_index("title").loc["Overdue", "rag"] == "Red"

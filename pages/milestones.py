@@ -1,0 +1,58 @@
+"""Milestones: a timeline per workstream, planned against forecast or actual, and the undated ones apart."""
+
+import streamlit as st
+
+from data_model import queries, registers
+from data_model.rag import RagRules
+from presentation.milestone_view import MAX_BARS, timeline, undated_table
+from presentation.rag_view import WORDS
+from ui.context import get_engine, require_entry
+from ui.filters import shared_filters
+
+require_entry()
+board = st.session_state.get("current_board")
+if not board:
+    st.info("There are no boards yet. Open **Upload a tracker** to load the first tracker.")
+    st.stop()
+engine = get_engine()
+rules = RagRules.from_settings((queries.board(engine, board["slug"]) or {}).get("settings"))
+filters = shared_filters(board)
+st.title("Milestones")
+df = registers.milestones(engine, filters, rules)
+if df.empty:
+    st.info("No milestones yet for this selection. Upload a milestone tracker (a Milestone or Action column and a Due "
+            "or End date) on the **Upload a tracker** page.")
+    st.stop()
+
+meetings = queries.meetings(engine, filters.board_id)
+upcoming = meetings[meetings["date"] >= filters.as_at] if not meetings.empty else meetings
+meeting = upcoming["date"].iloc[0] if len(upcoming) else None
+a, b, c, d = st.columns(4)
+a.metric("Milestones", len(df))
+b.metric("Overdue", int(((df["rag"] == "red")).sum()))
+c.metric("Complete", int((df["status"] == "complete").sum()))
+d.metric("Undated", int(df["due"].isna().sum()))
+if meeting is not None:
+    st.caption(f"Dashed lines: the as-at date ({filters.as_at:%d %b %Y}) and the next meeting ({meeting:%d %b %Y}). "
+               "A black tick marks a milestone's baseline date where it has moved.")
+
+for top, group in df.groupby(df["top"].fillna("(no workstream)"), sort=False):
+    with st.expander(f"{top} — {len(group)} milestones", expanded=len(df) <= 60):
+        st.altair_chart(timeline(group, filters.as_at, meeting), use_container_width=True)
+        if len(group[group["due"].notna()]) > MAX_BARS:
+            st.caption(f"Showing the first {MAX_BARS} dated milestones; narrow the workstream filter to see the rest.")
+        table = group.assign(rag=group["rag"].map(WORDS).fillna("Not rated"))
+        st.dataframe(table[["rag", "workstream", "ref", "title", "owner", "start", "due", "baseline_due", "slippage_days",
+                            "status", "locality"]], hide_index=True, width="stretch", column_config={
+            "rag": "RAG", "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Milestone"),
+            "owner": "Owner", "start": st.column_config.DateColumn("Start", format="D MMM YYYY"),
+            "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+            "baseline_due": st.column_config.DateColumn("Baseline", format="D MMM YYYY"),
+            "slippage_days": st.column_config.NumberColumn("Slippage (days)"), "status": "Status", "locality": "Locality"})
+
+undated = undated_table(df)
+st.subheader(f"Without dates ({len(undated)})", anchor=False)
+if undated.empty:
+    st.write("Every milestone has a date.")
+else:
+    st.dataframe(undated, hide_index=True, width="stretch")
