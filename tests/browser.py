@@ -68,6 +68,8 @@ def app_server(database_url: str, **env: str):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        # Shown by pytest only when the test failed: the server's own account of what happened.
+        print(f"--- streamlit server output ({base}) ---\n{proc.stdout.read() if proc.stdout else ''}")
 
 
 def wait_idle(page, timeout_ms: int = 90_000) -> None:
