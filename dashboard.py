@@ -20,6 +20,7 @@ navigation = st.navigation([
     st.Page(PAGES / "home.py", title="Boards", icon=":material/home:", url_path="boards", default=True),
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"),
     st.Page(PAGES / "milestones.py", title="Milestones", icon=":material/flag:", url_path="milestones"),
+    st.Page(PAGES / "risks.py", title="Risks", icon=":material/warning:", url_path="risks"),
     st.Page(PAGES / "upload.py", title="Upload a tracker", icon=":material/upload_file:", url_path="upload"),
 ])
 st.session_state["current_board"] = board_picker()

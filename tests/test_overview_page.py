@@ -98,3 +98,27 @@ def test_milestones_page_counts_and_lists_undated_apart(app):
     rows = next(df.value for df in at.dataframe if "slippage_days" in df.value.columns and "Overdue" in
                 df.value["title"].tolist())
     assert rows.set_index("title").loc["Overdue", "rag"] == "Red"
+
+
+def test_risks_page_counts_top_risks_and_unscored(app):
+    at = page("risks", board="test-board", as_at="2016-09-27")
+    assert [(m.label, m.value) for m in at.metric] == [("Open risks", "4"), ("Red", "2"), ("Unscored", "1"),
+                                                        ("Reviews overdue", "0")]
+    top = next(df.value for df in at.dataframe)
+    assert top["title"].tolist()[:3] == ["High high", "Medium", "Low"] and top["rag"].tolist()[:3] == [
+        "Red", "Amber", "Green"]
+    unscored = next(df.value for df in at.dataframe if df.value["title"].tolist() == ["Unscored but red"])
+    assert unscored["rag"].tolist() == ["Red"]
+
+
+def test_risk_heat_map_cells_follow_the_board_bands():
+    import pandas as pd
+
+    from data_model.rag import RagRules
+    from presentation.risk_view import heat_cells
+
+    risks = pd.DataFrame({"likelihood": [5, 3, 3], "impact": [5, 3, 3], "status": ["open", "open", "closed"]})
+    cells = heat_cells(risks, RagRules()).set_index(["likelihood", "impact"])
+    assert cells.loc[(5, 5), "count"] == 1 and cells.loc[(3, 3), "count"] == 1  # the closed risk is not placed
+    assert (cells.loc[(5, 5), "rag"], cells.loc[(3, 3), "rag"], cells.loc[(1, 1), "rag"]) == ("Red", "Amber", "Green")
+    assert heat_cells(risks, RagRules(risk_amber_from=10)).set_index(["likelihood", "impact"]).loc[(3, 3), "rag"] == "Green"

@@ -1,0 +1,78 @@
+"""Risks: the heat map, the top risks and their trend, unscored risks and overdue reviews."""
+
+import pandas as pd
+import streamlit as st
+
+from data_model import queries, registers
+from data_model.rag import RagRules
+from presentation.rag_view import WORDS
+from presentation.risk_view import heat_cells, heat_map
+from ui.context import get_engine, require_entry
+from ui.filters import shared_filters
+
+require_entry()
+board = st.session_state.get("current_board")
+if not board:
+    st.info("There are no boards yet. Open **Upload a tracker** to load the first tracker.")
+    st.stop()
+engine = get_engine()
+rules = RagRules.from_settings((queries.board(engine, board["slug"]) or {}).get("settings"))
+filters = shared_filters(board)
+st.title("Risks")
+df = registers.risks(engine, filters, rules)
+if df.empty:
+    st.info("No risks yet for this selection. Upload a risk register (a Risk or Description column, with Likelihood or "
+            "Probability and Impact) on the **Upload a tracker** page.")
+    st.stop()
+
+open_risks = df[df["status"] == "open"]
+scored = open_risks[open_risks["score"].notna()]
+unscored = open_risks[open_risks["score"].isna()]
+overdue = open_risks[open_risks["review_due"].notna() & (open_risks["review_due"] < pd.Timestamp(filters.as_at))]
+a, b, c, d = st.columns(4)
+a.metric("Open risks", len(open_risks))
+b.metric("Red", int((open_risks["rag"] == "red").sum()))
+c.metric("Unscored", len(unscored))
+d.metric("Reviews overdue", len(overdue))
+
+COLUMNS = {"rag": "RAG", "score": "Score", "trend": "Trend", "previous_score": "Was", "workstream": "Workstream",
+           "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"), "owner": "Owner",
+           "likelihood": "Likelihood", "impact": "Impact", "mitigation": "Mitigation",
+           "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY")}
+
+
+def show(frame: pd.DataFrame, key: str) -> None:
+    st.dataframe(frame.assign(rag=frame["rag"].map(WORDS).fillna("Not rated"))[list(COLUMNS)], hide_index=True,
+                 width="stretch", column_config=COLUMNS, key=key)
+
+
+left, right = st.columns([1, 1])
+with left:
+    st.subheader("Heat map", anchor=False)
+    cells = heat_cells(scored, rules)
+    event = st.altair_chart(heat_map(cells), on_select="rerun", key="risk_heat_map")
+    st.caption("Open, scored risks by likelihood and impact (1-5, higher is worse). Click a cell to list its risks.")
+with right:
+    chosen = (event.selection.get("cell") or []) if event else []
+    if chosen:
+        pick = chosen[0]
+        in_cell = scored[(scored["likelihood"] == pick["likelihood"]) & (scored["impact"] == pick["impact"])]
+        st.subheader(f"Likelihood {pick['likelihood']}, impact {pick['impact']} ({len(in_cell)})", anchor=False)
+        show(in_cell, "risks_in_cell")
+    else:
+        st.subheader("Top risks", anchor=False)
+        show(scored.head(10), "risks_top")
+
+st.subheader("All open risks", anchor=False)
+show(open_risks, "risks_all")
+st.subheader(f"Unscored ({len(unscored)})", anchor=False)
+if unscored.empty:
+    st.write("Every open risk has a likelihood and an impact.")
+else:
+    st.caption("These risks have no likelihood or impact rating, so they cannot be placed on the heat map.")
+    show(unscored, "risks_unscored")
+st.subheader(f"Reviews overdue ({len(overdue)})", anchor=False)
+if overdue.empty:
+    st.write(f"No open risk was due a review before {filters.as_at:%d %B %Y}.")
+else:
+    show(overdue, "risks_overdue")

@@ -1,0 +1,50 @@
+"""The risk heat map: likelihood against impact on the 1-5 scale, a count in each cell, worded colours."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from data_model.rag import RagRules
+from presentation.rag_view import PALETTE, WORDS
+
+LEVELS = {1: "1 Low", 2: "2", 3: "3 Medium", 4: "4", 5: "5 High"}
+
+
+def heat_cells(df: pd.DataFrame, rules: RagRules) -> pd.DataFrame:
+    """All 25 cells with their count and the RAG their score gives under the board's bands."""
+    scored = df[df["likelihood"].notna() & df["impact"].notna() & (df["status"] == "open")]
+    counts = scored.groupby(["likelihood", "impact"]).size()
+    rows = []
+    for likelihood in range(1, 6):
+        for impact in range(1, 6):
+            score = likelihood * impact
+            rag = "red" if score >= rules.risk_red_from else "amber" if score >= rules.risk_amber_from else "green"
+            rows.append({"likelihood": likelihood, "impact": impact, "score": score, "rag": WORDS[rag],
+                         "count": int(counts.get((likelihood, impact), 0))})
+    return pd.DataFrame(rows)
+
+
+def heat_map(cells: pd.DataFrame) -> alt.LayerChart:
+    order = ["Red", "Amber", "Green"]
+    select = alt.selection_point(name="cell", fields=["likelihood", "impact"], on="click", empty=False)
+    base = alt.Chart(cells).encode(
+        x=alt.X("impact:O", title="Impact", axis=alt.Axis(labelExpr=_levels_expr(), labelAngle=0)),
+        y=alt.Y("likelihood:O", title="Likelihood", sort="descending", axis=alt.Axis(labelExpr=_levels_expr())),
+    )
+    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
+        color=alt.Color("rag:N", title="RAG from score", sort=order,
+                        scale=alt.Scale(domain=order, range=[PALETTE["red"], PALETTE["amber"], PALETTE["green"]])),
+        opacity=alt.condition("datum.count > 0", alt.value(1.0), alt.value(0.35)),
+        tooltip=[alt.Tooltip("likelihood:O", title="Likelihood"), alt.Tooltip("impact:O", title="Impact"),
+                 alt.Tooltip("score:Q", title="Score"), alt.Tooltip("rag:N", title="RAG"),
+                 alt.Tooltip("count:Q", title="Risks")],
+    ).add_params(select)
+    text = base.mark_text(fontSize=18, fontWeight="bold", color="black", dy=-5).encode(
+        text=alt.condition("datum.count > 0", alt.Text("count:Q"), alt.value("")))
+    word = base.mark_text(fontSize=9, color="black", dy=12).encode(text="rag:N")  # colour is never the only carrier
+    return alt.layer(rect, text, word).properties(width=380, height=330)
+
+
+def _levels_expr() -> str:
+    return "{'1': '1 Low', '2': '2', '3': '3 Medium', '4': '4', '5': '5 High'}[datum.value]"
