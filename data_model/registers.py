@@ -63,3 +63,67 @@ def risks(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
     df["trend"] = [("Up" if s > p else "Down" if s < p else "Same") if pd.notna(s) and pd.notna(p) else ""
                    for s, p in zip(df["score"], df["previous_score"], strict=True)]
     return df
+
+
+def budget_lines(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Each budget line with its amounts summed over the periods, in pounds, and its kind."""
+    from sqlalchemy import func
+
+    from data_model.rollups import BA, BL
+
+    totals = (select(BA.c.budget_line_id, func.sum(BA.c.allocated_pence).label("allocated"),
+                     func.sum(BA.c.forecast_pence).label("forecast"), func.sum(BA.c.spent_pence).label("spent"))
+              .where(BA.c.removed_upload_id.is_(None)).group_by(BA.c.budget_line_id).subquery())
+    q = (select(BL.c.id, ROOT.c.name.label("top"), WS.c.path.label("workstream"), BL.c.ref, BL.c.line, BL.c.funder,
+                BL.c.commissioner, BL.c.line_kind, totals.c.allocated, totals.c.forecast, totals.c.spent)
+         .select_from(BL.join(P, P.c.id == BL.c.programme_id).join(totals, totals.c.budget_line_id == BL.c.id)
+                      .outerjoin(WS, WS.c.id == BL.c.workstream_id).outerjoin(ROOT, ROOT.c.id == WS.c.root_id))
+         .where(_scope(BL, filters)).order_by(WS.c.path, BL.c.id))
+    df = _read(engine, q)
+    for column in ("allocated", "forecast", "spent"):
+        df[column] = df[column].astype("float") / 100
+    return df
+
+
+def budget_by_period(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """Allocation, forecast and spend per top-level workstream and period, summed in SQL, in pounds."""
+    from sqlalchemy import case, func
+
+    from data_model.rollups import BA, BL
+
+    group = func.coalesce(ROOT.c.name, "(no workstream)")
+    q = (select(group.label("workstream"), BA.c.period, func.min(BA.c.period_start).label("period_start"),
+                func.sum(BA.c.allocated_pence).label("allocated"), func.sum(BA.c.forecast_pence).label("forecast"),
+                func.sum(BA.c.spent_pence).label("spent"),
+                # Variance compares like with like: only the allocation of lines that have a forecast (or a spend).
+                func.sum(case((BA.c.forecast_pence.is_not(None), BA.c.allocated_pence))).label("allocated_forecast"),
+                func.sum(case((BA.c.spent_pence.is_not(None), BA.c.allocated_pence))).label("allocated_spent"))
+         .select_from(BA.join(BL, BL.c.id == BA.c.budget_line_id).join(P, P.c.id == BL.c.programme_id)
+                      .outerjoin(WS, WS.c.id == BL.c.workstream_id).outerjoin(ROOT, ROOT.c.id == WS.c.root_id))
+         .where(_scope(BL, filters), BA.c.removed_upload_id.is_(None), BL.c.line_kind == "allocation")
+         .group_by(group, BA.c.period).order_by(group, func.min(BA.c.period_start)))
+    df = _read(engine, q)
+    for column in ("allocated", "forecast", "spent", "allocated_forecast", "allocated_spent"):
+        df[column] = df[column].astype("float") / 100
+    has_forecast = df["forecast"].notna()
+    basis = df["allocated_forecast"].where(has_forecast, df["allocated_spent"])
+    df["variance"] = df["forecast"].where(has_forecast, df["spent"]) - basis
+    df["variance_pct"] = df["variance"] / basis.where(basis != 0) * 100
+    df["basis"] = ["forecast" if f else ("spend" if pd.notna(s) else "") for f, s in zip(has_forecast, df["spent"],
+                                                                                             strict=True)]
+    return df
+
+
+def reconciliation_warnings(engine: Engine, board_id: int) -> pd.DataFrame:
+    """Totals that did not match their lines, from the board's budget uploads (the newest upload of each file)."""
+    from sqlalchemy import func
+
+    from data_model.tables import ImportIssue, Upload
+
+    up, ii = Upload.__table__, ImportIssue.__table__
+    newest = (select(func.max(up.c.id)).where(up.c.board_id == board_id, up.c.kind == "budget")
+              .group_by(up.c.file_name))
+    q = (select(up.c.file_name, up.c.uploaded_at, ii.c.sheet, ii.c.row, ii.c.message)
+         .join(up, up.c.id == ii.c.upload_id).where(ii.c.upload_id.in_(newest), ii.c.code == "total_mismatch")
+         .order_by(up.c.file_name, ii.c.sheet, ii.c.row))
+    return _read(engine, q)

@@ -135,6 +135,7 @@ PATTERNS: list[tuple[frozenset, str, int, re.Pattern]] = [
        r"forecast £|expected spend|fot|full year forecast|forecast out turn|projected spend|forecast outturn £"),
     _p(B, "spent", 9, r"actual|actuals|actual spend|spend|spent|spend to date|expenditure to date|ytd actual|ytd spend|"
        r"actual to date|actual £|expenditure|actual expenditure|paid|spend £|actual spend £|actual to date £"),
+    _p(B, "spent", 7, r"^(actual|actuals|spent|spend|expenditure)\b", exact=False),
     _p(B, "variance", 8, r"variance|var|difference|over / under|under / over|over / under spend|variance £|variance %|"
        r"% variance|variance to budget"),
     _p(B | X, "total", 9, r"totals?( £| £k| £m| cost| costs| budget)?|grand total|overall total|total funding|total plan"),

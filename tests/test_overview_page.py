@@ -122,3 +122,23 @@ def test_risk_heat_map_cells_follow_the_board_bands():
     assert cells.loc[(5, 5), "count"] == 1 and cells.loc[(3, 3), "count"] == 1  # the closed risk is not placed
     assert (cells.loc[(5, 5), "rag"], cells.loc[(3, 3), "rag"], cells.loc[(1, 1), "rag"]) == ("Red", "Amber", "Green")
     assert heat_cells(risks, RagRules(risk_amber_from=10)).set_index(["likelihood", "impact"]).loc[(3, 3), "rag"] == "Green"
+
+
+def test_budget_page_variance_compares_like_with_like_and_shows_reconciliation(app, engine):
+    from conftest import xlsx
+
+    from loaders import import_bytes
+
+    schemes = xlsx({"Schemes": [["Priorities and schemes", "Lead/ commissioner", "Funding", "Forecast outturn"],
+                                ["Prevention", None, "£300k", None],
+                                ["1. Agents", "RCC", "£100k", "£110k"],
+                                ["2. Falls", "RCC", "£100k", None]]})
+    assert import_bytes(schemes, "schemes.xlsx", "test-board", engine=engine).status == "ok"
+    at = page("budget", board="test-board", as_at="2016-09-27")
+    assert "£300,000" in at.warning[0].value and "£100,000 short" in at.warning[0].value
+    by_period = next(df.value for df in at.dataframe if "Variance %" in df.value.columns and "Period" in df.value.columns)
+    prevention = by_period[by_period["Workstream"] == "Prevention"]
+    # This file covers Prevention, so it replaces that workstream's earlier lines. Of its two lines only Agents has a
+    # forecast: £110k against its own £100k, not against both lines' £200k.
+    assert prevention["Variance"].tolist() == ["£10,000"]
+    assert prevention["Variance %"].tolist() == [10.0]

@@ -1,0 +1,88 @@
+"""Budget: where the pooled fund comes from, how it is allocated, and allocation against forecast and spend."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from data_model import registers
+from presentation.rag_view import PALETTE, money
+from ui.context import get_engine, require_entry
+from ui.filters import shared_filters
+
+require_entry()
+board = st.session_state.get("current_board")
+if not board:
+    st.info("There are no boards yet. Open **Upload a tracker** to load the first tracker.")
+    st.stop()
+engine = get_engine()
+filters = shared_filters(board)
+st.title("Budget")
+lines = registers.budget_lines(engine, filters)
+if lines.empty:
+    st.info("No budget yet for this selection. Upload a budget (a line or scheme column and amounts: an Allocation "
+            "column, or one column per financial year or quarter) on the **Upload a tracker** page.")
+    st.stop()
+
+warnings = registers.reconciliation_warnings(engine, filters.board_id)
+for w in warnings.itertuples():
+    st.warning(f"{w.message} (sheet '{w.sheet}', row {w.row} of {w.file_name})", icon=":material/calculate:")
+
+allocations = lines[lines["line_kind"] == "allocation"]
+contributions = lines[lines["line_kind"] == "contribution"]
+reserves = lines[lines["line_kind"].isin(["contingency", "risk_share"])]
+a, b, c, d = st.columns(4)
+a.metric("Contributions", money(contributions["allocated"].sum()) if len(contributions) else "—")
+b.metric("Allocated", money(allocations["allocated"].sum()))
+c.metric("Forecast", money(allocations["forecast"].sum()) if allocations["forecast"].notna().any() else "—")
+d.metric("Spent", money(allocations["spent"].sum()) if allocations["spent"].notna().any() else "—")
+
+if len(contributions) or len(reserves):
+    st.subheader("Pooled fund", anchor=False)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Contributions**")
+        table = pd.DataFrame({"Contribution": contributions["line"], "Amount": contributions["allocated"].map(money)})
+        if contributions["funder"].notna().any():
+            table.insert(1, "From", contributions["funder"].fillna(""))
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={"Contribution": st.column_config.TextColumn(width="large")})
+        st.markdown(f"**Total: {money(contributions['allocated'].sum())}**")
+    with right:
+        st.markdown("**Reserves, held apart**")
+        if reserves.empty:
+            st.write("No contingency or risk-share reserve recorded.")
+        else:
+            st.dataframe(pd.DataFrame({"Reserve": reserves["line"], "Kind": reserves["line_kind"].map(
+                {"contingency": "Contingency", "risk_share": "Risk share"}), "Amount": reserves["allocated"].map(money)}),
+                hide_index=True, width="stretch")
+
+by_period = registers.budget_by_period(engine, filters)
+if not by_period.empty:
+    st.subheader("Allocation against forecast and spend", anchor=False)
+    long = by_period.melt(id_vars=["workstream", "period"], value_vars=["allocated", "forecast", "spent"],
+                          var_name="measure", value_name="pounds").dropna()
+    long["measure"] = long["measure"].map({"allocated": "Allocated", "forecast": "Forecast", "spent": "Spent"})
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("measure:N", title=None, sort=["Allocated", "Forecast", "Spent"]),
+        y=alt.Y("sum(pounds):Q", title="£", axis=alt.Axis(format="~s")),
+        color=alt.Color("measure:N", title=None, sort=["Allocated", "Forecast", "Spent"],
+                        scale=alt.Scale(range=["#56B4E9", PALETTE["amber"], "#0072B2"])),
+        column=alt.Column("workstream:N", title=None),
+        tooltip=[alt.Tooltip("workstream:N", title="Workstream"), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("sum(pounds):Q", title="£", format=",.0f")],
+    ).properties(width=110)
+    st.altair_chart(chart)
+    st.dataframe(pd.DataFrame({
+        "Workstream": by_period["workstream"], "Period": by_period["period"].replace("", "Whole programme"),
+        "Allocated": by_period["allocated"].map(money), "Forecast": by_period["forecast"].map(money),
+        "Spent": by_period["spent"].map(money), "Variance": by_period["variance"].map(money),
+        "Variance %": by_period["variance_pct"].round(1)}), hide_index=True, width="stretch")
+    st.caption("Variance compares the forecast (or, where there is none, the spend) with the allocation of the same "
+               "lines: lines with no forecast yet are left out of the comparison.")
+
+st.subheader("Budget lines", anchor=False)
+st.dataframe(pd.DataFrame({
+    "Workstream": lines["workstream"], "Line": lines["line"], "Funder": lines["funder"].fillna(""),
+    "Commissioner": lines["commissioner"].fillna(""), "Kind": lines["line_kind"],
+    "Allocated": lines["allocated"].map(money), "Forecast": lines["forecast"].map(money),
+    "Spent": lines["spent"].map(money)}), hide_index=True, width="stretch")
