@@ -22,6 +22,7 @@ navigation = st.navigation([
     st.Page(PAGES / "milestones.py", title="Milestones", icon=":material/flag:", url_path="milestones"),
     st.Page(PAGES / "risks.py", title="Risks", icon=":material/warning:", url_path="risks"),
     st.Page(PAGES / "budget.py", title="Budget", icon=":material/payments:", url_path="budget"),
+    st.Page(PAGES / "metrics.py", title="Metrics", icon=":material/monitoring:", url_path="metrics"),
     st.Page(PAGES / "upload.py", title="Upload a tracker", icon=":material/upload_file:", url_path="upload"),
 ])
 st.session_state["current_board"] = board_picker()

@@ -127,3 +127,26 @@ def reconciliation_warnings(engine: Engine, board_id: int) -> pd.DataFrame:
          .join(up, up.c.id == ii.c.upload_id).where(ii.c.upload_id.in_(newest), ii.c.code == "total_mismatch")
          .order_by(up.c.file_name, ii.c.sheet, ii.c.row))
     return _read(engine, q)
+
+
+def metric_values(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
+    """Every current value of every metric up to the as-at date, each rated under the board's tolerance."""
+    from sqlalchemy import or_
+
+    from data_model.rollups import MT, MV
+
+    rag = rules.metric_sql(target=MV.c.target, actual=MV.c.actual, direction=MT.c.direction)
+    q = (select(MT.c.id.label("metric_id"), ROOT.c.name.label("top"), WS.c.path.label("workstream"), MT.c.name,
+                MT.c.unit, MT.c.direction, MV.c.period, MV.c.period_start, MV.c.target, MV.c.actual,
+                LOC.c.name.label("locality"), rag.label("rag"))
+         .select_from(MV.join(MT, MT.c.id == MV.c.metric_id).join(P, P.c.id == MT.c.programme_id)
+                      .outerjoin(WS, WS.c.id == MT.c.workstream_id).outerjoin(ROOT, ROOT.c.id == WS.c.root_id)
+                      .outerjoin(LOC, LOC.c.id == MV.c.locality_id))
+         .where(_scope(MT, filters, has_locality=False), MV.c.removed_upload_id.is_(None),
+                or_(MV.c.period_start.is_(None), MV.c.period_start <= filters.as_at))
+         .order_by(MT.c.name, MV.c.period_start.nulls_first(), LOC.c.name))
+    if filters.locality_id is not None:
+        q = q.where(MV.c.locality_id == filters.locality_id)
+    df = _read(engine, q)
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    return df

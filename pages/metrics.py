@@ -1,0 +1,46 @@
+"""Metrics: each metric against its target over time, rated by its direction and the board's tolerance."""
+
+import streamlit as st
+
+from data_model import queries, registers
+from data_model.rag import RagRules
+from presentation.metric_view import latest_summary, latest_table, run_chart
+from presentation.safe import md
+from ui.context import get_engine, require_entry
+from ui.filters import shared_filters
+
+require_entry()
+board = st.session_state.get("current_board")
+if not board:
+    st.info("There are no boards yet. Open **Upload a tracker** to load the first tracker.")
+    st.stop()
+engine = get_engine()
+rules = RagRules.from_settings((queries.board(engine, board["slug"]) or {}).get("settings"))
+filters = shared_filters(board)
+st.title("Metrics")
+values = registers.metric_values(engine, filters, rules)
+if values.empty:
+    st.info("No metric values yet for this selection. Upload a metrics return (a Metric or Measure column with Target "
+            "and Actual, by period) on the **Upload a tracker** page.")
+    st.stop()
+
+latest = latest_table(values)
+a, b, c, d = st.columns(4)
+a.metric("Metrics", values["name"].nunique())
+b.metric("Off target (red)", int((latest["RAG"] == "Red").sum()))
+c.metric("Near target (amber)", int((latest["RAG"] == "Amber").sum()))
+d.metric("On target", int((latest["RAG"] == "Green").sum()))
+st.caption(f"Rated against target in each metric's own direction; amber means worse than target by up to "
+           f"{rules.metric_tolerance_pct:g}% of it.")
+st.dataframe(latest, hide_index=True, width="stretch")
+
+for name, group in values.groupby("name", sort=False):
+    last = group.iloc[-1]
+    with st.container(border=True):
+        st.markdown(f"**{md(name)}** — latest: {latest_summary(latest, name)}")
+        if group["period_start"].notna().sum() >= 1:
+            st.altair_chart(run_chart(group), use_container_width=True)
+        if group["locality"].notna().any() and group["locality"].nunique() > 1:
+            st.caption("One line per locality; points show each value's RAG in shape and colour.")
+        if last["direction"] is None:
+            st.caption("The return does not say whether higher or lower is better, so this metric is not rated.")
