@@ -6,16 +6,10 @@ import streamlit as st
 
 from data_model import registers
 from presentation.rag_view import PALETTE, money
-from ui.context import get_engine, require_entry
-from ui.filters import shared_filters
+from ui.board_page import open_board_page
 
-require_entry()
-board = st.session_state.get("current_board")
-if not board:
-    st.info("There are no boards yet. Open **Upload a tracker** to load the first tracker.")
-    st.stop()
-engine = get_engine()
-filters = shared_filters(board)
+view = open_board_page()
+engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
 st.title("Budget")
 lines = registers.budget_lines(engine, filters)
 if lines.empty:

@@ -2,21 +2,13 @@
 
 import streamlit as st
 
-from data_model import queries, registers
-from data_model.rag import RagRules
+from data_model import registers
 from presentation.metric_view import latest_summary, latest_table, run_chart
 from presentation.safe import md
-from ui.context import get_engine, require_entry
-from ui.filters import shared_filters
+from ui.board_page import open_board_page
 
-require_entry()
-board = st.session_state.get("current_board")
-if not board:
-    st.info("There are no boards yet. Open **Upload a tracker** to load the first tracker.")
-    st.stop()
-engine = get_engine()
-rules = RagRules.from_settings((queries.board(engine, board["slug"]) or {}).get("settings"))
-filters = shared_filters(board)
+view = open_board_page()
+engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
 st.title("Metrics")
 values = registers.metric_values(engine, filters, rules)
 if values.empty:

@@ -11,18 +11,11 @@ from data_model.rollups import Filters, rag_matrix
 from presentation.rag_view import WORDS, budget_exceptions_table, matrix_chart, matrix_table
 from presentation.safe import md
 from presentation.upload_report import changes_frame
-from ui.context import get_engine, require_entry
-from ui.filters import shared_filters
+from ui.board_page import open_board_page
+from ui.context import get_engine
 
-require_entry()
-board = st.session_state.get("current_board")
-if not board:
-    st.info("There are no boards yet. Open **Upload a tracker** to load the first tracker.")
-    st.stop()
-engine = get_engine()
-details = queries.board(engine, board["slug"]) or {}
-rules = RagRules.from_settings(details.get("settings"))
-filters = shared_filters(board)
+view = open_board_page()
+engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
 
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)

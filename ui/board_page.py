@@ -1,0 +1,34 @@
+"""What every board view starts with: the entry check, the chosen board, its RAG rules and the shared filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from data_model import queries
+from data_model.rag import RagRules
+from data_model.rollups import Filters
+from ui.context import get_engine, require_entry
+from ui.filters import shared_filters
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    engine: Engine
+    board: dict
+    rules: RagRules
+    filters: Filters
+
+
+def open_board_page() -> BoardPage:
+    """Stops the page with a pointer to the upload page when there is no board yet."""
+    require_entry()
+    board = st.session_state.get("current_board")
+    if not board:
+        st.info("There are no boards yet. Open **Upload a tracker** to load the first tracker.")
+        st.stop()
+    engine = get_engine()
+    rules = RagRules.from_settings((queries.board(engine, board["slug"]) or {}).get("settings"))
+    return BoardPage(engine, board, rules, shared_filters(board))
