@@ -23,6 +23,7 @@ navigation = st.navigation([
     st.Page(PAGES / "risks.py", title="Risks", icon=":material/warning:", url_path="risks"),
     st.Page(PAGES / "budget.py", title="Budget", icon=":material/payments:", url_path="budget"),
     st.Page(PAGES / "metrics.py", title="Metrics", icon=":material/monitoring:", url_path="metrics"),
+    st.Page(PAGES / "localities.py", title="Localities", icon=":material/map:", url_path="localities"),
     st.Page(PAGES / "upload.py", title="Upload a tracker", icon=":material/upload_file:", url_path="upload"),
 ])
 st.session_state["current_board"] = board_picker()

@@ -152,3 +152,10 @@ def test_metrics_page_rates_the_latest_values(app):
     assert latest.loc["Admissions", "Latest"] == 120  # the 2017-18 value is after the as-at date
     assert latest.loc["Admissions", "RAG"] == "Red" and latest.loc["Reablement", "RAG"] == "Amber"
     assert any("**Admissions** — latest: Red" in m.value for m in at.markdown)
+
+
+def test_localities_page_compares_places_side_by_side(app):
+    at = page("localities", board="test-board", as_at="2016-09-27")
+    m = table(at, "Locality")
+    assert m.loc["North", "Milestones"] == "Red 1 · Green 2 · not rated 1"
+    assert m.loc["South", "Milestones"] == "Amber 2 · not rated 1"
