@@ -11,19 +11,22 @@ import streamlit as st
 from ui.context import board_picker, get_engine, mark_entry
 
 PAGES = Path(__file__).resolve().parent / "pages"
+# Each page's url_path is its file name: on a freshly started server Streamlit first routes by file name (see
+# ui.context.require_entry), and a different name would show "Page not found" before the page opens.
 
 st.set_page_config(page_title="Board dashboard", page_icon=":material/dashboard:", layout="wide")
 
 mark_entry()
 get_engine()
 navigation = st.navigation([
-    st.Page(PAGES / "home.py", title="Boards", icon=":material/home:", url_path="boards", default=True),
+    st.Page(PAGES / "boards.py", title="Boards", icon=":material/home:", url_path="boards", default=True),
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"),
     st.Page(PAGES / "milestones.py", title="Milestones", icon=":material/flag:", url_path="milestones"),
     st.Page(PAGES / "risks.py", title="Risks", icon=":material/warning:", url_path="risks"),
     st.Page(PAGES / "budget.py", title="Budget", icon=":material/payments:", url_path="budget"),
     st.Page(PAGES / "metrics.py", title="Metrics", icon=":material/monitoring:", url_path="metrics"),
     st.Page(PAGES / "localities.py", title="Localities", icon=":material/map:", url_path="localities"),
+    st.Page(PAGES / "forward_plan.py", title="Forward plan", icon=":material/event:", url_path="forward_plan"),
     st.Page(PAGES / "upload.py", title="Upload a tracker", icon=":material/upload_file:", url_path="upload"),
 ])
 st.session_state["current_board"] = board_picker()

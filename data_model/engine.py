@@ -61,7 +61,7 @@ def _configure_sqlite(engine: Engine, *, wal: bool, busy_timeout_ms: int) -> Non
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         if wal:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _set_wal(cursor)
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: large imports update several indexes
@@ -71,6 +71,20 @@ def _configure_sqlite(engine: Engine, *, wal: bool, busy_timeout_ms: int) -> Non
     def _on_begin(conn):  # noqa: ANN001
         # BEGIN IMMEDIATE takes the write lock up front, so two imports queue instead of deadlocking.
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+
+def _set_wal(cursor) -> None:  # noqa: ANN001 - a DBAPI cursor
+    """Switch to WAL; another process doing the same on a new file can make SQLite answer 'locked' at once."""
+    import time
+
+    for attempt in range(40):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or attempt == 39:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from alembic import command
@@ -30,9 +31,25 @@ def current_revision(engine: Engine) -> str | None:
 
 
 MIGRATION_LOCK_ID = 4242000
+LOCKED_RETRIES = 40
 
 
 def upgrade(engine: Engine) -> None:
+    """Bring the schema up to date; on SQLite, wait out a brand-new file being set up by another process."""
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(LOCKED_RETRIES):
+        try:
+            return _upgrade(engine)
+        except OperationalError as exc:
+            # SQLite can answer "locked" at once, without its busy timeout, while another process switches a new
+            # file to WAL or creates its tables. Nothing has been written by us: wait a moment and look again.
+            if "locked" not in str(exc).lower() or attempt == LOCKED_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _upgrade(engine: Engine) -> None:
     """Apply every migration the database has not had yet. Cheap when it is already current.
 
     Several processes may start at once on a new database: the migration takes the write lock first

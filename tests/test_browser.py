@@ -16,14 +16,16 @@ def browser():
         b.close()
 
 
-def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, db_url):
+@pytest.mark.parametrize(("path", "text"), [("upload", "Uploading for"), ("forward_plan", "Forward plan"),
+                                            ("boards", "Boards")])
+def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, db_url, path, text):
     """The first request a new server gets must not run a page without dashboard.py (board picker, navigation)."""
     with app_server(db_url) as base:
         page = browser.new_page()
-        page.goto(f"{base}/upload?board=rutland-hwb")
+        page.goto(f"{base}/{path}?board=rutland-hwb")
         wait_idle(page)
-        page.wait_for_selector("text=Uploading for", timeout=60_000)
-        assert page.get_by_text("Rutland Health and Wellbeing Board").first.is_visible()
+        page.wait_for_selector(f"text={text}", timeout=60_000)
+        assert page.get_by_test_id("stSidebar").get_by_text("Board", exact=True).is_visible()  # drawn by dashboard.py
         assert page.get_by_role("link", name="Boards").is_visible()  # st.navigation's menu, not the folder's
         assert page.get_by_text("Page not found").count() == 0
         page.close()

@@ -159,3 +159,41 @@ def test_localities_page_compares_places_side_by_side(app):
     m = table(at, "Locality")
     assert m.loc["North", "Milestones"] == "Red 1 · Green 2 · not rated 1"
     assert m.loc["South", "Milestones"] == "Amber 2 · not rated 1"
+
+
+def test_forward_plan_lists_milestones_due_before_each_meeting_and_quiet_workstreams(app, engine, board):  # noqa: F811
+    from datetime import date
+
+    from sqlalchemy import insert
+
+    from data_model.tables import Meeting
+
+    with engine.begin() as conn:
+        conn.execute(insert(Meeting.__table__), [
+            {"board_id": board["id"], "date": d, "title": "Board meeting", "status": "planned"}
+            for d in (date(2016, 10, 18), date(2017, 1, 17), date(2017, 4, 18))])
+    at = page("forward_plan", board="test-board", as_at="2016-09-27")
+    tables = [df.value for df in at.dataframe]
+    assert tables[0]["title"].tolist() == ["Overdue", "Due soon"]  # both due by 18 October
+    assert tables[1]["title"].tolist() == ["Slipping", "Later"]  # due 31 March 2017, before the 18 April meeting
+    assert not at.warning  # every workstream reported (today) after the meetings held by the as-at date
+    at = page("forward_plan", board="test-board", as_at="2099-01-01")
+    assert at.info  # no meetings ahead
+
+
+def test_quiet_workstreams_are_flagged_after_the_board_gap(engine, board):  # noqa: F811
+    from datetime import date
+
+    from sqlalchemy import insert
+
+    from data_model.forward_plan import quiet_workstreams
+    from data_model.rollups import Filters
+    from data_model.tables import Meeting
+
+    with engine.begin() as conn:
+        conn.execute(insert(Meeting.__table__), [
+            {"board_id": board["id"], "date": date(2099, m, 1), "title": "Board meeting", "status": "held"}
+            for m in range(1, 6)])
+    quiet = quiet_workstreams(engine, Filters(board["id"], as_at=date(2099, 12, 31)), gap_meetings=3)
+    assert set(quiet["workstream"]) == {"Prevention", "Crisis"} and set(quiet["meetings_missed"]) == {5}
+    assert quiet_workstreams(engine, Filters(board["id"], as_at=date(2099, 12, 31)), gap_meetings=5).empty

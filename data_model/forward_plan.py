@@ -1,0 +1,78 @@
+"""The forward plan: meetings ahead, what each is due to hear, and workstreams that have gone quiet."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pandas as pd
+from sqlalchemy import func, select, union_all
+from sqlalchemy.engine import Engine
+
+from data_model.rollups import BL, MS, MT, RK, WS, Filters, P, _scope
+from data_model.tables import Meeting, Upload
+
+MTG, UP = Meeting.__table__, Upload.__table__
+ROOT = WS.alias("fp_root")
+
+
+def _read(engine: Engine, query) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def meetings_ahead(engine: Engine, board_id: int, as_at: date, count: int = 6) -> pd.DataFrame:
+    q = (select(MTG.c.id, MTG.c.date, MTG.c.title, MTG.c.status)
+         .where(MTG.c.board_id == board_id, MTG.c.date >= as_at, MTG.c.status != "cancelled")
+         .order_by(MTG.c.date).limit(count))
+    return _read(engine, q)
+
+
+def due_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[date]) -> pd.DataFrame:
+    """Open milestones due by each meeting (and after the one before it), with the meeting they are due before."""
+    if not meeting_dates:
+        return pd.DataFrame(columns=["meeting", "workstream", "title", "owner", "due", "status"])
+    last = max(meeting_dates)
+    q = (select(WS.c.path.label("workstream"), ROOT.c.name.label("top"), MS.c.title, MS.c.owner, MS.c.due, MS.c.status)
+         .select_from(MS.join(P, P.c.id == MS.c.programme_id).outerjoin(WS, WS.c.id == MS.c.workstream_id)
+                      .outerjoin(ROOT, ROOT.c.id == WS.c.root_id))
+         .where(_scope(MS, filters), MS.c.due.is_not(None), MS.c.due <= last, MS.c.completed.is_(None),
+                MS.c.status.is_distinct_from("complete"), MS.c.status.is_distinct_from("cancelled"))
+         .order_by(MS.c.due))
+    df = _read(engine, q)
+    if df.empty:
+        return df.assign(meeting=pd.Series(dtype="object"))
+    dates = sorted(meeting_dates)
+    df["meeting"] = [next(m for m in dates if m >= d) for d in pd.to_datetime(df["due"]).dt.date]
+    return df
+
+
+def last_reports(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """When each top-level workstream last reported: the newest upload that changed or re-sent any of its rows."""
+    parts = []
+    for table in (MS, RK, BL, MT):
+        parts.append(select(WS.c.root_id.label("root_id"), table.c.upload_id.label("upload_id"))
+                     .select_from(table.join(P, P.c.id == table.c.programme_id).join(WS, WS.c.id == table.c.workstream_id))
+                     .where(P.c.board_id == filters.board_id))
+    touched = union_all(*parts).subquery()
+    q = (select(ROOT.c.name.label("workstream"), func.max(UP.c.uploaded_at).label("last_report"))
+         .select_from(touched.join(UP, UP.c.id == touched.c.upload_id).join(ROOT, ROOT.c.id == touched.c.root_id))
+         .group_by(ROOT.c.name).order_by(ROOT.c.name))
+    return _read(engine, q)
+
+
+def quiet_workstreams(engine: Engine, filters: Filters, gap_meetings: int) -> pd.DataFrame:
+    """Workstreams whose last report came before more than ``gap_meetings`` of the meetings held up to the as-at date."""
+    reports = last_reports(engine, filters)
+    held = _read(engine, select(MTG.c.date).where(MTG.c.board_id == filters.board_id, MTG.c.date <= filters.as_at,
+                                                 MTG.c.status != "cancelled"))
+    held_dates = sorted(pd.to_datetime(held["date"]).dt.date) if not held.empty else []
+    rows = []
+    for r in reports.itertuples():
+        reported = pd.Timestamp(r.last_report).to_pydatetime()
+        if reported.tzinfo is None:
+            reported = reported.replace(tzinfo=UTC)
+        missed = sum(1 for d in held_dates if datetime.combine(d, time.max, tzinfo=UTC) > reported)
+        if missed > gap_meetings:
+            rows.append({"workstream": r.workstream, "last_report": reported, "meetings_missed": missed})
+    return pd.DataFrame(rows, columns=["workstream", "last_report", "meetings_missed"])

@@ -1,0 +1,38 @@
+"""Forward plan: the meetings ahead, the milestones due before each, and workstreams that have gone quiet."""
+
+import streamlit as st
+
+from data_model import forward_plan
+from presentation.safe import md
+from ui.board_page import open_board_page
+
+view = open_board_page()
+engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
+st.title("Forward plan")
+
+quiet = forward_plan.quiet_workstreams(engine, filters, rules.reporting_gap_meetings)
+for row in quiet.itertuples():
+    st.warning(f"**{md(row.workstream)}** has not reported for {row.meetings_missed} meetings (last upload "
+               f"{row.last_report:%d %b %Y}); the board's rule flags more than {rules.reporting_gap_meetings}.",
+               icon=":material/notifications:")
+
+ahead = forward_plan.meetings_ahead(engine, filters.board_id, filters.as_at)
+if ahead.empty:
+    st.info(f"No meetings are recorded after {filters.as_at:%d %B %Y}. The sample boards carry their meeting dates; "
+            "meetings for other boards are added by the board's chair.")
+    st.stop()
+dates = list(ahead["date"])
+due = forward_plan.due_before_meetings(engine, filters, dates)
+for meeting in ahead.itertuples():
+    items = due[due["meeting"] == meeting.date] if not due.empty else due
+    tops = sorted(items["top"].fillna("(no workstream)").unique()) if not items.empty else []
+    with st.container(border=True):
+        st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}")
+        if tops:
+            st.markdown("Due to hear from: " + ", ".join(md(t) for t in tops))
+            st.dataframe(items[["due", "workstream", "title", "owner", "status"]], hide_index=True, width="stretch",
+                         column_config={"due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+                                        "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone"),
+                                        "owner": "Owner", "status": "Status"})
+        else:
+            st.caption("No open milestone falls due before this meeting.")
