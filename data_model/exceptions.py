@@ -26,16 +26,12 @@ from data_model.rollups import (
     budget_line_totals,
     budget_rag_sql,
     latest_metric_values,
+    read_frame,
 )
 from data_model.tables import Meeting, Upload
 
 MTG, UP = Meeting.__table__, Upload.__table__
 
-
-def _read(engine: Engine, query) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def milestones_needing_attention(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
@@ -48,7 +44,7 @@ def milestones_needing_attention(engine: Engine, filters: Filters, rules: RagRul
          .where(_scope(MS, filters), MS.c.due.is_not(None), MS.c.due <= soon, MS.c.completed.is_(None),
                 or_(MS.c.status.is_(None), MS.c.status.not_in(("complete", "cancelled"))))
          .order_by(MS.c.due))
-    df = _read(engine, q)
+    df = read_frame(engine, q)
     if df.empty:
         return df.assign(days=pd.Series(dtype=int), state=pd.Series(dtype=str))
     df["days"] = [(d - filters.as_at).days for d in pd.to_datetime(df["due"]).dt.date]
@@ -71,7 +67,7 @@ def risks_needing_attention(engine: Engine, filters: Filters, rules: RagRules) -
          .where(_scope(RK, filters), RK.c.status == "open",
                 or_(rag == "red", and_(prev.c.score.is_not(None), latest.c.score > prev.c.score)))
          .order_by(latest.c.score.desc().nulls_last()))
-    df = _read(engine, q)
+    df = read_frame(engine, q)
     df["reason"] = [f"Score up from {int(p)}" if pd.notna(p) and pd.notna(s) and s > p else "Red"
                     for s, p in zip(df.get("score", []), df.get("previous_score", []), strict=True)]
     return df
@@ -87,7 +83,7 @@ def budget_lines_off_plan(engine: Engine, filters: Filters, rules: RagRules) -> 
          .select_from(BL.join(P, P.c.id == BL.c.programme_id).join(totals, totals.c.budget_line_id == BL.c.id)
                       .outerjoin(WS, WS.c.id == BL.c.workstream_id))
          .where(_scope(BL, filters), BL.c.line_kind == "allocation", rag.in_(("red", "amber"))))
-    df = _read(engine, q)
+    df = read_frame(engine, q)
     if df.empty:
         return df.assign(plan=[], compare=[], basis=[], variance=[], variance_pct=[])
     has_forecast = df["forecast"].notna()
@@ -110,7 +106,7 @@ def metrics_off_target(engine: Engine, filters: Filters, rules: RagRules) -> pd.
          .order_by(rag.desc(), MT.c.name))
     if filters.locality_id is not None:
         q = q.where(latest.c.locality_id == filters.locality_id)
-    return _read(engine, q)
+    return read_frame(engine, q)
 
 
 def previous_meeting(engine: Engine, board_id: int, as_at: date) -> date | None:
@@ -127,7 +123,7 @@ def changes_since(engine: Engine, board_id: int, since: datetime | None, until: 
         q = q.where(UP.c.uploaded_at > since)
     if until is not None:
         q = q.where(UP.c.uploaded_at <= until)
-    uploads = _read(engine, q.order_by(UP.c.id.desc()))
+    uploads = read_frame(engine, q.order_by(UP.c.id.desc()))
     frames = []
     for row in uploads.itertuples():
         changes = upload_changes(engine, int(row.id))

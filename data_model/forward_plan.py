@@ -8,24 +8,19 @@ import pandas as pd
 from sqlalchemy import func, select, union_all
 from sqlalchemy.engine import Engine
 
-from data_model.rollups import BL, MS, MT, RK, WS, Filters, P, _scope
+from data_model.rollups import BL, MS, MT, RK, ROOT_WS, WS, Filters, P, _scope, read_frame
 from data_model.tables import Meeting, Upload
 
 MTG, UP = Meeting.__table__, Upload.__table__
-ROOT = WS.alias("fp_root")
+ROOT = ROOT_WS
 
-
-def _read(engine: Engine, query) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def meetings_ahead(engine: Engine, board_id: int, as_at: date, count: int = 6) -> pd.DataFrame:
     q = (select(MTG.c.id, MTG.c.date, MTG.c.title, MTG.c.status)
          .where(MTG.c.board_id == board_id, MTG.c.date >= as_at, MTG.c.status != "cancelled")
          .order_by(MTG.c.date).limit(count))
-    return _read(engine, q)
+    return read_frame(engine, q)
 
 
 def due_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[date]) -> pd.DataFrame:
@@ -39,7 +34,7 @@ def due_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[da
          .where(_scope(MS, filters), MS.c.due.is_not(None), MS.c.due <= last, MS.c.completed.is_(None),
                 MS.c.status.is_distinct_from("complete"), MS.c.status.is_distinct_from("cancelled"))
          .order_by(MS.c.due))
-    df = _read(engine, q)
+    df = read_frame(engine, q)
     if df.empty:
         return df.assign(meeting=pd.Series(dtype="object"))
     dates = sorted(meeting_dates)
@@ -58,13 +53,13 @@ def last_reports(engine: Engine, filters: Filters) -> pd.DataFrame:
     q = (select(ROOT.c.name.label("workstream"), func.max(UP.c.uploaded_at).label("last_report"))
          .select_from(touched.join(UP, UP.c.id == touched.c.upload_id).join(ROOT, ROOT.c.id == touched.c.root_id))
          .group_by(ROOT.c.name).order_by(ROOT.c.name))
-    return _read(engine, q)
+    return read_frame(engine, q)
 
 
 def quiet_workstreams(engine: Engine, filters: Filters, gap_meetings: int) -> pd.DataFrame:
     """Workstreams whose last report came before more than ``gap_meetings`` of the meetings held up to the as-at date."""
     reports = last_reports(engine, filters)
-    held = _read(engine, select(MTG.c.date).where(MTG.c.board_id == filters.board_id, MTG.c.date <= filters.as_at,
+    held = read_frame(engine, select(MTG.c.date).where(MTG.c.board_id == filters.board_id, MTG.c.date <= filters.as_at,
                                                  MTG.c.status != "cancelled"))
     held_dates = sorted(pd.to_datetime(held["date"]).dt.date) if not held.empty else []
     rows = []

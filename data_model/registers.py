@@ -11,15 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from data_model.rag import RagRules
-from data_model.rollups import LOC, MS, WS, Filters, P, _scope
+from data_model.rollups import LOC, MS, ROOT_WS, WS, Filters, P, _scope, read_frame
 
-ROOT = WS.alias("root_ws")
+ROOT = ROOT_WS
 
-
-def _read(engine: Engine, query) -> pd.DataFrame:
-    with engine.connect() as conn:
-        result = conn.execute(query)
-        return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def milestones(engine: Engine, filters: Filters, rules: RagRules, limit: int = 5000) -> pd.DataFrame:
@@ -31,7 +26,7 @@ def milestones(engine: Engine, filters: Filters, rules: RagRules, limit: int = 5
          .select_from(MS.join(P, P.c.id == MS.c.programme_id).outerjoin(WS, WS.c.id == MS.c.workstream_id)
                       .outerjoin(ROOT, ROOT.c.id == WS.c.root_id).outerjoin(LOC, LOC.c.id == MS.c.locality_id))
          .where(_scope(MS, filters)).order_by(WS.c.path, MS.c.due.nulls_last(), MS.c.id).limit(limit))
-    df = _read(engine, q)
+    df = read_frame(engine, q)
     for column in ("start", "due", "baseline_due", "completed"):
         df[column] = pd.to_datetime(df[column])
     end = df["completed"].fillna(df["due"])
@@ -58,7 +53,7 @@ def risks(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
                       .outerjoin(prev, prev.c.id == previous_id).outerjoin(WS, WS.c.id == RK.c.workstream_id)
                       .outerjoin(ROOT, ROOT.c.id == WS.c.root_id).outerjoin(LOC, LOC.c.id == RK.c.locality_id))
          .where(_scope(RK, filters)).order_by(latest.c.score.desc().nulls_last(), WS.c.path, RK.c.id))
-    df = _read(engine, q)
+    df = read_frame(engine, q)
     df["review_due"] = pd.to_datetime(df["review_due"])
     df["trend"] = [("Up" if s > p else "Down" if s < p else "Same") if pd.notna(s) and pd.notna(p) else ""
                    for s, p in zip(df["score"], df["previous_score"], strict=True)]
@@ -79,7 +74,7 @@ def budget_lines(engine: Engine, filters: Filters) -> pd.DataFrame:
          .select_from(BL.join(P, P.c.id == BL.c.programme_id).join(totals, totals.c.budget_line_id == BL.c.id)
                       .outerjoin(WS, WS.c.id == BL.c.workstream_id).outerjoin(ROOT, ROOT.c.id == WS.c.root_id))
          .where(_scope(BL, filters)).order_by(WS.c.path, BL.c.id))
-    df = _read(engine, q)
+    df = read_frame(engine, q)
     for column in ("allocated", "forecast", "spent"):
         df[column] = df[column].astype("float") / 100
     return df
@@ -102,7 +97,7 @@ def budget_by_period(engine: Engine, filters: Filters) -> pd.DataFrame:
                       .outerjoin(WS, WS.c.id == BL.c.workstream_id).outerjoin(ROOT, ROOT.c.id == WS.c.root_id))
          .where(_scope(BL, filters), BA.c.removed_upload_id.is_(None), BL.c.line_kind == "allocation")
          .group_by(group, BA.c.period).order_by(group, func.min(BA.c.period_start)))
-    df = _read(engine, q)
+    df = read_frame(engine, q)
     for column in ("allocated", "forecast", "spent", "allocated_forecast", "allocated_spent"):
         df[column] = df[column].astype("float") / 100
     has_forecast = df["forecast"].notna()
@@ -126,7 +121,7 @@ def reconciliation_warnings(engine: Engine, board_id: int) -> pd.DataFrame:
     q = (select(up.c.file_name, up.c.uploaded_at, ii.c.sheet, ii.c.row, ii.c.message)
          .join(up, up.c.id == ii.c.upload_id).where(ii.c.upload_id.in_(newest), ii.c.code == "total_mismatch")
          .order_by(up.c.file_name, ii.c.sheet, ii.c.row))
-    return _read(engine, q)
+    return read_frame(engine, q)
 
 
 def metric_values(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
@@ -147,6 +142,6 @@ def metric_values(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataF
          .order_by(MT.c.name, MV.c.period_start.nulls_first(), LOC.c.name))
     if filters.locality_id is not None:
         q = q.where(MV.c.locality_id == filters.locality_id)
-    df = _read(engine, q)
+    df = read_frame(engine, q)
     df["period_start"] = pd.to_datetime(df["period_start"])
     return df

@@ -54,6 +54,16 @@ def _scope(table, filters: Filters, *, has_locality: bool = True):
     return and_(*conditions)
 
 
+ROOT_WS = WS.alias("root_ws")  # a workstream's top-level workstream, joined on workstream.root_id
+
+
+def read_frame(engine: Engine, query) -> pd.DataFrame:
+    """Run a query and return its rows as a DataFrame with the query's column names."""
+    with engine.connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
 def _group_column(by: str):
     root = WS.alias("root")
     if by == "locality":

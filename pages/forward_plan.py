@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data_model import forward_plan
+from presentation.rag_view import status_words
 from presentation.safe import md
 from ui.board_page import open_board_page
 
@@ -30,7 +31,8 @@ for meeting in ahead.itertuples():
         st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}")
         if tops:
             st.markdown("Due to hear from: " + ", ".join(md(t) for t in tops))
-            st.dataframe(items[["due", "workstream", "title", "owner", "status"]], hide_index=True, width="stretch",
+            st.dataframe(items.assign(status=status_words(items["status"]))[["due", "workstream", "title", "owner",
+                                                                              "status"]], hide_index=True, width="stretch",
                          column_config={"due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
                                         "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone"),
                                         "owner": "Owner", "status": "Status"})

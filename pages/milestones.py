@@ -4,7 +4,7 @@ import streamlit as st
 
 from data_model import queries, registers
 from presentation.milestone_view import MAX_BARS, timeline, undated_table
-from presentation.rag_view import WORDS
+from presentation.rag_view import WORDS, status_words
 from ui.board_page import open_board_page
 
 view = open_board_page()
@@ -33,7 +33,7 @@ for top, group in df.groupby(df["top"].fillna("(no workstream)"), sort=False):
         st.altair_chart(timeline(group, filters.as_at, meeting), use_container_width=True)
         if len(group[group["due"].notna()]) > MAX_BARS:
             st.caption(f"Showing the first {MAX_BARS} dated milestones; narrow the workstream filter to see the rest.")
-        table = group.assign(rag=group["rag"].map(WORDS).fillna("Not rated"))
+        table = group.assign(rag=group["rag"].map(WORDS).fillna("Not rated"), status=status_words(group["status"]))
         st.dataframe(table[["rag", "workstream", "ref", "title", "owner", "start", "due", "baseline_due", "slippage_days",
                             "status", "locality"]], hide_index=True, width="stretch", column_config={
             "rag": "RAG", "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Milestone"),

@@ -8,7 +8,7 @@ import streamlit as st
 from data_model import exceptions, queries
 from data_model.rag import RagRules
 from data_model.rollups import Filters, rag_matrix
-from presentation.rag_view import WORDS, budget_exceptions_table, matrix_chart, matrix_table
+from presentation.rag_view import WORDS, budget_exceptions_table, matrix_chart, matrix_table, status_words
 from presentation.safe import md
 from presentation.upload_report import changes_frame
 from ui.board_page import open_board_page
@@ -71,7 +71,8 @@ with tabs[0]:
     if ms.empty:
         st.write(f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days.")
     else:
-        st.dataframe(ms[["state", "days", "workstream", "title", "owner", "due", "status", "locality"]], hide_index=True,
+        st.dataframe(ms.assign(status=status_words(ms["status"]))[["state", "days", "workstream", "title", "owner", "due",
+                                                                   "status", "locality"]], hide_index=True,
                      width="stretch", column_config={
                          "state": "", "days": st.column_config.NumberColumn("Days to due", help="Negative: overdue"),
                          "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone", width="large"),

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import altair as alt
 import pandas as pd
 
-from presentation.rag_view import PALETTE, WORDS
+from presentation.rag_view import PALETTE, WORDS, status_words
 
 MAX_BARS = 400
 
@@ -61,7 +61,7 @@ def _label_expr(labels: pd.Series) -> str:
 def undated_table(df: pd.DataFrame) -> pd.DataFrame:
     undated = df[df["due"].isna()]
     return pd.DataFrame({"Workstream": undated["workstream"], "Milestone": undated["title"], "Owner": undated["owner"],
-                         "Due as written": undated["due_raw"].fillna(""), "Status": undated["status"].fillna("")})
+                         "Due as written": undated["due_raw"].fillna(""), "Status": status_words(undated["status"])})
 
 
 def window(as_at: date, months_before: int = 6, months_after: int = 12) -> tuple[date, date]:

@@ -71,3 +71,12 @@ def budget_exceptions_table(df: pd.DataFrame) -> pd.DataFrame:
         "Forecast or spent": df["compare"].map(money), "Variance": df["variance"].map(money),
         "Variance %": df["variance_pct"].round(1),
     })
+
+
+STATUS_WORDS = {"not_started": "Not started", "in_progress": "In progress", "complete": "Complete",
+                "delayed": "Delayed", "on_hold": "On hold", "cancelled": "Cancelled"}
+
+
+def status_words(statuses: pd.Series) -> pd.Series:
+    """Milestone statuses as a board member reads them ('In progress', not 'in_progress')."""
+    return statuses.map(STATUS_WORDS).fillna("")
