@@ -1,4 +1,4 @@
-"""The board dashboard: configuration, navigation and the shared board picker.
+"""The board dashboard: the pages, run inside the frame of ui.app (database, navigation, board picker).
 
 Run with ``streamlit run dashboard.py``. The database is the local SQLite file unless
 ``DATABASE_URL`` names another; an empty database is filled with the sample boards on first start.
@@ -8,17 +8,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.context import board_picker, get_engine, mark_entry
+from ui.app import run
 
 PAGES = Path(__file__).resolve().parent / "pages"
 # Each page's url_path is its file name: on a freshly started server Streamlit first routes by file name (see
 # ui.context.require_entry), and a different name would show "Page not found" before the page opens.
 
-st.set_page_config(page_title="Board dashboard", page_icon=":material/dashboard:", layout="wide")
-
-mark_entry()
-get_engine()
-navigation = st.navigation([
+run([
     st.Page(PAGES / "boards.py", title="Boards", icon=":material/home:", url_path="boards", default=True),
     st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"),
     st.Page(PAGES / "milestones.py", title="Milestones", icon=":material/flag:", url_path="milestones"),
@@ -29,5 +25,3 @@ navigation = st.navigation([
     st.Page(PAGES / "forward_plan.py", title="Forward plan", icon=":material/event:", url_path="forward_plan"),
     st.Page(PAGES / "upload.py", title="Upload a tracker", icon=":material/upload_file:", url_path="upload"),
 ])
-st.session_state["current_board"] = board_picker()
-navigation.run()

@@ -25,6 +25,7 @@ from data_model.rollups import (
     _scope,
     budget_line_totals,
     budget_rag_sql,
+    latest_assessment_on,
     latest_metric_values,
     read_frame,
 )
@@ -62,7 +63,7 @@ def risks_needing_attention(engine: Engine, filters: Filters, rules: RagRules) -
     q = (select(WS.c.path.label("workstream"), RK.c.ref, RK.c.title, RK.c.owner, latest.c.likelihood,
                 latest.c.impact, latest.c.score, prev.c.score.label("previous_score"), rag.label("rag"),
                 RK.c.review_due)
-         .select_from(RK.join(P, P.c.id == RK.c.programme_id).join(latest, latest.c.risk_id == RK.c.id)
+         .select_from(RK.join(P, P.c.id == RK.c.programme_id).join(latest, latest_assessment_on(latest))
                       .outerjoin(prev, prev.c.id == previous_id).outerjoin(WS, WS.c.id == RK.c.workstream_id))
          .where(_scope(RK, filters), RK.c.status == "open",
                 or_(rag == "red", and_(prev.c.score.is_not(None), latest.c.score > prev.c.score)))

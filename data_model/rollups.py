@@ -92,8 +92,15 @@ def milestone_counts(engine: Engine, filters: Filters, rules: RagRules, by: str 
 
 
 def _latest_assessment():
-    newest = select(RA.c.risk_id, func.max(RA.c.id).label("id")).group_by(RA.c.risk_id).subquery()
-    return select(RA).join(newest, newest.c.id == RA.c.id).subquery("latest")
+    """The risk_assessment table under the name ``latest``; join it with ``latest_assessment_on``."""
+    return RA.alias("latest")
+
+
+def latest_assessment_on(latest):
+    """Join condition picking each risk's newest assessment, looked up per risk through the risk_id index (a
+    grouped subquery instead would be scanned once per risk on SQLite)."""
+    newest = RA.alias("newest")
+    return latest.c.id == select(func.max(newest.c.id)).where(newest.c.risk_id == RK.c.id).scalar_subquery()
 
 
 def risk_counts(engine: Engine, filters: Filters, rules: RagRules, by: str = "root") -> pd.DataFrame:
@@ -101,7 +108,7 @@ def risk_counts(engine: Engine, filters: Filters, rules: RagRules, by: str = "ro
     latest = _latest_assessment()
     rag = rules.risk_sql(score=latest.c.score, given_rag=latest.c.rag)
     q = (select(group.label("group"), rag.label("rag"), func.count().label("n"))
-         .select_from(RK.join(P, P.c.id == RK.c.programme_id).outerjoin(latest, latest.c.risk_id == RK.c.id)
+         .select_from(RK.join(P, P.c.id == RK.c.programme_id).outerjoin(latest, latest_assessment_on(latest))
                       .outerjoin(WS, WS.c.id == RK.c.workstream_id).outerjoin(root, root.c.id == WS.c.root_id)
                       .outerjoin(LOC, LOC.c.id == RK.c.locality_id))
          .where(_scope(RK, filters), RK.c.status == "open").group_by(group, rag))
@@ -119,7 +126,9 @@ def budget_line_totals(filters: Filters):
         func.sum(case((ended, BA.c.allocated_pence))).label("allocated_to_date"),
         func.sum(case((ended, BA.c.spent_pence))).label("spent_to_date"),
         func.sum(BA.c.spent_pence).label("spent"),
-    ).where(BA.c.removed_upload_id.is_(None)).group_by(BA.c.budget_line_id).subquery("totals"))
+    ).where(BA.c.removed_upload_id.is_(None), BA.c.budget_line_id.in_(
+        select(BL.c.id).join(P, P.c.id == BL.c.programme_id).where(P.c.board_id == filters.board_id)))
+        .group_by(BA.c.budget_line_id).subquery("totals"))
 
 
 def budget_rag_sql(totals, rules: RagRules):
@@ -147,7 +156,8 @@ def latest_metric_values(filters: Filters):
     ranked = select(MV, func.row_number().over(
         partition_by=(MV.c.metric_id, MV.c.locality_id),
         order_by=(MV.c.period_start.desc().nulls_last(), MV.c.id.desc())).label("rank")).where(
-        MV.c.removed_upload_id.is_(None), dated, MV.c.actual.is_not(None)).subquery()
+        MV.c.removed_upload_id.is_(None), dated, MV.c.actual.is_not(None), MV.c.metric_id.in_(
+            select(MT.c.id).join(P, P.c.id == MT.c.programme_id).where(P.c.board_id == filters.board_id))).subquery()
     return select(ranked).where(ranked.c.rank == 1).subquery("latest_value")
 
 
@@ -172,14 +182,12 @@ COUNTERS = {"Milestones": milestone_counts, "Risks": risk_counts, "Budget": budg
 def rag_matrix(engine: Engine, filters: Filters, rules: RagRules, by: str = "root") -> pd.DataFrame:
     """One row per group and kind with columns red, amber, green, unrated and total."""
     frames = [counter(engine, filters, rules, by) for counter in COUNTERS.values()]
-    long = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) \
-        else pd.DataFrame(columns=["group", "rag", "count", "kind"])
-    long["rag"] = long["rag"].fillna("unrated")
-    wide = long.pivot_table(index=["group", "kind"], columns="rag", values="count", aggfunc="sum", fill_value=0)
-    for column in (*RAGS, "unrated"):
-        if column not in wide.columns:
-            wide[column] = 0
-    wide = wide[[*RAGS, "unrated"]].astype(int).reset_index()
-    wide["total"] = wide[[*RAGS, "unrated"]].sum(axis=1)
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for frame in frames:
+        for group, rag, n, kind in frame.itertuples(index=False):
+            cell = counts.setdefault((group, kind), dict.fromkeys((*RAGS, "unrated"), 0))
+            cell[rag if rag in RAGS else "unrated"] += int(n)
+    wide = pd.DataFrame([{"group": g, "kind": k, **c, "total": sum(c.values())} for (g, k), c in counts.items()],
+                        columns=["group", "kind", *RAGS, "unrated", "total"])
     wide["kind"] = pd.Categorical(wide["kind"], categories=KINDS, ordered=True)
     return wide.sort_values(["group", "kind"]).reset_index(drop=True)

@@ -341,4 +341,7 @@ def format_date(parsed: ParsedDate) -> str:
         return f"{start.year}-{end.year % 100:02d}"
     if parsed.precision == "year" and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
         return str(start.year)
-    return f"{start.isoformat()} to {end.isoformat()}"
+    if whole_months:
+        return f"{calendar.month_abbr[start.month]} {start.year} to {calendar.month_abbr[end.month]} {end.year}"
+    return (f"{start.day} {calendar.month_name[start.month]} {start.year} to "
+            f"{end.day} {calendar.month_name[end.month]} {end.year}")

@@ -6,7 +6,7 @@ from data_model import queries
 from loaders.pipeline import KIND_NAMES
 from presentation.safe import md
 from presentation.upload_report import changes_frame
-from ui.context import boards, get_engine, require_entry
+from ui.context import boards, cached_read, get_engine, require_entry
 
 require_entry()
 st.title("Boards")
@@ -16,28 +16,37 @@ if df.empty:
             "metrics return to create the first one.")
     st.stop()
 
+CARDS_UP_TO = 8  # more boards than this read better as one table than as a wall of cards
+
 st.caption(f"{len(df)} boards. Choose one in the sidebar to work with it.")
-for start in range(0, len(df), 2):
-    for col, (_, b) in zip(st.columns(2), df.iloc[start:start + 2].iterrows(), strict=False):
-        with col.container(border=True, key=f"board-card-{b['slug']}"):
-            st.markdown(f"**{md(b['name'])}**")
-            st.caption(" · ".join(md(x) for x in (b["board_type"], b["area"]) if isinstance(x, str) and x))
-            m1, m2, m3, m4 = st.columns(4)
-            m1.metric("Milestones", int(b["milestones"]))
-            m2.metric("Risks", int(b["risks"]))
-            m3.metric("Budget lines", int(b["budget_lines"]))
-            m4.metric("Metrics", int(b["metrics"]))
-            last = b["last_upload"]
-            st.caption(f"Last upload {last:%d %b %Y, %H:%M}" if last is not None and str(last) != "NaT"
-                       else "Nothing uploaded yet")
+if len(df) > CARDS_UP_TO:
+    st.dataframe(df[["name", "board_type", "area", "milestones", "risks", "budget_lines", "metrics", "last_upload"]],
+                 hide_index=True, width="stretch", key="boards_table", column_config={
+                     "name": "Board", "board_type": "Type", "area": "Area", "milestones": "Milestones",
+                     "risks": "Risks", "budget_lines": "Budget lines", "metrics": "Metrics",
+                     "last_upload": st.column_config.DatetimeColumn("Last upload", format="D MMM YYYY, HH:mm")})
+else:
+    for start in range(0, len(df), 2):
+        for col, (_, b) in zip(st.columns(2), df.iloc[start:start + 2].iterrows(), strict=False):
+            with col.container(border=True, key=f"board-card-{b['slug']}"):
+                st.markdown(f"**{md(b['name'])}**")
+                st.caption(" · ".join(md(x) for x in (b["board_type"], b["area"]) if isinstance(x, str) and x))
+                m1, m2, m3, m4 = st.columns(4)
+                m1.metric("Milestones", int(b["milestones"]))
+                m2.metric("Risks", int(b["risks"]))
+                m3.metric("Budget lines", int(b["budget_lines"]))
+                m4.metric("Metrics", int(b["metrics"]))
+                last = b["last_upload"]
+                st.caption(f"Last upload {last:%d %b %Y, %H:%M}" if last is not None and str(last) != "NaT"
+                           else "Nothing uploaded yet")
 
 board = st.session_state.get("current_board")
 if board:
     st.subheader(board["name"], anchor=False)
     if board.get("description"):
         st.text(board["description"])
-    engine = get_engine()
-    history = queries.uploads(engine, int(board["id"]))
+    version = queries.data_version(get_engine())
+    history = cached_read(version, queries.uploads, int(board["id"]))
     if history.empty:
         st.info("Nothing has been uploaded for this board yet. Open **Upload a tracker** to load one.")
     else:
@@ -57,4 +66,4 @@ if board:
         )
         latest = int(history["id"].iloc[0])
         with st.expander("What the latest upload changed"):
-            st.dataframe(changes_frame(queries.upload_changes(engine, latest)), hide_index=True, width="stretch")
+            st.dataframe(changes_frame(cached_read(version, queries.upload_changes, latest)), hide_index=True, width="stretch")

@@ -1,23 +1,24 @@
 """Budget: where the pooled fund comes from, how it is allocated, and allocation against forecast and spend."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from data_model import registers
-from presentation.rag_view import PALETTE, money
+from presentation.budget_view import period_chart
+from presentation.rag_view import money
 from ui.board_page import open_board_page
+from ui.charts import show_chart
 
 view = open_board_page()
-engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
+board, rules, filters = view.board, view.rules, view.filters
 st.title("Budget")
-lines = registers.budget_lines(engine, filters)
+lines = view.read(registers.budget_lines, filters)
 if lines.empty:
     st.info("No budget yet for this selection. Upload a budget (a line or scheme column and amounts: an Allocation "
             "column, or one column per financial year or quarter) on the **Upload a tracker** page.")
     st.stop()
 
-warnings = registers.reconciliation_warnings(engine, filters.board_id)
+warnings = view.read(registers.reconciliation_warnings, filters.board_id)
 for w in warnings.itertuples():
     st.warning(f"{w.message} (sheet '{w.sheet}', row {w.row} of {w.file_name})", icon=":material/calculate:")
 
@@ -50,22 +51,10 @@ if len(contributions) or len(reserves):
                 {"contingency": "Contingency", "risk_share": "Risk share"}), "Amount": reserves["allocated"].map(money)}),
                 hide_index=True, width="stretch")
 
-by_period = registers.budget_by_period(engine, filters)
+by_period = view.read(registers.budget_by_period, filters)
 if not by_period.empty:
     st.subheader("Allocation against forecast and spend", anchor=False)
-    long = by_period.melt(id_vars=["workstream", "period"], value_vars=["allocated", "forecast", "spent"],
-                          var_name="measure", value_name="pounds").dropna()
-    long["measure"] = long["measure"].map({"allocated": "Allocated", "forecast": "Forecast", "spent": "Spent"})
-    chart = alt.Chart(long).mark_bar().encode(
-        x=alt.X("measure:N", title=None, sort=["Allocated", "Forecast", "Spent"]),
-        y=alt.Y("sum(pounds):Q", title="£", axis=alt.Axis(format="~s")),
-        color=alt.Color("measure:N", title=None, sort=["Allocated", "Forecast", "Spent"],
-                        scale=alt.Scale(range=["#56B4E9", PALETTE["amber"], "#0072B2"])),
-        column=alt.Column("workstream:N", title=None),
-        tooltip=[alt.Tooltip("workstream:N", title="Workstream"), alt.Tooltip("measure:N", title="Measure"),
-                 alt.Tooltip("sum(pounds):Q", title="£", format=",.0f")],
-    ).properties(width=110)
-    st.altair_chart(chart)
+    show_chart(period_chart, by_period)
     st.dataframe(pd.DataFrame({
         "Workstream": by_period["workstream"], "Period": by_period["period"].replace("", "Whole programme"),
         "Allocated": by_period["allocated"].map(money), "Forecast": by_period["forecast"].map(money),

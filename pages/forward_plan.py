@@ -8,22 +8,22 @@ from presentation.safe import md
 from ui.board_page import open_board_page
 
 view = open_board_page()
-engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
+board, rules, filters = view.board, view.rules, view.filters
 st.title("Forward plan")
 
-quiet = forward_plan.quiet_workstreams(engine, filters, rules.reporting_gap_meetings)
+quiet = view.read(forward_plan.quiet_workstreams, filters, rules.reporting_gap_meetings)
 for row in quiet.itertuples():
     st.warning(f"**{md(row.workstream)}** has not reported for {row.meetings_missed} meetings (last upload "
                f"{row.last_report:%d %b %Y}); the board's rule flags more than {rules.reporting_gap_meetings}.",
                icon=":material/notifications:")
 
-ahead = forward_plan.meetings_ahead(engine, filters.board_id, filters.as_at)
+ahead = view.read(forward_plan.meetings_ahead, filters.board_id, filters.as_at)
 if ahead.empty:
     st.info(f"No meetings are recorded after {filters.as_at:%d %B %Y}. The sample boards carry their meeting dates; "
             "meetings for other boards are added by the board's chair.")
     st.stop()
 dates = list(ahead["date"])
-due = forward_plan.due_before_meetings(engine, filters, dates)
+due = view.read(forward_plan.due_before_meetings, filters, dates)
 for meeting in ahead.itertuples():
     items = due[due["meeting"] == meeting.date] if not due.empty else due
     tops = sorted(items["top"].fillna("(no workstream)").unique()) if not items.empty else []

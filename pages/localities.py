@@ -10,19 +10,19 @@ from presentation.rag_view import matrix_table
 from ui.board_page import open_board_page
 
 view = open_board_page()
-engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
+board, rules, filters = view.board, view.rules, view.filters
 st.title("Localities")
-places = queries.localities(engine, filters.board_id)
+places = view.read(queries.localities, filters.board_id)
 if places.empty:
     st.info("This board's trackers name no localities. Add a Locality (or District, Site) column to a tracker to "
             "compare places here; every other view can then be cut by locality too.")
     st.stop()
 st.caption(f"{len(places)} localities. Each column counts the same things in each place, under the board's RAG rules; "
            "'(area-wide)' holds what no locality was given for.")
-matrix = rag_matrix(engine, filters, rules, by="locality")
+matrix = view.read(rag_matrix, filters, rules, "locality")
 st.dataframe(matrix_table(matrix, "Locality"), hide_index=True, width="stretch", key="localities_matrix")
 
-values = registers.metric_values(engine, filters, rules)
+values = view.read(registers.metric_values, filters, rules)
 values = values[values["locality"].notna()]
 if not values.empty:
     st.subheader("Metrics by locality", anchor=False)

@@ -6,11 +6,12 @@ from data_model import registers
 from presentation.metric_view import latest_summary, latest_table, run_chart
 from presentation.safe import md
 from ui.board_page import open_board_page
+from ui.charts import show_chart
 
 view = open_board_page()
-engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
+board, rules, filters = view.board, view.rules, view.filters
 st.title("Metrics")
-values = registers.metric_values(engine, filters, rules)
+values = view.read(registers.metric_values, filters, rules)
 if values.empty:
     st.info("No metric values yet for this selection. Upload a metrics return (a Metric or Measure column with Target "
             "and Actual, by period) on the **Upload a tracker** page.")
@@ -31,7 +32,7 @@ for name, group in values.groupby("name", sort=False):
     with st.container(border=True):
         st.markdown(f"**{md(name)}** — latest: {latest_summary(latest, name)}")
         if group["period_start"].notna().sum() >= 1:
-            st.altair_chart(run_chart(group), use_container_width=True)
+            show_chart(run_chart, group, width="stretch", cache_key=(view.version, filters, rules, name))
         if group["locality"].notna().any() and group["locality"].nunique() > 1:
             st.caption("One line per locality; points show each value's RAG in shape and colour.")
         if last["direction"] is None:

@@ -6,17 +6,18 @@ from data_model import queries, registers
 from presentation.milestone_view import MAX_BARS, timeline, undated_table
 from presentation.rag_view import WORDS, status_words
 from ui.board_page import open_board_page
+from ui.charts import show_chart
 
 view = open_board_page()
-engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
+board, rules, filters = view.board, view.rules, view.filters
 st.title("Milestones")
-df = registers.milestones(engine, filters, rules)
+df = view.read(registers.milestones, filters, rules)
 if df.empty:
     st.info("No milestones yet for this selection. Upload a milestone tracker (a Milestone or Action column and a Due "
             "or End date) on the **Upload a tracker** page.")
     st.stop()
 
-meetings = queries.meetings(engine, filters.board_id)
+meetings = view.read(queries.meetings, filters.board_id)
 upcoming = meetings[meetings["date"] >= filters.as_at] if not meetings.empty else meetings
 meeting = upcoming["date"].iloc[0] if len(upcoming) else None
 a, b, c, d = st.columns(4)
@@ -30,7 +31,8 @@ if meeting is not None:
 
 for top, group in df.groupby(df["top"].fillna("(no workstream)"), sort=False):
     with st.expander(f"{top} — {len(group)} milestones", expanded=len(df) <= 60):
-        st.altair_chart(timeline(group, filters.as_at, meeting), use_container_width=True)
+        show_chart(timeline, group, filters.as_at, meeting, width="stretch",
+                   cache_key=(view.version, filters, rules, top, meeting))
         if len(group[group["due"].notna()]) > MAX_BARS:
             st.caption(f"Showing the first {MAX_BARS} dated milestones; narrow the workstream filter to see the rest.")
         table = group.assign(rag=group["rag"].map(WORDS).fillna("Not rated"), status=status_words(group["status"]))

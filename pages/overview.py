@@ -6,24 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from data_model import exceptions, queries
-from data_model.rag import RagRules
-from data_model.rollups import Filters, rag_matrix
+from data_model.rollups import rag_matrix
 from presentation.rag_view import WORDS, budget_exceptions_table, matrix_chart, matrix_table, status_words
 from presentation.safe import md
 from presentation.upload_report import changes_frame
 from ui.board_page import open_board_page
-from ui.context import get_engine
+from ui.charts import show_chart
 
 view = open_board_page()
-engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
+board, rules, filters = view.board, view.rules, view.filters
 
-
-@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
-def matrix(version: int, filters: Filters, rules: RagRules, by: str):
-    return rag_matrix(get_engine(), filters, rules, by)
-
-
-version = queries.data_version(engine)
 title, rules_col = st.columns([4, 1], vertical_alignment="bottom")
 title.title("Overview")
 with rules_col.popover("How RAG is decided", icon=":material/info:"):
@@ -34,7 +26,7 @@ with rules_col.popover("How RAG is decided", icon=":material/info:"):
     st.caption("Every cell says Red, Amber or Green in words; colours are chosen to be told apart with colour blindness.")
 st.caption(f"{md(board['name'])}, as at {filters.as_at:%d %B %Y}.")
 
-by_ws = matrix(version, filters, rules, "root")
+by_ws = view.read(rag_matrix, filters, rules, "root")
 if by_ws.empty:
     st.info("Nothing to show yet. Upload a milestone tracker, risk register, budget or metrics return for this board "
             "on the **Upload a tracker** page.")
@@ -42,30 +34,30 @@ if by_ws.empty:
 
 st.subheader("By workstream", anchor=False)
 st.dataframe(matrix_table(by_ws, "Workstream"), hide_index=True, width="stretch", key="overview_matrix_ws")
-st.altair_chart(matrix_chart(by_ws, "Workstream"), use_container_width=False)
+show_chart(matrix_chart, by_ws, "Workstream", width="content")
 
-tree = queries.workstreams(engine, int(board["id"]))
+tree = view.read(queries.workstreams, int(board["id"]))
 tops = tree[tree["level"] == 1]
+by_path = view.read(rag_matrix, filters, rules, "workstream") if (tree["level"] > 1).any() else None
 for _, top in tops.iterrows():
     children = tree[(tree["root_id"] == top["id"]) & (tree["level"] > 1)]
     if children.empty or (filters.workstream_id and filters.workstream_id != top["id"]):
         continue
     with st.expander(f"{top['level_label']}: {top['name']}"):
-        inner = matrix(version, Filters(filters.board_id, int(top["id"]), filters.locality_id, filters.as_at), rules,
-                       "workstream")
+        inner = by_path[(by_path["group"] == top["name"]) | by_path["group"].str.startswith(f"{top['name']} › ")]
         inner = inner.assign(group=inner["group"].str.split(" › ").str[1:].str.join(" › ").replace("", "(itself)"))
         st.dataframe(matrix_table(inner, children["level_label"].iloc[0]), hide_index=True, width="stretch")
 
-by_loc = matrix(version, filters, rules, "locality")
+by_loc = view.read(rag_matrix, filters, rules, "locality")
 if set(by_loc["group"]) - {"(area-wide)"}:
     st.subheader("By locality", anchor=False)
     st.dataframe(matrix_table(by_loc, "Locality"), hide_index=True, width="stretch", key="overview_matrix_loc")
 
 st.subheader("Needs attention", anchor=False)
-ms = exceptions.milestones_needing_attention(engine, filters, rules)
-rk = exceptions.risks_needing_attention(engine, filters, rules)
-bl = exceptions.budget_lines_off_plan(engine, filters, rules)
-mt = exceptions.metrics_off_target(engine, filters, rules)
+ms = view.read(exceptions.milestones_needing_attention, filters, rules)
+rk = view.read(exceptions.risks_needing_attention, filters, rules)
+bl = view.read(exceptions.budget_lines_off_plan, filters, rules)
+mt = view.read(exceptions.metrics_off_target, filters, rules)
 tabs = st.tabs([f"Milestones ({len(ms)})", f"Risks ({len(rk)})", f"Budget ({len(bl)})", f"Metrics ({len(mt)})"])
 with tabs[0]:
     if ms.empty:
@@ -106,10 +98,10 @@ with tabs[3]:
                          "direction": "Better when"})
 
 st.subheader("Since the last meeting", anchor=False)
-last = exceptions.previous_meeting(engine, filters.board_id, filters.as_at)
+last = view.read(exceptions.previous_meeting, filters.board_id, filters.as_at)
 since = datetime.combine(last, time.max, tzinfo=UTC) if last else None
 until = datetime.combine(filters.as_at, time.max, tzinfo=UTC)
-changed = exceptions.changes_since(engine, filters.board_id, since, until)
+changed = view.read(exceptions.changes_since, filters.board_id, since, until)
 st.caption(f"Uploads after the meeting of {last:%d %B %Y}, up to the as-at date." if last else
            "There is no earlier meeting on record, so this lists every upload up to the as-at date.")
 if changed.empty:

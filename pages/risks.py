@@ -7,11 +7,12 @@ from data_model import registers
 from presentation.rag_view import WORDS
 from presentation.risk_view import heat_cells, heat_map
 from ui.board_page import open_board_page
+from ui.charts import show_chart
 
 view = open_board_page()
-engine, board, rules, filters = view.engine, view.board, view.rules, view.filters
+board, rules, filters = view.board, view.rules, view.filters
 st.title("Risks")
-df = registers.risks(engine, filters, rules)
+df = view.read(registers.risks, filters, rules)
 if df.empty:
     st.info("No risks yet for this selection. Upload a risk register (a Risk or Description column, with Likelihood or "
             "Probability and Impact) on the **Upload a tracker** page.")
@@ -42,7 +43,7 @@ left, right = st.columns([1, 1])
 with left:
     st.subheader("Heat map", anchor=False)
     cells = heat_cells(scored, rules)
-    event = st.altair_chart(heat_map(cells), on_select="rerun", key="risk_heat_map")
+    event = show_chart(heat_map, cells, on_select="rerun", key="risk_heat_map")
     st.caption("Open, scored risks by likelihood and impact (1-5, higher is worse). Click a cell to list its risks.")
 with right:
     chosen = (event.selection.get("cell") or []) if event else []

@@ -12,7 +12,7 @@ PALETTE = {"red": "#D55E00", "amber": "#E69F00", "green": "#009E73", "unrated": 
 WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not rated"}
 
 
-def cell_text(row: pd.Series) -> str:
+def cell_text(row) -> str:  # noqa: ANN001 - a Series or a dict with red, amber, green and unrated counts
     parts = [f"{WORDS[r]} {int(row[r])}" for r in RAGS if row[r]]
     if row["unrated"]:
         parts.append(f"not rated {int(row['unrated'])}")
@@ -21,14 +21,12 @@ def cell_text(row: pd.Series) -> str:
 
 def matrix_table(matrix: pd.DataFrame, group_label: str) -> pd.DataFrame:
     """One row per group, one column per kind, each cell like 'Red 1 · Amber 2 · Green 5'."""
-    if matrix.empty:
-        return pd.DataFrame(columns=[group_label, "Milestones", "Risks", "Budget", "Metrics"])
-    m = matrix.copy()
-    m["text"] = m.apply(cell_text, axis=1)
-    wide = m.pivot(index="group", columns="kind", values="text").reindex(
-        columns=["Milestones", "Risks", "Budget", "Metrics"]).astype(object).fillna("—")
-    wide.columns = [str(c) for c in wide.columns]
-    return wide.reset_index().rename(columns={"group": group_label})
+    kinds = ["Milestones", "Risks", "Budget", "Metrics"]
+    cells: dict[str, dict[str, str]] = {}
+    for row in matrix.to_dict("records"):
+        cells.setdefault(row["group"], {group_label: row["group"], **dict.fromkeys(kinds, "—")})[str(row["kind"])] = \
+            cell_text(row)
+    return pd.DataFrame(list(cells.values()), columns=[group_label, *kinds])
 
 
 def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.Chart:

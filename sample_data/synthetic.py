@@ -104,6 +104,24 @@ def load(files: list[tuple[str, Path, str]], url: str) -> None:
     engine.dispose()
 
 
+def add_meetings(url: str, first: date = date(2016, 1, 14), count: int = 12) -> None:
+    """Quarterly board meetings for every synthetic board, so the forward plan and "since the last meeting" have
+    dates to work with."""
+    from sqlalchemy import insert, select
+
+    from data_model import open_database
+    from data_model.tables import Board, Meeting
+
+    engine = open_database(url)
+    with engine.begin() as conn:
+        for board_id, name in conn.execute(select(Board.id, Board.name).where(Board.slug.like("synthetic-board-%"))):
+            dates = [date(first.year + (first.month - 1 + 3 * i) // 12, (first.month - 1 + 3 * i) % 12 + 1, first.day)
+                     for i in range(count)]
+            conn.execute(insert(Meeting.__table__), [{"board_id": board_id, "date": d, "title": f"{name} meeting",
+                                                      "status": "planned"} for d in dates])
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="folder for the workbooks")
@@ -113,6 +131,7 @@ def main() -> None:
     print(f"Wrote {len(files)} workbooks to {args.out}")
     if args.load:
         load(files, args.load)
+        add_meetings(args.load)
         print(f"Loaded them into {args.load}")
 
 

@@ -197,3 +197,11 @@ def test_quiet_workstreams_are_flagged_after_the_board_gap(engine, board):  # no
     quiet = quiet_workstreams(engine, Filters(board["id"], as_at=date(2099, 12, 31)), gap_meetings=3)
     assert set(quiet["workstream"]) == {"Prevention", "Crisis"} and set(quiet["meetings_missed"]) == {5}
     assert quiet_workstreams(engine, Filters(board["id"], as_at=date(2099, 12, 31)), gap_meetings=5).empty
+
+
+def test_a_top_workstream_opens_to_its_next_level(app):
+    at = overview(board="test-board", as_at="2016-09-27")
+    prevention = next(e for e in at.expander if e.label.endswith(": Prevention"))
+    inner = prevention.dataframe[0].value.set_index(prevention.dataframe[0].value.columns[0])
+    assert inner.loc["Agents", "Milestones"] == "Red 1 · Green 1"
+    assert inner.loc["Falls", "Milestones"] == "Amber 2"

@@ -4,7 +4,7 @@ what a parser produces formats and parses back the same."""
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from loaders.dates import DateParseError, ParsedDate, format_date, fy_quarter, parse_date
@@ -34,6 +34,7 @@ def test_dates_raise_only_their_own_error(text):
 
 @SETTINGS
 @given(TEXTY)
+@example("SEP-2000MAR")  # found by hypothesis: a month range across a year once formatted as unreadable ISO text
 def test_dates_that_parse_format_and_parse_back_the_same(text):
     try:
         parsed = parse_date(text)

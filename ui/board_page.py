@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -10,7 +11,7 @@ from sqlalchemy.engine import Engine
 from data_model import queries
 from data_model.rag import RagRules
 from data_model.rollups import Filters
-from ui.context import get_engine, require_entry
+from ui.context import cached_read, get_engine, require_entry
 from ui.filters import shared_filters
 
 
@@ -20,6 +21,11 @@ class BoardPage:
     board: dict
     rules: RagRules
     filters: Filters
+    version: int
+
+    def read(self, fn: Callable, *args):
+        """A data_model query's result, cached until the next import; every read on the page uses one version."""
+        return cached_read(self.version, fn, *args)
 
 
 def open_board_page() -> BoardPage:
@@ -30,5 +36,6 @@ def open_board_page() -> BoardPage:
         st.info("There are no boards yet. Open **Upload a tracker** to load the first tracker.")
         st.stop()
     engine = get_engine()
-    rules = RagRules.from_settings((queries.board(engine, board["slug"]) or {}).get("settings"))
-    return BoardPage(engine, board, rules, shared_filters(board))
+    version = queries.data_version(engine)
+    rules = RagRules.from_settings((cached_read(version, queries.board, board["slug"]) or {}).get("settings"))
+    return BoardPage(engine, board, rules, shared_filters(board, version), version)

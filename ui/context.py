@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Callable
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -34,6 +36,20 @@ def boards_with_counts(version: int):
 def boards():
     engine = get_engine()
     return boards_with_counts(queries.data_version(engine))
+
+
+@st.cache_data(ttl=600, max_entries=2048, show_spinner=False)
+def _cached_read(version: int, module: str, name: str, args: tuple):
+    return getattr(importlib.import_module(module), name)(get_engine(), *args)
+
+
+def cached_read(version: int, fn: Callable, *args):
+    """Run a data_model query ``fn(engine, *args)`` through the page cache.
+
+    Keyed on the data version every import bumps, so a second server process sees a new upload on its next run,
+    and on the function's name so the cache holds plain values, never functions.
+    """
+    return _cached_read(version, fn.__module__, fn.__qualname__, args)
 
 
 def clear_caches() -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from data_model import queries
 from data_model.rollups import Filters
-from ui.context import get_engine
+from ui.context import cached_read
 
 PARAMS = ("workstream", "locality", "as_at")
 
@@ -18,11 +18,10 @@ def _warn_bad(param: str, value: str, what: str) -> None:
     del st.query_params[param]
 
 
-def shared_filters(board: dict) -> Filters:
+def shared_filters(board: dict, version: int) -> Filters:
     """Read the filters from the URL, show them in the sidebar, and write any change back to the URL."""
-    engine = get_engine()
-    tree = queries.workstreams(engine, int(board["id"]))
-    places = queries.localities(engine, int(board["id"]))
+    tree = cached_read(version, queries.workstreams, int(board["id"]))
+    places = cached_read(version, queries.localities, int(board["id"]))
 
     ws_paths = tree["path"].tolist()
     wanted = st.query_params.get("workstream")

@@ -1,0 +1,26 @@
+"""Budget charts: allocation against forecast and spend, per workstream (shared by the page and the board pack)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from presentation.rag_view import PALETTE
+
+MEASURES = ["Allocated", "Forecast", "Spent"]
+
+
+def period_chart(by_period: pd.DataFrame) -> alt.Chart:
+    """Bars of allocated, forecast and spent pounds side by side for each workstream (all periods summed)."""
+    long = by_period.melt(id_vars=["workstream", "period"], value_vars=["allocated", "forecast", "spent"],
+                          var_name="measure", value_name="pounds").dropna()
+    long["measure"] = long["measure"].map(dict(zip(["allocated", "forecast", "spent"], MEASURES, strict=True)))
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("measure:N", title=None, sort=MEASURES),
+        y=alt.Y("sum(pounds):Q", title="£", axis=alt.Axis(format="~s")),
+        color=alt.Color("measure:N", title=None, sort=MEASURES,
+                        scale=alt.Scale(range=["#56B4E9", PALETTE["amber"], "#0072B2"])),
+        column=alt.Column("workstream:N", title=None),
+        tooltip=[alt.Tooltip("workstream:N", title="Workstream"), alt.Tooltip("measure:N", title="Measure"),
+                 alt.Tooltip("sum(pounds):Q", title="£", format=",.0f")],
+    ).properties(width=110)

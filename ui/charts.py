@@ -1,0 +1,38 @@
+"""Altair charts on the pages, built once per input and kept as their Vega-Lite spec.
+
+Building and validating an Altair chart costs tens of milliseconds (most of a page's run on a large board); the
+spec it produces is plain data. So the pages pass a presentation builder and its arguments here: the spec, with its
+data already in Arrow form, is built the first time and re-drawn from the cache after that.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Hashable
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit import dataframe_util
+
+
+@st.cache_data(ttl=600, max_entries=512, show_spinner=False)
+def _spec(module: str, name: str, key: Hashable, _args: tuple) -> dict:
+    # Schema validation is a developer's aid (the builders are tested with it on, in tests/) and most of a chart's
+    # cost; the page builds without it.
+    with alt.utils.schemapi.debug_mode(False), alt.data_transformers.enable("default", max_rows=None):
+        chart = getattr(importlib.import_module(module), name)(*_args)
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {name: dataframe_util.convert_anything_to_arrow_bytes(pd.DataFrame(values))
+                        for name, values in spec.get("datasets", {}).items()}
+    return spec
+
+
+def show_chart(builder: Callable[..., alt.TopLevelMixin], *args, cache_key: Hashable = None, **options):
+    """Draw ``builder(*args)``; ``options`` go to st.vega_lite_chart (width, on_select, key...).
+
+    ``cache_key`` names the chart's inputs cheaply (the data version and filters it was read with); without it the
+    arguments themselves are hashed, which for a large frame costs more than the chart.
+    """
+    key = cache_key if cache_key is not None else args
+    return st.vega_lite_chart(_spec(builder.__module__, builder.__qualname__, key, args), **options)
