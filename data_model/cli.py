@@ -1,8 +1,10 @@
-"""``python -m data_model``: database housekeeping (schema upgrade, backup and restore)."""
+"""``python -m data_model``: database housekeeping (schema upgrade, backup and restore) and user administration."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -18,12 +20,96 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("restore", help="replace the SQLite database's content with a backup's",
                        epilog="Stop imports first. PostgreSQL installs use pg_dump and pg_restore instead.")
     r.add_argument("path", type=Path, metavar="PATH", help="a file made by 'backup'")
+    _users_parser(sub)
     return parser
+
+
+def _users_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
+    u = sub.add_parser("users", help="accounts and roles (create the first admin on a fresh install)",
+                       description="Accounts and their roles per board. Every change is written to the audit trail.")
+    us = u.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = us.add_parser("add", help="add a person",
+                        epilog="Example: python -m data_model users add jo.bloggs@council.gov.uk --name 'Jo Bloggs' "
+                               "--admin. Without --password-stdin or --sso-only a password is generated and printed "
+                               "once.")
+    add.add_argument("email")
+    add.add_argument("--name", help="their name as shown in the app")
+    add.add_argument("--admin", action="store_true", help="an administrator: users, boards and roles, everywhere")
+    add.add_argument("--sso-only", action="store_true", help="no password: they sign in with single sign-on only")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    us.add_parser("list", help="every account with its roles")
+    g = us.add_parser("grant", help="give a person a role on a board (replacing any role they held there)",
+                      epilog="Example: python -m data_model users grant sam@nhs.net rutland-hwb lead "
+                             "--workstream 'Holistic Health and Wellbeing'")
+    g.add_argument("email")
+    g.add_argument("board", help="the board's short name, e.g. rutland-hwb")
+    g.add_argument("role", choices=["viewer", "lead", "chair"])
+    g.add_argument("--workstream", action="append", default=[], metavar="NAME",
+                   help="a top-level workstream a lead uploads for (repeat for more)")
+    v = us.add_parser("revoke", help="remove a person's role on a board")
+    v.add_argument("email")
+    v.add_argument("board")
+    rp = us.add_parser("reset-password", help="set a new password (generated and printed once) and unlock",
+                       epilog="With --password-stdin the password is read from standard input instead.")
+    rp.add_argument("email")
+    rp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+
+def _password_from_stdin() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Again: ") != first:
+            raise SystemExit("The two passwords differ; nothing was changed.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _by() -> str:
+    try:
+        return f"command line ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return f"command line (uid {os.getuid()})"
+
+
+def _users(engine, args) -> int:  # noqa: ANN001 - an Engine and the parsed arguments
+    from data_model import accounts
+
+    by = _by()
+    if args.users_command == "add":
+        password = _password_from_stdin() if args.password_stdin else None
+        generated = accounts.add_user(engine, args.email, by=by, name=args.name, password=password, admin=args.admin,
+                                      sso_only=args.sso_only)
+        print(f"Added {args.email.strip().lower()}{' (admin)' if args.admin else ''}.")
+        if generated:
+            print(f"Password (shown once; hand it over privately): {generated}")
+    elif args.users_command == "list":
+        people = accounts.users(engine)
+        if people.empty:
+            print("No accounts yet. Add the first admin: python -m data_model users add EMAIL --admin")
+        for p in people.itertuples():
+            flags = [f for f, on in (("admin", p.admin), ("switched off", not p.active), ("locked", p.locked),
+                                     ("demo", p.demo), ("single sign-on", p.sign_in != "password")) if on]
+            print(f"{p.email}{' (' + ', '.join(flags) + ')' if flags else ''}: {p.roles or 'no roles'}")
+    elif args.users_command == "grant":
+        accounts.grant(engine, args.email, args.board, args.role, by=by, workstreams=args.workstream)
+        scope = f" for {', '.join(args.workstream)}" if args.workstream else ""
+        print(f"{args.email.strip().lower()} is now {args.role} on {args.board}{scope}.")
+    elif args.users_command == "revoke":
+        accounts.revoke(engine, args.email, args.board, by=by)
+        print(f"{args.email.strip().lower()} no longer holds a role on {args.board}.")
+    elif args.users_command == "reset-password":
+        password = _password_from_stdin() if args.password_stdin else None
+        generated = accounts.set_password(engine, args.email, by=by, password=password)
+        print(f"Password set for {args.email.strip().lower()}; the account is unlocked.")
+        if generated:
+            print(f"Password (shown once; hand it over privately): {generated}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from data_model import make_engine, upgrade
+    from data_model.accounts import AccountError
     from data_model.backup import BackupError, backup, restore, sqlite_path
 
     engine = make_engine(args.db)
@@ -39,7 +125,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "restore":
             restore(engine, args.path)
             print(f"Restored from {args.path}.")
-    except BackupError as exc:
+        elif args.command == "users":
+            upgrade(engine)
+            return _users(engine, args)
+    except (BackupError, AccountError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except Exception as exc:  # an unreachable database, a full disk...

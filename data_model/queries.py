@@ -7,6 +7,7 @@ from sqlalchemy import func, literal, null, select, union_all
 from sqlalchemy.engine import Engine
 
 from data_model.tables import (
+    AuditEvent,
     Board,
     BudgetLine,
     Change,
@@ -23,10 +24,19 @@ B, P, MS, RK, BL, MT, UP, MTG, CH, II = (t.__table__ for t in (Board, Programme,
                                                                 Upload, Meeting, Change, ImportIssue))
 
 
-def data_version(engine: Engine) -> int:
-    """Bumped by every import (the newest upload id): pages key their caches on it."""
+# Audited changes that alter what the views show without an upload.
+SETTINGS_ACTIONS = ("rules_changed", "meeting_change", "board_added")
+
+
+def data_version(engine: Engine) -> tuple[int, int]:
+    """Changed by every import and every change to a board's rules, meetings or boards: pages key their caches on
+    it, so a second server process sees the change on its next run."""
+    au = AuditEvent.__table__
     with engine.connect() as conn:
-        return conn.execute(select(func.coalesce(func.max(UP.c.id), 0))).scalar_one()
+        return tuple(conn.execute(select(
+            select(func.coalesce(func.max(UP.c.id), 0)).scalar_subquery(),
+            select(func.coalesce(func.max(au.c.id), 0)).where(au.c.action.in_(SETTINGS_ACTIONS)).scalar_subquery(),
+        )).one())
 
 
 def _count(table, label: str):

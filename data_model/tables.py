@@ -295,3 +295,51 @@ class MetricValue(SQLModel, table=True):
 
 
 TRACKED_TABLES = ("milestone", "risk", "risk_assessment", "budget_line", "budget_amount", "metric", "metric_value")
+
+
+# --------------------------------------------------------------------------------------------
+# People, their roles on each board, and the audit trail
+# --------------------------------------------------------------------------------------------
+
+
+class UserAccount(SQLModel, table=True):
+    """A person who may sign in: with a password (built-in accounts) or by single sign-on with this email."""
+
+    __tablename__ = "user_account"
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
+    name: str | None = None
+    password_hash: str | None = None  # Argon2id; None means single sign-on only
+    is_admin: bool = False
+    active: bool = True
+    is_demo: bool = False  # created with the sample data; the app shows a banner while any is active
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    last_sign_in_at: datetime | None = None
+
+
+class BoardRole(SQLModel, table=True):
+    """One person's role on one board: viewer, lead or chair. A lead uploads for the workstreams listed."""
+
+    __tablename__ = "board_role"
+    __table_args__ = (UniqueConstraint("user_id", "board_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    role: str  # viewer, lead, chair
+    # Top-level workstream names a lead uploads for.
+    workstreams: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what, when: sign-ins, uploads, snapshots, exports and role changes. Rows are only ever added."""
+
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str  # the email signed in, or who ran a command
+    action: str = Field(index=True)
+    board_id: int | None = Field(default=None, foreign_key="board.id", index=True)
+    outcome: str = "ok"  # ok, refused, failed
+    detail: str | None = None

@@ -6,11 +6,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from data_model import make_engine, upgrade
+from data_model import audit, make_engine, upgrade
 from data_model.engine import database_url
+from data_model.permissions import Actor, allowed, upload_refusal
+from data_model.tables import Board
 from loaders.issues import error
+from loaders.normalise import PATH_SEP
 from loaders.pipeline import Analysis, analyse
 from loaders.store import BusyError, StoreResult, store, write_transaction
 
@@ -50,21 +54,71 @@ def _jsonable(record: dict) -> dict:
 
 
 def import_bytes(data: bytes, file_name: str, board: str, *, engine: Engine, kind: str | None = None,
-                 sheet: str | None = None, dry_run: bool = False, uploaded_by: str | None = None) -> ImportResult:
-    """Analyse and store one file. Errors reject the whole file and nothing is written."""
+                 sheet: str | None = None, dry_run: bool = False, uploaded_by: str | None = None,
+                 actor: Actor | None = None) -> ImportResult:
+    """Analyse and store one file. Errors reject the whole file and nothing is written.
+
+    ``actor`` is the signed-in person, whose role on the board decides whether they may load this file (a lead
+    only for their own workstreams). The command line passes none: whoever runs it already holds the database.
+    Every real (not dry-run) import is audited, accepted or rejected.
+    """
+    who = actor.email if actor else (uploaded_by or "command line")
     analysis = analyse(data, file_name, kind=kind, sheet=sheet)
     if not analysis.ok:
-        return ImportResult(analysis, "rejected", dry_run=dry_run)
+        return _rejected(engine, analysis, board, who, dry_run)
+    if actor is not None:
+        refusal = _refusal(engine, actor, board, analysis)
+        if refusal:
+            analysis.issues.append(error(refusal, code="not_allowed"))
+            return _rejected(engine, analysis, board, who, dry_run)
     try:
         with write_transaction(engine) as conn:
-            result = store(conn, analysis, board, uploaded_by=uploaded_by)
+            result = store(conn, analysis, board, uploaded_by=uploaded_by or (actor.label if actor else None))
             if dry_run:
                 conn.rollback()
+            else:
+                c = result.changes
+                audit.record(conn, who, "upload", board_id=_board_id(conn, board), detail=(
+                    f"{analysis.file_name} ({analysis.kind}): {c['added']} added, {c['updated']} updated, "
+                    f"{c['removed']} removed" + (" (already loaded)" if result.already_imported else "")))
     except BusyError as exc:
         analysis.issues.append(error(str(exc), code="busy"))
-        return ImportResult(analysis, "rejected", dry_run=dry_run)
+        return _rejected(engine, analysis, board, who, dry_run)
     return ImportResult(analysis, "ok", result.changes, None if dry_run else result.upload_id,
                         result.already_imported, dry_run, result)
+
+
+def file_workstreams(analysis: Analysis) -> tuple[str, ...]:
+    """The top-level workstreams a file's rows belong to ("" for rows with none)."""
+    return tuple(sorted({(r.get("workstream") or "").split(PATH_SEP)[0] for r in analysis.records}))
+
+
+def _board_id(conn, slug: str) -> int | None:  # noqa: ANN001 - a Connection
+    return conn.execute(select(Board.__table__.c.id).where(Board.__table__.c.slug == slug)).scalar_one_or_none()
+
+
+def _refusal(engine: Engine, actor: Actor, board: str, analysis: Analysis) -> str | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(Board.__table__.c.id, Board.__table__.c.name)
+                           .where(Board.__table__.c.slug == board)).first()
+    if row is None:
+        return None if allowed("users", None, actor) else (
+            f"There is no board called '{board}', and only an administrator can add a board.")
+    return upload_refusal(actor, row.id, row.name, file_workstreams(analysis))
+
+
+def _rejected(engine: Engine, analysis: Analysis, board: str, who: str, dry_run: bool) -> ImportResult:
+    if not dry_run:
+        first = analysis.errors[0].message if analysis.errors else "rejected"
+        try:
+            with engine.begin() as conn:
+                audit.record(conn, who, "upload", board_id=_board_id(conn, board), outcome="rejected",
+                             detail=f"{analysis.file_name}: {len(analysis.errors)} error(s); first: {first}")
+        except Exception:  # noqa: BLE001 - a busy or unreachable database must not hide the file's own errors
+            import logging
+
+            logging.getLogger(__name__).warning("Could not audit a rejected upload of %s", analysis.file_name)
+    return ImportResult(analysis, "rejected", dry_run=dry_run)
 
 
 def import_path(path: str | Path, board: str, *, db_url: str | None = None, kind: str | None = None,

@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
+from data_model.board_settings import ensure_board
 from data_model.tables import (
     Board,
     BudgetAmount,
@@ -125,28 +126,6 @@ def insert_values(conn: Connection, table, columns: list[str], values: list[tupl
            f"VALUES ({', '.join([placeholder] * len(columns))})")
     conn.exec_driver_sql(sql, values)
     return new_ids
-
-
-def slug_to_name(slug: str) -> str:
-    return slug.replace("-", " ").replace("_", " ").title()
-
-
-def ensure_board(conn: Connection, slug: str, name: str | None = None, **details) -> tuple[int, int, bool]:
-    """The board's id and its main programme's id, creating both when the board is new."""
-    board = conn.execute(select(T["Board"].c.id).where(T["Board"].c.slug == slug)).scalar()
-    created = False
-    if board is None:
-        board = conn.execute(insert(T["Board"]).values(slug=slug, name=name or slug_to_name(slug), created_at=utcnow(),
-                                                       **details).returning(T["Board"].c.id)).scalar_one()
-        created = True
-    programme = conn.execute(select(T["Programme"].c.id).where(T["Programme"].c.board_id == board)
-                             .order_by(T["Programme"].c.id)).scalar()
-    if programme is None:
-        board_name = conn.execute(select(T["Board"].c.name).where(T["Board"].c.id == board)).scalar_one()
-        programme = conn.execute(insert(T["Programme"]).values(
-            board_id=board, slug="main", name=board_name, level_labels=[], fy_start_month=4, created_at=utcnow())
-            .returning(T["Programme"].c.id)).scalar_one()
-    return board, programme, created
 
 
 def store(conn: Connection, analysis: Analysis, board_slug: str, *, uploaded_by: str | None = None) -> StoreResult:

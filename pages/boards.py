@@ -3,17 +3,20 @@
 import streamlit as st
 
 from data_model import queries
+from data_model.permissions import visible_boards
 from loaders.pipeline import KIND_NAMES
 from presentation.safe import md
 from presentation.upload_report import changes_frame
+from ui.auth import actor, require
 from ui.context import boards, cached_read, get_engine, require_entry
 
 require_entry()
+require("view")
 st.title("Boards")
-df = boards()
+df = boards(visible_boards(actor()))
 if df.empty:
-    st.info("There are no boards yet. Open **Upload a tracker** and load a milestone tracker, risk register, budget or "
-            "metrics return to create the first one.")
+    st.info("There are no boards to show yet. An administrator adds boards on **Users and boards**, then leads "
+            "upload their trackers.")
     st.stop()
 
 CARDS_UP_TO = 8  # more boards than this read better as one table than as a wall of cards

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from data_model.permissions import Resource, upload_refusal
 from loaders import analyse, import_bytes
 from loaders.headers import KINDS
+from loaders.importer import file_workstreams
 from loaders.pipeline import KIND_NAMES
 from loaders.templates import template_bytes
 from presentation.safe import csv_bytes, md
@@ -15,15 +17,25 @@ from presentation.upload_report import (
     records_frame,
     sheets_frame,
 )
+from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
 
 require_entry()
+who = require("upload")
 st.title("Upload a tracker")
 board = st.session_state.get("current_board")
 if not board:
     st.warning("Choose a board in the sidebar first.")
     st.stop()
+grant = who.grant(int(board["id"]))
+if not can("upload", Resource(int(board["id"]))):
+    st.warning(f"You don't upload for {md(board['name'])}. Choose a board where you are a lead in the sidebar.",
+               icon=":material/block:")
+    st.stop()
 st.caption(f"Uploading for **{md(board['name'])}**. To upload for another board, change it in the sidebar.")
+if not who.is_admin and grant is not None:
+    st.caption("You upload for: " + (", ".join(md(w) for w in grant.workstreams) or "no workstreams yet (ask your "
+                                     "board administrator to assign yours)") + ".")
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the file…")
@@ -105,8 +117,13 @@ with tabs[3]:
 if errors:
     st.stop()
 
+refusal = upload_refusal(who, int(board["id"]), board["name"], file_workstreams(analysis))
+if refusal:
+    st.error(md(refusal), icon=":material/block:")
+    st.stop()
+
 engine = get_engine()
-trial = import_bytes(data, file_name, board["slug"], engine=engine, kind=analysis.kind, dry_run=True)
+trial = import_bytes(data, file_name, board["slug"], engine=engine, kind=analysis.kind, dry_run=True, actor=who)
 if trial.status != "ok":
     for issue in trial.analysis.errors:
         st.error(md(issue.message))
@@ -120,8 +137,7 @@ if t["removed"]:
     st.caption("Rows are only removed within the workstreams this file covers. Removed rows are kept in the history.")
 
 if st.button(f"Load into {board['name']}", type="primary", icon=":material/publish:"):
-    result = import_bytes(data, file_name, board["slug"], engine=engine, kind=analysis.kind,
-                          uploaded_by=st.session_state.get("user_name"))
+    result = import_bytes(data, file_name, board["slug"], engine=engine, kind=analysis.kind, actor=who)
     if result.status != "ok":
         for issue in result.analysis.errors:
             st.error(md(issue.message))

@@ -84,9 +84,10 @@ def database_is_empty(engine: Engine) -> bool:
 
 def load_sample_data(engine: Engine, *, uploaded_by: str = "sample data") -> list:
     """Create the sample boards and their meetings, and import every sample tracker. Returns the import results."""
+    from data_model.board_settings import ensure_board
     from data_model.tables import Meeting
     from loaders.importer import import_bytes
-    from loaders.store import ensure_board, write_transaction
+    from loaders.store import write_transaction
 
     results = []
     for board in SAMPLE_BOARDS:
@@ -105,3 +106,15 @@ def load_sample_data(engine: Engine, *, uploaded_by: str = "sample data") -> lis
             results.append(import_bytes(path.read_bytes(), path.name, board.slug, engine=engine, kind=kind,
                                         uploaded_by=uploaded_by))
     return results
+
+
+DEMO_LEAD_BOARD = "rutland-hwb"
+DEMO_LEAD_WORKSTREAMS = ["Crisis response", "Unified Prevention"]
+
+
+def create_demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
+    """Demo sign-ins for a first start on sample data: an admin, a chair and a viewer on every sample board, and a
+    lead for two of Rutland's priorities. Returns (email, password, role); the passwords are random and shown once."""
+    from data_model.accounts import create_demo_accounts as create
+
+    return create(engine, DEMO_LEAD_BOARD, DEMO_LEAD_WORKSTREAMS)

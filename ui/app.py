@@ -1,17 +1,49 @@
-"""The frame every page runs in: page set-up, the database, navigation and the board picker."""
+"""The frame every page runs in: page set-up, the database, sign-in, the menu the person may use, the board picker."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from data_model import accounts
+from data_model.permissions import ANYWHERE, allowed, visible_boards
+from ui import auth
 from ui.context import board_picker, get_engine, mark_entry
 
 
-def run(pages: list) -> None:
-    """Open the database, show the navigation and the board picker, then run the page the URL asks for."""
+def run(pages: list[tuple[st.Page, str]]) -> None:
+    """Run the page the URL asks for, if the signed-in person may use it.
+
+    ``pages`` pairs each page with the action it needs (data_model.permissions.ACTIONS); the menu lists only the
+    pages the person may use, and each page checks again before doing anything.
+    """
     st.set_page_config(page_title="Board dashboard", page_icon=":material/dashboard:", layout="wide")
     mark_entry()
-    get_engine()
-    navigation = st.navigation(pages)
-    st.session_state["current_board"] = board_picker()
+    engine = get_engine()
+    actor = auth.current_actor()
+    st.session_state["_actor"] = actor
+    if accounts.demo_accounts_active(engine):
+        st.warning("**Demo accounts are active.** This install runs on sample data with demo sign-ins; an admin should "
+                   "switch them off on the Users and boards page before real board data goes in.", icon=":material/science:")
+    if actor is None:
+        # Every page stays routable but hidden, so the address asked for opens once the person has signed in.
+        st.navigation([page for page, _ in pages], position="hidden")
+        auth.sign_in_page()
+        st.stop()
+
+    usable = [page for page, action in pages if allowed(action, ANYWHERE, actor)]
+    if not usable:
+        usable = [st.Page(_no_roles, title="No access yet", icon=":material/person_off:", url_path="no_access",
+                          default=True)]
+    navigation = st.navigation(usable)
+    st.session_state["current_board"] = board_picker(visible_boards(actor))
+    with st.sidebar:
+        st.caption(f"Signed in as **{actor.label}**" + (" (admin)" if actor.is_admin else ""))
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            auth.sign_out(actor)
     navigation.run()
+
+
+def _no_roles() -> None:
+    st.title("No access yet")
+    st.info("You're signed in, but you don't hold a role on any board yet. Ask your board administrator to add you "
+            "to your board.", icon=":material/person_off:")

@@ -9,8 +9,10 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from data_model import queries
+from data_model.permissions import Resource
 from data_model.rag import RagRules
 from data_model.rollups import Filters
+from ui.auth import require
 from ui.context import cached_read, get_engine, require_entry
 from ui.filters import shared_filters
 
@@ -21,7 +23,7 @@ class BoardPage:
     board: dict
     rules: RagRules
     filters: Filters
-    version: int
+    version: tuple[int, int]
 
     def read(self, fn: Callable, *args):
         """A data_model query's result, cached until the next import; every read on the page uses one version."""
@@ -33,8 +35,9 @@ def open_board_page() -> BoardPage:
     require_entry()
     board = st.session_state.get("current_board")
     if not board:
-        st.info("There are no boards yet. Open **Upload a tracker** to load the first tracker.")
+        st.info("There are no boards to show yet. An administrator adds boards on **Users and boards**.")
         st.stop()
+    require("view", Resource(int(board["id"])))
     engine = get_engine()
     version = queries.data_version(engine)
     rules = RagRules.from_settings((cached_read(version, queries.board, board["slug"]) or {}).get("settings"))

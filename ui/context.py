@@ -21,29 +21,42 @@ def sample_data_enabled() -> bool:
 def get_engine() -> Engine:
     engine = open_database()
     if sample_data_enabled():
-        from sample_data import database_is_empty, load_sample_data
+        from data_model.accounts import account_count
+        from sample_data import create_demo_accounts, database_is_empty, load_sample_data
 
         if database_is_empty(engine):
             load_sample_data(engine)
+            if account_count(engine) == 0:
+                print_demo_accounts(create_demo_accounts(engine))
     return engine
 
 
+def print_demo_accounts(made: list[tuple[str, str, str]]) -> None:
+    """Once, in the terminal that started the app: the only place the demo passwords ever appear."""
+    lines = ["", "Demo accounts for the sample boards (shown once; reset with "
+             "`python -m data_model users reset-password EMAIL`):"]
+    lines += [f"  {role:<7} {email:<26} {password}" for email, password, role in made]
+    lines += ["Switch them off on the 'Users and boards' page before real board data goes in.", ""]
+    print("\n".join(lines), flush=True)
+
+
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
-def boards_with_counts(version: int):
+def boards_with_counts(version: tuple[int, int]):
     return queries.boards_with_counts(get_engine())
 
 
-def boards():
-    engine = get_engine()
-    return boards_with_counts(queries.data_version(engine))
+def boards(visible: set[int] | None = None):
+    """Every board with its counts, or only those in ``visible``."""
+    df = boards_with_counts(queries.data_version(get_engine()))
+    return df if visible is None else df[df["id"].isin(visible)].reset_index(drop=True)
 
 
 @st.cache_data(ttl=600, max_entries=2048, show_spinner=False)
-def _cached_read(version: int, module: str, name: str, args: tuple):
+def _cached_read(version: tuple[int, int], module: str, name: str, args: tuple):
     return getattr(importlib.import_module(module), name)(get_engine(), *args)
 
 
-def cached_read(version: int, fn: Callable, *args):
+def cached_read(version: tuple[int, int], fn: Callable, *args):
     """Run a data_model query ``fn(engine, *args)`` through the page cache.
 
     Keyed on the data version every import bumps, so a second server process sees a new upload on its next run,
@@ -57,17 +70,21 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
-def board_picker() -> dict | None:
-    """The board chosen in the sidebar, kept in the URL (?board=slug) so a pasted link opens the same board."""
-    df = boards()
+def board_picker(visible: set[int] | None = None) -> dict | None:
+    """The board chosen in the sidebar, kept in the URL (?board=slug) so a pasted link opens the same board.
+
+    ``visible`` limits the choice to the boards the signed-in person may read (None: every board).
+    """
+    df = boards(visible)
     if df.empty:
-        st.sidebar.info("No boards yet. Upload a tracker to create one.")
+        st.sidebar.info("No boards to show yet. An administrator adds boards and gives people roles on them.")
         return None
     slugs = df["slug"].tolist()
     names = dict(zip(df["slug"], df["name"], strict=True))
     wanted = st.query_params.get("board")
     if wanted and wanted not in names:
-        st.sidebar.warning(f"There is no board called '{wanted}' (the link may be old). Showing {names[slugs[0]]}.")
+        st.sidebar.warning(f"There is no board called '{wanted}' that you can open (the link may be old, or you may "
+                           f"not hold a role on it). Showing {names[slugs[0]]}.")
         wanted = None
     current = st.session_state.get("board") or wanted or slugs[0]
     if wanted and wanted != st.session_state.get("board"):

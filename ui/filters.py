@@ -18,7 +18,7 @@ def _warn_bad(param: str, value: str, what: str) -> None:
     del st.query_params[param]
 
 
-def shared_filters(board: dict, version: int) -> Filters:
+def shared_filters(board: dict, version: tuple[int, int]) -> Filters:
     """Read the filters from the URL, show them in the sidebar, and write any change back to the URL."""
     tree = cached_read(version, queries.workstreams, int(board["id"]))
     places = cached_read(version, queries.localities, int(board["id"]))

@@ -1,0 +1,105 @@
+"""Boards and their settings: adding a board (admins), its RAG rules and its meetings (chairs). Each change is
+audited in its own transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from datetime import date
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from data_model import audit
+from data_model.rag import RagRules
+from data_model.tables import Board, Meeting, Programme, utcnow
+
+B, MTG, P = Board.__table__, Meeting.__table__, Programme.__table__
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+MEETING_STATUSES = ("planned", "held", "cancelled")
+
+
+class SettingsError(ValueError):
+    """A change that can't be made, in words the chair can act on."""
+
+
+def slug_to_name(slug: str) -> str:
+    return slug.replace("-", " ").replace("_", " ").title()
+
+
+def ensure_board(conn: Connection, slug: str, name: str | None = None, **details) -> tuple[int, int, bool]:
+    """The board's id and its main programme's id, creating both when the board is new."""
+    board = conn.execute(select(B.c.id).where(B.c.slug == slug)).scalar()
+    created = False
+    if board is None:
+        board = conn.execute(insert(B).values(slug=slug, name=name or slug_to_name(slug), created_at=utcnow(),
+                                              **details).returning(B.c.id)).scalar_one()
+        created = True
+    programme = conn.execute(select(P.c.id).where(P.c.board_id == board).order_by(P.c.id)).scalar()
+    if programme is None:
+        board_name = conn.execute(select(B.c.name).where(B.c.id == board)).scalar_one()
+        programme = conn.execute(insert(P).values(
+            board_id=board, slug="main", name=board_name, level_labels=[], fy_start_month=4, created_at=utcnow())
+            .returning(P.c.id)).scalar_one()
+    return board, programme, created
+
+
+def add_board(engine: Engine, slug: str, name: str, *, by: str, board_type: str | None = None,
+              area: str | None = None) -> int:
+    """A new, empty board (an admin's job); its leads then upload the trackers."""
+    slug = (slug or "").strip().lower()
+    if not SLUG.match(slug):
+        raise SettingsError("A board's short name uses 3 to 64 lower-case letters, digits and hyphens, like "
+                            "'rutland-hwb'. It appears in links.")
+    if not (name or "").strip():
+        raise SettingsError("Give the board a name.")
+    with engine.begin() as conn:
+        if conn.execute(select(B.c.id).where(B.c.slug == slug)).first():
+            raise SettingsError(f"There is already a board called '{slug}'.")
+        board_id, _programme, _created = ensure_board(conn, slug, name.strip(), board_type=board_type or None,
+                                                      area=area or None)
+        audit.record(conn, by, "board_added", board_id=board_id, detail=f"{slug}: {name.strip()}")
+    return board_id
+
+
+def save_rules(engine: Engine, board_id: int, rules: RagRules, *, by: str) -> list[str]:
+    """Store the board's RAG rules; returns what changed, in words. Refuses thresholds that don't make sense."""
+    problems = rules.validate()
+    if problems:
+        raise SettingsError(" ".join(problems))
+    with engine.begin() as conn:
+        settings = dict(conn.execute(select(B.c.settings).where(B.c.id == board_id)).scalar_one() or {})
+        old = asdict(RagRules.from_settings(settings))
+        new = asdict(rules)
+        changed = [f"{k}: {old[k]} → {new[k]}" for k in new if old[k] != new[k]]
+        if not changed:
+            return []
+        settings.update(rules.as_settings())
+        conn.execute(update(B).where(B.c.id == board_id).values(settings=settings))
+        audit.record(conn, by, "rules_changed", board_id=board_id, detail="; ".join(changed))
+    return changed
+
+
+def add_meeting(engine: Engine, board_id: int, when: date, title: str, *, by: str) -> None:
+    title = (title or "").strip() or "Board meeting"
+    with engine.begin() as conn:
+        if conn.execute(select(MTG.c.id).where(MTG.c.board_id == board_id, MTG.c.date == when,
+                                               MTG.c.title == title)).first():
+            raise SettingsError(f"There is already a meeting called '{title}' on {when:%d %B %Y}.")
+        conn.execute(insert(MTG).values(board_id=board_id, date=when, title=title, status="planned"))
+        audit.record(conn, by, "meeting_change", board_id=board_id, detail=f"added {when.isoformat()} {title}")
+
+
+def set_meeting_status(engine: Engine, board_id: int, meeting_id: int, status: str, *, by: str) -> None:
+    if status not in MEETING_STATUSES:
+        raise SettingsError(f"'{status}' is not a meeting status: use {', '.join(MEETING_STATUSES)}.")
+    with engine.begin() as conn:
+        row = conn.execute(select(MTG.c.date, MTG.c.title, MTG.c.status)
+                           .where(MTG.c.id == meeting_id, MTG.c.board_id == board_id)).first()
+        if row is None:
+            raise SettingsError("That meeting is not on this board.")
+        if row.status == status:
+            return
+        conn.execute(update(MTG).where(MTG.c.id == meeting_id).values(status=status))
+        audit.record(conn, by, "meeting_change", board_id=board_id,
+                     detail=f"{row.date.isoformat()} {row.title}: {row.status} → {status}")

@@ -1,0 +1,136 @@
+"""Users and boards, for administrators: accounts, roles per board, passwords, and new boards."""
+
+import streamlit as st
+
+from data_model import accounts, queries
+from data_model.accounts import AccountError
+from data_model.board_settings import SettingsError, add_board
+from data_model.permissions import ROLE_NAMES, ROLES
+from presentation.safe import md
+from ui.auth import require
+from ui.context import boards, cached_read, clear_caches, get_engine, require_entry
+
+require_entry()
+who = require("users")
+engine = get_engine()
+st.title("Users and boards")
+
+
+def done(message: str, secret: str | None = None) -> None:
+    """Say what happened on the next run; a generated password is shown once, there and nowhere else."""
+    st.session_state["admin_done"] = (message, secret)
+    clear_caches()
+    st.rerun()
+
+
+news = st.session_state.pop("admin_done", None)
+if news:
+    st.success(news[0], icon=":material/check_circle:")
+    if news[1]:
+        st.code(news[1], language=None)
+        st.caption("Hand this password over privately; it is not shown again and is stored only as a hash.")
+
+people = accounts.users(engine)
+if people["demo"].any() and people.loc[people["demo"], "active"].any():
+    if st.button("Switch off every demo account", key="demo_off", icon=":material/science_off:"):
+        for email in people.loc[people["demo"] & people["active"], "email"]:
+            if email != who.email:
+                accounts.set_active(engine, email, False, by=who.email)
+        done("Demo accounts switched off" + (" (except your own: switch it off after making a real admin)."
+                                             if who.email in set(people.loc[people["demo"], "email"]) else "."))
+
+st.dataframe(people, hide_index=True, width="stretch", column_config={
+    "email": "Email", "name": "Name", "admin": st.column_config.CheckboxColumn("Admin"),
+    "active": st.column_config.CheckboxColumn("Active"), "sign_in": "Signs in with",
+    "locked": st.column_config.CheckboxColumn("Locked"), "demo": st.column_config.CheckboxColumn("Demo"),
+    "roles": st.column_config.TextColumn("Roles", width="large"),
+    "last_sign_in": st.column_config.DatetimeColumn("Last sign-in", format="D MMM YYYY, HH:mm")})
+
+all_boards = boards()
+slugs = all_boards["slug"].tolist()
+board_names = dict(zip(all_boards["slug"], all_boards["name"], strict=True))
+emails = people["email"].tolist()
+tab_role, tab_user, tab_account, tab_board = st.tabs(["Give or remove a role", "Add a person", "Password and access",
+                                                      "Add a board"])
+
+with tab_role:
+    if not emails or not slugs:
+        st.info("Add a person and a board first.")
+    else:
+        a, b, c = st.columns(3)
+        email = a.selectbox("Person", emails, key="role_email")
+        slug = b.selectbox("Board", slugs, format_func=board_names.get, key="role_board")
+        role = c.selectbox("Role", ROLES, format_func=ROLE_NAMES.get, key="role_role")
+        board_id = int(all_boards.loc[all_boards["slug"] == slug, "id"].iloc[0])
+        tops = cached_read(queries.data_version(engine), queries.workstreams, board_id)
+        tops = tops.loc[tops["level"] == 1, "name"].tolist()
+        chosen = st.multiselect("Workstreams this lead uploads for", tops, key="role_ws", disabled=role != "lead",
+                                help="A lead may upload only files whose rows all belong to these workstreams.")
+        left, right = st.columns(2)
+        if left.button("Give the role", type="primary", key="role_give"):
+            try:
+                accounts.grant(engine, email, slug, role, by=who.email, workstreams=chosen if role == "lead" else [])
+            except AccountError as exc:
+                st.error(str(exc))
+            else:
+                done(f"{email} is now {role} on {board_names[slug]}.")
+        if right.button("Remove their role on this board", key="role_remove"):
+            try:
+                accounts.revoke(engine, email, slug, by=who.email)
+            except AccountError as exc:
+                st.error(str(exc))
+            else:
+                done(f"{email} no longer holds a role on {board_names[slug]}.")
+
+with tab_user, st.form("add_user", clear_on_submit=True):
+    a, b = st.columns(2)
+    email = a.text_input("Email")
+    name = b.text_input("Name")
+    sso_only = st.checkbox("Signs in only with single sign-on (no password)")
+    admin = st.checkbox("Administrator (users, boards and roles, everywhere)")
+    if st.form_submit_button("Add the person", type="primary"):
+        try:
+            password = accounts.add_user(engine, email, by=who.email, name=name, admin=admin, sso_only=sso_only)
+        except AccountError as exc:
+            st.error(str(exc))
+        else:
+            done(f"Added {email.strip().lower()}. Now give them a role on their board."
+                 + (" Their first password:" if password else ""), password)
+
+with tab_account:
+    if emails:
+        email = st.selectbox("Person", emails, key="account_email")
+        row = people[people["email"] == email].iloc[0]
+        a, b, c = st.columns(3)
+        if a.button("Set a new password", key="account_reset", help="Also unlocks a locked account."):
+            done(f"New password for {email}:", accounts.set_password(engine, email, by=who.email))
+        label = "Switch the account off" if row["active"] else "Switch the account on"
+        if b.button(label, key="account_active"):
+            try:
+                accounts.set_active(engine, email, not row["active"], by=who.email)
+            except AccountError as exc:
+                st.error(str(exc))
+            else:
+                done(f"{email}: account switched {'off' if row['active'] else 'on'}.")
+        label = "Remove admin" if row["admin"] else "Make admin"
+        if c.button(label, key="account_admin"):
+            try:
+                accounts.set_admin(engine, email, not row["admin"], by=who.email)
+            except AccountError as exc:
+                st.error(str(exc))
+            else:
+                done(f"{email}: admin {'removed' if row['admin'] else 'granted'}.")
+
+with tab_board, st.form("add_board", clear_on_submit=True):
+    a, b = st.columns(2)
+    name = a.text_input("Board name", placeholder="Rutland Health and Wellbeing Board")
+    slug = b.text_input("Short name (used in links)", placeholder="rutland-hwb")
+    board_type = a.text_input("Type", placeholder="Health and Wellbeing Board")
+    area = b.text_input("Area", placeholder="Rutland")
+    if st.form_submit_button("Add the board", type="primary"):
+        try:
+            add_board(engine, slug, name, by=who.email, board_type=board_type, area=area)
+        except SettingsError as exc:
+            st.error(str(exc))
+        else:
+            done(f"Added {md(name)}. Give its chair, leads and members their roles.")

@@ -1,0 +1,50 @@
+"""The audit trail: sign-ins, uploads, snapshots, exports and role changes. Admins see everything; a chair sees
+their own boards' events."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from data_model import audit
+from data_model.audit import ACTION_NAMES
+from data_model.permissions import Resource, allowed
+from presentation.safe import csv_bytes
+from ui.auth import require
+from ui.context import boards, get_engine, require_entry
+
+require_entry()
+who = require("audit")
+engine = get_engine()
+st.title("Audit trail")
+
+every_board = boards()
+mine = every_board[[who.is_admin or allowed("audit", Resource(int(i)), who) for i in every_board["id"]]]
+names = dict(zip(mine["id"].astype(int), mine["name"], strict=True))
+options = ([0] if who.is_admin else []) + list(names)
+a, b, c = st.columns([2, 2, 1])
+board_choice = a.selectbox("Board", options, key="audit_board",
+                           format_func=lambda i: "Everything: every board, sign-ins and accounts" if i == 0 else names[i])
+dates = b.date_input("Between", value=(date.today() - timedelta(days=30), date.today()), format="DD/MM/YYYY",
+                     key="audit_dates")
+since, until = (dates[0], dates[-1]) if dates else (None, None)
+action = c.selectbox("What", [""] + list(ACTION_NAMES), format_func=lambda k: ACTION_NAMES.get(k, "Everything"),
+                     key="audit_action")
+
+scope = None if board_choice == 0 else {board_choice}
+events = audit.events(engine, boards=scope, since=since, until=until, action=action or None)
+if not who.is_admin:
+    st.caption("You see the events of the boards you chair. Sign-ins and account changes are for administrators.")
+st.caption(f"{len(events):,} events, newest first." + (" Showing the newest 5,000." if len(events) >= 5000 else ""))
+st.dataframe(events, hide_index=True, width="stretch", column_config={
+    "at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss"), "actor": "Who",
+    "action": "What", "board": "Board", "outcome": "Outcome", "detail": st.column_config.TextColumn("Detail", width="large"),
+})
+
+
+def _exported() -> None:
+    audit.record_now(engine, who.email, "export", board_id=scope and board_choice,
+                     detail=f"audit trail CSV, {len(events)} events")
+
+
+st.download_button("Download as CSV", data=csv_bytes(events), file_name=f"audit-{date.today().isoformat()}.csv",
+                   mime="text/csv", icon=":material/download:", on_click=_exported, disabled=events.empty)

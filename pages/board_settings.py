@@ -1,0 +1,102 @@
+"""Board settings, for the board's chair: the RAG rules every view uses, and the board's meetings."""
+
+from dataclasses import asdict
+from datetime import date
+
+import streamlit as st
+
+from data_model import queries
+from data_model.board_settings import (
+    MEETING_STATUSES,
+    SettingsError,
+    add_meeting,
+    save_rules,
+    set_meeting_status,
+)
+from data_model.permissions import Resource
+from data_model.rag import RagRules
+from presentation.safe import md
+from ui.auth import can, require
+from ui.context import clear_caches, get_engine, require_entry
+
+FIELDS = {  # field: (label, help, step)
+    "milestone_due_soon_days": ("Milestone due soon (days)", "Not complete and due within this many days: Amber.", 1),
+    "milestone_grace_days": ("Milestone grace (days)", "Not complete and overdue by more than this: Red.", 1),
+    "risk_amber_from": ("Risk Amber from score", "Likelihood × impact (1-25) at or above this: Amber.", 1),
+    "risk_red_from": ("Risk Red from score", "Likelihood × impact at or above this: Red.", 1),
+    "budget_amber_pct": ("Budget Amber beyond (%)", "Forecast or spend off the allocation by more than this: Amber.",
+                         0.5),
+    "budget_red_pct": ("Budget Red beyond (%)", "Off the allocation by more than this: Red.", 0.5),
+    "metric_tolerance_pct": ("Metric tolerance (%)", "Worse than target by up to this % of it: Amber; further: Red.",
+                             0.5),
+    "reporting_gap_meetings": ("Reporting gap (meetings)", "Flag a workstream silent for more meetings than this.", 1),
+}
+
+require_entry()
+board = st.session_state.get("current_board")
+if not board:
+    st.info("There are no boards to show yet.")
+    st.stop()
+board_id = int(board["id"])
+who = require("rules", Resource(board_id))
+engine = get_engine()
+st.title("Board settings")
+st.caption(f"{md(board['name'])}: the RAG rules every view of this board uses, and its meetings. Changes are "
+           "recorded in the audit trail.")
+
+rules = RagRules.from_settings((queries.board(engine, board["slug"]) or {}).get("settings"))
+st.subheader("RAG rules", anchor=False)
+with st.form(f"rules_{board['slug']}"):
+    values = {}
+    cols = st.columns(4)
+    for i, (name, (label, help_text, step)) in enumerate(FIELDS.items()):
+        current = getattr(rules, name)
+        values[name] = cols[i % 4].number_input(label, value=current, min_value=type(current)(0), step=type(current)(step),
+                                                help=help_text, key=f"rule_{name}")
+    saved = st.form_submit_button("Save the rules", type="primary")
+if saved:
+    try:
+        changed = save_rules(engine, board_id, RagRules(**values), by=who.email)
+    except SettingsError as exc:
+        st.error(str(exc), icon=":material/error:")
+    else:
+        clear_caches()
+        st.success("Saved: " + "; ".join(changed) if changed else "Nothing changed.", icon=":material/check_circle:")
+if asdict(rules) != asdict(RagRules()):
+    st.caption("This board's rules differ from the defaults: "
+               + "; ".join(f"{FIELDS[k][0]} {v:g}" for k, v in asdict(rules).items() if v != getattr(RagRules(), k)))
+
+st.subheader("Meetings", anchor=False)
+if not can("meetings", Resource(board_id)):
+    st.stop()
+meetings = queries.meetings(engine, board_id)
+if meetings.empty:
+    st.info("No meetings yet. Add the board's meeting dates: the forward plan and \"since the last meeting\" use them.")
+else:
+    st.dataframe(meetings[["date", "title", "status"]], hide_index=True, width="stretch",
+                 column_config={"date": st.column_config.DateColumn("Date", format="D MMM YYYY"), "title": "Meeting",
+                                "status": "Status"})
+left, right = st.columns(2)
+with left.form(f"add_meeting_{board['slug']}", clear_on_submit=True):
+    st.markdown("**Add a meeting**")
+    when = st.date_input("Date", value=date.today(), format="DD/MM/YYYY")
+    title = st.text_input("Title", value=f"{board['name']} meeting")
+    if st.form_submit_button("Add the meeting"):
+        try:
+            add_meeting(engine, board_id, when, title, by=who.email)
+        except SettingsError as exc:
+            st.error(str(exc))
+        else:
+            clear_caches()
+            st.rerun()
+if not meetings.empty:
+    with right.form(f"meeting_status_{board['slug']}"):
+        st.markdown("**Mark a meeting held or cancelled**")
+        ids = meetings["id"].tolist()
+        labels = {r.id: f"{r.date:%d %b %Y} — {r.title} ({r.status})" for r in meetings.itertuples()}
+        chosen = st.selectbox("Meeting", ids, format_func=labels.get)
+        status = st.selectbox("Status", MEETING_STATUSES)
+        if st.form_submit_button("Save"):
+            set_meeting_status(engine, board_id, int(chosen), status, by=who.email)
+            clear_caches()
+            st.rerun()

@@ -1,0 +1,149 @@
+"""Signing in and out, the session timeout, and the check every page and action makes before doing anything.
+
+Two ways in: built-in accounts (email and password, checked by data_model.accounts) and single sign-on with
+``st.login`` when ``.streamlit/secrets.toml`` has an ``[auth]`` section. Either way the person's roles come from
+our database, reloaded on every run, so a revoked role or a switched-off account takes effect at once.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+
+import streamlit as st
+
+from data_model import accounts, audit
+from data_model.permissions import ACTIONS, Actor, Resource, allowed
+from ui.context import get_engine
+
+AUTH = "auth"  # session_state: {"user_id", "method", "last_seen"}
+PROVIDER_NAMES = {"microsoft": "Microsoft", "google": "Google", "okta": "Okta", "auth0": "Auth0"}
+
+
+def session_timeout_minutes() -> int:
+    try:
+        return max(1, int(os.environ.get("DASHBOARD_SESSION_TIMEOUT_MINUTES", "30")))
+    except ValueError:
+        return 30
+
+
+def password_sign_in_enabled() -> bool:
+    return os.environ.get("DASHBOARD_PASSWORD_SIGN_IN", "1").lower() not in ("0", "false", "no", "off")
+
+
+def sso_providers() -> list[str]:
+    """Providers configured in secrets.toml: "" for a lone ``[auth]`` provider, else the ``[auth.<name>]`` names."""
+    try:
+        config = st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - no secrets file, or one that does not parse: no single sign-on
+        return []
+    if not isinstance(config, Mapping):
+        return []
+    named = [name for name, value in config.items() if isinstance(value, Mapping) and "client_id" in value]
+    return named or ([""] if "client_id" in config else [])
+
+
+def _sso_email() -> str | None:
+    try:
+        return st.user.email if st.user.is_logged_in else None
+    except Exception:  # noqa: BLE001 - single sign-on not configured
+        return None
+
+
+def current_actor() -> Actor | None:
+    """The signed-in person, or None. Ends a session idle for longer than the timeout."""
+    engine = get_engine()
+    session = st.session_state.get(AUTH)
+    now = time.time()
+    if session and now - session["last_seen"] > session_timeout_minutes() * 60:
+        actor = accounts.load_actor(engine, session["user_id"])
+        audit.record_now(engine, actor.email if actor else "(removed account)", "sign_out",
+                         detail=f"timed out after {session_timeout_minutes()} minutes idle")
+        del st.session_state[AUTH]
+        st.session_state["signed_out_note"] = (f"You were signed out after {session_timeout_minutes()} minutes "
+                                               "without activity. Sign in again to carry on.")
+        if session["method"] != "password":
+            st.logout()
+        return None
+    if session is None:
+        email = _sso_email()
+        if email is None or st.session_state.get("sso_refused") == email:
+            return None
+        result = accounts.sign_in_by_email(engine, email, "single sign-on")
+        if not result.ok:
+            st.session_state["sso_refused"] = email
+            return None
+        session = st.session_state[AUTH] = {"user_id": result.user_id, "method": "sso", "last_seen": now}
+    actor = accounts.load_actor(engine, session["user_id"])
+    if actor is None:
+        del st.session_state[AUTH]
+        return None
+    session["last_seen"] = now
+    return actor
+
+
+def sign_in_page() -> None:
+    """Who is this? The only page anyone sees before signing in."""
+    engine = get_engine()
+    st.title("Sign in")
+    note = st.session_state.pop("signed_out_note", None)
+    if note:
+        st.info(note, icon=":material/logout:")
+    refused = st.session_state.get("sso_refused")
+    if refused:
+        st.warning(f"You signed in as **{refused}**, but this dashboard has no account for that address. Please ask "
+                   "your board administrator to add you; once they have, sign in again.", icon=":material/person_off:")
+        if st.button("Sign out of single sign-on"):
+            del st.session_state["sso_refused"]
+            st.logout()
+        return
+    for provider in sso_providers():
+        label = PROVIDER_NAMES.get(provider, provider.title() if provider else "your organisation")
+        if st.button(f"Sign in with {label}", key=f"sso_{provider or 'default'}", type="primary",
+                     icon=":material/login:"):
+            st.login(provider) if provider else st.login()
+    if not password_sign_in_enabled():
+        return
+    if accounts.account_count(engine) == 0:
+        st.info("No accounts exist yet. Create the first administrator on the server:\n\n"
+                "`python -m data_model users add you@example.org --admin --name \"Your Name\"`", icon=":material/info:")
+        return
+    with st.form("sign_in"):
+        email = st.text_input("Email", autocomplete="email")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        result = accounts.sign_in(engine, email, password)
+        if result.ok:
+            st.session_state[AUTH] = {"user_id": result.user_id, "method": "password", "last_seen": time.time()}
+            st.rerun()
+        st.error(result.message, icon=":material/lock:")
+
+
+def sign_out(actor: Actor) -> None:
+    session = st.session_state.pop(AUTH, None)
+    audit.record_now(get_engine(), actor.email, "sign_out")
+    st.session_state.pop("sso_refused", None)
+    if session and session["method"] != "password":
+        st.logout()
+    st.rerun()
+
+
+def actor() -> Actor | None:
+    """The person the frame signed in for this run (set by ui.app.run)."""
+    return st.session_state.get("_actor")
+
+
+def require(action: str, resource: Resource | None = None) -> Actor:
+    """Stop the page unless the signed-in person may do ``action``; every page and action calls this first."""
+    who = actor()
+    if not allowed(action, resource, who):
+        st.error(f"You don't have permission to {ACTIONS.get(action, action)}. If you need to, ask your board "
+                 "administrator.", icon=":material/block:")
+        st.stop()
+    return who
+
+
+def can(action: str, resource: Resource | None = None) -> bool:
+    return allowed(action, resource, actor())
