@@ -39,12 +39,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def app_server(database_url: str, **env: str):
-    """`streamlit run dashboard.py` against ``database_url``; yields the base URL."""
-    port = free_port()
+def app_server(database_url: str, *, port: int | None = None, args: tuple[str, ...] = (), **env: str):
+    """`streamlit run dashboard.py` against ``database_url``; yields the base URL. ``args`` go to streamlit."""
+    port = port or free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, **env},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
@@ -77,3 +77,33 @@ def wait_idle(page, timeout_ms: int = 90_000) -> None:
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
     page.wait_for_timeout(300)
+
+
+def add_account(database_url: str, email: str, password: str, *, admin: bool = False) -> None:
+    """A built-in account made the way `python -m data_model users add` makes one (before or while a server runs)."""
+    from data_model import accounts, open_database
+
+    engine = open_database(database_url)
+    try:
+        accounts.add_user(engine, email, by="tests", password=password, admin=admin)
+    finally:
+        engine.dispose()
+
+
+def grant(database_url: str, email: str, board: str, role: str, workstreams: list[str] | None = None) -> None:
+    from data_model import accounts, open_database
+
+    engine = open_database(database_url)
+    try:
+        accounts.grant(engine, email, board, role, by="tests", workstreams=workstreams or [])
+    finally:
+        engine.dispose()
+
+
+def sign_in(page, email: str, password: str) -> None:
+    """Fill in the sign-in form the app shows before anything else, and wait for the page asked for."""
+    page.get_by_role("textbox", name="Email").wait_for(timeout=90_000)
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    wait_idle(page)

@@ -1,10 +1,9 @@
 """The app on a real database: home page counts, board in the URL, and the upload page with a real file."""
 
 import pytest
-from conftest import ROOT, xlsx
+from conftest import xlsx
+from signed_in import open_page
 from streamlit.testing.v1 import AppTest
-
-APP = str(ROOT / "dashboard.py")
 
 
 @pytest.fixture
@@ -21,7 +20,7 @@ def app_db(db_url: str, monkeypatch):
 
 
 def test_first_start_loads_the_sample_boards(app_db):
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = open_page()
     assert not at.exception
     names = [m.value for m in at.markdown if m.value.startswith("**") and "uploads" not in m.value]
     assert len(names) == 5 and "**Rutland Health and Wellbeing Board**" in names
@@ -31,23 +30,19 @@ def test_first_start_loads_the_sample_boards(app_db):
 
 
 def test_board_in_the_url_is_selected_and_unknown_board_is_explained(app_db):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["board"] = "rutland-hwb"
-    at.run()
+    at = open_page(board="rutland-hwb")
     assert at.sidebar.selectbox[0].value == "rutland-hwb"
     assert any(s.value == "Rutland Health and Wellbeing Board" for s in at.subheader)
-    at2 = AppTest.from_file(APP, default_timeout=120)
-    at2.query_params["board"] = "no-such-board"
-    at2.run()
+    at2 = open_page(board="no-such-board")
     assert not at2.exception
     assert "no board called 'no-such-board'" in at2.sidebar.warning[0].value
 
 
 def test_empty_database_without_samples_explains_what_to_do(app_db, monkeypatch):
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = open_page()
     assert not at.exception
-    assert "no boards yet" in at.info[0].value.lower()
+    assert "no boards to show yet" in at.info[0].value.lower()
 
 
 def frame_with(at: AppTest, column: str):
@@ -56,10 +51,7 @@ def frame_with(at: AppTest, column: str):
 
 
 def upload_page(board: str = "bradford-tig") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["board"] = board
-    at.run()
-    at.switch_page(str(ROOT / "pages" / "upload.py")).run()
+    at = open_page("upload.py", board=board)
     assert not at.exception
     return at
 

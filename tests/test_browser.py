@@ -1,7 +1,10 @@
-"""The app in a real browser: deep links on a cold server, and a lead's upload from file to change list."""
+"""The app in a real browser: sign-in before anything, deep links on a cold server, and a lead's upload from file
+to change list."""
 
 import pytest
-from browser import CHROMIUM_ARGS, ROOT, app_server, chromium_path, wait_idle
+from browser import CHROMIUM_ARGS, ROOT, add_account, app_server, chromium_path, grant, sign_in, wait_idle
+
+ADMIN, LEAD, PASSWORD = "admin@browser.example.org", "lead@browser.example.org", "correct horse battery"
 
 pytestmark = pytest.mark.browser
 
@@ -17,25 +20,35 @@ def browser():
 
 
 @pytest.mark.parametrize(("path", "text"), [("upload", "Uploading for"), ("forward_plan", "Forward plan"),
-                                            ("boards", "Boards")])
+                                            ("", "Boards")])
 def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, db_url, path, text):
     """The first request a new server gets must not run a page without dashboard.py (board picker, navigation)."""
+    add_account(db_url, ADMIN, PASSWORD, admin=True)
     with app_server(db_url) as base:
         page = browser.new_page()
         page.goto(f"{base}/{path}?board=rutland-hwb")
         wait_idle(page)
+        page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)
+        assert page.get_by_text(text).count() == 0 or not path  # nothing of the page before signing in
+        sign_in(page, ADMIN, PASSWORD)
         page.wait_for_selector(f"text={text}", timeout=60_000)
-        assert page.get_by_test_id("stSidebar").get_by_text("Board", exact=True).is_visible()  # drawn by dashboard.py
-        assert page.get_by_role("link", name="Boards").is_visible()  # st.navigation's menu, not the folder's
+        assert f"/{path}?" in page.url  # the address asked for opens once signed in
+        page.get_by_test_id("stSidebar").get_by_text("Board", exact=True).wait_for(timeout=30_000)  # dashboard.py's
+        page.get_by_role("link", name="Boards", exact=True).wait_for(timeout=30_000)  # st.navigation's menu, not the folder's
         assert page.get_by_text("Page not found").count() == 0
         page.close()
 
 
 def test_lead_uploads_a_tracker_and_sees_what_changed(browser, db_url):
+    add_account(db_url, LEAD, PASSWORD)
     with app_server(db_url) as base:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{base}/upload?board=nottinghamshire-p2is")
         wait_idle(page)
+        page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)  # the sample boards are loaded now
+        grant(db_url, LEAD, "nottinghamshire-p2is", "lead",
+              ["Crisis response", "Enablers", "LTC Management", "Unified Prevention"])
+        sign_in(page, LEAD, PASSWORD)
         page.wait_for_selector("text=Tracker file", timeout=60_000)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
             str(ROOT / "sample_data" / "rutland-hwb" / "bcf-risks.xlsx"))
@@ -52,10 +65,12 @@ def test_lead_uploads_a_tracker_and_sees_what_changed(browser, db_url):
 @pytest.mark.postgresql_only
 def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backend, db_url):
     """A county runs several app servers on one PostgreSQL: an upload through one shows on the other at once."""
+    add_account(db_url, ADMIN, PASSWORD, admin=True)
     with app_server(db_url) as first, app_server(db_url) as second:
         reader = browser.new_page(viewport={"width": 1400, "height": 1000})
         reader.goto(f"{second}/?board=bradford-tig")
         wait_idle(reader)
+        sign_in(reader, ADMIN, PASSWORD)
         card = reader.locator(".st-key-board-card-bradford-tig")
         card.wait_for(timeout=60_000)
         assert "Risks\n\n3\n" in card.inner_text()
@@ -63,6 +78,7 @@ def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backen
         lead = browser.new_page(viewport={"width": 1400, "height": 1000})
         lead.goto(f"{first}/upload?board=bradford-tig")
         wait_idle(lead)
+        sign_in(lead, ADMIN, PASSWORD)
         lead.wait_for_selector("text=Tracker file", timeout=60_000)
         lead.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
             str(ROOT / "sample_data" / "rutland-hwb" / "bcf-risks.xlsx"))

@@ -4,8 +4,8 @@ import io
 
 import pandas as pd
 from conftest import ROOT, xlsx
+from signed_in import open_page
 from sqlalchemy import select
-from streamlit.testing.v1 import AppTest
 
 from data_model.tables import Upload
 from loaders import import_bytes
@@ -43,10 +43,7 @@ def test_upload_page_shows_user_text_as_text(db_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", db_url)
     st.cache_resource.clear()
     st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    at.query_params["board"] = "rutland-hwb"
-    at.run()
-    at.switch_page(str(ROOT / "pages" / "upload.py")).run()
+    at = open_page("upload.py", board="rutland-hwb")
     data = (ROOT / "tests" / "corpus" / "script-and-markdown.xlsx").read_bytes()
     at.file_uploader[0].set_value(("**evil** [x](javascript:alert(1)).xlsx", data, "application/vnd.ms-excel")).run()
     assert not at.exception

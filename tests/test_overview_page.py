@@ -2,6 +2,7 @@
 
 import pytest
 from conftest import ROOT
+from signed_in import open_page
 from streamlit.testing.v1 import AppTest
 from test_rollups import board  # noqa: F401 - the known board fixture
 
@@ -22,11 +23,7 @@ def app(db_url, monkeypatch, board):  # noqa: F811
 
 
 def overview(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(str(ROOT / "pages" / "overview.py")).run()
+    at = open_page("overview.py", **params)
     assert not at.exception
     return at
 
@@ -80,11 +77,7 @@ def test_needs_attention_tabs_count_and_list(app):
 
 
 def page(name: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(str(ROOT / "pages" / f"{name}.py")).run()
+    at = open_page(f"{name}.py", **params)
     assert not at.exception
     return at
 

@@ -2,7 +2,7 @@
 
 import pytest
 from conftest import ROOT
-from streamlit.testing.v1 import AppTest
+from signed_in import open_page
 
 from sample_data import SAMPLE_BOARDS
 
@@ -24,9 +24,6 @@ def sample_app(db_url, monkeypatch):
 def test_every_page_opens_on_every_sample_board(sample_app):
     for board in SAMPLE_BOARDS:
         for page in PAGES:
-            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-            at.query_params["board"] = board.slug
-            at.run()
-            at.switch_page(str(ROOT / "pages" / page)).run()
+            at = open_page(page, board=board.slug)
             assert not at.exception, f"{page} on {board.slug}: {at.exception}"
             assert at.title, f"{page} on {board.slug} shows no title"

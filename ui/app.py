@@ -17,7 +17,6 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
     pages the person may use, and each page checks again before doing anything.
     """
     st.set_page_config(page_title="Board dashboard", page_icon=":material/dashboard:", layout="wide")
-    mark_entry()
     engine = get_engine()
     actor = auth.current_actor()
     st.session_state["_actor"] = actor
@@ -40,6 +39,7 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
         st.caption(f"Signed in as **{actor.label}**" + (" (admin)" if actor.is_admin else ""))
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             auth.sign_out(actor)
+    mark_entry()
     navigation.run()
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
 from collections.abc import Callable
 
 import streamlit as st
 from sqlalchemy.engine import Engine
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from data_model import open_database, queries
 
@@ -98,28 +100,39 @@ def board_picker(visible: set[int] | None = None) -> dict | None:
     return row
 
 
-ENTRY_FLAG = "_entry_ran"
+_run_marks = threading.local()
+
+
+def _this_run() -> object | None:
+    """Something that is new for every script run: the run context's cursor table, rebuilt at each run's start."""
+    ctx = get_script_run_ctx()
+    return ctx.cursors if ctx is not None else None
 
 
 def mark_entry() -> None:
-    """Called by dashboard.py on every run, before the page runs."""
-    st.session_state[ENTRY_FLAG] = True
+    """The frame (ui.app.run) marks this run as its own just before the page runs, so a page run on its own later
+    never finds a mark left by an earlier run (session state can't hold it: it outlives the run, and after a
+    page's st.stop() it can't be written). It also switches the process to st.navigation routing for good."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    _run_marks.current = _this_run()
 
 
 def require_entry() -> None:
-    """Every page calls this first: a page must never run without dashboard.py around it.
+    """Every page calls this first: a page must never run without the frame (dashboard.py) around it.
 
     With a ``pages/`` folder beside the entry script, Streamlit routes a freshly started server's first
-    request by folder (its v1 multipage mode), running ``pages/x.py`` on its own: no board picker, and no
-    sign-in. Detect that, switch the process to ``st.navigation`` routing and rerun, so the entry script
-    runs and opens the same page.
+    request by folder (its v1 multipage mode), running ``pages/x.py`` on its own: no sign-in, no board picker.
+    Detect that and run the entry script here instead, which signs the person in and runs this same page inside
+    the frame (its url_path is its file name); then stop this bare run. Running it in place rather than asking
+    for a rerun keeps a button or form submission that came with this request.
     """
-    if st.session_state.get(ENTRY_FLAG):
+    if getattr(_run_marks, "current", None) is _this_run() is not None:
         return
-    from streamlit.runtime.pages_manager import PagesManager
+    import runpy
+    from pathlib import Path
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-    st.error("This page opens through the dashboard. Go to the home page and choose it from the menu.")
+    entry = Path(__file__).resolve().parent.parent / "dashboard.py"
+    runpy.run_path(str(entry), run_name="__main__")
     st.stop()
