@@ -87,8 +87,9 @@ def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backen
         wait_idle(lead)
         lead.wait_for_selector("text=Loaded")
 
-        reader.reload()
+        reader.reload()  # a new browser session: built-in accounts sign in again (single sign-on keeps a cookie)
         wait_idle(reader)
+        sign_in(reader, ADMIN, PASSWORD)
         card = reader.locator(".st-key-board-card-bradford-tig")
         card.wait_for(timeout=60_000)
         assert "Risks\n\n23\n" in card.inner_text()
