@@ -42,6 +42,26 @@ def due_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[da
     return df
 
 
+def reviews_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[date]) -> pd.DataFrame:
+    """Open risks whose review falls due by each meeting (and after the one before it): what the board should
+    hear reviewed. Reviews already overdue at the first meeting are listed against it."""
+    if not meeting_dates:
+        return pd.DataFrame(columns=["meeting", "workstream", "top", "ref", "title", "owner", "review_due"])
+    q = (select(WS.c.path.label("workstream"), ROOT.c.name.label("top"), RK.c.ref, RK.c.title, RK.c.owner,
+                RK.c.review_due)
+         .select_from(RK.join(P, P.c.id == RK.c.programme_id).outerjoin(WS, WS.c.id == RK.c.workstream_id)
+                      .outerjoin(ROOT, ROOT.c.id == WS.c.root_id))
+         .where(_scope(RK, filters), RK.c.status == "open", RK.c.review_due.is_not(None),
+                RK.c.review_due <= max(meeting_dates))
+         .order_by(RK.c.review_due))
+    df = read_frame(engine, q)
+    if df.empty:
+        return df.assign(meeting=pd.Series(dtype="object"))
+    dates = sorted(meeting_dates)
+    df["meeting"] = [next(m for m in dates if m >= d) for d in pd.to_datetime(df["review_due"]).dt.date]
+    return df
+
+
 def last_reports(engine: Engine, filters: Filters) -> pd.DataFrame:
     """When each top-level workstream last reported: the newest upload that changed or re-sent any of its rows."""
     parts = []

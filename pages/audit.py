@@ -41,10 +41,7 @@ st.dataframe(events, hide_index=True, width="stretch", column_config={
 })
 
 
-def _exported() -> None:
-    audit.record_now(engine, who.email, "export", board_id=scope and board_choice,
-                     detail=f"audit trail CSV, {len(events)} events")
-
-
 st.download_button("Download as CSV", data=csv_bytes(events), file_name=f"audit-{date.today().isoformat()}.csv",
-                   mime="text/csv", icon=":material/download:", on_click=_exported, disabled=events.empty)
+                   mime="text/csv", icon=":material/download:", disabled=events.empty, on_click=audit.record_now,
+                   args=(engine, who.email, "export"),
+                   kwargs={"board_id": scope and board_choice, "detail": f"audit trail CSV, {len(events)} events"})

@@ -24,17 +24,27 @@ if ahead.empty:
     st.stop()
 dates = list(ahead["date"])
 due = view.read(forward_plan.due_before_meetings, filters, dates)
+reviews = view.read(forward_plan.reviews_before_meetings, filters, dates)
 for meeting in ahead.itertuples():
     items = due[due["meeting"] == meeting.date] if not due.empty else due
-    tops = sorted(items["top"].fillna("(no workstream)").unique()) if not items.empty else []
+    risks = reviews[reviews["meeting"] == meeting.date] if not reviews.empty else reviews
+    tops = sorted(set(items["top"].fillna("(no workstream)")) | set(risks["top"].fillna("(no workstream)")))
     with st.container(border=True):
         st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}")
         if tops:
             st.markdown("Due to hear from: " + ", ".join(md(t) for t in tops))
+        if not risks.empty:
+            st.markdown(f"Risk reviews due ({len(risks)}):")
+            st.dataframe(risks[["review_due", "workstream", "ref", "title", "owner"]], hide_index=True, width="stretch",
+                         column_config={"review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY"),
+                                        "workstream": "Workstream", "ref": "Ref",
+                                        "title": st.column_config.TextColumn("Risk"), "owner": "Owner"})
+        if not items.empty:
+            st.markdown(f"Milestones due ({len(items)}):")
             st.dataframe(items.assign(status=status_words(items["status"]))[["due", "workstream", "title", "owner",
                                                                               "status"]], hide_index=True, width="stretch",
                          column_config={"due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
                                         "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone"),
                                         "owner": "Owner", "status": "Status"})
-        else:
-            st.caption("No open milestone falls due before this meeting.")
+        if items.empty and risks.empty:
+            st.caption("No open milestone or risk review falls due before this meeting.")

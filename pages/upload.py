@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from data_model import audit
 from data_model.permissions import Resource, upload_refusal
 from loaders import analyse, import_bytes
 from loaders.headers import KINDS
@@ -98,7 +99,9 @@ with tabs[0]:
                      column_config={"What to do": st.column_config.TextColumn(width="large")})
         st.download_button("Download the problems (CSV)", data=csv_bytes(problems),
                            file_name=f"problems-{file_name.rsplit('.', 1)[0]}.csv", mime="text/csv",
-                           on_click="ignore", icon=":material/download:")
+                           icon=":material/download:", on_click=audit.record_now,
+                           args=(get_engine(), who.email, "export"),
+                           kwargs={"board_id": int(board["id"]), "detail": f"problems list of {file_name} (CSV)"})
     else:
         st.write("No problems found.")
 with tabs[1]:

@@ -95,3 +95,40 @@ def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backen
         assert "Risks\n\n23\n" in card.inner_text()
         lead.close()
         reader.close()
+
+
+def test_a_chair_downloads_the_audit_trail_and_the_download_is_recorded(browser, db_url):
+    import csv
+    import io
+
+    from sqlalchemy import select
+
+    from data_model import open_database
+    from data_model.tables import AuditEvent
+
+    chair = "chair@browser.example.org"
+    add_account(db_url, chair, PASSWORD)
+    with app_server(db_url) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/audit?board=rutland-hwb")
+        wait_idle(page)
+        page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)  # the sample boards are loaded now
+        grant(db_url, chair, "rutland-hwb", "chair")
+        sign_in(page, chair, PASSWORD)
+        page.get_by_role("heading", name="Audit trail").wait_for(timeout=60_000)
+        assert page.get_by_role("link", name="Users and boards").count() == 0
+        page.get_by_test_id("stDataFrame").first.hover()
+        # Tables offer no download of their own (config: client.disableDataExport): only the audited button.
+        assert page.get_by_role("button", name="Download as CSV").count() == 1
+        with page.expect_download() as download:
+            page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download as CSV").click()
+        rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
+        assert {r["board"] for r in rows} == {"Rutland Health and Wellbeing Board"}  # a chair's own board only
+        assert any(r["detail"] == f"{chair}: chair" for r in rows)
+        wait_idle(page)
+        page.close()
+    engine = open_database(db_url)
+    with engine.connect() as conn:
+        exports = conn.execute(select(AuditEvent.actor, AuditEvent.detail).where(AuditEvent.action == "export")).all()
+    engine.dispose()
+    assert [(a, d.split(",")[0]) for a, d in exports] == [(chair, "audit trail CSV")]

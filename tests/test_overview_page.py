@@ -1,7 +1,7 @@
 """The Overview page on a known board: the RAG matrix counts, and filters read from and written to the URL."""
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, xlsx
 from signed_in import open_page
 from streamlit.testing.v1 import AppTest
 from test_rollups import board  # noqa: F401 - the known board fixture
@@ -172,6 +172,29 @@ def test_forward_plan_lists_milestones_due_before_each_meeting_and_quiet_workstr
     assert not at.warning  # every workstream reported (today) after the meetings held by the as-at date
     at = page("forward_plan", board="test-board", as_at="2099-01-01")
     assert at.info  # no meetings ahead
+
+
+def test_forward_plan_lists_risk_reviews_due_before_each_meeting(app, engine, board):  # noqa: F811
+    from datetime import date
+
+    from sqlalchemy import insert
+
+    from data_model.tables import Meeting
+    from loaders import import_bytes
+
+    reviews = xlsx({"Register": [["Ref", "Priority", "Risk", "Likelihood", "Impact", "Review date"],
+                                 ["R1", "Prevention", "High high", "High", "High", "30/9/16"],
+                                 ["R2", "Prevention", "Medium", "Med", "Med", "Dec 16"],
+                                 ["R3", "Crisis", "Low", "Low", "Low", "2018"]]})
+    assert import_bytes(reviews, "r.xlsx", "test-board", engine=engine).status == "ok"
+    with engine.begin() as conn:
+        conn.execute(insert(Meeting.__table__), [
+            {"board_id": board["id"], "date": d, "title": "Board meeting", "status": "planned"}
+            for d in (date(2016, 10, 18), date(2017, 1, 17))])
+    at = page("forward_plan", board="test-board", as_at="2016-09-27")
+    risk_tables = [df.value for df in at.dataframe if "review_due" in df.value.columns]
+    assert [t["title"].tolist() for t in risk_tables] == [["High high"], ["Medium"]]  # 2018's review is beyond
+    assert any("Risk reviews due (1)" in m.value for m in at.markdown)
 
 
 def test_quiet_workstreams_are_flagged_after_the_board_gap(engine, board):  # noqa: F811
