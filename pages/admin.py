@@ -18,7 +18,7 @@ st.title("Users and boards")
 
 def done(message: str, secret: str | None = None) -> None:
     """Say what happened on the next run; a generated password is shown once, there and nowhere else."""
-    st.session_state["admin_done"] = (message, secret)
+    st.session_state["admin_done"] = (md(message), secret)
     clear_caches()
     st.rerun()
 
@@ -133,4 +133,4 @@ with tab_board, st.form("add_board", clear_on_submit=True):
         except SettingsError as exc:
             st.error(str(exc))
         else:
-            done(f"Added {md(name)}. Give its chair, leads and members their roles.")
+            done(f"Added {name}. Give its chair, leads and members their roles.")

@@ -21,7 +21,7 @@ if df.empty:
 
 CARDS_UP_TO = 8  # more boards than this read better as one table than as a wall of cards
 
-st.caption(f"{len(df)} boards. Choose one in the sidebar to work with it.")
+st.caption(f"{len(df)} board{'s' if len(df) != 1 else ''}. Choose one in the sidebar to work with it.")
 if len(df) > CARDS_UP_TO:
     st.dataframe(df[["name", "board_type", "area", "milestones", "risks", "budget_lines", "metrics", "last_upload"]],
                  hide_index=True, width="stretch", key="boards_table", column_config={

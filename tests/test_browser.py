@@ -132,3 +132,24 @@ def test_a_chair_downloads_the_audit_trail_and_the_download_is_recorded(browser,
         exports = conn.execute(select(AuditEvent.actor, AuditEvent.detail).where(AuditEvent.action == "export")).all()
     engine.dispose()
     assert [(a, d.split(",")[0]) for a, d in exports] == [(chair, "audit trail CSV")]
+
+
+def test_a_viewer_typing_the_upload_address_is_refused(browser, db_url):
+    viewer = "viewer@browser.example.org"
+    add_account(db_url, viewer, PASSWORD)
+    with app_server(db_url) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/?board=rutland-hwb")
+        wait_idle(page)
+        page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)  # the sample boards are loaded now
+        grant(db_url, viewer, "rutland-hwb", "viewer")
+        sign_in(page, viewer, PASSWORD)
+        page.get_by_role("link", name="Overview").wait_for(timeout=60_000)
+        assert page.get_by_role("link", name="Upload a tracker").count() == 0  # not in a viewer's menu
+        page.goto(f"{base}/upload?board=rutland-hwb")  # typed into the address bar: a new session
+        wait_idle(page)
+        sign_in(page, viewer, PASSWORD)
+        page.get_by_role("heading", name="Boards").wait_for(timeout=30_000)  # the home page instead
+        assert page.get_by_text("Tracker file").count() == 0 and page.get_by_text("Uploading for").count() == 0
+        assert page.get_by_test_id("stFileUploaderDropzoneInput").count() == 0
+        page.close()

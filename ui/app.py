@@ -6,6 +6,7 @@ import streamlit as st
 
 from data_model import accounts
 from data_model.permissions import ANYWHERE, allowed, visible_boards
+from presentation.safe import md
 from ui import auth
 from ui.context import board_picker, get_engine, mark_entry
 
@@ -36,7 +37,7 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
     navigation = st.navigation(usable)
     st.session_state["current_board"] = board_picker(visible_boards(actor))
     with st.sidebar:
-        st.caption(f"Signed in as **{actor.label}**" + (" (admin)" if actor.is_admin else ""))
+        st.caption(f"Signed in as **{md(actor.label)}**" + (" (admin)" if actor.is_admin else ""))
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             auth.sign_out(actor)
     mark_entry()

@@ -15,6 +15,7 @@ import streamlit as st
 
 from data_model import accounts, audit
 from data_model.permissions import ACTIONS, Actor, Resource, allowed
+from presentation.safe import md
 from ui.context import get_engine
 
 AUTH = "auth"  # session_state: {"user_id", "method", "last_seen"}
@@ -92,7 +93,7 @@ def sign_in_page() -> None:
         st.info(note, icon=":material/logout:")
     refused = st.session_state.get("sso_refused")
     if refused:
-        st.warning(f"You signed in as **{refused}**, but this dashboard has no account for that address. Please ask "
+        st.warning(f"You signed in as **{md(refused)}**, but this dashboard has no account for that address. Please ask "
                    "your board administrator to add you; once they have, sign in again.", icon=":material/person_off:")
         if st.button("Sign out of single sign-on"):
             del st.session_state["sso_refused"]
