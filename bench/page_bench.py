@@ -94,19 +94,11 @@ BENCH_ADMIN = "bench@example.org"
 
 def bench_user(url: str) -> int:
     """An admin to view the pages as (every page runs behind sign-in); made once per database."""
-    from sqlalchemy import select
-
     from data_model import accounts, open_database
-    from data_model.tables import UserAccount
 
     engine = open_database(url)
     try:
-        with engine.connect() as conn:
-            found = conn.execute(select(UserAccount.id).where(UserAccount.email == BENCH_ADMIN)).scalar()
-        if found is None:
-            accounts.add_user(engine, BENCH_ADMIN, by="page benchmark", admin=True)
-            return bench_user(url)
-        return found
+        return accounts.ensure_account(engine, BENCH_ADMIN, by="page benchmark", admin=True)
     finally:
         engine.dispose()
 

@@ -23,6 +23,14 @@ def meetings_ahead(engine: Engine, board_id: int, as_at: date, count: int = 6) -
     return read_frame(engine, q)
 
 
+def _by_meeting(df: pd.DataFrame, column: str, meeting_dates: list[date]) -> pd.DataFrame:
+    """Each row against the first meeting on or after its date in ``column`` (rows are all due by the last)."""
+    if df.empty:
+        return df.assign(meeting=pd.Series(dtype="object"))
+    dates = sorted(meeting_dates)
+    return df.assign(meeting=[next(m for m in dates if m >= d) for d in pd.to_datetime(df[column]).dt.date])
+
+
 def due_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[date]) -> pd.DataFrame:
     """Open milestones due by each meeting (and after the one before it), with the meeting they are due before."""
     if not meeting_dates:
@@ -34,12 +42,7 @@ def due_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[da
          .where(_scope(MS, filters), MS.c.due.is_not(None), MS.c.due <= last, MS.c.completed.is_(None),
                 MS.c.status.is_distinct_from("complete"), MS.c.status.is_distinct_from("cancelled"))
          .order_by(MS.c.due))
-    df = read_frame(engine, q)
-    if df.empty:
-        return df.assign(meeting=pd.Series(dtype="object"))
-    dates = sorted(meeting_dates)
-    df["meeting"] = [next(m for m in dates if m >= d) for d in pd.to_datetime(df["due"]).dt.date]
-    return df
+    return _by_meeting(read_frame(engine, q), "due", meeting_dates)
 
 
 def reviews_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[date]) -> pd.DataFrame:
@@ -54,12 +57,7 @@ def reviews_before_meetings(engine: Engine, filters: Filters, meeting_dates: lis
          .where(_scope(RK, filters), RK.c.status == "open", RK.c.review_due.is_not(None),
                 RK.c.review_due <= max(meeting_dates))
          .order_by(RK.c.review_due))
-    df = read_frame(engine, q)
-    if df.empty:
-        return df.assign(meeting=pd.Series(dtype="object"))
-    dates = sorted(meeting_dates)
-    df["meeting"] = [next(m for m in dates if m >= d) for d in pd.to_datetime(df["review_due"]).dt.date]
-    return df
+    return _by_meeting(read_frame(engine, q), "review_due", meeting_dates)
 
 
 def last_reports(engine: Engine, filters: Filters) -> pd.DataFrame:

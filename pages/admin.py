@@ -23,6 +23,16 @@ def done(message: str, secret: str | None = None) -> None:
     st.rerun()
 
 
+def attempt(change, message: str) -> None:  # noqa: ANN001 - a function of no arguments
+    """Make a change; say why in words when it can't be made, else report it."""
+    try:
+        result = change()
+    except (AccountError, SettingsError) as exc:
+        st.error(str(exc))
+    else:
+        done(message, result if isinstance(result, str) else None)  # a str is a generated password
+
+
 news = st.session_state.pop("admin_done", None)
 if news:
     st.success(news[0], icon=":material/check_circle:")
@@ -68,19 +78,12 @@ with tab_role:
                                 help="A lead may upload only files whose rows all belong to these workstreams.")
         left, right = st.columns(2)
         if left.button("Give the role", type="primary", key="role_give"):
-            try:
-                accounts.grant(engine, email, slug, role, by=who.email, workstreams=chosen if role == "lead" else [])
-            except AccountError as exc:
-                st.error(str(exc))
-            else:
-                done(f"{email} is now {role} on {board_names[slug]}.")
+            attempt(lambda: accounts.grant(engine, email, slug, role, by=who.email,
+                                           workstreams=chosen if role == "lead" else []),
+                    f"{email} is now {role} on {board_names[slug]}.")
         if right.button("Remove their role on this board", key="role_remove"):
-            try:
-                accounts.revoke(engine, email, slug, by=who.email)
-            except AccountError as exc:
-                st.error(str(exc))
-            else:
-                done(f"{email} no longer holds a role on {board_names[slug]}.")
+            attempt(lambda: accounts.revoke(engine, email, slug, by=who.email),
+                    f"{email} no longer holds a role on {board_names[slug]}.")
 
 with tab_user, st.form("add_user", clear_on_submit=True):
     a, b = st.columns(2)
@@ -89,13 +92,9 @@ with tab_user, st.form("add_user", clear_on_submit=True):
     sso_only = st.checkbox("Signs in only with single sign-on (no password)")
     admin = st.checkbox("Administrator (users, boards and roles, everywhere)")
     if st.form_submit_button("Add the person", type="primary"):
-        try:
-            password = accounts.add_user(engine, email, by=who.email, name=name, admin=admin, sso_only=sso_only)
-        except AccountError as exc:
-            st.error(str(exc))
-        else:
-            done(f"Added {email.strip().lower()}. Now give them a role on their board."
-                 + (" Their first password:" if password else ""), password)
+        attempt(lambda: accounts.add_user(engine, email, by=who.email, name=name, admin=admin, sso_only=sso_only),
+                f"Added {email.strip().lower()}. Now give them a role on their board."
+                + ("" if sso_only else " Their first password:"))
 
 with tab_account:
     if emails:
@@ -103,23 +102,15 @@ with tab_account:
         row = people[people["email"] == email].iloc[0]
         a, b, c = st.columns(3)
         if a.button("Set a new password", key="account_reset", help="Also unlocks a locked account."):
-            done(f"New password for {email}:", accounts.set_password(engine, email, by=who.email))
+            attempt(lambda: accounts.set_password(engine, email, by=who.email), f"New password for {email}:")
         label = "Switch the account off" if row["active"] else "Switch the account on"
         if b.button(label, key="account_active"):
-            try:
-                accounts.set_active(engine, email, not row["active"], by=who.email)
-            except AccountError as exc:
-                st.error(str(exc))
-            else:
-                done(f"{email}: account switched {'off' if row['active'] else 'on'}.")
+            attempt(lambda: accounts.set_active(engine, email, not row["active"], by=who.email),
+                    f"{email}: account switched {'off' if row['active'] else 'on'}.")
         label = "Remove admin" if row["admin"] else "Make admin"
         if c.button(label, key="account_admin"):
-            try:
-                accounts.set_admin(engine, email, not row["admin"], by=who.email)
-            except AccountError as exc:
-                st.error(str(exc))
-            else:
-                done(f"{email}: admin {'removed' if row['admin'] else 'granted'}.")
+            attempt(lambda: accounts.set_admin(engine, email, not row["admin"], by=who.email),
+                    f"{email}: admin {'removed' if row['admin'] else 'granted'}.")
 
 with tab_board, st.form("add_board", clear_on_submit=True):
     a, b = st.columns(2)
@@ -128,9 +119,5 @@ with tab_board, st.form("add_board", clear_on_submit=True):
     board_type = a.text_input("Type", placeholder="Health and Wellbeing Board")
     area = b.text_input("Area", placeholder="Rutland")
     if st.form_submit_button("Add the board", type="primary"):
-        try:
-            add_board(engine, slug, name, by=who.email, board_type=board_type, area=area)
-        except SettingsError as exc:
-            st.error(str(exc))
-        else:
-            done(f"Added {name}. Give its chair, leads and members their roles.")
+        attempt(lambda: add_board(engine, slug, name, by=who.email, board_type=board_type, area=area),
+                f"Added {name}. Give its chair, leads and members their roles.")

@@ -97,6 +97,10 @@ if not meetings.empty:
         chosen = st.selectbox("Meeting", ids, format_func=labels.get)
         status = st.selectbox("Status", MEETING_STATUSES)
         if st.form_submit_button("Save"):
-            set_meeting_status(engine, board_id, int(chosen), status, by=who.email)
-            clear_caches()
-            st.rerun()
+            try:
+                set_meeting_status(engine, board_id, int(chosen), status, by=who.email)
+            except SettingsError as exc:
+                st.error(str(exc))
+            else:
+                clear_caches()
+                st.rerun()

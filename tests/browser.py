@@ -107,3 +107,16 @@ def sign_in(page, email: str, password: str) -> None:
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     wait_idle(page)
+
+
+def open_as(browser, base: str, address: str, database_url: str, email: str, password: str, board: str, role: str,
+            workstreams: list[str] | None = None):
+    """A new page at ``address``, signed in as ``email`` holding ``role`` on ``board``. The role is given once the
+    sign-in page shows, because by then the server has loaded the sample boards it refers to."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/{address}")
+    wait_idle(page)
+    page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)
+    grant(database_url, email, board, role, workstreams)
+    sign_in(page, email, password)
+    return page

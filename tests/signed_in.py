@@ -7,26 +7,19 @@ import os
 import time
 
 from conftest import ROOT
-from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from data_model import accounts, open_database
-from data_model.tables import UserAccount
 
 APP = str(ROOT / "dashboard.py")
 ADMIN = "admin@test.example.org"
 
 
-def user_id(email: str, *, admin: bool = True) -> int:
-    """The account's id, creating an admin account with that email when there is none."""
+def user_id(email: str) -> int:
+    """The account's id, making an admin account with that email when there is none."""
     engine = open_database(os.environ["DATABASE_URL"])
     try:
-        with engine.connect() as conn:
-            found = conn.execute(select(UserAccount.id).where(UserAccount.email == email)).scalar()
-        if found is None:
-            accounts.add_user(engine, email, by="tests", admin=admin)
-            return user_id(email)
-        return found
+        return accounts.ensure_account(engine, email, by="tests", admin=True)
     finally:
         engine.dispose()
 

@@ -2,7 +2,7 @@
 to change list."""
 
 import pytest
-from browser import CHROMIUM_ARGS, ROOT, add_account, app_server, chromium_path, grant, sign_in, wait_idle
+from browser import CHROMIUM_ARGS, ROOT, add_account, app_server, chromium_path, open_as, sign_in, wait_idle
 
 ADMIN, LEAD, PASSWORD = "admin@browser.example.org", "lead@browser.example.org", "correct horse battery"
 
@@ -42,13 +42,9 @@ def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, db_url, 
 def test_lead_uploads_a_tracker_and_sees_what_changed(browser, db_url):
     add_account(db_url, LEAD, PASSWORD)
     with app_server(db_url) as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/upload?board=nottinghamshire-p2is")
-        wait_idle(page)
-        page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)  # the sample boards are loaded now
-        grant(db_url, LEAD, "nottinghamshire-p2is", "lead",
-              ["Crisis response", "Enablers", "LTC Management", "Unified Prevention"])
-        sign_in(page, LEAD, PASSWORD)
+        page = open_as(browser, base, "upload?board=nottinghamshire-p2is", db_url, LEAD, PASSWORD,
+                       "nottinghamshire-p2is", "lead", ["Crisis response", "Enablers", "LTC Management",
+                                                        "Unified Prevention"])
         page.wait_for_selector("text=Tracker file", timeout=60_000)
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
             str(ROOT / "sample_data" / "rutland-hwb" / "bcf-risks.xlsx"))
@@ -109,12 +105,7 @@ def test_a_chair_downloads_the_audit_trail_and_the_download_is_recorded(browser,
     chair = "chair@browser.example.org"
     add_account(db_url, chair, PASSWORD)
     with app_server(db_url) as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/audit?board=rutland-hwb")
-        wait_idle(page)
-        page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)  # the sample boards are loaded now
-        grant(db_url, chair, "rutland-hwb", "chair")
-        sign_in(page, chair, PASSWORD)
+        page = open_as(browser, base, "audit?board=rutland-hwb", db_url, chair, PASSWORD, "rutland-hwb", "chair")
         page.get_by_role("heading", name="Audit trail").wait_for(timeout=60_000)
         assert page.get_by_role("link", name="Users and boards").count() == 0
         page.get_by_test_id("stDataFrame").first.hover()
@@ -138,12 +129,7 @@ def test_a_viewer_typing_the_upload_address_is_refused(browser, db_url):
     viewer = "viewer@browser.example.org"
     add_account(db_url, viewer, PASSWORD)
     with app_server(db_url) as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/?board=rutland-hwb")
-        wait_idle(page)
-        page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)  # the sample boards are loaded now
-        grant(db_url, viewer, "rutland-hwb", "viewer")
-        sign_in(page, viewer, PASSWORD)
+        page = open_as(browser, base, "?board=rutland-hwb", db_url, viewer, PASSWORD, "rutland-hwb", "viewer")
         page.get_by_role("link", name="Overview").wait_for(timeout=60_000)
         assert page.get_by_role("link", name="Upload a tracker").count() == 0  # not in a viewer's menu
         page.goto(f"{base}/upload?board=rutland-hwb")  # typed into the address bar: a new session

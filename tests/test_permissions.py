@@ -74,17 +74,10 @@ def people(engine, board, monkeypatch, db_url):  # noqa: F811
             accounts.grant(engine, email, "test-board", role, by="tests", workstreams=workstreams)
         elif role == "elsewhere":
             accounts.grant(engine, email, "other-board", "chair", by="tests")
-    actors = {role: accounts.load_actor(engine, _user_id(engine, email)) for role, email in EMAIL.items()}
+    actors = {role: accounts.load_actor(engine, accounts.user_id(engine, email)) for role, email in EMAIL.items()}
     yield actors, board["id"], queries.board(engine, "other-board")["id"]
     st.cache_resource.clear()
     st.cache_data.clear()
-
-
-def _user_id(engine, email: str) -> int:
-    from data_model.tables import UserAccount
-
-    with engine.connect() as conn:
-        return conn.execute(select(UserAccount.id).where(UserAccount.email == email)).scalar_one()
 
 
 def test_the_permission_table(people):
