@@ -9,8 +9,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
+
+from data_model.locks import MIGRATION_LOCK_ID, BusyError, is_busy, write_transaction
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -30,7 +31,6 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-MIGRATION_LOCK_ID = 4242000
 LOCKED_RETRIES = 40
 
 
@@ -41,10 +41,10 @@ def upgrade(engine: Engine) -> None:
     for attempt in range(LOCKED_RETRIES):
         try:
             return _upgrade(engine)
-        except OperationalError as exc:
+        except (OperationalError, BusyError) as exc:
             # SQLite can answer "locked" at once, without its busy timeout, while another process switches a new
             # file to WAL or creates its tables. Nothing has been written by us: wait a moment and look again.
-            if "locked" not in str(exc).lower() or attempt == LOCKED_RETRIES - 1:
+            if not (isinstance(exc, BusyError) or is_busy(exc)) or attempt == LOCKED_RETRIES - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
 
@@ -59,14 +59,8 @@ def _upgrade(engine: Engine) -> None:
     if current_revision(engine) == head:
         return
     config = alembic_config()
-    with engine.connect() as conn:
-        conn.info["write"] = True
-        try:
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
-                if MigrationContext.configure(conn).get_current_revision() != head:
-                    config.attributes["connection"] = conn
-                    command.upgrade(config, "head")
-        finally:
-            conn.info.pop("write", None)
+    # No lock timeout: a second process starting on a new database waits for the first to finish migrating.
+    with write_transaction(engine, lock_id=MIGRATION_LOCK_ID, wait=True) as conn:
+        if MigrationContext.configure(conn).get_current_revision() != head:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")

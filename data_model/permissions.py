@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from data_model.vocabulary import within
+
 ROLES = ("viewer", "lead", "chair")
 ROLE_NAMES = {"viewer": "Viewer (board member)", "lead": "Lead (uploads for their workstreams)",
               "chair": "Chair (meetings, snapshots, exports, RAG rules, audit)"}
@@ -85,7 +87,7 @@ def allowed(action: str, resource: Resource | None, actor: Actor | None) -> bool
     if action == "upload":
         if grant.role != "lead":
             return False
-        return resource.workstreams is None or all(w in grant.workstreams for w in resource.workstreams)
+        return resource.workstreams is None or all(within(w, grant.workstreams) for w in resource.workstreams)
     if action in CHAIR_ACTIONS:
         return grant.role == "chair"
     return False
@@ -109,6 +111,6 @@ def upload_refusal(actor: Actor | None, board_id: int, board_name: str, workstre
         return (f"You can't upload trackers for {board_name}: uploading needs the lead role on this board. "
                 "Ask your board administrator.")
     theirs = ", ".join(grant.workstreams) or "no workstreams yet"
-    outside = [w or "(rows with no workstream)" for w in workstreams if w not in grant.workstreams]
+    outside = [w or "(rows with no workstream)" for w in workstreams if not within(w, grant.workstreams)]
     return (f"This file has rows for {', '.join(outside)}, but on {board_name} you upload only for {theirs}. "
             "Nothing was loaded. Split the file, or ask your board administrator to assign you those workstreams.")

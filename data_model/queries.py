@@ -6,6 +6,7 @@ import pandas as pd
 from sqlalchemy import func, literal, null, select, union_all
 from sqlalchemy.engine import Engine
 
+from data_model.kinds import STORED_KINDS
 from data_model.tables import (
     AuditEvent,
     Board,
@@ -47,8 +48,7 @@ def _count(table, label: str):
 
 def boards_with_counts(engine: Engine) -> pd.DataFrame:
     """One row per board: what it is, how much it tracks, when it last heard from a lead."""
-    counts = {name: _count(t, name) for name, t in
-              (("milestones", MS), ("risks", RK), ("budget_lines", BL), ("metrics", MT))}
+    counts = {k.count_label: _count(k.table, k.count_label) for k in STORED_KINDS}
     last_upload = select(UP.c.board_id, func.max(UP.c.uploaded_at).label("last_upload")).group_by(UP.c.board_id).subquery()
     q = select(B.c.id, B.c.slug, B.c.name, B.c.board_type, B.c.area, B.c.description,
                *[func.coalesce(c.c[name], 0).label(name) for name, c in counts.items()],
@@ -74,16 +74,13 @@ def uploads(engine: Engine, board_id: int, limit: int = 50) -> pd.DataFrame:
         return pd.read_sql(q, conn)
 
 
-ADDED_LABELS = ((MS, "milestone", MS.c.title), (RK, "risk", RK.c.title), (BL, "budget_line", BL.c.line),
-                (MT, "metric", MT.c.name))
-
-
 def upload_changes(engine: Engine, upload_id: int) -> pd.DataFrame:
     """What one upload changed: rows it added (their first_upload_id), then the change log's updates and removals."""
     added = [select(literal("added").label("action"), literal(entity).label("entity"), label.label("label"),
                     null().label("field"), null().label("old_value"), null().label("new_value"),
                     literal(0).label("sort"), table.c.id.label("seq"))
-             .where(table.c.first_upload_id == upload_id) for table, entity, label in ADDED_LABELS]
+             .where(table.c.first_upload_id == upload_id)
+             for table, entity, label in ((k.table, k.entity, k.table.c[k.label_column]) for k in STORED_KINDS)]
     logged = select(CH.c.action, CH.c.entity, CH.c.label, CH.c.field, CH.c.old_value, CH.c.new_value,
                     literal(1).label("sort"), CH.c.id.label("seq")).where(CH.c.upload_id == upload_id)
     q = union_all(*added, logged).subquery()

@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from loaders.headers import KINDS
+from data_model.kinds import KIND_NAMES
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("path", metavar="PATH", help="the tracker file")
     imp.add_argument("--board", required=True, metavar="SLUG",
                      help="the board's short name, e.g. rutland-hwb (created if it does not exist)")
-    imp.add_argument("--kind", choices=KINDS, help="what the file holds; detected from its headers when left out")
+    imp.add_argument("--kind", choices=KIND_NAMES, help="what the file holds; detected from its headers when left out")
     imp.add_argument("--sheet", metavar="NAME", help="read only this sheet")
     imp.add_argument("--db", metavar="URL", help="database URL (default: $DATABASE_URL, else the local SQLite file)")
     imp.add_argument("--dry-run", action="store_true", help="check and report what would change, but write nothing")
@@ -83,10 +83,8 @@ def run_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 
 def print_summary(result) -> None:  # noqa: ANN001
-    from loaders.pipeline import KIND_NAMES
-
     a = result.analysis
-    kind = KIND_NAMES.get(a.kind, "tracker") if a.kind else "tracker"
+    kind = a.kind.label if a.kind else "tracker"
     out = sys.stdout
     if result.status == "ok":
         verb = "would load" if result.dry_run else "loaded"

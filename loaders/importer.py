@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,12 +10,14 @@ from sqlalchemy.engine import Engine
 
 from data_model import audit, make_engine, upgrade
 from data_model.engine import database_url
+from data_model.locks import BusyError, write_transaction
 from data_model.permissions import Actor, allowed, upload_refusal
 from data_model.tables import Board
+from data_model.vocabulary import top_level
 from loaders.issues import error
-from loaders.normalise import PATH_SEP
+from loaders.kinds import TrackerKind
 from loaders.pipeline import Analysis, analyse
-from loaders.store import BusyError, StoreResult, store, write_transaction
+from loaders.store import StoreResult, UploadRefused, plan, store
 
 EMPTY_CHANGES = {"added": 0, "updated": 0, "removed": 0, "unchanged": 0}
 
@@ -35,25 +36,16 @@ class ImportResult:
         a = self.analysis
         return {
             "file": a.file_name,
-            "kind": a.kind,
+            "kind": a.kind_name,
             "status": self.status,
-            "records": [_jsonable(r) for r in a.public_records()] if self.status == "ok" or a.records else [],
+            "records": a.json_records() if self.status == "ok" or a.records else [],
             "errors": [i.as_json() for i in a.errors],
             "warnings": [i.as_json() for i in a.warnings],
             "changes": self.changes,
         }
 
 
-def _jsonable(record: dict) -> dict:
-    out = {}
-    for k, v in record.items():
-        if isinstance(v, Decimal):
-            v = int(v) if v == v.to_integral_value() else float(v)
-        out[k] = v
-    return out
-
-
-def import_bytes(data: bytes, file_name: str, board: str, *, engine: Engine, kind: str | None = None,
+def import_bytes(data: bytes, file_name: str, board: str, *, engine: Engine, kind: str | TrackerKind | None = None,
                  sheet: str | None = None, dry_run: bool = False, uploaded_by: str | None = None,
                  actor: Actor | None = None) -> ImportResult:
     """Analyse and store one file. Errors reject the whole file and nothing is written.
@@ -64,33 +56,61 @@ def import_bytes(data: bytes, file_name: str, board: str, *, engine: Engine, kin
     """
     who = actor.email if actor else (uploaded_by or "command line")
     analysis = analyse(data, file_name, kind=kind, sheet=sheet)
+    return store_analysis(analysis, board, engine=engine, dry_run=dry_run, uploaded_by=uploaded_by, actor=actor,
+                          who=who)
+
+
+def store_analysis(analysis: Analysis, board: str, *, engine: Engine, dry_run: bool = False,
+                   uploaded_by: str | None = None, actor: Actor | None = None, who: str | None = None) -> ImportResult:
+    """Store a file already analysed (the upload page reads a file once, then previews and loads that reading)."""
+    who = who or (actor.email if actor else (uploaded_by or "command line"))
     if not analysis.ok:
         return _rejected(engine, analysis, board, who, dry_run)
+    granted = None
     if actor is not None:
         refusal = _refusal(engine, actor, board, analysis)
         if refusal:
-            analysis.issues.append(error(refusal, code="not_allowed"))
-            return _rejected(engine, analysis, board, who, dry_run)
+            return _rejected(engine, _with_error(analysis, refusal, "not_allowed"), board, who, dry_run)
+        grant = _grant(engine, actor, board)
+        granted = grant.workstreams if grant is not None and not actor.is_admin else None
     try:
-        with write_transaction(engine) as conn:
-            result = store(conn, analysis, board, uploaded_by=uploaded_by or (actor.label if actor else None))
-            if dry_run:
+        if dry_run:
+            # A preview reads what is stored and writes nothing, so it takes no write lock and never waits.
+            with engine.connect() as conn:
+                result = plan(conn, analysis, board, granted=granted)
                 conn.rollback()
-            else:
+        else:
+            with write_transaction(engine) as conn:
+                result = store(conn, analysis, board, uploaded_by=uploaded_by or (actor.label if actor else None),
+                               granted=granted)
                 c = result.changes
                 audit.record(conn, who, "upload", board_id=_board_id(conn, board), detail=(
-                    f"{analysis.file_name} ({analysis.kind}): {c['added']} added, {c['updated']} updated, "
+                    f"{analysis.file_name} ({analysis.kind_name}): {c['added']} added, {c['updated']} updated, "
                     f"{c['removed']} removed" + (" (already loaded)" if result.already_imported else "")))
     except BusyError as exc:
-        analysis.issues.append(error(str(exc), code="busy"))
-        return _rejected(engine, analysis, board, who, dry_run)
+        return _rejected(engine, _with_error(analysis, str(exc), "busy"), board, who, dry_run)
+    except UploadRefused as exc:
+        return _rejected(engine, _with_error(analysis, str(exc), "not_allowed"), board, who, dry_run)
     return ImportResult(analysis, "ok", result.changes, None if dry_run else result.upload_id,
                         result.already_imported, dry_run, result)
 
 
 def file_workstreams(analysis: Analysis) -> tuple[str, ...]:
     """The top-level workstreams a file's rows belong to ("" for rows with none)."""
-    return tuple(sorted({(r.get("workstream") or "").split(PATH_SEP)[0] for r in analysis.records}))
+    return tuple(sorted({top_level(r.workstream) for r in analysis.records}))
+
+
+def _with_error(analysis: Analysis, message: str, code: str) -> Analysis:
+    """The analysis with one more error, leaving the caller's (perhaps cached) analysis as it was."""
+    from dataclasses import replace
+
+    return replace(analysis, issues=[*analysis.issues, error(message, code=code)])
+
+
+def _grant(engine: Engine, actor: Actor, board: str):  # noqa: ANN202 - a Grant or None
+    with engine.connect() as conn:
+        board_id = _board_id(conn, board)
+    return actor.grant(board_id) if board_id is not None else None
 
 
 def _board_id(conn, slug: str) -> int | None:  # noqa: ANN001 - a Connection

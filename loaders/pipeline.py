@@ -8,27 +8,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
-from loaders.headers import KINDS
+from loaders.find_tables import Table, find_header, read_table
 from loaders.issues import ERROR, Issue, error, warning
-from loaders.normalise import NORMALISERS
-from loaders.read import ReadError, read_workbook
-from loaders.records import PUBLIC_FIELDS, validate
-from loaders.tables import Table, find_header, read_table
-
-KIND_NAMES = {
-    "milestones": "milestone tracker",
-    "risks": "risk register",
-    "budget": "budget",
-    "metrics": "metrics return",
-}
-KIND_HINTS = {
-    "milestones": "a milestone or action title column (Milestone, Action, Task) and a date column (Start, End, Due)",
-    "risks": "a risk description column (Risk, Description) and Likelihood/Probability, Impact or Mitigation columns",
-    "budget": "a budget line column (Budget, Line, Scheme) and amount columns (Allocation, Forecast, Actual, or one per "
-              "financial year such as 2016-17)",
-    "metrics": "a metric name column (Metric, Measure, Indicator) and Target or Actual columns",
-}
+from loaders.kinds import BY_NAME, KINDS, TrackerKind
+from loaders.kinds.base import Row
+from loaders.read import ReadError, Sheet, read_workbook
+from loaders.text import safe_file_name
 
 
 @dataclass
@@ -53,9 +41,9 @@ class Analysis:
     file_name: str
     sha256: str
     size_bytes: int
-    kind: str | None
+    kind: TrackerKind | None
     sheets: list[SheetResult] = field(default_factory=list)
-    records: list[dict] = field(default_factory=list)
+    records: list[Row] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     level_labels: dict[int, str] = field(default_factory=dict)
 
@@ -71,55 +59,97 @@ class Analysis:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def kind_name(self) -> str | None:
+        return self.kind.name if self.kind else None
+
     def public_records(self) -> list[dict]:
-        fields = PUBLIC_FIELDS[self.kind] if self.kind else ()
-        return [{f: rec.get(f) for f in fields} for rec in self.records]
+        """The rows' public fields, typed (dates, Decimals)."""
+        return [self.kind.public(r) for r in self.records] if self.kind else []
+
+    def json_records(self) -> list[dict]:
+        """The rows' public fields as the CLI's JSON prints them: ISO dates, whole amounts as integers."""
+        return [{k: _jsonable(v) for k, v in r.items()} for r in self.public_records()]
 
 
-def analyse(data: bytes, file_name: str, *, kind: str | None = None, sheet: str | None = None) -> Analysis:
+def _jsonable(value: object) -> object:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def analyse(data: bytes, file_name: str, *, kind: str | TrackerKind | None = None,
+            sheet: str | None = None) -> Analysis:
     """Read and check a tracker file without storing anything."""
-    from presentation.safe import safe_file_name
-
     file_name = safe_file_name(file_name)
-    result = Analysis(file_name, hashlib.sha256(data).hexdigest(), len(data), kind)
-    if kind is not None and kind not in KINDS:
-        result.issues.append(error(f"Unknown kind '{kind}'; use one of {', '.join(KINDS)}."))
-        return result
+    result = Analysis(file_name, hashlib.sha256(data).hexdigest(), len(data), None)
+    if isinstance(kind, str):
+        if kind not in BY_NAME:
+            result.issues.append(error(f"Unknown kind '{kind}'; use one of {', '.join(BY_NAME)}."))
+            return result
+        kind = BY_NAME[kind]
     try:
         workbook = read_workbook(data, file_name)
     except ReadError as exc:
         result.issues.append(error(str(exc), code="unreadable"))
         return result
 
-    sheets = workbook.sheets
+    sheets = _chosen_sheets(workbook.sheets, sheet, result)
+    if sheets is None:
+        return result
+    tables = _tables(sheets, kind, result)
+    if not tables:
+        return result
+    for table in tables:
+        _normalise(table, result)
+
+    if not result.records and not result.errors:
+        names = ", ".join(f"'{t.sheet.name}'" for t in tables)
+        result.issues.append(error(f"The {result.kind.label} on {names} has a header row but no rows of data under "
+                                   "it.", code="header_only"))
+    for index, fld, message in result.kind.validate(result.records):
+        rec = result.records[index] if 0 <= index < len(result.records) else None
+        value = getattr(rec, fld, None) if rec is not None else None
+        result.issues.append(error(f"{fld}: {message}", sheet=rec.sheet if rec else None, row=rec.row if rec else None,
+                                   column=fld, value=str(value) if value is not None else None, code="invalid"))
+    result.issues.sort(key=lambda i: (i.severity != ERROR, i.sheet or "", i.row or 0))
+    return result
+
+
+def _chosen_sheets(sheets: list[Sheet], sheet: str | None, result: Analysis) -> list[Sheet] | None:
+    """The sheets to read: all, or the one asked for; None (with the error recorded) when there is nothing."""
     if sheet is not None:
-        sheets = [s for s in sheets if s.name == sheet]
-        if not sheets:
-            names = ", ".join(f"'{s.name}'" for s in workbook.sheets)
+        chosen = [s for s in sheets if s.name == sheet]
+        if not chosen:
+            names = ", ".join(f"'{s.name}'" for s in sheets)
             result.issues.append(error(f"There is no sheet called '{sheet}' in this file. Its sheets are: {names}."))
-            return result
+            return None
+        sheets = chosen
     if not any(any(v not in (None, "") for row in s.rows for v in row) for s in sheets):
         result.issues.append(error("The file has no data in it: every sheet is empty.", code="empty"))
-        return result
+        return None
+    return sheets
 
-    found: list[tuple[object, int, object]] = []  # (sheet, header index, mapping)
+
+def _tables(sheets: list[Sheet], kind: TrackerKind | None, result: Analysis) -> list[Table]:
+    """Each sheet's table of the file's kind: the kind asked for, or the first sheet's."""
+    found = []  # (sheet, header index, mapping)
     for s in sheets:
-        header = find_header(s)
+        header = find_header(s, KINDS)
         if header is not None:
             found.append((s, header[0], header[1]))
-
-    chosen = kind or _dominant_kind(found)
+    chosen = kind or (found[0][2].kind if found else None)  # leads put the tracker first and the extras after
     result.kind = chosen
     tables: list[Table] = []
     for s, index, mapping in found:
-        if mapping.kind != chosen:
-            own = find_header(s, (chosen,)) if chosen else None
+        if mapping.kind is not chosen:
+            own = find_header(s, (chosen,))
             if own is None or own[1].score < mapping.score / 2:
-                if chosen:
-                    result.issues.append(warning(
-                        f"Sheet '{s.name}' holds a {KIND_NAMES[mapping.kind]}, not a {KIND_NAMES[chosen]}; it was "
-                        f"not loaded. Import it on its own with kind '{mapping.kind}'.", sheet=s.name,
-                        code="other_kind"))
+                result.issues.append(warning(
+                    f"Sheet '{s.name}' holds a {mapping.kind.label}, not a {chosen.label}; it was not loaded. Import "
+                    f"it on its own with kind '{mapping.kind.name}'.", sheet=s.name, code="other_kind"))
                 continue
             index, mapping = own
         tables.append(read_table(s, index, mapping))
@@ -131,48 +161,33 @@ def analyse(data: bytes, file_name: str, *, kind: str | None = None, sheet: str 
                 own = find_header(s, (kind,))
                 if own is not None:
                     tables.append(read_table(s, own[0], own[1]))
-
     if not tables:
         result.issues.append(_nothing_found(kind, found))
-        return result
-
-    for table in tables:
-        records, issues = NORMALISERS[table.kind](table)
-        result.issues.extend(issues)
-        result.records.extend(records)
-        result.sheets.append(SheetResult(
-            table.sheet.name, table.header_row, table.title, table.mapping.describe(), len(table.rows), len(records),
-            table.repeated_headers, table.continuations, [s for _, s in table.sections], len(table.totals)))
-        for rec in records:
-            for level, label in enumerate(rec.get("_labels", ()), start=1):
-                if label and level not in result.level_labels:
-                    result.level_labels[level] = label
-
-    if not result.records and not result.errors:
-        names = ", ".join(f"'{t.sheet.name}'" for t in tables)
-        result.issues.append(error(
-            f"The {KIND_NAMES[chosen]} on {names} has a header row but no rows of data under it.", code="header_only"))
-    for index, fld, message in validate(chosen, result.records):
-        rec = result.records[index] if 0 <= index < len(result.records) else {}
-        result.issues.append(error(f"{fld}: {message}", sheet=rec.get("_sheet"), row=rec.get("_row"), column=fld,
-                                   value=str(rec.get(fld)) if rec.get(fld) is not None else None, code="invalid"))
-    result.issues.sort(key=lambda i: (i.severity != ERROR, i.sheet or "", i.row or 0))
-    return result
+    return tables
 
 
-def _dominant_kind(found: list) -> str | None:
-    """The kind of the first sheet that holds a table: leads put the tracker first and the extras after."""
-    return found[0][2].kind if found else None
+def _normalise(table: Table, result: Analysis) -> None:
+    rows, issues = table.kind.normalise(table)
+    result.issues.extend(issues)
+    result.records.extend(rows)
+    result.sheets.append(SheetResult(
+        table.sheet.name, table.header_row, table.title, table.mapping.describe(), len(table.rows), len(rows),
+        table.repeated_headers, table.continuations, [s for _, s in table.sections], len(table.totals)))
+    for row in rows:
+        for level, label in enumerate(row.labels, start=1):
+            if label and level not in result.level_labels:
+                result.level_labels[level] = label
 
 
-def _nothing_found(kind: str | None, found: list) -> Issue:
+def _nothing_found(kind: TrackerKind | None, found: list) -> Issue:
     if kind is None:
-        hints = "; ".join(f"a {KIND_NAMES[k]} needs {KIND_HINTS[k]}" for k in KINDS)
+        hints = "; ".join(f"a {k.label} needs {k.hint}" for k in KINDS)
         return error("No tracker table was found in this file. The header row must name its columns: " + hints + ".",
                      code="no_table")
-    others = sorted({m.kind for _s, _i, m in found})
+    others = sorted({m.kind.name for _s, _i, m in found})
     also = ""
     if others:
-        also = f" It looks like a {KIND_NAMES[others[0]]} instead; import it with kind '{others[0]}'."
-    return error(f"This file does not look like a {KIND_NAMES[kind]}: no sheet has a header row with "
-                 f"{KIND_HINTS[kind]}.{also}", code="wrong_kind")
+        other = BY_NAME[others[0]]
+        also = f" It looks like a {other.label} instead; import it with kind '{other.name}'."
+    return error(f"This file does not look like a {kind.label}: no sheet has a header row with {kind.hint}.{also}",
+                 code="wrong_kind")

@@ -183,23 +183,3 @@ def rag_from_colour(hex_rgb: str | None) -> str | None:
     if 70 <= degrees < 170:
         return "green"
     return None
-
-
-@dataclass(frozen=True)
-class ScoreBands:
-    """Risk RAG from score (likelihood × impact, 1-25). Boards may set their own bands."""
-
-    red_from: int = 15
-    amber_from: int = 5
-
-    def rag(self, score: int | None) -> str | None:
-        if score is None:
-            return None
-        if score >= self.red_from:
-            return "red"
-        if score >= self.amber_from:
-            return "amber"
-        return "green"
-
-
-DEFAULT_BANDS = ScoreBands()

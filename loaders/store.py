@@ -1,57 +1,77 @@
 """Write an analysed upload to the database in one transaction, matching rows to what is already there.
 
-Matching: a row matches a stored row by its reference, or by workstream + title where it has none.
-A matching row whose fields differ is updated, and every changed field is logged (old → new). Rows
-the board holds that the new file no longer has are marked removed (never deleted), but only within
-the workstreams the file covers, so a lead's tracker for one priority never removes another's rows.
-Re-importing the very same file writes nothing at all.
+Matching: a row matches a stored row by its key (its reference within its top-level workstream, or its
+workstream and title where it has none). A matching row whose fields differ is updated, and every changed
+field is logged (old → new). Rows the board holds that the new file no longer has are marked removed
+(never deleted), but only within the top-level workstreams the file covers, so a lead's tracker for one
+priority never removes another's rows. Re-importing the very same file writes nothing at all.
+
+What is stored per kind (its table, compared fields, child rows) comes from the kind's ``TrackerKind``;
+this module holds only the machinery they share.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Connection
 
 from data_model.board_settings import ensure_board
-from data_model.tables import (
-    Board,
-    BudgetAmount,
-    BudgetLine,
-    Change,
-    ImportIssue,
-    Locality,
-    Meeting,
-    Metric,
-    MetricValue,
-    Milestone,
-    Phase,
-    Programme,
-    Risk,
-    RiskAssessment,
-    Upload,
-    Workstream,
-    utcnow,
-)
-from loaders.money import to_pence
-from loaders.normalise import PATH_SEP
+from data_model.locks import BusyError, write_transaction
+from data_model.tables import Change, ImportIssue, Locality, Phase, Programme, Upload, Workstream, utcnow
+from data_model.vocabulary import fold, join_path, workstream_key
+from loaders.kinds.base import Children, StoredRow, TrackerKind
 from loaders.pipeline import Analysis
 
-T = {m.__name__: m.__table__ for m in (Board, Programme, Workstream, Phase, Locality, Meeting, Upload, ImportIssue,
-                                       Change, Milestone, Risk, RiskAssessment, BudgetLine, BudgetAmount, Metric,
-                                       MetricValue)}
+__all__ = ["BusyError", "Diff", "FieldChange", "StoreResult", "UploadRefused", "store", "write_transaction"]
+
+UP, ISSUE, CHANGE = Upload.__table__, ImportIssue.__table__, Change.__table__
+WS, LOC, PHASE, PROG = Workstream.__table__, Locality.__table__, Phase.__table__, Programme.__table__
 
 
-class BusyError(Exception):
-    """The database is locked by another import for longer than the busy timeout."""
+class UploadRefused(Exception):
+    """The upload would touch rows the person may not change; the transaction is rolled back."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: object
+    after: object
+
+
+@dataclass
+class Updated:
+    """A stored row (as read) and the row that will replace it, with the fields that differ."""
+
+    old: dict
+    new: StoredRow
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class Diff:
+    """What an upload does to one table: rows added, updated and removed, and those left as they were."""
+
+    added: list[StoredRow] = field(default_factory=list)
+    updated: list[Updated] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    same: list[tuple[dict, StoredRow]] = field(default_factory=list)
+
+    def promote(self, keys: set[str], changes: dict[str, list[FieldChange]] | None = None) -> None:
+        """Unchanged rows whose children changed (ratings, amounts) count as updated."""
+        keep = []
+        for old, row in self.same:
+            if row.key in keys:
+                self.updated.append(Updated(old, row, list((changes or {}).get(row.key, []))))
+            else:
+                keep.append((old, row))
+        self.same = keep
 
 
 @dataclass
@@ -61,36 +81,6 @@ class StoreResult:
     already_imported: int | None = None  # the earlier upload of the very same file
     board_created: bool = False
     change_rows: list[dict] = field(default_factory=list)
-
-
-IMPORT_LOCK_ID = 4242001
-PG_LOCK_TIMEOUT = "60s"
-BUSY_MESSAGE = "The database is busy with another import. Nothing was written; please try again in a minute."
-
-
-@contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """One write transaction, one import at a time.
-
-    SQLite takes its write lock at BEGIN IMMEDIATE and waits up to its busy timeout; PostgreSQL takes a
-    transaction-scoped advisory lock and waits up to PG_LOCK_TIMEOUT. Past that: BusyError.
-    """
-    try:
-        with engine.connect() as conn:
-            conn.info["write"] = True
-            try:
-                with conn.begin():
-                    if conn.dialect.name == "postgresql":
-                        conn.execute(text(f"SET LOCAL lock_timeout = '{PG_LOCK_TIMEOUT}'"))
-                        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": IMPORT_LOCK_ID})
-                    yield conn
-            finally:
-                conn.info.pop("write", None)
-    except OperationalError as exc:
-        text_ = str(exc).lower()
-        if "locked" in text_ or "busy" in text_ or "lock timeout" in text_:
-            raise BusyError(BUSY_MESSAGE) from exc
-        raise
 
 
 def bulk_insert(conn: Connection, table, rows: list[dict], *, ids: bool = False) -> list[int]:
@@ -128,406 +118,399 @@ def insert_values(conn: Connection, table, columns: list[str], values: list[tupl
     return new_ids
 
 
-def store(conn: Connection, analysis: Analysis, board_slug: str, *, uploaded_by: str | None = None) -> StoreResult:
-    """Write an analysis (which must have no errors) inside the caller's transaction."""
+def store(conn: Connection, analysis: Analysis, board_slug: str, *, uploaded_by: str | None = None,
+          granted: Iterable[str] | None = None) -> StoreResult:
+    """Write an analysis (which must have no errors) inside the caller's transaction.
+
+    ``granted`` are the top-level workstreams a lead may change (None: any). Every row the upload would add,
+    change or remove is checked against them by the same ``workstream_key`` the matching uses, whatever the
+    file's spelling, before anything is written; UploadRefused otherwise.
+    """
     assert analysis.ok and analysis.kind, "only an analysis without errors can be stored"
     board_id, programme_id, created = ensure_board(conn, board_slug)
     writer = _Writer(conn, board_id, programme_id, analysis)
-    writer.prepare()
-    changes = writer.diff()
-    counts = {k: len(changes[k]) for k in ("added", "updated", "removed")}
-    counts.update(changes.get("_counts", {}))
-    counts["unchanged"] = changes["unchanged"]
+    writer.diff()
+    if granted is not None:
+        writer.check_granted(tuple(granted))
+    counts = writer.counts()
     nothing_changed = counts["added"] == counts["updated"] == counts["removed"] == 0
-    earlier = conn.execute(select(T["Upload"].c.id).where(
-        T["Upload"].c.board_id == board_id, T["Upload"].c.kind == analysis.kind, T["Upload"].c.sha256 == analysis.sha256)
-        .order_by(T["Upload"].c.id.desc())).scalar()
+    earlier = conn.execute(select(UP.c.id).where(
+        UP.c.board_id == board_id, UP.c.kind == analysis.kind.name, UP.c.sha256 == analysis.sha256)
+        .order_by(UP.c.id.desc())).scalar()
     if nothing_changed and earlier is not None:
         return StoreResult(None, counts, already_imported=earlier, board_created=created)
-    upload_id = writer.write(changes, counts, uploaded_by)
+    upload_id = writer.write(counts, uploaded_by)
     return StoreResult(upload_id, counts, board_created=created, change_rows=writer.added_rows + writer.change_rows)
 
 
-# Fields compared for change detection, per kind: record field -> (column, how to turn the record value
-# into the stored value).
-def _d(value: object) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(value)
+def plan(conn: Connection, analysis: Analysis, board_slug: str, *, granted: Iterable[str] | None = None) -> StoreResult:
+    """What storing this analysis would do, row by row, read without the write lock and writing nothing.
+
+    The upload page shows this before a lead confirms; ``change_rows`` has one row per addition, removal and
+    changed field, as the change log will record them.
+    """
+    assert analysis.ok and analysis.kind, "only an analysis without errors can be planned"
+    ids = board_ids(conn, board_slug)
+    board_id, programme_id = ids if ids is not None else (-1, -1)  # a new board: everything is an addition
+    writer = _Writer(conn, board_id, programme_id, analysis)
+    writer.diff()
+    if granted is not None:
+        writer.check_granted(tuple(granted))
+    counts = writer.counts()
+    earlier = None
+    if ids is not None and counts["added"] == counts["updated"] == counts["removed"] == 0:
+        earlier = conn.execute(select(UP.c.id).where(
+            UP.c.board_id == board_id, UP.c.kind == analysis.kind.name, UP.c.sha256 == analysis.sha256)
+            .order_by(UP.c.id.desc())).scalar()
+    return StoreResult(None, counts, already_imported=earlier, board_created=ids is None,
+                       change_rows=writer.planned())
+
+
+def board_ids(conn: Connection, slug: str) -> tuple[int, int] | None:
+    """A board's id and its main programme's id, or None when there is no such board yet."""
+    from data_model.tables import Board
+
+    board = conn.execute(select(Board.__table__.c.id).where(Board.__table__.c.slug == slug)).scalar()
+    if board is None:
+        return None
+    programme = conn.execute(select(PROG.c.id).where(PROG.c.board_id == board).order_by(PROG.c.id)).scalar()
+    return (board, programme) if programme is not None else None
 
 
 class _Writer:
-    """Holds the state of one import: lookups of what is stored, and the rows to add, update and remove."""
+    """One import's state: lookups of what is stored, the diffs, and the rows to add, update and remove."""
 
     def __init__(self, conn: Connection, board_id: int, programme_id: int, analysis: Analysis):
         self.conn, self.board_id, self.programme_id, self.analysis = conn, board_id, programme_id, analysis
-        self.kind = analysis.kind
-        self.records = analysis.records
+        self.kind: TrackerKind = analysis.kind
         self.now = utcnow()
         self.change_rows: list[dict] = []
         self.added_rows: list[dict] = []
         self.upload_id: int | None = None
-
-    # -- lookups ---------------------------------------------------------------------------------
-    def prepare(self) -> None:
-        ws = T["Workstream"]
-        rows = self.conn.execute(select(ws.c.id, ws.c.path, ws.c.parent_id).where(ws.c.programme_id == self.programme_id))
-        self.ws_by_path = {r.path: r.id for r in rows}
-        loc = T["Locality"]
-        self.loc_by_name = {r.name.lower(): r.id for r in self.conn.execute(
-            select(loc.c.id, loc.c.name).where(loc.c.board_id == self.board_id))}
-        ph = T["Phase"]
-        self.phase_by_name = {r.name.lower(): r.id for r in self.conn.execute(
-            select(ph.c.id, ph.c.name).where(ph.c.programme_id == self.programme_id))}
+        self.ws_by_path = {_path_key(r.path): r.id for r in conn.execute(
+            select(WS.c.id, WS.c.path).where(WS.c.programme_id == programme_id))}
+        self.loc_by_name = {r.name.lower(): r.id for r in conn.execute(
+            select(LOC.c.id, LOC.c.name).where(LOC.c.board_id == board_id))}
+        self.phase_by_name = {r.name.lower(): r.id for r in conn.execute(
+            select(PHASE.c.id, PHASE.c.name).where(PHASE.c.programme_id == programme_id))}
         # The workstream trees this upload speaks for: the top level of every path in it. Rows with no
         # workstream are spoken for only by a file with a sheet of the same name (a CSV's sheet is its file name).
-        self.scope_tops = {rec["_path"][0] for rec in self.records if rec["_path"]}
-        self.scope_sheets = {rec["_sheet"] for rec in self.records if not rec["_path"]}
+        records = analysis.records
+        self.scope_tops = {workstream_key(r.path[0]) for r in records if r.path}
+        self.scope_sheets = {r.sheet for r in records if not r.path}
+        parents: dict[str, StoredRow] = {}
+        self.children: list[StoredRow] = []
+        for rec in records:
+            parent, child = self.kind.stored(rec)
+            parents.setdefault(parent.key, parent)
+            if child is not None:
+                self.children.append(child)
+        self.parents = list(parents.values())
+        self.parent_diff = Diff()
+        self.child_diff = Diff()
+        self.child_unchanged = 0
+        self.latest: dict[int, dict] = {}
 
     def _in_scope(self, path: str | None, sheet: str | None) -> bool:
         if path:
-            return path.split(PATH_SEP)[0] in self.scope_tops
+            return workstream_key(path) in self.scope_tops
         return sheet in self.scope_sheets
 
     # -- diff ------------------------------------------------------------------------------------
-    def diff(self) -> dict:
-        return getattr(self, f"_diff_{self.kind}")()
+    def diff(self) -> None:
+        kind = self.kind
+        self.parent_diff = self._diff_rows(kind.table, self.parents, kind.fields)
+        children = kind.children
+        if children is None:
+            return
+        if children.history:
+            self._diff_history(children)
+        else:
+            self._diff_keyed(children)
 
-    def _existing(self, table, columns: list[str]) -> dict[str, dict]:
-        ws = T["Workstream"]
-        cols = [table.c.id, table.c.key, table.c.removed_upload_id, table.c.source_sheet, ws.c.path.label("ws_path")] + \
-            [table.c[c] for c in columns]
-        q = select(*cols).select_from(table.outerjoin(ws, ws.c.id == table.c.workstream_id)).where(
+    def _existing(self, table, columns: Iterable[str]) -> dict[str, dict]:
+        cols = [table.c.id, table.c.key, table.c.removed_upload_id, table.c.source_sheet, WS.c.path.label("ws_path"),
+                *[table.c[c] for c in columns]]
+        q = select(*cols).select_from(table.outerjoin(WS, WS.c.id == table.c.workstream_id)).where(
             table.c.programme_id == self.programme_id)
         return {r.key: r._asdict() for r in self.conn.execute(q)}
 
-    def _compare(self, existing: dict | None, new: dict, fields: list[str]) -> list[tuple[str, object, object]]:
-        if existing is None:
-            return []
-        return [(f, existing[f], new[f]) for f in fields if _norm(existing[f]) != _norm(new[f])]
-
-    def _diff_rows(self, table, rows: list[dict], fields: list[str], label_field: str) -> dict:
+    def _diff_rows(self, table, rows: list[StoredRow], fields: tuple[str, ...]) -> Diff:
         existing = self._existing(table, fields)
-        added, updated, same = [], [], []
+        result = Diff()
         seen = set()
         for row in rows:
-            seen.add(row["key"])
-            old = existing.get(row["key"])
+            seen.add(row.key)
+            old = existing.get(row.key)
             if old is None:
-                added.append(row)
+                result.added.append(row)
                 continue
-            diffs = self._compare(old, row, fields)
-            if old["ws_path"] != row["_ws_path"]:
-                diffs.append(("workstream", old["ws_path"], row["_ws_path"]))
-            if diffs or old["removed_upload_id"] is not None:
-                updated.append((old, row, diffs))
+            changes = _compare(old, row.columns, fields)
+            if _path_key(old["ws_path"]) != _path_key(row.ws_path):  # a new spelling of the same workstream is no move
+                changes.append(FieldChange("workstream", old["ws_path"], row.ws_path))
+            if changes or old["removed_upload_id"] is not None:
+                result.updated.append(Updated(old, row, changes))
             else:
-                same.append((old, row))
-        removed = [old for key, old in existing.items() if key not in seen and old["removed_upload_id"] is None
-                   and self._in_scope(old["ws_path"], old["source_sheet"])]
-        return {"added": added, "updated": updated, "removed": removed, "_same": same, "_label": label_field}
-
-    @staticmethod
-    def _promote(result: dict, keys: set[str]) -> None:
-        """Unchanged rows whose children changed (ratings, amounts) count as updated."""
-        keep = []
-        for old, row in result["_same"]:
-            if row["key"] in keys:
-                result["updated"].append((old, row, []))
-            else:
-                keep.append((old, row))
-        result["_same"] = keep
-
-    def _finish(self, result: dict) -> dict:
-        result["unchanged"] = len(result.pop("_same"))
+                result.same.append((old, row))
+        result.removed = [old for key, old in existing.items() if key not in seen and old["removed_upload_id"] is None
+                          and self._in_scope(old["ws_path"], old["source_sheet"])]
         return result
 
-    def _diff_milestones(self) -> dict:
-        rows = [self._milestone_row(rec) for rec in self.records]
-        return self._finish(self._diff_rows(T["Milestone"], rows, MILESTONE_FIELDS, "title"))
+    def _diff_history(self, children: Children) -> None:
+        """A risk's ratings: compared with its latest assessment; a change appends a new one."""
+        table, parent_table, fk = self.kind.stored_as.child_table, self.kind.table, self.kind.stored_as.child_fk
+        newest = (select(func.max(table.c.id)).join(parent_table, parent_table.c.id == table.c[fk])
+                  .where(parent_table.c.programme_id == self.programme_id).group_by(table.c[fk]))
+        self.latest = {r._mapping[fk]: r._asdict() for r in self.conn.execute(select(table).where(table.c.id.in_(newest)))}
+        self.assessment = {c.parent_key: c for c in self.children}
 
-    def _diff_risks(self) -> dict:
-        rows = [self._risk_row(rec) for rec in self.records]
-        result = self._diff_rows(T["Risk"], rows, RISK_FIELDS, "title")
-        # Ratings live in the assessment history: compare with each risk's latest assessment.
-        ra, rk = T["RiskAssessment"], T["Risk"]
-        newest = (select(func.max(ra.c.id)).join(rk, rk.c.id == ra.c.risk_id)
-                  .where(rk.c.programme_id == self.programme_id).group_by(ra.c.risk_id))
-        self.latest_assessment = {r.risk_id: r._asdict() for r in self.conn.execute(select(ra).where(ra.c.id.in_(newest)))}
+        def rating_changes(old: dict, row: StoredRow) -> list[FieldChange]:
+            prev = self.latest.get(old["id"], {})
+            new = self.assessment[row.key].columns
+            return [FieldChange(f, prev.get(f), new[f]) for f in children.fields if _norm(prev.get(f)) != _norm(new[f])]
 
-        def rating_diffs(old: dict, row: dict) -> list:
-            prev = self.latest_assessment.get(old["id"], {})
-            return [(f, prev.get(f), row["_assessment"][f]) for f in ASSESSMENT_FIELDS
-                    if _norm(prev.get(f)) != _norm(row["_assessment"][f])]
+        d = self.parent_diff
+        for u in d.updated:
+            u.changes.extend(rating_changes(u.old, u.new))
+        rerated = {row.key: rating_changes(old, row) for old, row in d.same}
+        d.promote({k for k, v in rerated.items() if v}, rerated)
 
-        for _old, _row, diffs in result["updated"]:
-            diffs.extend(rating_diffs(_old, _row))
-        rerated = {}
-        for old, row in result["_same"]:
-            d = rating_diffs(old, row)
-            if d:
-                rerated[row["key"]] = d
-        self._promote(result, set(rerated))
-        for _old, row, diffs in result["updated"]:
-            if row["key"] in rerated and not diffs:
-                diffs.extend(rerated[row["key"]])
-        return self._finish(result)
-
-    def _diff_budget(self) -> dict:
-        lines: dict[str, dict] = {}
-        amounts: list[dict] = []
-        for rec in self.records:
-            if rec["_line_key"] not in lines:
-                lines[rec["_line_key"]] = self._budget_line_row(rec)
-            amounts.append(self._budget_amount_row(rec))
-        result = self._diff_rows(T["BudgetLine"], list(lines.values()), BUDGET_LINE_FIELDS, "line")
-        ba, bl, ws = T["BudgetAmount"], T["BudgetLine"], T["Workstream"]
-        q = (select(ba.c.id, ba.c.period, ba.c.removed_upload_id, bl.c.key.label("line_key"), bl.c.line,
-                    bl.c.source_sheet, ws.c.path.label("ws_path"), *[ba.c[f] for f in AMOUNT_FIELDS])
-             .select_from(ba.join(bl, bl.c.id == ba.c.budget_line_id).outerjoin(ws, ws.c.id == bl.c.workstream_id))
-             .where(bl.c.programme_id == self.programme_id))
-        existing = {(r.line_key, r.period): r._asdict() for r in self.conn.execute(q)}
-        a_added, a_updated, seen = [], [], set()
-        for row in amounts:
-            k = (row["_line_key"], row["period"])
+    def _diff_keyed(self, children: Children) -> None:
+        """A line's amounts or a metric's values: matched on the parent and the child's own match columns."""
+        table, parent_table, fk = self.kind.stored_as.child_table, self.kind.table, self.kind.stored_as.child_fk
+        label = parent_table.c[self.kind.label_field].label("parent_label")
+        q = (select(table.c.id, table.c.removed_upload_id, parent_table.c.key.label("parent_key"), label,
+                    parent_table.c.source_sheet, WS.c.path.label("ws_path"),
+                    *[table.c[c] for c in (*children.match, *children.fields) if c != "key"],
+                    *([table.c.key] if "key" in children.match else []))
+             .select_from(table.join(parent_table, parent_table.c.id == table.c[fk])
+                          .outerjoin(WS, WS.c.id == parent_table.c.workstream_id))
+             .where(parent_table.c.programme_id == self.programme_id))
+        existing = {(r.parent_key, *[getattr(r, c) for c in children.match]): r._asdict() for r in self.conn.execute(q)}
+        result = self.child_diff
+        seen = set()
+        for row in self.children:
+            k = (row.parent_key, *[row.columns[c] for c in children.match])
             seen.add(k)
             old = existing.get(k)
             if old is None:
-                a_added.append(row)
+                result.added.append(row)
                 continue
-            diffs = self._compare(old, row, AMOUNT_FIELDS)
-            if diffs or old["removed_upload_id"] is not None:
-                a_updated.append((old, row, diffs))
-        a_removed = [old for k, old in existing.items() if k not in seen and old["removed_upload_id"] is None
-                     and self._in_scope(old["ws_path"], old["source_sheet"])]
-        self.amounts = {"added": a_added, "updated": a_updated, "removed": a_removed}
-        # A lead thinks in lines: an amount changing is its line changing.
-        touched = {r["_line_key"] for r in a_added} | {r["_line_key"] for _o, r, _d in a_updated}
-        touched |= {old["line_key"] for old in a_removed}
-        self._promote(result, touched)
-        return self._finish(result)
-
-    def _diff_metrics(self) -> dict:
-        metrics: dict[str, dict] = {}
-        values: list[dict] = []
-        for rec in self.records:
-            if rec["_metric_key"] not in metrics:
-                metrics[rec["_metric_key"]] = self._metric_row(rec)
-            values.append(self._metric_value_row(rec))
-        result = self._diff_rows(T["Metric"], list(metrics.values()), METRIC_FIELDS, "name")
-        result.pop("_same")
-        mv, mt = T["MetricValue"], T["Metric"]
-        q = select(mv.c.id, mv.c.key, mv.c.metric_id, mv.c.removed_upload_id, mt.c.key.label("metric_key"), mt.c.name,
-                   *[mv.c[f] for f in VALUE_FIELDS]).join(mt, mt.c.id == mv.c.metric_id).where(
-            mt.c.programme_id == self.programme_id)
-        existing = {r.key: r._asdict() for r in self.conn.execute(q)}
-        v_added, v_updated, v_unchanged = [], [], 0
-        seen = set()
-        for row in values:
-            seen.add(row["key"])
-            old = existing.get(row["key"])
-            if old is None:
-                v_added.append(row)
-                continue
-            diffs = self._compare(old, row, VALUE_FIELDS)
-            if diffs or old["removed_upload_id"] is not None:
-                v_updated.append((old, row, diffs))
+            changes = _compare(old, row.columns, children.fields)
+            if changes or old["removed_upload_id"] is not None:
+                result.updated.append(Updated(old, row, changes))
             else:
-                v_unchanged += 1
-        in_scope = {old["key"] for old in self._existing(mt, []).values()
-                    if self._in_scope(old["ws_path"], old["source_sheet"])}
-        v_removed = [old for k, old in existing.items() if k not in seen and old["removed_upload_id"] is None
-                     and old["metric_key"] in in_scope]
-        self.values = {"added": v_added, "updated": v_updated, "removed": v_removed}
-        # Counts are of metric values: one per metric, period and locality.
-        result["unchanged"] = v_unchanged
-        result["_counts"] = {"added": len(v_added), "updated": len(v_updated), "removed": len(v_removed)}
-        return result
+                self.child_unchanged += 1
+        result.removed = [old for k, old in existing.items() if k not in seen and old["removed_upload_id"] is None
+                          and self._in_scope(old["ws_path"], old["source_sheet"])]
+        if not children.counted:
+            # A lead thinks in lines: an amount changing is its line changing.
+            touched = {r.parent_key for r in result.added} | {u.new.parent_key for u in result.updated}
+            touched |= {old["parent_key"] for old in result.removed}
+            self.parent_diff.promote(touched)
 
-    # -- rows ------------------------------------------------------------------------------------
-    def _common(self, rec: dict) -> dict:
-        path = rec.get("workstream")
-        return {"programme_id": self.programme_id, "key": rec["_key"], "source_sheet": rec["_sheet"],
-                "source_row": rec["_row"], "_ws_path": path, "_path": rec["_path"], "_labels": rec["_labels"],
-                "_locality": rec.get("locality")}
+    def counts(self) -> dict[str, int]:
+        d = self.parent_diff
+        children = self.kind.children
+        if children is not None and children.counted:
+            c = self.child_diff
+            return {"added": len(c.added), "updated": len(c.updated), "removed": len(c.removed),
+                    "unchanged": self.child_unchanged}
+        return {"added": len(d.added), "updated": len(d.updated), "removed": len(d.removed), "unchanged": len(d.same)}
 
-    def _milestone_row(self, rec: dict) -> dict:
-        row = self._common(rec)
-        row.update({
-            "ref": rec["ref"], "title": rec["title"], "owner": rec["owner"], "dependency": rec["dependency"],
-            "start": _d(rec["start"]), "start_raw": rec["_start_raw"], "start_precision": rec["_start_precision"],
-            "due": _d(rec["due"]), "due_raw": rec["_due_raw"], "due_precision": rec["_due_precision"],
-            "baseline_due": _d(rec["_baseline_due"]), "completed": _d(rec["_completed"]),
-            "completed_raw": rec["_completed_raw"], "status": rec["status"], "status_raw": rec["_status_raw"],
-            "rag": rec["rag"], "rag_raw": rec["_rag_raw"], "notes": rec["_notes"], "_phase": rec.get("_phase"),
-        })
-        return row
+    def check_granted(self, granted: tuple[str, ...]) -> None:
+        """Refuse, naming the rows, an upload that would add, change or remove a row outside the lead's workstreams."""
+        keys = {workstream_key(g) for g in granted}
+        d = self.parent_diff
+        touched = [(row.ws_path, row.label) for row in d.added]
+        for u in d.updated:
+            touched += [(u.new.ws_path, u.new.label), (u.old["ws_path"], u.new.label)]
+        touched += [(old["ws_path"], old.get(self.kind.label_field) or old["key"]) for old in d.removed]
+        outside = [(path, label) for path, label in touched if workstream_key(path) not in keys]
+        if outside:
+            shown = "; ".join(f"'{label}' ({path or 'no workstream'})" for path, label in outside[:5])
+            more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+            raise UploadRefused(
+                f"This upload would change rows outside the workstreams you upload for: {shown}{more}. Nothing was "
+                "loaded. Ask your board administrator to assign you those workstreams, or remove those rows.")
 
-    def _risk_row(self, rec: dict) -> dict:
-        row = self._common(rec)
-        row.update({
-            "ref": rec["ref"], "title": rec["title"], "consequence": rec["_consequence"], "owner": rec["owner"],
-            "opened": _d(rec["opened"]), "opened_raw": rec["_opened_raw"], "mitigation": rec["mitigation"],
-            "review_due": _d(rec["review_due"]), "review_raw": rec["_review_raw"], "status": rec["status"],
-            "_assessment": {"likelihood": rec["likelihood"], "impact": rec["impact"], "score": rec["score"],
-                            "rag": rec["rag"], "likelihood_raw": rec["_likelihood_raw"],
-                            "impact_raw": rec["_impact_raw"], "rag_raw": rec["_rag_raw"]},
-        })
-        return row
-
-    def _budget_line_row(self, rec: dict) -> dict:
-        row = self._common(rec)
-        row.update({"key": rec["_line_key"], "ref": rec["ref"], "line": rec["line"], "funder": rec["_funder"],
-                    "commissioner": rec["_commissioner"], "line_kind": rec["_line_kind"]})
-        return row
-
-    def _budget_amount_row(self, rec: dict) -> dict:
-        raw = rec["_raw"]
-        return {"_line_key": rec["_line_key"], "period": rec["_period_label"], "period_type": rec["_period_type"],
-                "period_start": rec["_period_start"], "period_end": rec["_period_end"],
-                "allocated_pence": to_pence(rec["allocated"]), "forecast_pence": to_pence(rec["forecast"]),
-                "spent_pence": to_pence(rec["spent"]), "allocated_raw": raw.get("allocated"),
-                "forecast_raw": raw.get("forecast"), "spent_raw": raw.get("spent"), "source_row": rec["_row"],
-                "_label": f"{rec['line']} ({rec['_period_label'] or 'no period'})"}
-
-    def _metric_row(self, rec: dict) -> dict:
-        row = self._common(rec)
-        row.update({"key": rec["_metric_key"], "name": rec["name"], "unit": rec["unit"], "direction": rec["direction"]})
-        return row
-
-    def _metric_value_row(self, rec: dict) -> dict:
-        return {"key": rec["_key"], "_metric_key": rec["_metric_key"], "_locality": rec["locality"],
-                "period": rec["_period_label"], "period_type": rec["_period_type"],
-                "period_start": rec["_period_start"], "period_end": rec["_period_end"], "target": rec["target"],
-                "actual": rec["actual"], "target_raw": rec["_target_raw"], "actual_raw": rec["_actual_raw"],
-                "source_sheet": rec["_sheet"], "source_row": rec["_row"],
-                "_label": f"{rec['name']} ({rec['_period_label'] or 'no period'}{', ' + rec['locality'] if rec['locality'] else ''})"}
+    def planned(self) -> list[dict]:
+        """The change log this upload would write, with the additions it leaves out of the log, for a preview."""
+        kind, d = self.kind, self.parent_diff
+        children = kind.children
+        rows = [_change(kind.entity, row.label, "added") for row in d.added]
+        for u in d.updated:
+            if u.old["removed_upload_id"] is not None:
+                rows.append(_change(kind.entity, u.new.label, "added", "restored"))
+            rows += [_change(kind.entity, u.new.label, "updated", c.field, c.before, c.after) for c in u.changes]
+        rows += [_change(kind.entity, old.get(kind.label_field) or old["key"], "removed") for old in d.removed]
+        if children is not None and not children.history:
+            new_parents = {row.key for row in d.added}
+            c = self.child_diff
+            rows += [_change(self.kind.stored_as.child_entity, row.label, "added") for row in c.added
+                     if row.parent_key not in new_parents]
+            for u in c.updated:
+                for ch in u.changes:
+                    name, was = children.show(ch.field, ch.before)
+                    rows.append(_change(self.kind.stored_as.child_entity, u.new.label, "updated", name, was,
+                                        children.show(ch.field, ch.after)[1]))
+            rows += [_change(self.kind.stored_as.child_entity, children.removed_label(old), "removed") for old in c.removed]
+        return rows
 
     # -- write -----------------------------------------------------------------------------------
-    def write(self, changes: dict, counts: dict, uploaded_by: str | None) -> int:
-        a = self.analysis
-        self.upload_id = upload_id = self.conn.execute(insert(T["Upload"]).values(
-            board_id=self.board_id, programme_id=self.programme_id, kind=self.kind, file_name=a.file_name,
+    def write(self, counts: dict, uploaded_by: str | None) -> int:
+        a, kind = self.analysis, self.kind
+        self.upload_id = upload_id = self.conn.execute(insert(UP).values(
+            board_id=self.board_id, programme_id=self.programme_id, kind=kind.name, file_name=a.file_name,
             sha256=a.sha256, size_bytes=a.size_bytes, uploaded_by=uploaded_by, uploaded_at=self.now,
-            row_count=len(self.records), sheets=[s.as_json() for s in a.sheets], changes=counts,
-        ).returning(T["Upload"].c.id)).scalar_one()
-        bulk_insert(self.conn, T["ImportIssue"], [
+            row_count=len(a.records), sheets=[s.as_json() for s in a.sheets], changes=counts,
+        ).returning(UP.c.id)).scalar_one()
+        bulk_insert(self.conn, ISSUE, [
             {"upload_id": upload_id, "severity": i.severity, "sheet": i.sheet, "row": i.row, "column": i.column,
              "raw_value": i.value, "message": i.message, "code": i.code} for i in a.issues])
         self._update_labels()
-        table = self._table
-        entity = {"milestones": "milestone", "risks": "risk", "budget": "budget_line", "metrics": "metric"}[self.kind]
-        label = changes["_label"]
-
-        added_ids = self._insert(table, changes["added"])
-        # New rows are not written to the change log: their first_upload_id already says this upload added them
-        # (queries.upload_changes reads both). They are still reported to the caller.
-        self.added_rows = [{"upload_id": upload_id, "entity": entity, "entity_id": new_id, "label": str(row[label])[:500],
-                            "action": "added", "field": None, "old_value": None, "new_value": None}
-                           for row, new_id in zip(changes["added"], added_ids, strict=True)]
-        for row, new_id in zip(changes["added"], added_ids, strict=True):
-            row["id"] = new_id
-        for old, row, diffs in changes["updated"]:
-            row["id"] = old["id"]
-            values = self._stored(row)
-            values.update(upload_id=upload_id, removed_upload_id=None)
-            self.conn.execute(update(table).where(table.c.id == old["id"]).values(**values))
-            if old["removed_upload_id"] is not None:
-                self._log(entity, old["id"], row[label], "added", field="restored")
-            for f, before, after in diffs:
-                if f in ASSESSMENT_FIELDS:
-                    continue
-                self._log(entity, old["id"], row[label], "updated", f, before, after)
-        for old in changes["removed"]:
-            self.conn.execute(update(table).where(table.c.id == old["id"]).values(removed_upload_id=upload_id))
-            self._log(entity, old["id"], old.get(label) or old["key"], "removed")
-
-        if self.kind == "risks":
-            self._write_assessments(changes)
-        elif self.kind == "budget":
-            self._write_amounts(changes)
-        elif self.kind == "metrics":
-            self._write_values(changes)
-        bulk_insert(self.conn, T["Change"], self.change_rows)
+        self._write_parents()
+        children = kind.children
+        if children is not None and children.history:
+            self._write_history(children)
+        elif children is not None:
+            self._write_keyed(children)
+        bulk_insert(self.conn, CHANGE, self.change_rows)
         return upload_id
 
-    @property
-    def _table(self):
-        return {"milestones": T["Milestone"], "risks": T["Risk"], "budget": T["BudgetLine"], "metrics": T["Metric"]}[self.kind]
+    def _write_parents(self) -> None:
+        table, d, entity = self.kind.table, self.parent_diff, self.kind.entity
+        history = self.kind.children is not None and self.kind.children.history
+        added_ids = self._insert(table, d.added)
+        # New rows are not written to the change log: their first_upload_id already says this upload added them
+        # (queries.upload_changes reads both). They are still reported to the caller.
+        for row, new_id in zip(d.added, added_ids, strict=True):
+            row.id = new_id
+            self.added_rows.append({"upload_id": self.upload_id, "entity_id": new_id,
+                                    **_change(entity, row.label, "added")})
+        for u in d.updated:
+            u.new.id = u.old["id"]
+            values = {**u.new.columns, **self._ids(u.new), "upload_id": self.upload_id, "removed_upload_id": None}
+            self.conn.execute(update(table).where(table.c.id == u.old["id"]).values(**values))
+            if u.old["removed_upload_id"] is not None:
+                self._log(entity, u.old["id"], u.new.label, "added", field="restored")
+            for c in u.changes:
+                if history and c.field in self.kind.children.fields:
+                    continue  # logged with the new assessment
+                self._log(entity, u.old["id"], u.new.label, "updated", c.field, c.before, c.after)
+        for old in d.removed:
+            self.conn.execute(update(table).where(table.c.id == old["id"]).values(removed_upload_id=self.upload_id))
+            self._log(entity, old["id"], old.get(self.kind.label_field) or old["key"], "removed")
 
-    def _stored(self, row: dict) -> dict:
-        """The row as table columns: the public fields, plus the ids of its workstream, locality and phase."""
-        keys = self.__dict__.get("_plain_keys")
-        if keys is None:
-            columns = set(self._table.c.keys())
-            keys = self._plain_keys = [k for k in row if k in columns and k != "id"]
-            self._has_locality = "locality_id" in columns
-        out = {k: row[k] for k in keys}
-        out["workstream_id"] = self._workstream_id(row["_path"], row["_labels"]) if "_path" in row else None
-        if self._has_locality and "_locality" in row:
-            out["locality_id"] = self._locality_id(row["_locality"])
-        if "_phase" in row:
-            out["phase_id"] = self._phase_id(row["_phase"])
+    def _ids(self, row: StoredRow) -> dict:
+        """The row's workstream, locality and phase as ids, creating any the board does not have yet."""
+        columns = self.kind.table.c
+        out = {"workstream_id": self._workstream_id(row.path, row.labels)}
+        if "locality_id" in columns:
+            out["locality_id"] = self._locality_id(row.locality)
+        if "phase_id" in columns:
+            out["phase_id"] = self._phase_id(row.phase)
         return out
 
-    def _insert(self, table, rows: list[dict]) -> list[int]:
+    def _insert(self, table, rows: list[StoredRow]) -> list[int]:
         if not rows:
             return []
-        self._stored(rows[0])  # settles the column list
-        keys = self._plain_keys
-        columns = [*keys, "workstream_id", "upload_id", "first_upload_id"]
-        has_locality = self._has_locality and "_locality" in rows[0]
-        has_phase = "_phase" in rows[0]
-        if has_locality:
-            columns.append("locality_id")
-        if has_phase:
-            columns.append("phase_id")
         up = self.upload_id
+        payload = [{**row.columns, "key": row.key, "programme_id": self.programme_id, **self._ids(row),
+                    "upload_id": up, "first_upload_id": up} for row in rows]
+        columns = list(payload[0])
+        return insert_values(self.conn, table, columns, [tuple(p[c] for c in columns) for p in payload], ids=True)
+
+    def _write_history(self, children: Children) -> None:
+        today = self.now.date()
+        columns = [self.kind.stored_as.child_fk, "upload_id", "as_of"]
         values = []
-        for row in rows:
-            v = [row[k] for k in keys]
-            v.append(self._workstream_id(row["_path"], row["_labels"]))
-            v.append(up)
-            v.append(up)
+        for row in self.parent_diff.added:
+            child = self.assessment[row.key]
+            values.append((row.id, self.upload_id, today, *child.columns.values()))
+        for u in self.parent_diff.updated:
+            rating = [c for c in u.changes if c.field in children.fields]
+            if rating or u.old["id"] not in self.latest:
+                child = self.assessment[u.new.key]
+                values.append((u.old["id"], self.upload_id, today, *child.columns.values()))
+                for c in rating:
+                    self._log(self.kind.stored_as.child_entity, u.old["id"], u.new.label, "updated", c.field, c.before, c.after)
+        if values:
+            first = next(iter(self.assessment.values()))
+            insert_values(self.conn, self.kind.stored_as.child_table, [*columns, *first.columns], values)
+
+    def _write_keyed(self, children: Children) -> None:
+        """Amounts under their lines, values under their metrics. A child added under a new parent is not logged
+        on its own: the parent's addition says it."""
+        stored = self.kind.stored_as
+        parent_table, table, fk = stored.table, stored.child_table, stored.child_fk
+        parent_ids = {r.key: r.id for r in self.conn.execute(
+            select(parent_table.c.id, parent_table.c.key).where(parent_table.c.programme_id == self.programme_id))}
+        new_parents = {row.key for row in self.parent_diff.added}
+        has_locality = "locality_id" in table.c
+        d = self.child_diff
+        payload = []
+        for row in d.added:
+            values = {**row.columns, fk: parent_ids[row.parent_key], "upload_id": self.upload_id}
             if has_locality:
-                v.append(self._locality_id(row["_locality"]))
-            if has_phase:
-                v.append(self._phase_id(row["_phase"]))
-            values.append(tuple(v))
-        return insert_values(self.conn, table, columns, values, ids=True)
+                values["locality_id"] = self._locality_id(row.locality)
+            payload.append(values)
+        ids = bulk_insert(self.conn, table, payload, ids=True)
+        for row, new_id in zip(d.added, ids, strict=True):
+            if row.parent_key not in new_parents:
+                self._log(self.kind.stored_as.child_entity, new_id, row.label, "added")
+        for u in d.updated:
+            values = {**u.new.columns, "upload_id": self.upload_id, "removed_upload_id": None}
+            if has_locality:
+                values["locality_id"] = self._locality_id(u.new.locality)
+            self.conn.execute(update(table).where(table.c.id == u.old["id"]).values(**values))
+            for c in u.changes:
+                name, was = children.show(c.field, c.before)
+                self._log(self.kind.stored_as.child_entity, u.old["id"], u.new.label, "updated", name, was, children.show(c.field, c.after)[1])
+        for old in d.removed:
+            self.conn.execute(update(table).where(table.c.id == old["id"]).values(removed_upload_id=self.upload_id))
+            self._log(self.kind.stored_as.child_entity, old["id"], children.removed_label(old), "removed")
 
     def _log(self, entity: str, entity_id: int, label: str, action: str, field: str | None = None,
              old: object = None, new: object = None) -> None:
-        self.change_rows.append({"upload_id": self.upload_id, "entity": entity, "entity_id": entity_id,
-                                 "label": str(label)[:500], "action": action, "field": field,
-                                 "old_value": _show(old), "new_value": _show(new)})
+        self.change_rows.append({"upload_id": self.upload_id, "entity_id": entity_id,
+                                 **_change(entity, label, action, field, old, new)})
 
+    # -- the board's structure ---------------------------------------------------------------------
     def _workstream_id(self, path: tuple[str, ...], labels: tuple) -> int | None:
+        """The workstream at ``path``, matched whatever its case or punctuation, created level by level when new."""
         if not path:
             return None
         parent = root = None
-        ws = T["Workstream"]
         for depth in range(1, len(path) + 1):
-            key = PATH_SEP.join(path[:depth])
+            key = _path_key(join_path(path[:depth]))
             ws_id = self.ws_by_path.get(key)
             if ws_id is None:
-                ws_id = self.conn.execute(insert(ws).values(
+                ws_id = self.conn.execute(insert(WS).values(
                     programme_id=self.programme_id, parent_id=parent, root_id=root, level=depth, name=path[depth - 1],
-                    path=key, sort_order=len(self.ws_by_path), first_upload_id=self.upload_id).returning(ws.c.id)).scalar_one()
+                    path=self._stored_path(parent, path[depth - 1]), sort_order=len(self.ws_by_path),
+                    first_upload_id=self.upload_id).returning(WS.c.id)).scalar_one()
                 if depth == 1:
-                    self.conn.execute(update(ws).where(ws.c.id == ws_id).values(root_id=ws_id))
+                    self.conn.execute(update(WS).where(WS.c.id == ws_id).values(root_id=ws_id))
                 self.ws_by_path[key] = ws_id
             parent = ws_id
             root = root or ws_id
         return parent
+
+    def _stored_path(self, parent: int | None, name: str) -> str:
+        """A new workstream's path under its parent as the board already spells the parent."""
+        if parent is None:
+            return name
+        parent_path = self.conn.execute(select(WS.c.path).where(WS.c.id == parent)).scalar_one()
+        return join_path((parent_path, name))
 
     def _locality_id(self, name: str | None) -> int | None:
         if not name:
             return None
         found = self.loc_by_name.get(name.lower())
         if found is None:
-            found = self.conn.execute(insert(T["Locality"]).values(
-                board_id=self.board_id, name=name, locality_type=_locality_type(name)).returning(T["Locality"].c.id)).scalar_one()
+            found = self.conn.execute(insert(LOC).values(
+                board_id=self.board_id, name=name, locality_type=_locality_type(name)).returning(LOC.c.id)).scalar_one()
             self.loc_by_name[name.lower()] = found
         return found
 
@@ -536,8 +519,9 @@ class _Writer:
             return None
         found = self.phase_by_name.get(name.lower())
         if found is None:
-            found = self.conn.execute(insert(T["Phase"]).values(
-                programme_id=self.programme_id, name=name, sort_order=len(self.phase_by_name)).returning(T["Phase"].c.id)).scalar_one()
+            found = self.conn.execute(insert(PHASE).values(
+                programme_id=self.programme_id, name=name, sort_order=len(self.phase_by_name))
+                .returning(PHASE.c.id)).scalar_one()
             self.phase_by_name[name.lower()] = found
         return found
 
@@ -545,8 +529,8 @@ class _Writer:
         labels = self.analysis.level_labels
         if not labels:
             return
-        prog = T["Programme"]
-        current = list(self.conn.execute(select(prog.c.level_labels).where(prog.c.id == self.programme_id)).scalar_one() or [])
+        current = list(self.conn.execute(select(PROG.c.level_labels).where(PROG.c.id == self.programme_id))
+                       .scalar_one() or [])
         changed = False
         for level, label in sorted(labels.items()):
             while len(current) < level:
@@ -555,72 +539,24 @@ class _Writer:
                 current[level - 1] = label
                 changed = True
         if changed:
-            self.conn.execute(update(prog).where(prog.c.id == self.programme_id).values(level_labels=current))
-
-    def _write_assessments(self, changes: dict) -> None:
-        today = self.now.date()
-        up = self.upload_id
-        columns = ["risk_id", "upload_id", "as_of", *ASSESSMENT_COLUMNS]
-        values = [(row["id"], up, today, *[row["_assessment"][c] for c in ASSESSMENT_COLUMNS]) for row in changes["added"]]
-        for old, row, diffs in changes["updated"]:
-            rating_diffs = [d for d in diffs if d[0] in ASSESSMENT_FIELDS]
-            if rating_diffs or old["id"] not in self.latest_assessment:
-                values.append((old["id"], up, today, *[row["_assessment"][c] for c in ASSESSMENT_COLUMNS]))
-                for f, before, after in rating_diffs:
-                    self._log("risk", old["id"], row["title"], "updated", f, before, after)
-        insert_values(self.conn, T["RiskAssessment"], columns, values)
-
-    def _write_amounts(self, changes: dict) -> None:
-        self._write_children(changes, self.amounts, T["BudgetLine"], T["BudgetAmount"], "_line_key", "budget_line_id",
-                             "budget_amount", lambda row: {},
-                             lambda f, v: (f.replace("_pence", ""), _pounds(v)),
-                             lambda old: f"{old['line']} ({old['period'] or 'no period'})")
-
-    def _write_values(self, changes: dict) -> None:
-        self._write_children(changes, self.values, T["Metric"], T["MetricValue"], "_metric_key", "metric_id",
-                             "metric_value", lambda row: {"locality_id": self._locality_id(row["_locality"])},
-                             lambda f, v: (f, v),
-                             lambda old: f"{old['name']} ({old['period'] or 'no period'})")
-
-    def _write_children(self, changes: dict, children: dict, parent_table, table, parent_key: str, parent_fk: str,
-                        entity: str, extra, show, removed_label) -> None:
-        """Budget amounts under their lines, metric values under their metrics: add, update and remove them.
-
-        A child added under a new parent is not logged on its own: the parent's addition says it.
-        """
-        parent_ids = {r.key: r.id for r in self.conn.execute(
-            select(parent_table.c.id, parent_table.c.key).where(parent_table.c.programme_id == self.programme_id))}
-        new_parents = {row["key"] for row in changes["added"]}
-        payload = []
-        for row in children["added"]:
-            values = {k: v for k, v in row.items() if not k.startswith("_")}
-            values.update({parent_fk: parent_ids[row[parent_key]], "upload_id": self.upload_id, **extra(row)})
-            payload.append(values)
-        ids = bulk_insert(self.conn, table, payload, ids=True)
-        for row, new_id in zip(children["added"], ids, strict=True):
-            if row[parent_key] not in new_parents:
-                self._log(entity, new_id, row["_label"], "added")
-        for old, row, diffs in children["updated"]:
-            values = {k: v for k, v in row.items() if not k.startswith("_")}
-            values.update(upload_id=self.upload_id, removed_upload_id=None)
-            self.conn.execute(update(table).where(table.c.id == old["id"]).values(**values))
-            for f, before, after in diffs:
-                name, was = show(f, before)
-                self._log(entity, old["id"], row["_label"], "updated", name, was, show(f, after)[1])
-        for old in children["removed"]:
-            self.conn.execute(update(table).where(table.c.id == old["id"]).values(removed_upload_id=self.upload_id))
-            self._log(entity, old["id"], removed_label(old), "removed")
+            self.conn.execute(update(PROG).where(PROG.c.id == self.programme_id).values(level_labels=current))
 
 
-MILESTONE_FIELDS = ["ref", "title", "owner", "dependency", "start", "due", "baseline_due", "completed", "status", "rag",
-                    "notes"]
-RISK_FIELDS = ["ref", "title", "consequence", "owner", "opened", "mitigation", "review_due", "status"]
-ASSESSMENT_FIELDS = ["likelihood", "impact", "score", "rag"]
-ASSESSMENT_COLUMNS = ["likelihood", "impact", "score", "rag", "likelihood_raw", "impact_raw", "rag_raw"]
-BUDGET_LINE_FIELDS = ["ref", "line", "funder", "commissioner", "line_kind"]
-AMOUNT_FIELDS = ["allocated_pence", "forecast_pence", "spent_pence"]
-METRIC_FIELDS = ["name", "unit", "direction"]
-VALUE_FIELDS = ["target", "actual"]
+def _change(entity: str, label: str, action: str, fld: str | None = None, old: object = None,
+            new: object = None) -> dict:
+    return {"entity": entity, "label": str(label)[:500], "action": action, "field": fld, "old_value": _show(old),
+            "new_value": _show(new)}
+
+
+def _path_key(path: str | None) -> str:
+    """A workstream path for matching: each level folded, so 'Children & Young People' finds 'children, young people'."""
+    from data_model.vocabulary import split_path
+
+    return "/".join(fold(p) for p in split_path(path))
+
+
+def _compare(old: dict, new: dict, fields: Iterable[str]) -> list[FieldChange]:
+    return [FieldChange(f, old[f], new[f]) for f in fields if _norm(old[f]) != _norm(new[f])]
 
 
 def _norm(value: object) -> object:
@@ -647,12 +583,6 @@ def _show(value: object) -> str | None:
     return str(value)
 
 
-def _pounds(pence: int | None) -> str | None:
-    if pence is None:
-        return None
-    return f"£{pence / 100:,.2f}".replace(".00", "")
-
-
 def _locality_type(name: str) -> str:
     low = name.lower()
     for word, kind in (("area-wide", "area-wide"), ("area wide", "area-wide"), ("hosted", "area-wide"),
@@ -661,10 +591,3 @@ def _locality_type(name: str) -> str:
         if word in low:
             return kind
     return "locality"
-
-
-def group_by(rows: list[dict], key: str) -> dict:
-    out = defaultdict(list)
-    for r in rows:
-        out[r[key]].append(r)
-    return out

@@ -76,9 +76,10 @@ def header_key(value: str) -> str:
     return " ".join(s.split())
 
 
-_FOLD = re.compile(r"[^\w£%]+")
+def safe_file_name(name: str) -> str:
+    """Only the last part of an uploaded file's name: it is a label, never a path."""
+    from pathlib import PurePosixPath, PureWindowsPath
 
-
-def fold(value: str) -> str:
-    """A value reduced for comparing: case, spaces and punctuation ignored."""
-    return " ".join(_FOLD.sub(" ", value.lower()).split())
+    base = PureWindowsPath(PurePosixPath(name or "").name).name
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return base[:200] or "upload"

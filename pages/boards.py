@@ -4,7 +4,7 @@ import streamlit as st
 
 from data_model import queries
 from data_model.permissions import visible_boards
-from loaders.pipeline import KIND_NAMES
+from loaders.kinds import BY_NAME
 from presentation.safe import md
 from presentation.upload_report import changes_frame
 from ui.auth import actor, require
@@ -54,7 +54,7 @@ if board:
         st.info("Nothing has been uploaded for this board yet. Open **Upload a tracker** to load one.")
     else:
         st.markdown("**Recent uploads**")
-        history["kind"] = history["kind"].map(lambda k: KIND_NAMES.get(k, k).capitalize())
+        history["kind"] = history["kind"].map(lambda k: (BY_NAME[k].label if k in BY_NAME else k).capitalize())
         history["summary"] = history["changes"].map(
             lambda c: f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, {c.get('removed', 0)} removed"
             if isinstance(c, dict) else "")

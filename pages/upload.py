@@ -4,10 +4,9 @@ import streamlit as st
 
 from data_model import audit
 from data_model.permissions import Resource, upload_refusal
-from loaders import analyse, import_bytes
-from loaders.headers import KINDS
-from loaders.importer import file_workstreams
-from loaders.pipeline import KIND_NAMES
+from loaders import analyse
+from loaders.importer import file_workstreams, store_analysis
+from loaders.kinds import BY_NAME, KINDS
 from loaders.templates import template_bytes
 from presentation.safe import csv_bytes, md
 from presentation.upload_report import (
@@ -48,9 +47,9 @@ with st.expander("Download a blank template"):
     st.write("Start from a template, or upload the tracker you already keep: most layouts are understood.")
     cols = st.columns(len(KINDS))
     for col, kind in zip(cols, KINDS, strict=True):
-        col.download_button(KIND_NAMES[kind].capitalize(), data=template_bytes(kind), file_name=f"{kind}-template.xlsx",
+        col.download_button(kind.label.capitalize(), data=template_bytes(kind), file_name=f"{kind.name}-template.xlsx",
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                            on_click="ignore", key=f"template_{kind}", icon=":material/download:")
+                            on_click="ignore", key=f"template_{kind.name}", icon=":material/download:")
 
 done = st.session_state.pop("upload_done", None)
 if done:
@@ -63,8 +62,8 @@ if done:
     if done["rows"]:
         st.dataframe(changes_frame(done["rows"]), hide_index=True, width="stretch")
 
-choice = st.selectbox("What is in the file?", ["detect", *KINDS],
-                      format_func=lambda k: "Work it out from the headers" if k == "detect" else KIND_NAMES[k].capitalize(),
+choice = st.selectbox("What is in the file?", ["detect", *BY_NAME],
+                      format_func=lambda k: "Work it out from the headers" if k == "detect" else BY_NAME[k].label.capitalize(),
                       key="upload_kind")
 nonce = st.session_state.setdefault("upload_nonce", 0)
 uploaded = st.file_uploader("Tracker file (.xlsx, .xlsm or .csv)", type=["xlsx", "xlsm", "csv"],
@@ -126,7 +125,8 @@ if refusal:
     st.stop()
 
 engine = get_engine()
-trial = import_bytes(data, file_name, board["slug"], engine=engine, kind=analysis.kind, dry_run=True, actor=who)
+# The preview stores nothing and takes no write lock: it reads the file's one analysis against what is stored.
+trial = store_analysis(analysis, board["slug"], engine=engine, dry_run=True, actor=who)
 if trial.status != "ok":
     for issue in trial.analysis.errors:
         st.error(md(issue.message))
@@ -138,9 +138,12 @@ st.write(f"Loading this file will make **{t['added']}** additions, **{t['updated
          f"removals; **{t['unchanged']}** rows are unchanged.")
 if t["removed"]:
     st.caption("Rows are only removed within the workstreams this file covers. Removed rows are kept in the history.")
+if trial.stored and trial.stored.change_rows:
+    with st.expander(f"What loading will change, row by row ({len(trial.stored.change_rows):,})"):
+        st.dataframe(changes_frame(trial.stored.change_rows), hide_index=True, width="stretch")
 
 if st.button(f"Load into {board['name']}", type="primary", icon=":material/publish:"):
-    result = import_bytes(data, file_name, board["slug"], engine=engine, kind=analysis.kind, actor=who)
+    result = store_analysis(analysis, board["slug"], engine=engine, actor=who)
     if result.status != "ok":
         for issue in result.analysis.errors:
             st.error(md(issue.message))

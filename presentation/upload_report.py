@@ -6,23 +6,17 @@ from decimal import Decimal
 
 import pandas as pd
 
-from loaders.pipeline import KIND_NAMES, Analysis
+from loaders.kinds import KINDS
+from loaders.pipeline import Analysis
 
-FIELD_NAMES = {
-    "ref": "Reference", "title": "Title", "owner": "Owner", "dependency": "Dependency", "start": "Start",
-    "due": "Due", "completed": "Completed", "baseline_due": "Baseline due", "status": "Status", "rag": "RAG",
-    "notes": "Notes", "locality": "Locality", "phase": "Phase", "likelihood": "Likelihood", "impact": "Impact",
-    "score": "Score", "mitigation": "Mitigation", "consequence": "Consequence", "opened": "Date opened",
-    "review_due": "Review due", "line": "Budget line", "funder": "Funder", "commissioner": "Commissioner",
-    "allocated": "Allocated", "forecast": "Forecast", "spent": "Spent", "total": "Total (checked, not stored)",
-    "variance": "Variance (not stored; worked out)", "period": "Period", "line_kind": "Line type", "name": "Metric",
-    "target": "Target", "actual": "Actual", "unit": "Unit", "direction": "Direction",
-    "baseline": "Baseline (not stored yet)", "confidence": "Confidence (not stored yet)",
-}
+# Words for the fields every kind shares; each kind adds its own (``TrackerKind.field_labels``).
+SHARED_FIELD_NAMES = {"ref": "Reference", "owner": "Owner", "notes": "Notes", "locality": "Locality", "phase": "Phase",
+                      "workstream": "Workstream"}
+FIELD_NAMES = {**SHARED_FIELD_NAMES, **{f: w for k in KINDS for f, w in k.field_labels.items()}}
 
 
 def kind_label(analysis: Analysis) -> str:
-    return KIND_NAMES.get(analysis.kind or "", "unknown")
+    return analysis.kind.label if analysis.kind else "unknown"
 
 
 def mapping_frame(analysis: Analysis) -> pd.DataFrame:
@@ -48,7 +42,7 @@ def records_frame(analysis: Analysis) -> pd.DataFrame:
     """The normalised rows as they will be stored, with where each came from."""
     rows = []
     for rec, public in zip(analysis.records, analysis.public_records(), strict=True):
-        row = {"Sheet": rec.get("_sheet"), "Row": rec.get("_row")}
+        row = {"Sheet": rec.sheet, "Row": rec.row}
         for k, v in public.items():
             row[FIELD_NAMES.get(k, k.capitalize())] = float(v) if isinstance(v, Decimal) else v
         rows.append(row)
@@ -64,8 +58,6 @@ def issues_frame(analysis: Analysis) -> pd.DataFrame:
 
 
 ACTION_WORDS = {"added": "Added", "updated": "Updated", "removed": "Removed"}
-ENTITY_WORDS = {"milestone": "Milestone", "risk": "Risk", "budget_line": "Budget line", "budget_amount": "Amount",
-                "metric": "Metric", "metric_value": "Metric value"}
 
 
 def changes_frame(change_rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
@@ -74,7 +66,7 @@ def changes_frame(change_rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
         return pd.DataFrame(columns=["Change", "What", "Item", "Field", "Was", "Now"])
     return pd.DataFrame({
         "Change": df["action"].map(ACTION_WORDS).fillna(df["action"]),
-        "What": df["entity"].map(ENTITY_WORDS).fillna(df["entity"]),
+        "What": df["entity"].map(lambda e: str(e).replace("_", " ").capitalize()),
         "Item": df["label"],
         "Field": df["field"].map(lambda f: FIELD_NAMES.get(f, f) if isinstance(f, str) else ""),
         "Was": df["old_value"].fillna(""),

@@ -85,9 +85,9 @@ def database_is_empty(engine: Engine) -> bool:
 def load_sample_data(engine: Engine, *, uploaded_by: str = "sample data") -> list:
     """Create the sample boards and their meetings, and import every sample tracker. Returns the import results."""
     from data_model.board_settings import ensure_board
+    from data_model.locks import write_transaction
     from data_model.tables import Meeting
     from loaders.importer import import_bytes
-    from loaders.store import write_transaction
 
     results = []
     for board in SAMPLE_BOARDS:

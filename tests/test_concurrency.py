@@ -9,6 +9,7 @@ from conftest import ROOT, xlsx
 from sqlalchemy import func, select, text
 
 from data_model import make_engine
+from data_model.locks import IMPORT_LOCK_ID
 from data_model.tables import Milestone, Upload
 from loaders import import_bytes
 
@@ -112,12 +113,12 @@ def test_sqlite_lock_that_cannot_be_had_is_a_clear_busy_message(tmp_path):
 
 @pytest.mark.postgresql_only
 def test_postgres_import_lock_timeout_is_a_clear_busy_message(backend, db_url, monkeypatch):
-    import loaders.store as store
+    import data_model.locks as locks
 
-    monkeypatch.setattr(store, "PG_LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr(locks, "PG_LOCK_TIMEOUT", "200ms")
     engine = make_engine(db_url)
     with engine.connect() as held, held.begin():
-        held.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": store.IMPORT_LOCK_ID})
+        held.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": IMPORT_LOCK_ID})
         result = import_bytes(tracker("A", 5), "a.xlsx", "b", engine=engine)
     assert result.status == "rejected" and "busy with another import" in result.analysis.errors[0].message
     engine.dispose()

@@ -58,7 +58,7 @@ def test_oversized_files_are_refused_within_a_memory_cap(name, tmp_path):
 def test_script_and_markdown_cells_load_as_plain_text():
     result = import_bytes((CORPUS / "script-and-markdown.xlsx").read_bytes(), "x.xlsx", "b",
                           engine=__import__("data_model").open_database("sqlite://"), dry_run=True)
-    titles = [r["title"] for r in result.analysis.records]
+    titles = [r.title for r in result.analysis.records]
     assert all("<" not in t for t in titles)  # markup never survives into stored text
-    owners = [r["owner"] for r in result.analysis.records]
+    owners = [r.owner for r in result.analysis.records]
     assert '=HYPERLINK("http://evil","click")' in owners  # kept as typed; neutralised on export

@@ -1,23 +1,26 @@
 """Each kind of spreadsheet mess from the seed papers, as a small workbook built in the test."""
 
+from datetime import date
 from decimal import Decimal
 
 from conftest import csv_bytes, xlsx
 
+from data_model.rag import DEFAULT_RULES
 from loaders import analyse
+from loaders.kinds import RISKS
 
 MS_HEADER = ["Activity", "Milestone", "Dependency", "Responsible", "Start", "End"]
 
 
 def records(data: bytes, name: str = "t.xlsx", **kw) -> tuple[list[dict], object]:
     a = analyse(data, name, **kw)
-    return a.public_records(), a
+    return a.json_records(), a
 
 
 def test_title_rows_above_header_and_kind_detected():
     recs, a = records(xlsx({"Sheet1": [["1.3 Scheme milestones"], [], MS_HEADER,
                                        ["Comms", "Develop a plan", None, "S Taylor", "June 16", "March 2017"]]}))
-    assert a.kind == "milestones"
+    assert a.kind_name == "milestones"
     assert a.sheets[0].header_row == 3
     assert recs[0]["title"] == "Develop a plan" and recs[0]["start"] == "2016-06-01" and recs[0]["due"] == "2017-03-31"
 
@@ -69,7 +72,7 @@ def test_html_debris_is_stripped():
 def test_unreadable_date_is_a_warning_and_the_text_is_kept():
     recs, a = records(xlsx({"S": [["Milestone", "Due"], ["Renew licences", "Renew as required"]]}))
     assert a.ok and recs[0]["due"] is None
-    assert a.records[0]["_due_raw"] == "Renew as required"
+    assert a.records[0].provenance.text("due") == "Renew as required"
     issue = a.warnings[0]
     assert (issue.sheet, issue.row, issue.column, issue.value) == ("S", 2, "Due", "Renew as required")
 
@@ -78,7 +81,7 @@ def test_month_grid_gantt_gives_one_milestone_per_x():
     header = ["Actions, Milestones, Deliverables (X = product or deliverable)", "Lead", "Mar-16", "Apr-16", "May-16"]
     recs, a = records(xlsx({"Enablers": [header, ["National BCF returns", "S Taylor", "X", None, "x"],
                                          ["Business plan", None, None, "X", None]]}))
-    assert a.kind == "milestones"
+    assert a.kind_name == "milestones"
     assert [(r["title"], r["due"]) for r in recs] == [("National BCF returns", "2016-03-31"),
                                                        ("National BCF returns", "2016-05-31"),
                                                        ("Business plan", "2016-04-30")]
@@ -96,8 +99,11 @@ def test_risk_register_probability_header_ranges_and_derived_rag():
               "Impact (High, Med, Low)"]
     recs, a = records(xlsx({"Risks": [header, [1, "May 2016", "KK", "Lack of providers", "Low - med", "high"],
                                       [2, "10/5/16", "JM", "Partners not engaged", "Med/High", "M"]]}))
-    assert a.kind == "risks"
-    assert [(r["likelihood"], r["impact"], r["score"], r["rag"]) for r in recs] == [(2, 5, 10, "amber"), (4, 3, 12, "amber")]
+    assert a.kind_name == "risks"
+    assert [(r["likelihood"], r["impact"], r["score"]) for r in recs] == [(2, 5, 10), (4, 3, 12)]
+    # The register states no RAG: the loader keeps none, and the board's rules rate the score as the Risks page does.
+    assert [r["rag"] for r in recs] == [None, None]
+    assert [RISKS.rag(DEFAULT_RULES, row, date(2016, 6, 1)) for row in a.records] == ["amber", "amber"]
     assert recs[1]["opened"] == "2016-05-10"
 
 
@@ -118,7 +124,7 @@ def test_rutland_scheme_table_priority_total_short_by_85k():
             ["7. LTC management – innovation fund", "RCC", "£55k"],
             ["8. Dementia care", "RCC", "£100k"]]
     recs, a = records(xlsx({"Schemes": rows}))
-    assert a.kind == "budget" and a.ok
+    assert a.kind_name == "budget" and a.ok
     assert [(r["funder"], r["allocated"]) for r in recs[:2]] == [("LCC", Decimal(40000)), ("ELRCCG", Decimal(100000))]
     assert len(recs) == 6 and all(r["workstream"] == "Long Term Condition (LTC) Management" for r in recs)
     [mismatch] = [i for i in a.warnings if i.code == "total_mismatch"]
@@ -153,13 +159,13 @@ def test_unreadable_money_is_an_error_and_rejects_the_file():
 def test_csv_in_cp1252_with_pound_signs():
     data = "Cost,Amount\r\nProject management,\"£35,000\"\r\nEstimated total,\"£35,000\"\r\n".encode("cp1252")
     recs, a = records(data, "costs.csv")
-    assert a.kind == "budget" and recs[0]["allocated"] == Decimal(35000)
+    assert a.kind_name == "budget" and recs[0]["allocated"] == Decimal(35000)
 
 
 def test_csv_utf8_with_bom():
     data = csv_bytes([["Risk", "Mitigation"], ["Café closes", "Find another"]], "utf-8-sig")
     recs, a = records(data, "r.csv")
-    assert a.kind == "risks" and recs[0]["title"] == "Café closes"
+    assert a.kind_name == "risks" and recs[0]["title"] == "Café closes"
 
 
 def test_metrics_long_layout_with_locality_and_direction():
@@ -167,7 +173,7 @@ def test_metrics_long_layout_with_locality_and_direction():
             ["Delayed discharges", "Airdrie", "Apr 2018", 25, 31, "lower"], [None, "Airdrie", "May 2018", 25, 29, None],
             ["Satisfaction", None, "2018-19 Q1", "93%", "94%", "Higher is better"]]
     recs, a = records(xlsx({"M": rows}))
-    assert a.kind == "metrics"
+    assert a.kind_name == "metrics"
     assert [(r["name"], r["period"], r["actual"], r["direction"]) for r in recs] == [
         ("Delayed discharges", "2018-04", 31, "lower"), ("Delayed discharges", "2018-05", 29, "lower"),
         ("Satisfaction", "2018-19 Q1", 94, "higher")]
@@ -197,9 +203,9 @@ def test_other_kinds_of_sheet_are_named_not_loaded():
     data = xlsx({"Milestones": [["Milestone", "Due"], ["A", "May 16"], ["B", "June 16"]],
                  "Risks": [["Risk", "Likelihood", "Impact"], ["X", "H", "L"]]})
     a = analyse(data, "both.xlsx")
-    assert a.kind == "milestones" and len(a.records) == 2
+    assert a.kind_name == "milestones" and len(a.records) == 2
     assert any(i.code == "other_kind" and i.sheet == "Risks" for i in a.warnings)
-    assert analyse(data, "both.xlsx", kind="risks").records[0]["title"] == "X"
+    assert analyse(data, "both.xlsx", kind="risks").records[0].title == "X"
 
 
 def test_xlsm_values_are_read_and_the_macro_is_never_run(tmp_path):

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from loaders.dates import DateParseError, ParsedDate, format_date, fy_quarter, parse_date
+from loaders.kinds.budget import fmt_money
 from loaders.money import MoneyParseError, parse_money
-from loaders.normalise import fmt_money
 from loaders.ratings import RatingParseError, format_rating, parse_rating
 
 SETTINGS = settings(settings.default, max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from loaders.headers import KINDS, Column, Mapping, detect
+from data_model.vocabulary import fold
+from loaders.headers import Column, Mapping, detect
 from loaders.issues import Issue, warning
 from loaders.read import Sheet
-from loaders.text import clean_text, fold
+from loaders.text import clean_text, header_key
+
+if TYPE_CHECKING:
+    from loaders.kinds.base import TrackerKind
 
 HEADER_SEARCH_ROWS = 60
 TOTAL_LABEL = re.compile(
@@ -44,17 +49,9 @@ GENERIC_SHEET = re.compile(
     re.IGNORECASE,
 )
 
-ANCHORS = {
-    "milestones": ("ref", "start", "due", "completed", "status", "rag", "baseline_due"),
-    "risks": ("ref", "likelihood", "impact", "score", "rag", "opened", "review_due", "status"),
-    "budget": ("ref", "allocated", "forecast", "spent", "total"),
-    "metrics": ("ref", "target", "actual", "period"),
-}
 MULTI_ANCHORS = ("period_amount", "gantt")
+# Every kind fills these down; a kind adds its own (a metrics return written long names its metric once a block).
 FILL_DOWN = ("ws1", "ws2", "ws3", "phase", "locality")
-# In a metrics return written long (one row per period), the metric's name, unit and direction are
-# often given once for its block of rows.
-FILL_DOWN_BY_KIND = {"metrics": ("name", "unit", "direction")}
 TEXT_FIELDS = ("title", "owner", "dependency", "notes", "mitigation", "consequence", "line", "name", "funder",
                "commissioner")
 
@@ -93,7 +90,7 @@ class Table:
     notes: list[tuple[int, str]] = field(default_factory=list)
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> TrackerKind:
         return self.mapping.kind
 
     def col(self, fld: str) -> Column | None:
@@ -104,7 +101,7 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def find_header(sheet: Sheet, kinds: tuple[str, ...] = KINDS) -> tuple[int, Mapping] | None:
+def find_header(sheet: Sheet, kinds: tuple[TrackerKind, ...]) -> tuple[int, Mapping] | None:
     """The 0-based header row and its mapping, choosing the best-scoring row near the top."""
     best: tuple[int, Mapping] | None = None
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
@@ -128,11 +125,8 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
     header_cells = rows[header_index]
     header_folded = [fold(clean_text(v)) if not _blank(v) else "" for v in header_cells]
 
-    anchor_cols = [c.index for c in mapping.columns if c.field in ANCHORS[kind] or c.field in MULTI_ANCHORS]
-    if kind == "budget":
-        anchor_cols += [c.index for c in mapping.columns if c.field == "period"]
-    anchor_set = set(anchor_cols)
-    fill_fields = FILL_DOWN + FILL_DOWN_BY_KIND.get(kind, ())
+    anchor_set = {c.index for c in mapping.columns if c.field in kind.anchors or c.field in MULTI_ANCHORS}
+    fill_fields = FILL_DOWN + kind.fill_down
     fill_cols = [c.index for c in mapping.columns if c.field in fill_fields]
     text_cols = [c.index for c in mapping.columns if c.field in TEXT_FIELDS or c.field.startswith("ws")]
     key_col = (mapping.get("title") or mapping.get("line") or mapping.get("name"))
@@ -169,7 +163,7 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
                        and fold(clean_text(raw[i])) == header_folded[i])
             if same == len(nonempty) or (same == len(nonempty) - 1 and same >= 1 and key_index in nonempty
                                          and fold(clean_text(raw[key_index])) != header_folded[key_index]
-                                         and _is_header_like(raw[key_index])):
+                                         and _is_header_like(raw[key_index], kind)):
                 table.repeated_headers += 1
                 after_break = True
                 if same != len(nonempty):
@@ -187,7 +181,7 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
             label = ""
         first_text = clean_text(raw[nonempty[0]]) if not has_anchor else ""
 
-        if label and TOTAL_LABEL.match(label) and (has_anchor or kind in ("budget", "metrics")):
+        if label and TOTAL_LABEL.match(label) and (has_anchor or kind.totals_without_anchor):
             table.totals.append(TotalRow(r + 1, label, raw, bool(SUBTOTAL_LABEL.match(label))))
             after_break = False
             continue
@@ -225,7 +219,7 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
 
         # A data row.
         if pending_section is not None:
-            section = _section_name(pending_section[1])
+            section = section_name(pending_section[1])
             table.sections.append(pending_section)
             pending_section = None
         values = list(raw[:width])
@@ -279,14 +273,11 @@ def _looks_like_header_row(raw: list, nonempty: list[int], header_cells: list, h
     return False
 
 
-def _is_header_like(value: object) -> bool:
+def _is_header_like(value: object, kind: TrackerKind) -> bool:
     """A cell that reads as a column heading for titles: 'Action plan phase 3 ...', 'Milestones'."""
-    from loaders.headers import PATTERNS
-    from loaders.text import header_key
-
     key = header_key(clean_text(value))
-    return any(fld in ("title", "line", "name") and pattern.search(key) for _k, fld, strength, pattern in PATTERNS
-               if strength >= 9)
+    return any(p.field in ("title", "line", "name") and p.strength >= 9 and p.pattern.search(key)
+               for p in kind.vocabulary)
 
 
 def _same(a: object, b: object) -> bool:
@@ -297,7 +288,7 @@ _SECTION_TAIL = re.compile(r"\s+(schemes?|workstreams?|work streams?)\s*:?$", re
 _SECTION_CODE = re.compile(r"^\s*(priority|workstream|theme|phase|area)\s*(\d+|[ivx]+)\s*[:.\-–]\s*", re.I)
 
 
-def _section_name(text: str) -> str:
+def section_name(text: str) -> str:
     """'Unified Prevention Schemes' -> 'Unified Prevention'; 'Priority 2: Crisis' -> 'Crisis'."""
     name = _SECTION_TAIL.sub("", text.strip()).strip(" :")
     stripped = _SECTION_CODE.sub("", name).strip()

@@ -1,0 +1,322 @@
+"""Risk registers: likelihood, impact and score in every way registers write them.
+
+The loaders keep the RAG a register states (a word, a letter or a cell colour) and leave the RAG that a
+score gives to the board's own rules (``data_model.rag``), so the upload preview, the change log and
+the Risks page rate a risk alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from data_model import kinds as stored_kinds
+from data_model.rag import RagRules
+from data_model.vocabulary import RAGS, RISK_STATUSES, join_path
+from loaders import headers as h
+from loaders.find_tables import Table, TableRow
+from loaders.headers import Column, words
+from loaders.issues import Issue
+from loaders.kinds.base import Children, Provenance, Record, Row, StoredRow, Template, TrackerKind
+from loaders.normalise import Context, cell, dedupe_keys, raw_text, row_key, text_of
+from loaders.ratings import RatingParseError, choose_scale, parse_rag, parse_rating
+from loaders.text import clean_text
+
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Short = Annotated[str, Field(min_length=1, max_length=500)]
+Level = Annotated[int, Field(ge=1, le=5)]
+
+
+class RiskRecord(Record):
+    ref: Short | None = None
+    workstream: Short | None = None
+    locality: Short | None = None
+    title: Text
+    owner: Short | None = None
+    opened: date | None = None
+    likelihood: Level | None = None
+    impact: Level | None = None
+    score: Annotated[int, Field(ge=1, le=25)] | None = None
+    rag: Literal[RAGS] | None = None
+    mitigation: Text | None = None
+    review_due: date | None = None
+    status: Literal[RISK_STATUSES] = "open"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiskRow(Row):
+    ref: str | None
+    title: str
+    owner: str | None
+    opened: date | None
+    likelihood: int | None
+    impact: int | None
+    score: int | None  # as stated, or likelihood × impact
+    rag: str | None  # as the register stated it; None when it states none
+    mitigation: str | None
+    review_due: date | None
+    status: str
+    consequence: str | None = None
+
+
+RISK_STATUS = [
+    (re.compile(r"\b(closed|retired|resolved|archived|ceased|no longer|expired|removed)\b"), "closed"),
+    (re.compile(r"\b(open|live|active|current|new|ongoing|escalated|monitor|monitoring|on going)\b"), "open"),
+]
+
+
+def normalise(table: Table) -> tuple[list[RiskRow], list[Issue]]:
+    ctx = Context(table)
+    m = table.mapping
+    c_l, c_i, c_score, c_cons = m.get("likelihood"), m.get("impact"), m.get("score"), m.get("consequence")
+    trows = table.rows
+    if c_i is not None and c_cons is None and _mostly_text(trows, c_i):
+        # "Impact" holding sentences is the consequence, not a rating.
+        c_cons, c_i = c_i, None
+    if c_l is None and c_i is not None:
+        ctx.warn("This register has no likelihood (probability) column, so its risks load unscored. Add a "
+                 "Likelihood column rated High/Medium/Low or 1-5 to score them.", None, None, None, "impact_only")
+    elif c_l is None and c_i is None and c_score is None:
+        ctx.warn("This register has no likelihood or impact ratings, so its risks load unscored.", None, None, None,
+                 "unrated")
+    score_words = c_score is not None and _mostly_text(trows, c_score)
+    l_get = _rating_reader(ctx, c_l, choose_scale([r.values[c_l.index] for r in trows]) if c_l else None, "likelihood")
+    i_get = _rating_reader(ctx, c_i, choose_scale([r.values[c_i.index] for r in trows]) if c_i else None, "impact")
+    rows = []
+    for trow in trows:
+        row = _row(ctx, trow, l_get, i_get, c_score, c_cons, score_words)
+        if row is not None:
+            rows.append(row)
+    return dedupe_keys(rows, ctx, "risk", label="title"), ctx.issues
+
+
+def _row(ctx: Context, trow: TableRow, l_get: Callable, i_get: Callable, c_score: Column | None,
+         c_cons: Column | None, score_words: bool) -> RiskRow | None:
+    m = ctx.table.mapping
+    v, r = trow.values, trow.row
+    c_title = m.get("title")
+    title = text_of(v, c_title)
+    if not title:
+        ctx.fail("This row has ratings but no risk description. Add the description or delete the row.", r, c_title)
+        return None
+    likelihood, l_raw = l_get(v, r)
+    impact, i_raw = i_get(v, r)
+    score = likelihood * impact if likelihood is not None and impact is not None else None
+    rag, rag_raw = ctx.rag(trow, m.get("rag"))
+    given = cell(v, c_score)
+    if given is not None:
+        if score_words:
+            if rag is None:
+                rag, rag_raw = _rating_to_rag(ctx, given, r, c_score)
+        else:
+            numeric = all(t is not None and t.strip().isdigit() for t in (l_raw, i_raw))
+            score = _stated_score(ctx, given, r, c_score, likelihood, impact, score, numeric)
+    opened, opened_raw = ctx.date(v, m.get("opened"), r, "date opened")
+    review, review_raw = ctx.date(v, m.get("review_due"), r, "review date")
+    status = _status(ctx, text_of(v, m.get("status")), r, m.get("status"))
+    path, labels = ctx.workstream_path(trow)
+    ref = text_of(v, m.get("ref"))
+    locality = text_of(v, m.get("locality"))
+    return RiskRow(
+        key=row_key(path, ref, title, locality), path=path, labels=labels,
+        provenance=Provenance(ctx.sheet, r, {"opened": opened_raw, "review_due": review_raw, "likelihood": l_raw,
+                                             "impact": i_raw, "rag": rag_raw}),
+        workstream=join_path(path) or None, locality=locality, ref=ref, title=title,
+        owner=text_of(v, m.get("owner")), opened=opened.start if opened else None, likelihood=likelihood,
+        impact=impact, score=score, rag=rag, mitigation=text_of(v, m.get("mitigation")),
+        review_due=review.end if review else None, status=status, consequence=text_of(v, c_cons),
+    )
+
+
+def _status(ctx: Context, status_raw: str | None, r: int, col: Column | None) -> str:
+    if not status_raw:
+        return "open"
+    status = _risk_status(status_raw)
+    if status is None:
+        ctx.warn(f"Status '{status_raw}' is neither open nor closed; read as open.", r, col, status_raw,
+                 "unknown_status")
+        return "open"
+    return status
+
+
+def _stated_score(ctx: Context, given: object, r: int, col: Column | None, likelihood: int | None,
+                  impact: int | None, product: int | None, numeric: bool) -> int | None:
+    """A score the register states is kept and checked against likelihood × impact; a mismatch is never silent.
+
+    Where likelihood and impact are written as numbers the stated score is on the same 1-25 scale and wins.
+    Where they are words (High, Medium) the register's score is on its own scale, so the 1-25 product is used.
+    """
+    stated = _score_only(ctx, given, r, col)
+    if stated is None or product is None or stated == product:
+        return product if stated is None else stated
+    if numeric:
+        ctx.warn(f"The stated score {stated} is not likelihood × impact ({likelihood} × {impact} = {product}); the "
+                 "stated score is kept. Correct whichever is wrong.", r, col, given, "score_mismatch")
+        return stated
+    ctx.warn_once("score_scale", f"The register's own score {stated} is on a different scale from the dashboard's "
+                  f"1-25 (likelihood {likelihood} × impact {impact} = {product}); scores are worked out on 1-25 from "
+                  "likelihood and impact.", row=r, col=col, value=given, code="score_scale")
+    return product
+
+
+@lru_cache(maxsize=1024)
+def _risk_status(text: str) -> str | None:
+    low = text.lower()
+    return next((s for p, s in RISK_STATUS if p.search(low)), None)
+
+
+def _mostly_text(rows: list[TableRow], col: Column) -> bool:
+    values = [r.values[col.index] for r in rows[:200] if r.values[col.index] not in (None, "")]
+    if not values:
+        return False
+    wordy = sum(1 for v in values if isinstance(v, str) and len(clean_text(v).split()) > 3)
+    return wordy > len(values) / 2
+
+
+def _rating_reader(ctx: Context, col: Column | None, scale, what: str) -> Callable:  # noqa: ANN001 - a Scale
+    cache: dict[object, tuple[int | None, str | None]] = {}
+
+    def read(values: list[object], row: int) -> tuple[int | None, str | None]:
+        if col is None:
+            return None, None
+        v = values[col.index]
+        if v is None or v == "":
+            return None, None
+        try:
+            hit = cache.get(v)
+        except TypeError:
+            hit = None
+        if hit is not None:
+            return hit
+        try:
+            result = (parse_rating(v, scale), raw_text(v))
+            cache[v] = result
+            return result
+        except RatingParseError as exc:
+            ctx.warn(f"{what.capitalize()}: {exc}; left unscored.", row, col, v, "unknown_rating")
+            return None, raw_text(v)
+
+    return read
+
+
+def _rating_to_rag(ctx: Context, value: object, row: int, col: Column) -> tuple[str | None, str | None]:
+    try:
+        return parse_rag(value).rag, raw_text(value)
+    except RatingParseError:
+        pass
+    try:
+        level = parse_rating(value)
+    except RatingParseError:
+        ctx.warn(f"Rating '{raw_text(value)}' is neither a score nor a RAG; left unrated.", row, col, value,
+                 "unknown_rag")
+        return None, raw_text(value)
+    if level is None:
+        return None, None
+    return ("red" if level >= 4 else "amber" if level >= 2 else "green"), raw_text(value)
+
+
+def _score_only(ctx: Context, value: object, row: int, col: Column | None) -> int | None:
+    try:
+        n = float(value) if not isinstance(value, str) else float(clean_text(value))
+    except ValueError:
+        ctx.warn(f"Score '{raw_text(value)}' is not a number; left unscored.", row, col, value, "unknown_score")
+        return None
+    if not 1 <= n <= 25:
+        ctx.warn(f"Score {n:g} is outside 1-25; left unscored.", row, col, value, "unknown_score")
+        return None
+    return int(round(n))
+
+
+def stored(row: RiskRow) -> tuple[StoredRow, StoredRow]:
+    raw = row.provenance.raw
+    risk = StoredRow(row.key, {
+        "ref": row.ref, "title": row.title, "consequence": row.consequence, "owner": row.owner,
+        "opened": row.opened, "opened_raw": raw.get("opened"), "mitigation": row.mitigation,
+        "review_due": row.review_due, "review_raw": raw.get("review_due"), "status": row.status,
+        "source_sheet": row.sheet, "source_row": row.row,
+    }, row.title, row.path, row.labels, row.locality)
+    assessment = StoredRow(row.key, {
+        "likelihood": row.likelihood, "impact": row.impact, "score": row.score, "rag": row.rag,
+        "likelihood_raw": raw.get("likelihood"), "impact_raw": raw.get("impact"), "rag_raw": raw.get("rag"),
+    }, row.title, parent_key=row.key)
+    return risk, assessment
+
+
+def rag(rules: RagRules, row: RiskRow, as_at: date) -> str | None:
+    return rules.risk(score=row.score, given_rag=row.rag)
+
+
+RISKS = TrackerKind(
+    name="risks",
+    label="risk register",
+    noun="risk",
+    hint="a risk description column (Risk, Description) and Likelihood/Probability, Impact or Mitigation columns",
+    vocabulary=(
+        *h.COMMON, h.WS2, h.RAG,
+        words("title", 10, r"risk|risks|risk description|description of risk|risk title|risk / issue|issue|"
+              r"risk or issue|key risk|key risks|risk event|risk name|risks / dependencies|risk / dependency|"
+              r"risks / dependency|risk & consequence|risk and consequence|the risk|risk detail|risk details|"
+              r"risk identified|identified risk"),
+        words("title", 6, r"description|cause|title|risks? [a-z ]*"),
+        words("consequence", 8, r"consequence|consequences|effect|effects|impact description|possible outcomes?|"
+              r"impact on|implications?|risk impact description|potential impact|what could happen"),
+        words("likelihood", 11, r"(residual|current|net|revised) (likelihood|probability)( score| rating)?"),
+        words("likelihood", 10, r"likelihood|probability|prob|likelihood score|probability score|l|p|"
+              r"likelihood rating|probability rating"),
+        words("likelihood", 9, r"^(likelihood|probability)\b", exact=False),
+        words("likelihood", 6, r"(inherent|gross|initial|original) (likelihood|probability)( score| rating)?"),
+        words("impact", 11, r"(residual|current|net|revised) (impact|severity)( score| rating)?"),
+        words("impact", 10, r"impact|severity|impact score|i|impact rating|s|consequence score|consequence rating"),
+        words("impact", 9, r"^(impact|severity)\b", exact=False),
+        words("impact", 6, r"(inherent|gross|initial|original) (impact|severity)( score| rating)?"),
+        words("score", 10, r"(residual|current|net|revised) (risk )?(score|rating)"),
+        words("score", 9, r"score|risk score|rating score|overall score|total score|l x i|l × i|lxi|l×i|p x i|p × i|"
+              r"probability x impact|likelihood x impact|risk rating|risk level|rating|overall rating"),
+        words("score", 5, r"(inherent|gross|initial|original) (risk )?(score|rating)"),
+        words("mitigation", 9, r"mitigation|mitigations|mitigating actions?|mitigation actions?|controls|"
+              r"existing controls|controls in place|actions? to mitigate|management actions?|response|risk response|"
+              r"countermeasures?|treatment|actions taken|planned actions?|further actions?|mitigation / actions?|"
+              r"actions|action|mitigation / controls|mitigating action / controls"),
+        words("mitigation", 6, r"mitigat|control", exact=False),
+        words("opened", 8, r"date opened|opened|date raised|raised|date identified|identified|date logged|logged|"
+              r"date added|date entered|open date|date registered|raised on"),
+        words("opened", 4, r"date"),
+        words("review_due", 8, r"\breview", exact=False),
+        words("status", 8, r"status|risk status|open / closed|open closed|state|current status|open or closed"),
+    ),
+    required=(frozenset({"title"}), frozenset({"likelihood", "impact", "score", "mitigation", "rag"})),
+    weights={"title": 2, "likelihood": 4, "impact": 3, "score": 3, "mitigation": 3, "consequence": 2,
+             "review_due": 2},
+    anchors=("ref", "likelihood", "impact", "score", "rag", "opened", "review_due", "status"),
+    fill_down=(),
+    wide=None,
+    normalise=normalise,
+    row_type=RiskRow,
+    record_model=RiskRecord,
+    stored_as=stored_kinds.RISKS,
+    fields=("ref", "title", "consequence", "owner", "opened", "mitigation", "review_due", "status"),
+    stored=stored,
+    children=Children(("likelihood", "impact", "score", "rag"), history=True),
+    field_labels={"title": "Title", "likelihood": "Likelihood", "impact": "Impact", "score": "Score",
+                  "rag": "RAG", "mitigation": "Mitigation", "consequence": "Consequence", "opened": "Date opened",
+                  "review_due": "Review due", "status": "Status"},
+    template=Template(
+        sheet="Risk register",
+        headers=("Ref", "Priority", "Locality", "Risk", "Owner", "Date opened", "Likelihood", "Impact", "RAG",
+                 "Mitigation", "Review date", "Status"),
+        example=("R1", "Crisis response", "", "Out of hours support to EDT fails", "Neil Lester", "10/05/2016",
+                 "Medium", "High", "", "Weekly review with EDT manager", "Aug 2016", "Open"),
+        notes=(
+            "Likelihood and Impact: High, Medium or Low (or 1-5, or Very low to Very high). The score is likelihood "
+            "x impact on a 1-5 scale; leave RAG blank to derive it from the score under the board's own bands.",
+            "Keep the same Ref for a risk from one month to the next so the dashboard can show its trend.",
+        ),
+    ),
+    rag=rag,
+)
