@@ -98,6 +98,7 @@ def budget_lines_off_plan(engine: Engine, filters: Filters, rules: RagRules) -> 
 
 
 def metrics_off_target(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
+    """Metrics whose latest value (the one every page shows) is red or amber."""
     latest = latest_metric_values(filters)
     rag = rules.metric_sql(target=latest.c.target, actual=latest.c.actual, direction=MT.c.direction)
     q = (select(WS.c.path.label("workstream"), MT.c.name, LOC.c.name.label("locality"), latest.c.period,
@@ -106,8 +107,6 @@ def metrics_off_target(engine: Engine, filters: Filters, rules: RagRules) -> pd.
                       .outerjoin(WS, WS.c.id == MT.c.workstream_id).outerjoin(LOC, LOC.c.id == latest.c.locality_id))
          .where(_scope(MT, filters, has_locality=False), rag.in_(("red", "amber")))
          .order_by(rag.desc(), MT.c.name))
-    if filters.locality_id is not None:
-        q = q.where(latest.c.locality_id == filters.locality_id)
     return read_frame(engine, q)
 
 
