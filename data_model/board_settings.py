@@ -39,7 +39,7 @@ def ensure_board(conn: Connection, slug: str, name: str | None = None, **details
     if programme is None:
         board_name = conn.execute(select(B.c.name).where(B.c.id == board)).scalar_one()
         programme = conn.execute(insert(P).values(
-            board_id=board, slug="main", name=board_name, level_labels=[], fy_start_month=4, created_at=utcnow())
+            board_id=board, slug="main", name=board_name, level_labels=[], created_at=utcnow())
             .returning(P.c.id)).scalar_one()
     return board, programme, created
 

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import func, select, union_all
 from sqlalchemy.engine import Engine
 
+from data_model.rag import RagRules
 from data_model.rollups import BL, MS, MT, RK, ROOT_WS, WS, Filters, P, _scope, read_frame
 from data_model.tables import Meeting, Upload
 
@@ -39,8 +40,8 @@ def due_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[da
     q = (select(WS.c.path.label("workstream"), ROOT.c.name.label("top"), MS.c.title, MS.c.owner, MS.c.due, MS.c.status)
          .select_from(MS.join(P, P.c.id == MS.c.programme_id).outerjoin(WS, WS.c.id == MS.c.workstream_id)
                       .outerjoin(ROOT, ROOT.c.id == WS.c.root_id))
-         .where(_scope(MS, filters), MS.c.due.is_not(None), MS.c.due <= last, MS.c.completed.is_(None),
-                MS.c.status.is_distinct_from("complete"), MS.c.status.is_distinct_from("cancelled"))
+         .where(_scope(MS, filters), MS.c.due.is_not(None), MS.c.due <= last,
+                RagRules.milestone_open_sql(status=MS.c.status, completed=MS.c.completed))
          .order_by(MS.c.due))
     return _by_meeting(read_frame(engine, q), "due", meeting_dates)
 

@@ -1,19 +1,23 @@
 """RAG rules: how every red, amber and green on the dashboard is decided, and by how much.
 
-The rules are explicit and each board may set its own (stored in ``board.settings``). They are written as
-SQL expressions so that counts aggregate in the database, and each rule explains itself in words for the
-pages' info popovers.
+The rules are explicit and each board may set its own (stored in ``board.settings``). Each is written here and
+nowhere else, twice side by side: as a SQL expression so that counts aggregate in the database, and in Python
+for rows not stored yet (the upload preview) or cells with no row (the heat map). Each rule also explains
+itself in words for the pages' info popovers.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import and_, case, func, literal, or_
 from sqlalchemy.sql import ColumnElement
 
 RAGS = ("red", "amber", "green")
+COMPLETE, CANCELLED = "complete", "cancelled"  # milestone statuses the rules single out
+HELD_UP = ("delayed", "on_hold")  # milestone statuses that are amber whenever the milestone is not overdue
 
 
 @dataclass(frozen=True)
@@ -79,19 +83,63 @@ class RagRules:
             ],
         }
 
-    # -- SQL ------------------------------------------------------------------------------------------
+    # Each rule is written twice, side by side: as a SQL expression (so counts aggregate in the database) and in
+    # Python (for rows not yet stored, such as the upload preview). tests/test_rag_rules.py checks they agree.
+
+    # -- Milestones -----------------------------------------------------------------------------------
+    def overdue_before(self, as_at: date) -> date:
+        """A milestone still open and due before this date is overdue (red)."""
+        return as_at - timedelta(days=self.milestone_grace_days)
+
+    def due_soon_by(self, as_at: date) -> date:
+        """A milestone still open, not overdue and due on or before this date is due soon (amber)."""
+        return as_at + timedelta(days=self.milestone_due_soon_days)
+
+    @staticmethod
+    def milestone_open_sql(*, status, completed) -> ColumnElement:
+        """Neither complete (by status or a completion date) nor cancelled: still to be delivered."""
+        return and_(completed.is_(None), status.is_distinct_from(COMPLETE), status.is_distinct_from(CANCELLED))
+
+    @staticmethod
+    def milestone_open(*, status: str | None, completed: date | None) -> bool:
+        return _missing(completed) and status not in (COMPLETE, CANCELLED)
+
+    def milestone_overdue_sql(self, *, due, as_at: date) -> ColumnElement:
+        return due < self.overdue_before(as_at)
+
+    def milestone_overdue(self, *, due: date | None, as_at: date) -> bool:
+        return not _missing(due) and due < self.overdue_before(as_at)
+
+    def milestone_due_soon_sql(self, *, due, as_at: date) -> ColumnElement:
+        return and_(due >= self.overdue_before(as_at), due <= self.due_soon_by(as_at))
+
+    def milestone_due_soon(self, *, due: date | None, as_at: date) -> bool:
+        return not _missing(due) and self.overdue_before(as_at) <= due <= self.due_soon_by(as_at)
+
     def milestone_sql(self, *, status, due, completed, as_at: date) -> ColumnElement:
-        overdue_before = as_at - timedelta(days=self.milestone_grace_days)
-        soon = as_at + timedelta(days=self.milestone_due_soon_days)
         return case(
-            (status == "cancelled", literal(None)),
-            (or_(status == "complete", completed.is_not(None)), literal("green")),
+            (status == CANCELLED, literal(None)),
+            (or_(status == COMPLETE, completed.is_not(None)), literal("green")),
             (due.is_(None), literal(None)),
-            (due < overdue_before, literal("red")),
-            (or_(status.in_(("delayed", "on_hold")), due <= soon), literal("amber")),
+            (self.milestone_overdue_sql(due=due, as_at=as_at), literal("red")),
+            (or_(status.in_(HELD_UP), self.milestone_due_soon_sql(due=due, as_at=as_at)), literal("amber")),
             else_=literal("green"),
         )
 
+    def milestone(self, *, status: str | None, due: date | None, completed: date | None, as_at: date) -> str | None:
+        if status == CANCELLED:
+            return None
+        if status == COMPLETE or not _missing(completed):
+            return "green"
+        if _missing(due):
+            return None
+        if self.milestone_overdue(due=due, as_at=as_at):
+            return "red"
+        if status in HELD_UP or self.milestone_due_soon(due=due, as_at=as_at):
+            return "amber"
+        return "green"
+
+    # -- Risks ----------------------------------------------------------------------------------------
     def risk_sql(self, *, score, given_rag) -> ColumnElement:
         return case(
             (score.is_(None), given_rag),
@@ -100,6 +148,16 @@ class RagRules:
             else_=literal("green"),
         )
 
+    def risk(self, *, score: int | None, given_rag: str | None) -> str | None:
+        if _missing(score):
+            return given_rag
+        if score >= self.risk_red_from:
+            return "red"
+        if score >= self.risk_amber_from:
+            return "amber"
+        return "green"
+
+    # -- Budget ---------------------------------------------------------------------------------------
     def budget_sql(self, *, allocated, compare) -> ColumnElement:
         """``compare`` is forecast, or spend where there is no forecast."""
         gap = func.abs(compare - allocated) * 100.0
@@ -112,6 +170,24 @@ class RagRules:
             else_=literal("green"),
         )
 
+    def budget(self, *, allocated: Decimal | int | float | None, compare: Decimal | int | float | None) -> str | None:
+        """The same sums as ``budget_sql``, in floating point as the databases do them once the percentage (a float)
+        joins in; exact for any sum of pence below 2**53 (£90 trillion)."""
+        if _missing(allocated) or _missing(compare):
+            return None
+        if allocated == 0 and compare == 0:
+            return "green"
+        if allocated == 0:
+            return "red"
+        gap = abs(float(compare) - float(allocated)) * 100.0
+        base = abs(float(allocated))
+        if gap > base * self.budget_red_pct:
+            return "red"
+        if gap > base * self.budget_amber_pct:
+            return "amber"
+        return "green"
+
+    # -- Metrics --------------------------------------------------------------------------------------
     def metric_sql(self, *, target, actual, direction) -> ColumnElement:
         slack = func.abs(target) * (self.metric_tolerance_pct / 100.0)
         return case(
@@ -122,6 +198,21 @@ class RagRules:
             (and_(direction == "lower", actual <= target + slack), literal("amber")),
             else_=literal("red"),
         )
+
+    def metric(self, *, target: float | None, actual: float | None, direction: str | None) -> str | None:
+        if _missing(target) or _missing(actual) or direction is None:
+            return None
+        if (direction == "higher" and actual >= target) or (direction == "lower" and actual <= target):
+            return "green"
+        slack = abs(target) * (self.metric_tolerance_pct / 100.0)
+        if (direction == "higher" and actual >= target - slack) or (direction == "lower" and actual <= target + slack):
+            return "amber"
+        return "red"
+
+
+def _missing(value: object) -> bool:
+    """No value: None, or the NaN or NaT pandas uses for one (the database holds NULL for all three)."""
+    return value is None or value != value
 
 
 DEFAULT_RULES = RagRules()

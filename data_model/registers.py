@@ -145,3 +145,23 @@ def metric_values(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataF
     df = read_frame(engine, q)
     df["period_start"] = pd.to_datetime(df["period_start"])
     return df
+
+
+def latest_metrics(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
+    """Each metric's latest value in each locality, rated: the same read (``rollups.latest_metric_values``) as the
+    Overview's counts and its "Metrics off target" list, so every page gives a metric the same RAG."""
+    from data_model.rollups import MT, latest_metric_values
+
+    latest = latest_metric_values(filters)
+    rag = rules.metric_sql(target=latest.c.target, actual=latest.c.actual, direction=MT.c.direction)
+    q = (select(MT.c.id.label("metric_id"), ROOT.c.name.label("top"), WS.c.path.label("workstream"), MT.c.name,
+                MT.c.unit, MT.c.direction, latest.c.period, latest.c.period_start, latest.c.target, latest.c.actual,
+                LOC.c.name.label("locality"), rag.label("rag"))
+         .select_from(MT.join(P, P.c.id == MT.c.programme_id).join(latest, latest.c.metric_id == MT.c.id)
+                      .outerjoin(WS, WS.c.id == MT.c.workstream_id).outerjoin(ROOT, ROOT.c.id == WS.c.root_id)
+                      .outerjoin(LOC, LOC.c.id == latest.c.locality_id))
+         .where(_scope(MT, filters, has_locality=False))
+         .order_by(MT.c.name, LOC.c.name.nulls_first(), MT.c.id))
+    df = read_frame(engine, q)
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    return df

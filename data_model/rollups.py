@@ -151,13 +151,22 @@ def budget_counts(engine: Engine, filters: Filters, rules: RagRules, by: str = "
 
 
 def latest_metric_values(filters: Filters):
-    """Each metric's latest value per locality up to the as-at date (values with no period count as latest)."""
+    """Each metric's latest value per locality up to the as-at date: the one read every page uses.
+
+    The latest value is the newest with an actual figure (a value with no period counts only when the series has no
+    dated one), so a quarter with a target but no actual yet does not hide the last reported figure. A series with no
+    actual at all keeps its newest value, unrated; the RAG counts leave those out.
+    """
     dated = or_(MV.c.period_start.is_(None), MV.c.period_start <= filters.as_at)
+    reported = MV.c.actual.is_not(None)
+    conditions = [MV.c.removed_upload_id.is_(None), dated, MV.c.metric_id.in_(
+        select(MT.c.id).join(P, P.c.id == MT.c.programme_id).where(P.c.board_id == filters.board_id))]
+    if filters.locality_id is not None:
+        conditions.append(MV.c.locality_id == filters.locality_id)
     ranked = select(MV, func.row_number().over(
         partition_by=(MV.c.metric_id, MV.c.locality_id),
-        order_by=(MV.c.period_start.desc().nulls_last(), MV.c.id.desc())).label("rank")).where(
-        MV.c.removed_upload_id.is_(None), dated, MV.c.actual.is_not(None), MV.c.metric_id.in_(
-            select(MT.c.id).join(P, P.c.id == MT.c.programme_id).where(P.c.board_id == filters.board_id))).subquery()
+        order_by=(case((reported, 0), else_=1), MV.c.period_start.desc().nulls_last(), MV.c.id.desc())
+    ).label("rank")).where(*conditions).subquery()
     return select(ranked).where(ranked.c.rank == 1).subquery("latest_value")
 
 
@@ -168,11 +177,8 @@ def metric_counts(engine: Engine, filters: Filters, rules: RagRules, by: str = "
     frm = (MT.join(P, P.c.id == MT.c.programme_id).join(latest, latest.c.metric_id == MT.c.id)
            .outerjoin(WS, WS.c.id == MT.c.workstream_id).outerjoin(root, root.c.id == WS.c.root_id)
            .outerjoin(LOC, LOC.c.id == latest.c.locality_id))
-    conditions = [_scope(MT, filters, has_locality=False)]
-    if filters.locality_id is not None:
-        conditions.append(latest.c.locality_id == filters.locality_id)
     q = select(group.label("group"), rag.label("rag"), func.count().label("n")).select_from(frm).where(
-        *conditions).group_by(group, rag)
+        _scope(MT, filters, has_locality=False), latest.c.actual.is_not(None)).group_by(group, rag)
     return _frame(engine, q, "Metrics")
 
 

@@ -45,7 +45,6 @@ class Programme(SQLModel, table=True):
     name: str
     # The board's own words for each workstream level, top first: ["Priority", "Scheme"].
     level_labels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    fy_start_month: int = 4  # UK financial years run April to March
     period_start: date | None = None
     period_end: date | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -22,11 +22,11 @@ st.caption(f"{len(places)} localities. Each column counts the same things in eac
 matrix = view.read(rag_matrix, filters, rules, "locality")
 st.dataframe(matrix_table(matrix, "Locality"), hide_index=True, width="stretch", key="localities_matrix")
 
-values = view.read(registers.metric_values, filters, rules)
-values = values[values["locality"].notna()]
-if not values.empty:
+in_places = view.read(registers.latest_metrics, filters, rules)
+in_places = in_places[in_places["locality"].notna()]
+if not in_places.empty:
     st.subheader("Metrics by locality", anchor=False)
-    latest = latest_table(values)
+    latest = latest_table(in_places)
     side = latest.assign(cell=[f"{v:g} ({r})" if pd.notna(v) else "" for v, r in zip(latest["Latest"], latest["RAG"],
                                                                                    strict=True)])
     wide = side.pivot_table(index="Metric", columns="Locality", values="cell", aggfunc="first").fillna("")

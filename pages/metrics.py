@@ -17,7 +17,7 @@ if values.empty:
             "and Actual, by period) on the **Upload a tracker** page.")
     st.stop()
 
-latest = latest_table(values)
+latest = latest_table(view.read(registers.latest_metrics, filters, rules))
 a, b, c, d = st.columns(4)
 a.metric("Metrics", values["name"].nunique())
 b.metric("Off target (red)", int((latest["RAG"] == "Red").sum()))

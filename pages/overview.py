@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 import pandas as pd
 import streamlit as st
 
-from data_model import exceptions, queries
+from data_model import attention, queries
 from data_model.rollups import rag_matrix
 from presentation.rag_view import WORDS, budget_exceptions_table, matrix_chart, matrix_table, status_words
 from presentation.safe import md
@@ -54,10 +54,10 @@ if set(by_loc["group"]) - {"(area-wide)"}:
     st.dataframe(matrix_table(by_loc, "Locality"), hide_index=True, width="stretch", key="overview_matrix_loc")
 
 st.subheader("Needs attention", anchor=False)
-ms = view.read(exceptions.milestones_needing_attention, filters, rules)
-rk = view.read(exceptions.risks_needing_attention, filters, rules)
-bl = view.read(exceptions.budget_lines_off_plan, filters, rules)
-mt = view.read(exceptions.metrics_off_target, filters, rules)
+ms = view.read(attention.milestones_needing_attention, filters, rules)
+rk = view.read(attention.risks_needing_attention, filters, rules)
+bl = view.read(attention.budget_lines_off_plan, filters, rules)
+mt = view.read(attention.metrics_off_target, filters, rules)
 tabs = st.tabs([f"Milestones ({len(ms)})", f"Risks ({len(rk)})", f"Budget ({len(bl)})", f"Metrics ({len(mt)})"])
 with tabs[0]:
     if ms.empty:
@@ -98,10 +98,10 @@ with tabs[3]:
                          "direction": "Better when"})
 
 st.subheader("Since the last meeting", anchor=False)
-last = view.read(exceptions.previous_meeting, filters.board_id, filters.as_at)
+last = view.read(attention.previous_meeting, filters.board_id, filters.as_at)
 since = datetime.combine(last, time.max, tzinfo=UTC) if last else None
 until = datetime.combine(filters.as_at, time.max, tzinfo=UTC)
-changed = view.read(exceptions.changes_since, filters.board_id, since, until)
+changed = view.read(attention.changes_since, filters.board_id, since, until)
 st.caption(f"Uploads after the meeting of {last:%d %B %Y}, up to the as-at date." if last else
            "There is no earlier meeting on record, so this lists every upload up to the as-at date.")
 if changed.empty:

@@ -33,10 +33,8 @@ def run_chart(values: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(*layers).properties(height=240)
 
 
-def latest_table(values: pd.DataFrame) -> pd.DataFrame:
-    """The latest value of each metric in each locality."""
-    ordered = values.sort_values(["name", "locality", "period_start"], na_position="first")
-    latest = ordered.groupby(["name", ordered["locality"].fillna("")], sort=False).tail(1)
+def latest_table(latest: pd.DataFrame) -> pd.DataFrame:
+    """The latest value of each metric in each locality (``registers.latest_metrics``), as the board reads it."""
     return pd.DataFrame({
         "RAG": latest["rag"].map(WORDS).fillna("Not rated"), "Metric": latest["name"],
         "Locality": latest["locality"].fillna(""), "Period": latest["period"].fillna(""), "Target": latest["target"],

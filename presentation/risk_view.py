@@ -19,8 +19,8 @@ def heat_cells(df: pd.DataFrame, rules: RagRules) -> pd.DataFrame:
     for likelihood in range(1, 6):
         for impact in range(1, 6):
             score = likelihood * impact
-            rag = "red" if score >= rules.risk_red_from else "amber" if score >= rules.risk_amber_from else "green"
-            rows.append({"likelihood": likelihood, "impact": impact, "score": score, "rag": WORDS[rag],
+            rows.append({"likelihood": likelihood, "impact": impact, "score": score,
+                         "rag": WORDS[rules.risk(score=score, given_rag=None)],
                          "count": int(counts.get((likelihood, impact), 0))})
     return pd.DataFrame(rows)
 

@@ -102,7 +102,7 @@ def _locality(engine, board, name):
 
 
 def test_exceptions_list_what_needs_attention(engine, board):
-    from data_model.exceptions import (
+    from data_model.attention import (
         budget_lines_off_plan,
         metrics_off_target,
         milestones_needing_attention,
@@ -125,7 +125,7 @@ def test_exceptions_list_what_needs_attention(engine, board):
 def test_a_rising_risk_is_flagged_and_changes_since_a_date_are_listed(engine, board):
     from datetime import datetime
 
-    from data_model.exceptions import changes_since, risks_needing_attention
+    from data_model.attention import changes_since, risks_needing_attention
 
     cut = datetime.now(UTC)
     risks = xlsx({"Register": [

@@ -3,7 +3,7 @@ plan, metrics off target, and what changed since the last meeting. Each query fi
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import and_, func, or_, select
@@ -34,22 +34,23 @@ from data_model.tables import Meeting, Upload
 MTG, UP = Meeting.__table__, Upload.__table__
 
 
-
 def milestones_needing_attention(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
-    """Not complete or cancelled, and overdue or due within the 'due soon' window; most overdue first."""
-    soon = filters.as_at + timedelta(days=rules.milestone_due_soon_days)
+    """Still open, and overdue or due soon under the board's rules; most overdue first."""
+    due = MS.c.due
     q = (select(WS.c.path.label("workstream"), MS.c.ref, MS.c.title, MS.c.owner, MS.c.due, MS.c.status,
                 LOC.c.name.label("locality"))
          .select_from(MS.join(P, P.c.id == MS.c.programme_id).outerjoin(WS, WS.c.id == MS.c.workstream_id)
                       .outerjoin(LOC, LOC.c.id == MS.c.locality_id))
-         .where(_scope(MS, filters), MS.c.due.is_not(None), MS.c.due <= soon, MS.c.completed.is_(None),
-                or_(MS.c.status.is_(None), MS.c.status.not_in(("complete", "cancelled"))))
+         .where(_scope(MS, filters), rules.milestone_open_sql(status=MS.c.status, completed=MS.c.completed),
+                or_(rules.milestone_overdue_sql(due=due, as_at=filters.as_at),
+                    rules.milestone_due_soon_sql(due=due, as_at=filters.as_at)))
          .order_by(MS.c.due))
     df = read_frame(engine, q)
     if df.empty:
         return df.assign(days=pd.Series(dtype=int), state=pd.Series(dtype=str))
-    df["days"] = [(d - filters.as_at).days for d in pd.to_datetime(df["due"]).dt.date]
-    df["state"] = ["Overdue" if d < -rules.milestone_grace_days else "Due soon" for d in df["days"]]
+    dues = pd.to_datetime(df["due"]).dt.date
+    df["days"] = [(d - filters.as_at).days for d in dues]
+    df["state"] = ["Overdue" if rules.milestone_overdue(due=d, as_at=filters.as_at) else "Due soon" for d in dues]
     return df
 
 
@@ -97,6 +98,7 @@ def budget_lines_off_plan(engine: Engine, filters: Filters, rules: RagRules) -> 
 
 
 def metrics_off_target(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
+    """Metrics whose latest value (the one every page shows) is red or amber."""
     latest = latest_metric_values(filters)
     rag = rules.metric_sql(target=latest.c.target, actual=latest.c.actual, direction=MT.c.direction)
     q = (select(WS.c.path.label("workstream"), MT.c.name, LOC.c.name.label("locality"), latest.c.period,
@@ -105,8 +107,6 @@ def metrics_off_target(engine: Engine, filters: Filters, rules: RagRules) -> pd.
                       .outerjoin(WS, WS.c.id == MT.c.workstream_id).outerjoin(LOC, LOC.c.id == latest.c.locality_id))
          .where(_scope(MT, filters, has_locality=False), rag.in_(("red", "amber")))
          .order_by(rag.desc(), MT.c.name))
-    if filters.locality_id is not None:
-        q = q.where(latest.c.locality_id == filters.locality_id)
     return read_frame(engine, q)
 
 
