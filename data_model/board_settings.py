@@ -44,6 +44,13 @@ def ensure_board(conn: Connection, slug: str, name: str | None = None, **details
     return board, programme, created
 
 
+def board_rules(engine: Engine, slug: str) -> RagRules:
+    """A board's RAG rules; the defaults for a board that does not exist yet (an admin's first upload makes it)."""
+    with engine.connect() as conn:
+        settings = conn.execute(select(B.c.settings).where(B.c.slug == slug)).scalar()
+    return RagRules.from_settings(settings)
+
+
 def add_board(engine: Engine, slug: str, name: str, *, by: str, board_type: str | None = None,
               area: str | None = None) -> int:
     """A new, empty board (an admin's job); its leads then upload the trackers."""

@@ -15,7 +15,6 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, literal, or_
 from sqlalchemy.sql import ColumnElement
 
-RAGS = ("red", "amber", "green")
 COMPLETE, CANCELLED = "complete", "cancelled"  # milestone statuses the rules single out
 HELD_UP = ("delayed", "on_hold")  # milestone statuses that are amber whenever the milestone is not overdue
 

@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Engine
 
-from data_model.rag import RAGS, RagRules
+from data_model.rag import RagRules
 from data_model.tables import (
     BudgetAmount,
     BudgetLine,
@@ -26,6 +26,7 @@ from data_model.tables import (
     RiskAssessment,
     Workstream,
 )
+from data_model.vocabulary import RAGS
 
 P, WS, LOC = Programme.__table__, Workstream.__table__, Locality.__table__
 MS, RK, RA = Milestone.__table__, Risk.__table__, RiskAssessment.__table__

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from data_model import audit, make_engine, upgrade
+from data_model.board_settings import board_rules
 from data_model.engine import database_url
 from data_model.locks import BusyError, write_transaction
 from data_model.permissions import Actor, allowed, upload_refusal
@@ -55,7 +56,7 @@ def import_bytes(data: bytes, file_name: str, board: str, *, engine: Engine, kin
     Every real (not dry-run) import is audited, accepted or rejected.
     """
     who = actor.email if actor else (uploaded_by or "command line")
-    analysis = analyse(data, file_name, kind=kind, sheet=sheet)
+    analysis = analyse(data, file_name, kind=kind, sheet=sheet, rules=board_rules(engine, board))
     return store_analysis(analysis, board, engine=engine, dry_run=dry_run, uploaded_by=uploaded_by, actor=actor,
                           who=who)
 

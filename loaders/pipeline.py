@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from data_model.rag import DEFAULT_RULES, RagRules
 from loaders.find_tables import Table, find_header, read_table
 from loaders.issues import ERROR, Issue, error, warning
 from loaders.kinds import BY_NAME, KINDS, TrackerKind
@@ -81,8 +82,8 @@ def _jsonable(value: object) -> object:
 
 
 def analyse(data: bytes, file_name: str, *, kind: str | TrackerKind | None = None,
-            sheet: str | None = None) -> Analysis:
-    """Read and check a tracker file without storing anything."""
+            sheet: str | None = None, rules: RagRules = DEFAULT_RULES) -> Analysis:
+    """Read and check a tracker file without storing anything; ``rules`` are the board's RAG rules."""
     file_name = safe_file_name(file_name)
     result = Analysis(file_name, hashlib.sha256(data).hexdigest(), len(data), None)
     if isinstance(kind, str):
@@ -103,7 +104,7 @@ def analyse(data: bytes, file_name: str, *, kind: str | TrackerKind | None = Non
     if not tables:
         return result
     for table in tables:
-        _normalise(table, result)
+        _normalise(table, rules, result)
 
     if not result.records and not result.errors:
         names = ", ".join(f"'{t.sheet.name}'" for t in tables)
@@ -166,8 +167,8 @@ def _tables(sheets: list[Sheet], kind: TrackerKind | None, result: Analysis) -> 
     return tables
 
 
-def _normalise(table: Table, result: Analysis) -> None:
-    rows, issues = table.kind.normalise(table)
+def _normalise(table: Table, rules: RagRules, result: Analysis) -> None:
+    rows, issues = table.kind.normalise(table, rules)
     result.issues.extend(issues)
     result.records.extend(rows)
     result.sheets.append(SheetResult(

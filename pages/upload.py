@@ -3,7 +3,9 @@
 import streamlit as st
 
 from data_model import audit
+from data_model.board_settings import board_rules
 from data_model.permissions import Resource, upload_refusal
+from data_model.rag import RagRules
 from loaders import analyse
 from loaders.importer import file_workstreams, store_analysis
 from loaders.kinds import BY_NAME, KINDS
@@ -39,8 +41,8 @@ if not who.is_admin and grant is not None:
 
 
 @st.cache_data(max_entries=8, show_spinner="Reading the file…")
-def analysed(data: bytes, name: str, kind: str | None):
-    return analyse(data, name, kind=kind)
+def analysed(data: bytes, name: str, kind: str | None, rules: RagRules):
+    return analyse(data, name, kind=kind, rules=rules)
 
 
 with st.expander("Download a blank template"):
@@ -72,7 +74,7 @@ if uploaded is None:
     st.stop()
 
 data = uploaded.getvalue()
-analysis = analysed(data, uploaded.name, None if choice == "detect" else choice)
+analysis = analysed(data, uploaded.name, None if choice == "detect" else choice, board_rules(get_engine(), board["slug"]))
 file_name = analysis.file_name  # the bare name: a label, never a path
 errors, warnings = analysis.errors, analysis.warnings
 

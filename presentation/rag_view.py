@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from data_model.rag import RAGS
+from data_model.vocabulary import RAGS
 
 # Okabe-Ito colours: distinguishable with the common forms of colour blindness. Words always go with them.
 PALETTE = {"red": "#D55E00", "amber": "#E69F00", "green": "#009E73", "unrated": "#BBBBBB"}

@@ -100,9 +100,9 @@ def test_risk_register_probability_header_ranges_and_derived_rag():
     recs, a = records(xlsx({"Risks": [header, [1, "May 2016", "KK", "Lack of providers", "Low - med", "high"],
                                       [2, "10/5/16", "JM", "Partners not engaged", "Med/High", "M"]]}))
     assert a.kind_name == "risks"
-    assert [(r["likelihood"], r["impact"], r["score"]) for r in recs] == [(2, 5, 10), (4, 3, 12)]
-    # The register states no RAG: the loader keeps none, and the board's rules rate the score as the Risks page does.
-    assert [r["rag"] for r in recs] == [None, None]
+    assert [(r["likelihood"], r["impact"], r["score"], r["rag"]) for r in recs] == [(2, 5, 10, "amber"), (4, 3, 12, "amber")]
+    # The register states no RAG: none is stored, and the score is rated by the board's rules, as on the Risks page.
+    assert [row.stated_rag for row in a.records] == [None, None]
     assert [RISKS.rag(DEFAULT_RULES, row, date(2016, 6, 1)) for row in a.records] == ["amber", "amber"]
     assert recs[1]["opened"] == "2016-05-10"
 

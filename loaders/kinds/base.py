@@ -108,7 +108,7 @@ class TrackerKind:
     anchors: tuple[str, ...]  # fields whose cells mark a row as data, not a heading or a note
     fill_down: tuple[str, ...]  # fields given once for a block of rows
     wide: WideLayout | None  # how it reads one column per period, if it does
-    normalise: Callable[[Table], tuple[list, list[Issue]]]
+    normalise: Callable[[Table, RagRules], tuple[list, list[Issue]]]  # the board's rules rate what it must
     row_type: type[Row]
     record_model: type[Record]
     stored_as: StoredKind  # its tables and change-log names (data_model.kinds)

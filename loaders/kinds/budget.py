@@ -328,7 +328,7 @@ class _BudgetReader:
                 grand_start = total.row
 
 
-def normalise(table: Table) -> tuple[list[BudgetRow], list[Issue]]:
+def normalise(table: Table, rules: RagRules) -> tuple[list[BudgetRow], list[Issue]]:
     reader = _BudgetReader(table)
     ctx = reader.ctx
     rows = [_typed(rec, ctx.sheet) for rec in reader.read()]

@@ -100,7 +100,7 @@ class _Entry:
     actual_raw: str | None
 
 
-def normalise(table: Table) -> tuple[list[MetricRow], list[Issue]]:
+def normalise(table: Table, rules: RagRules) -> tuple[list[MetricRow], list[Issue]]:
     ctx = Context(table)
     rows: list[MetricRow] = []
     directions: dict[str, str | None] = {}

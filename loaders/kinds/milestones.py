@@ -84,7 +84,7 @@ _COMPLETE_MARK = re.compile(r"\s*[\[(](complete|completed|done)[\])]\s*", re.I)
 _GANTT_MARK = re.compile(r"^\s*(x+|✓|✔|■|□|●|◆|\*|1|yes|y|tick|milestone|m)\s*$", re.I)
 
 
-def normalise(table: Table) -> tuple[list[MilestoneRow], list[Issue]]:
+def normalise(table: Table, rules: RagRules) -> tuple[list[MilestoneRow], list[Issue]]:
     ctx = Context(table)
     m = table.mapping
     gantt = sorted(m.all("gantt"), key=lambda c: c.period.start)

@@ -1,8 +1,8 @@
 """Risk registers: likelihood, impact and score in every way registers write them.
 
-The loaders keep the RAG a register states (a word, a letter or a cell colour) and leave the RAG that a
-score gives to the board's own rules (``data_model.rag``), so the upload preview, the change log and
-the Risks page rate a risk alike.
+The loaders store the RAG a register states (a word, a letter or a cell colour); a row's ``rag`` is the
+one the board's own rules (``data_model.rag``) give it, so the upload preview and the Risks page rate a
+risk alike.
 """
 
 from __future__ import annotations
@@ -58,11 +58,12 @@ class RiskRow(Row):
     likelihood: int | None
     impact: int | None
     score: int | None  # as stated, or likelihood × impact
-    rag: str | None  # as the register stated it; None when it states none
+    rag: str | None  # as the Risks page will show it: the score under the board's bands, or the stated RAG
     mitigation: str | None
     review_due: date | None
     status: str
     consequence: str | None = None
+    stated_rag: str | None = None  # as the register states it (stored, so an unscored risk keeps it)
 
 
 RISK_STATUS = [
@@ -71,7 +72,7 @@ RISK_STATUS = [
 ]
 
 
-def normalise(table: Table) -> tuple[list[RiskRow], list[Issue]]:
+def normalise(table: Table, rules: RagRules) -> tuple[list[RiskRow], list[Issue]]:
     ctx = Context(table)
     m = table.mapping
     c_l, c_i, c_score, c_cons = m.get("likelihood"), m.get("impact"), m.get("score"), m.get("consequence")
@@ -90,13 +91,13 @@ def normalise(table: Table) -> tuple[list[RiskRow], list[Issue]]:
     i_get = _rating_reader(ctx, c_i, choose_scale([r.values[c_i.index] for r in trows]) if c_i else None, "impact")
     rows = []
     for trow in trows:
-        row = _row(ctx, trow, l_get, i_get, c_score, c_cons, score_words)
+        row = _row(ctx, trow, rules, l_get, i_get, c_score, c_cons, score_words)
         if row is not None:
             rows.append(row)
     return dedupe_keys(rows, ctx, "risk", label="title"), ctx.issues
 
 
-def _row(ctx: Context, trow: TableRow, l_get: Callable, i_get: Callable, c_score: Column | None,
+def _row(ctx: Context, trow: TableRow, rules: RagRules, l_get: Callable, i_get: Callable, c_score: Column | None,
          c_cons: Column | None, score_words: bool) -> RiskRow | None:
     m = ctx.table.mapping
     v, r = trow.values, trow.row
@@ -129,7 +130,8 @@ def _row(ctx: Context, trow: TableRow, l_get: Callable, i_get: Callable, c_score
                                              "impact": i_raw, "rag": rag_raw}),
         workstream=join_path(path) or None, locality=locality, ref=ref, title=title,
         owner=text_of(v, m.get("owner")), opened=opened.start if opened else None, likelihood=likelihood,
-        impact=impact, score=score, rag=rag, mitigation=text_of(v, m.get("mitigation")),
+        impact=impact, score=score, rag=rules.risk(score=score, given_rag=rag), stated_rag=rag,
+        mitigation=text_of(v, m.get("mitigation")),
         review_due=review.end if review else None, status=status, consequence=text_of(v, c_cons),
     )
 
@@ -242,14 +244,14 @@ def stored(row: RiskRow) -> tuple[StoredRow, StoredRow]:
         "source_sheet": row.sheet, "source_row": row.row,
     }, row.title, row.path, row.labels, row.locality)
     assessment = StoredRow(row.key, {
-        "likelihood": row.likelihood, "impact": row.impact, "score": row.score, "rag": row.rag,
+        "likelihood": row.likelihood, "impact": row.impact, "score": row.score, "rag": row.stated_rag,
         "likelihood_raw": raw.get("likelihood"), "impact_raw": raw.get("impact"), "rag_raw": raw.get("rag"),
     }, row.title, parent_key=row.key)
     return risk, assessment
 
 
 def rag(rules: RagRules, row: RiskRow, as_at: date) -> str | None:
-    return rules.risk(score=row.score, given_rag=row.rag)
+    return rules.risk(score=row.score, given_rag=row.stated_rag)
 
 
 RISKS = TrackerKind(
