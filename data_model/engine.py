@@ -85,7 +85,3 @@ def _set_wal(cursor) -> None:  # noqa: ANN001 - a DBAPI cursor
             if "locked" not in str(exc).lower() or attempt == 39:
                 raise
             time.sleep(0.05 * (attempt + 1))
-
-
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"

@@ -7,22 +7,9 @@ from sqlalchemy import func, literal, null, select, union_all
 from sqlalchemy.engine import Engine
 
 from data_model.kinds import STORED_KINDS
-from data_model.tables import (
-    AuditEvent,
-    Board,
-    BudgetLine,
-    Change,
-    ImportIssue,
-    Meeting,
-    Metric,
-    Milestone,
-    Programme,
-    Risk,
-    Upload,
-)
+from data_model.tables import AuditEvent, Board, Change, Meeting, Programme, Upload
 
-B, P, MS, RK, BL, MT, UP, MTG, CH, II = (t.__table__ for t in (Board, Programme, Milestone, Risk, BudgetLine, Metric,
-                                                                Upload, Meeting, Change, ImportIssue))
+B, P, UP, MTG, CH = (t.__table__ for t in (Board, Programme, Upload, Meeting, Change))
 
 
 # Audited changes that alter what the views show without an upload.
@@ -87,13 +74,6 @@ def upload_changes(engine: Engine, upload_id: int) -> pd.DataFrame:
     with engine.connect() as conn:
         df = pd.read_sql(select(q).order_by(q.c.sort, q.c.seq), conn)
     return df.drop(columns=["sort", "seq"])
-
-
-def upload_issues(engine: Engine, upload_id: int) -> pd.DataFrame:
-    q = (select(II.c.severity, II.c.sheet, II.c.row, II.c.column, II.c.raw_value, II.c.message)
-         .where(II.c.upload_id == upload_id).order_by(II.c.id))
-    with engine.connect() as conn:
-        return pd.read_sql(q, conn)
 
 
 def meetings(engine: Engine, board_id: int) -> pd.DataFrame:

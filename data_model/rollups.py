@@ -26,7 +26,7 @@ from data_model.tables import (
     RiskAssessment,
     Workstream,
 )
-from data_model.vocabulary import RAGS
+from data_model.vocabulary import PATH_SEP, RAGS
 
 P, WS, LOC = Programme.__table__, Workstream.__table__, Locality.__table__
 MS, RK, RA = Milestone.__table__, Risk.__table__, RiskAssessment.__table__
@@ -49,7 +49,7 @@ def _scope(table, filters: Filters, *, has_locality: bool = True):
     conditions = [P.c.board_id == filters.board_id, table.c.removed_upload_id.is_(None)]
     if filters.workstream_id is not None:
         chosen = select(WS.c.path).where(WS.c.id == filters.workstream_id).scalar_subquery()
-        conditions.append(or_(WS.c.id == filters.workstream_id, WS.c.path.like(chosen + " › %")))
+        conditions.append(or_(WS.c.id == filters.workstream_id, WS.c.path.like(chosen + PATH_SEP + "%")))
     if filters.locality_id is not None and has_locality:
         conditions.append(table.c.locality_id == filters.locality_id)
     return and_(*conditions)

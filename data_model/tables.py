@@ -1,7 +1,7 @@
 """SQLModel table models: what the database stores.
 
 These classes are storage only. SQLModel skips validation on ``table=True`` models, so rows are
-validated by the loaders' own models (``loaders.records``) before they reach these tables.
+validated by each tracker kind's record model (``loaders.kinds``) before they reach these tables.
 
 Money is stored as integer pence (``*_pence``), never as floats. Every row loaded from a spreadsheet
 carries its provenance: the upload that last set it, the sheet and the row number, and the raw
@@ -51,7 +51,7 @@ class Programme(SQLModel, table=True):
 
 
 class Workstream(SQLModel, table=True):
-    """One node of a programme's workstream tree; ``path`` is the names from the top, joined by ' › '."""
+    """One node of a programme's workstream tree; ``path`` is the names from the top, joined by data_model.vocabulary.PATH_SEP."""
 
     __table_args__ = (UniqueConstraint("programme_id", "path"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -293,7 +293,6 @@ class MetricValue(SQLModel, table=True):
     removed_upload_id: int | None = Field(default=None, foreign_key="upload.id")
 
 
-TRACKED_TABLES = ("milestone", "risk", "risk_assessment", "budget_line", "budget_amount", "metric", "metric_value")
 
 
 # --------------------------------------------------------------------------------------------

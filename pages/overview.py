@@ -7,6 +7,7 @@ import streamlit as st
 
 from data_model import attention, queries
 from data_model.rollups import rag_matrix
+from data_model.vocabulary import PATH_SEP, join_path, split_path
 from presentation.rag_view import WORDS, budget_exceptions_table, matrix_chart, matrix_table, status_words
 from presentation.safe import md
 from presentation.upload_report import changes_frame
@@ -44,8 +45,8 @@ for _, top in tops.iterrows():
     if children.empty or (filters.workstream_id and filters.workstream_id != top["id"]):
         continue
     with st.expander(f"{top['level_label']}: {top['name']}"):
-        inner = by_path[(by_path["group"] == top["name"]) | by_path["group"].str.startswith(f"{top['name']} › ")]
-        inner = inner.assign(group=inner["group"].str.split(" › ").str[1:].str.join(" › ").replace("", "(itself)"))
+        inner = by_path[(by_path["group"] == top["name"]) | by_path["group"].str.startswith(top["name"] + PATH_SEP)]
+        inner = inner.assign(group=inner["group"].map(lambda p: join_path(split_path(p)[1:])).replace("", "(itself)"))
         st.dataframe(matrix_table(inner, children["level_label"].iloc[0]), hide_index=True, width="stretch")
 
 by_loc = view.read(rag_matrix, filters, rules, "locality")

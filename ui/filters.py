@@ -8,6 +8,7 @@ import streamlit as st
 
 from data_model import queries
 from data_model.rollups import Filters
+from data_model.vocabulary import split_path
 from ui.context import cached_read
 
 PARAMS = ("workstream", "locality", "as_at")
@@ -34,7 +35,7 @@ def shared_filters(board: dict, version: tuple[int, int]) -> Filters:
     ws_choice = st.sidebar.selectbox(
         "Workstream", options, index=options.index(wanted) if wanted else 0,
         format_func=lambda p: "All workstreams" if not p else
-        f"{'  ' * (levels[p] - 1)}{labels[p]}: {p.split(' › ')[-1]}", key=f"filter_ws_{board['slug']}")
+        f"{'  ' * (levels[p] - 1)}{labels[p]}: {split_path(p)[-1]}", key=f"filter_ws_{board['slug']}")
 
     loc_names = places["name"].tolist()
     wanted_loc = st.query_params.get("locality")
