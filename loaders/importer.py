@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from data_model import audit, make_engine, upgrade
 from data_model.board_settings import board_rules
@@ -92,6 +94,13 @@ def store_analysis(analysis: Analysis, board: str, *, engine: Engine, dry_run: b
         return _rejected(engine, _with_error(analysis, str(exc), "busy"), board, who, dry_run)
     except UploadRefused as exc:
         return _rejected(engine, _with_error(analysis, str(exc), "not_allowed"), board, who, dry_run)
+    except (DBAPIError, ArithmeticError, ValueError) as exc:
+        # A value the database cannot hold, or a fault of ours: the transaction rolled back; say so, and audit it.
+        logging.getLogger(__name__).exception("Storing %s for %s failed", analysis.file_name, board)
+        message = ("The database could not store a value in this file, so nothing was written. Check for figures far "
+                   "larger than a budget or metric can be, and try again; if it persists, send the file to your board "
+                   f"administrator ({type(exc).__name__}).")
+        return _rejected(engine, _with_error(analysis, message, "store_failed"), board, who, dry_run)
     return ImportResult(analysis, "ok", result.changes, None if dry_run else result.upload_id,
                         result.already_imported, dry_run, result)
 
@@ -136,8 +145,6 @@ def _rejected(engine: Engine, analysis: Analysis, board: str, who: str, dry_run:
                 audit.record(conn, who, "upload", board_id=_board_id(conn, board), outcome="rejected",
                              detail=f"{analysis.file_name}: {len(analysis.errors)} error(s); first: {first}")
         except Exception:  # noqa: BLE001 - a busy or unreachable database must not hide the file's own errors
-            import logging
-
             logging.getLogger(__name__).warning("Could not audit a rejected upload of %s", analysis.file_name)
     return ImportResult(analysis, "rejected", dry_run=dry_run)
 

@@ -7,6 +7,7 @@ that ``loaders.store`` writes, so what a lead sees before confirming is exactly 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -83,9 +84,25 @@ def _jsonable(value: object) -> object:
 
 def analyse(data: bytes, file_name: str, *, kind: str | TrackerKind | None = None,
             sheet: str | None = None, rules: RagRules = DEFAULT_RULES) -> Analysis:
-    """Read and check a tracker file without storing anything; ``rules`` are the board's RAG rules."""
+    """Read and check a tracker file without storing anything; ``rules`` are the board's RAG rules.
+
+    Never raises for anything in the file: a fault of ours while reading it is an error the lead can act on
+    (send the file to the administrator), with the details in the server's log.
+    """
     file_name = safe_file_name(file_name)
     result = Analysis(file_name, hashlib.sha256(data).hexdigest(), len(data), None)
+    try:
+        return _analyse(data, file_name, kind, sheet, rules, result)
+    except Exception:  # noqa: BLE001 - any fault reading one file must refuse that file, not the page
+        logging.getLogger(__name__).exception("Reading %s (sha256 %s) failed", file_name, result.sha256)
+        return Analysis(file_name, result.sha256, result.size_bytes, None, issues=[error(
+            "This file could not be read: something in it stopped the reader. Nothing was written. Save it again "
+            "from Excel and upload that, or send it to your board administrator, who will find the details in the "
+            f"server's log under '{file_name}'.", code="unexpected")])
+
+
+def _analyse(data: bytes, file_name: str, kind: str | TrackerKind | None, sheet: str | None, rules: RagRules,
+             result: Analysis) -> Analysis:
     if isinstance(kind, str):
         if kind not in BY_NAME:
             result.issues.append(error(f"Unknown kind '{kind}'; use one of {', '.join(BY_NAME)}."))
