@@ -154,6 +154,8 @@ def _parse_text(raw: str, header_unit: Decimal, decimal_comma: bool) -> ParsedMo
             raise MoneyParseError(f"'{_shown(s)}' has a space inside a number that is not a thousands group of three digits; "
                                   "write it as one number (e.g. 1 000 or 1,000), or put £ before each of two amounts")
         _check_after_number(s, m.end("num"), m.group("num"), decimal_comma)
+        if not m.group("unit") and not m.group("exp") and header_unit == 1:
+            _check_three_decimals(s, m.group("num"), decimal_comma)
         pos = m.end()
         previous_bare = bare and not m.group("close")
         number = _number(m.group("num"), decimal_comma) * Decimal(10) ** int((m.group("exp") or "e0")[1:])
@@ -208,6 +210,21 @@ def _check_after_number(s: str, end: int, number: str, decimal_comma: bool) -> N
                               "points go between groups of three digits; write it as e.g. 1.234 or 1234,50")
     raise MoneyParseError(f"'{_shown(s)}' has its digits grouped oddly: thousands separators go between groups of three "
                           "digits; write it as e.g. £1,234 or £1234")
+
+
+_THREE_DECIMALS = {False: re.compile(r"[1-9]\d{0,2}\.\d{3}"), True: re.compile(r"[1-9]\d{0,2},\d{3}")}
+
+
+def _check_three_decimals(s: str, number: str, decimal_comma: bool) -> None:
+    """'35.000' is £35 to one reader and £35,000 to another (a point between thousands): refuse, don't guess."""
+    if not _THREE_DECIMALS[decimal_comma].fullmatch(number):
+        return
+    whole, part = re.split("[.,]", number)
+    if decimal_comma:
+        raise MoneyParseError(f"'{_shown(s)}' is ambiguous: {whole},{part} to some readers, {whole}.{part} (thousands) "
+                              "to others; write it with two decimals or a point between thousands")
+    raise MoneyParseError(f"'{_shown(s)}' is ambiguous: £{whole}.{part} to some readers, £{whole},{part} to those who "
+                          "write a point between thousands; write it with two decimals or a comma between thousands")
 
 
 def _is_filler(text: str) -> bool:

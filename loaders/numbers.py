@@ -42,7 +42,7 @@ _HIGHER = re.compile(r"\b(at least|more than|over|above|increas\w*|improv\w*|hig
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _YEAR = r"(?:19|20)\d{2}"
 # Spans that are dates or periods, never figures; only the year group is masked when there is one.
-_NOT_FIGURES = [re.compile(p, re.I) for p in (
+_NOT_FIGURES = [re.compile(rf"(?<![\d.,]){p}(?![.,]?\d)", re.I) for p in (
     r"\b\d{4}-\d{1,2}-\d{1,2}(?:[ t]\d{1,2}:\d{2}(?::\d{2})?)?\b",
     r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b",
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?:{_YEAR}|'?\d{{2}})\b",
@@ -59,7 +59,8 @@ _ONE_COLON = re.compile(r"(?<!\d)[:=](?!\d)")
 
 _UNIT = r"%|per\s?cent\b|percent\b|days?\b|weeks?\b|minutes?\b|mins?\b|hours?\b|hrs?\b|months?\b|years?\b|yrs?\b"
 _TIME_UNITS = ("day", "week", "min", "hour", "hr", "month", "year", "yr")
-_MULTIPLIERS = {"k": 1000, "thousand": 1000, "million": 1_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000}
+_MULTIPLIERS = {"k": 1000, "thousand": 1000, "million": 1_000_000, "mn": 1_000_000, "m": 1_000_000, "bn": 1_000_000_000,
+                "billion": 1_000_000_000}
 
 
 def _number_pattern(decimal_comma: bool) -> re.Pattern[str]:
@@ -69,8 +70,8 @@ def _number_pattern(decimal_comma: bool) -> re.Pattern[str]:
     digits = (rf"(?>\d{{1,3}}(?:{group}\d{{3}})+(?:{point}\d+)?|\d{{1,3}}(?: \d{{3}})+(?:{point}\d+)?"
               rf"|\d+(?:{point}\d+)?{lone_fraction})")
     return re.compile(
-        rf"(?<![\w.,])(?:(?P<sign>[-−–])\s?)?(?P<cur>£\s?)?(?P<num>{digits})(?P<exp>e[+-]?\d{{1,3}}(?!\d))?(?!\d)"
-        rf"(?:\s*(?P<mult>k|thousand|million|bn|billion)\b)?(?:\s*(?P<unit>{_UNIT}))?",
+        rf"(?<![\w.,#])(?:(?P<sign>[-−–])\s?)?(?P<cur>£\s?)?(?P<num>{digits})(?P<exp>e[+-]?\d{{1,3}}(?!\d))?(?!\d)"
+        rf"(?:\s*(?P<mult>k|thousand|million|mn|m|bn|billion)\b)?(?:\s*(?P<unit>{_UNIT}))?",
         re.I,
     )
 
@@ -209,7 +210,9 @@ def _value(m: re.Match[str], text: str, decimal_comma: bool) -> float:
         number = Decimal(digits) * Decimal(10) ** int((m.group("exp") or "e0")[1:])
     except InvalidOperation as exc:  # pragma: no cover - the pattern only lets digits through
         raise MeasureParseError(f"'{_shown(text)}' has a number we cannot read") from exc
-    number *= _MULTIPLIERS.get((m.group("mult") or "").lower(), 1)
+    mult = (m.group("mult") or "").lower()
+    if mult not in ("m", "mn") or m.group("cur"):  # "£5m" is millions; a bare "5m" may be minutes or metres
+        number *= _MULTIPLIERS.get(mult, 1)
     return _finite(-number if m.group("sign") else number, text)
 
 

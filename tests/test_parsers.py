@@ -231,8 +231,16 @@ def test_decimal_comma_refusals(raw, why):
 
 
 def test_a_point_file_keeps_reading_points():
-    assert parse_money("35.000").amount == Decimal(35)
+    assert parse_money("35.00").amount == Decimal(35)
     assert parse_money("£1,200.50").amount == Decimal("1200.50")
+    assert parse_money("£2.447m").amount == Decimal(2447000)  # three decimals with a unit are not ambiguous
+    assert parse_money("0.125").amount == Decimal("0.12")
+
+
+@pytest.mark.parametrize(("raw", "decimal_comma"), [("35.000", False), ("£1.500", False), ("1,500", True)])
+def test_three_decimals_without_a_unit_could_be_thousands_and_are_refused(raw, decimal_comma):
+    with pytest.raises(MoneyParseError, match="ambiguous"):
+        parse_money(raw, decimal_comma=decimal_comma)  # "35.000" was read as £35 in a decimal-comma file
 
 
 # Measures (metric values and targets): (number, unit hint, direction hint).
@@ -259,6 +267,12 @@ def test_a_point_file_keeps_reading_points():
     ("1 200", (1200.0, None, None)),  # misread: 1
     ("2.4k visits", (2400.0, None, None)),  # misread: 2.4
     ("Target: £5,000", (5000.0, "gbp", None)),
+    ("Target: £5m", (5000000.0, "gbp", None)),
+    ("5m", (5.0, None, None)),  # minutes or metres as much as millions: the number as written
+    ("Q3 2016/17 450", (450.0, None, None)),  # misread: 3
+    ("450 (2019/20)", (450.0, None, None)),
+    ("by 31/03/2019: 450", (450.0, None, None)),  # misread: 31
+    ("Target 95% (stretch: 97%)", (95.0, "percent", None)),
     ("£2.4m", (2400000.0, "gbp", None)),
     ("<10% variance", (10.0, "percent", "lower")),
     ("8% variance", (8.0, "percent", None)),
@@ -295,6 +309,7 @@ def test_measures_with_a_decimal_comma(raw, expected):
     ("5 or 6", "more than one figure (5 and 6)"),  # misread: 5
     ("5-10", "more than one figure (5 and 10)"),  # misread: 5
     ("between 5 and 10", "more than one figure"),  # misread: 5
+    ("10.5-12.5", "more than one figure (10.5 and 12.5)"),  # misread: 10.5
     ("Apr: 450, May: 500", "more than one figure (450 and 500)"),  # misread: 450
     ("£5 or £6", "alternative amounts"),
     ("lots", "no number"),
