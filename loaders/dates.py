@@ -169,7 +169,12 @@ def _parse_number(value: int | float | Decimal) -> ParsedDate:
         x = float(value)
     except (OverflowError, ValueError):
         x = math.inf
-    shown = f"{x:g}" if math.isfinite(x) or isinstance(value, float) else _short(str(value))
+    if math.isfinite(x) or isinstance(value, float):
+        shown = f"{x:g}"
+    elif isinstance(value, int) and value.bit_length() > 1000:  # str() refuses ints over 4,300 digits
+        shown = f"of about {int(value.bit_length() * 0.30103)} digits"
+    else:
+        shown = _short(str(value))
     if x.is_integer() and MIN_YEAR <= x <= MAX_YEAR:
         y = int(x)
         return ParsedDate(date(y, 1, 1), date(y, 12, 31), "year")

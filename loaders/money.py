@@ -94,11 +94,12 @@ def parse_money(value: object, header_unit: Decimal = Decimal(1), *, decimal_com
     if isinstance(value, bool):
         raise MoneyParseError(f"{value} is not an amount")
     if isinstance(value, (date, time)):  # datetime is a date
-        raise MoneyParseError(f"'{cell_text(value)}' is a date, not an amount of money; check that this column "
+        raise MoneyParseError(f"'{cell_text(value)}' is a date or a time, not an amount of money; check that this column "
                               "holds amounts")
     if isinstance(value, (int, float, Decimal)):
-        shown = repr(value) if isinstance(value, float) else str(value)
-        return ParsedMoney((_checked(_exact(value), header_unit, _shown(shown)),))
+        amount = _exact(value)
+        checked = _checked(amount, header_unit, _shown(number_text(value)))
+        return ParsedMoney((amount * header_unit if isinstance(value, int) else checked,))
     return _parse_text(str(value), header_unit, decimal_comma)
 
 
@@ -118,8 +119,9 @@ def _exact(value: int | float | Decimal) -> Decimal:
 def _checked(amount: Decimal, multiplier: Decimal, shown: str) -> Decimal:
     """The amount in pounds to the penny, or a refusal when no budget could hold it."""
     if abs(amount) >= MAX_POUNDS / multiplier:
-        raise MoneyParseError(f"'{shown}' is £10 trillion or more, which cannot be a real amount; check the cell for "
-                              "a typo or a broken formula")
+        size = "£10 trillion or more" if amount > 0 else "minus £10 trillion or less"
+        raise MoneyParseError(f"'{shown}' is {size}, which cannot be a real amount; check the cell for a typo or a "
+                              "broken formula")
     return (amount * multiplier).quantize(PENNY)
 
 
@@ -239,6 +241,13 @@ def header_unit(header: str) -> Decimal:
     if re.search(r"£m\b|£m\)|\(£m\)|£millions", h):
         return Decimal(1_000_000)
     return Decimal(1)
+
+
+def number_text(value: int | float | Decimal) -> str:
+    """A number as a message quotes it; an integer too long for str() (over 4,300 digits) by its size."""
+    if isinstance(value, int) and value.bit_length() > 1000:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _shown(text: str, limit: int = 60) -> str:

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from loaders.money import MoneyParseError, parse_money
+from loaders.money import MoneyParseError, number_text, parse_money
 from loaders.text import clean_text
 
 # Metrics are stored as floats and drawn on charts; nothing a board measures comes near this.
 MAX_MEASURE = 1e15
+# A value or target written in words holds a handful of numbers; a cell with more is notes, not a figure.
+MAX_FIGURES = 20
 
 
 class MeasureParseError(ValueError):
@@ -85,7 +87,6 @@ _PER_BEFORE = re.compile(r"\bper\s*$", re.I)
 _BASELINE_BEFORE = re.compile(r"\bbaseline\s*(?:of|was|is|:|=)?\s*$", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s*$", re.I)
 _TO_BEFORE = re.compile(r"\bto\s*$", re.I)
-_TIER_NAMES = ("plain", "relative", "condition", "aside")
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ class _Figure:
     value: float
     shown: str
     unit: str | None
-    tier: int  # index into _TIER_NAMES: lower wins
+    tier: int  # 0 plain, 1 relative phrase, 2 condition with a time unit, 3 aside in brackets: lower wins
     reference: bool  # a denominator, baseline or starting point: never the target
     rate: bool  # followed by "per N"
 
@@ -106,9 +107,9 @@ def parse_measure(value: object, *, decimal_comma: bool = False) -> tuple[float 
     if isinstance(value, bool):
         raise MeasureParseError(f"{value} is not a number")
     if isinstance(value, (datetime, date, time)):
-        raise MeasureParseError(f"'{value}' is a date, not a figure")
+        raise MeasureParseError(f"'{clean_text(value)}' is a date, not a figure; check that this column holds figures")
     if isinstance(value, (int, float, Decimal)):
-        return _finite(value, str(value)), None, None
+        return _finite(value, number_text(value)), None, None
     text = clean_text(value).replace("\n", " ")
     low = text.lower().strip()
     if low in _NO_VALUE:
@@ -156,6 +157,8 @@ def _target(text: str, decimal_comma: bool) -> _Figure:
     chosen = [f for f in candidates if f.tier == best]
     if len(chosen) > 1:
         listed = ", ".join(f.shown for f in chosen[:-1]) + f" and {chosen[-1].shown}"
+        if len(chosen) > 3:
+            listed = ", ".join(f.shown for f in chosen[:3]) + f" and {len(chosen) - 3} more"
         raise MeasureParseError(f"'{_shown(text)}' holds more than one figure ({listed}) and which one is meant "
                                 "cannot be told; write the one figure")
     figure = chosen[0]
@@ -178,11 +181,15 @@ def _mask_periods(text: str) -> str:
 def _figures(text: str, masked: str, decimal_comma: bool) -> list[_Figure]:
     asides = [(m.start(), m.end()) for m in _ASIDE.finditer(masked)]
     found = list(_NUMBER[decimal_comma].finditer(masked))
-    has_to = any(_TO_BEFORE.search(masked[: m.start()]) for m in found)
+    if len(found) > MAX_FIGURES:
+        raise MeasureParseError(f"'{_shown(text)}' holds {len(found)} numbers, too many to find one target or value "
+                                "in; write the one figure")
+    # Only the few words either side of a number decide its role; a bounded window keeps a long cell linear.
+    has_to = any(_TO_BEFORE.search(masked[max(0, m.start() - 40) : m.start()]) for m in found)
     figures = []
     for i, m in enumerate(found):
         _check_after_number(text, masked, m.end("num"), m.group("num"), decimal_comma)
-        before, after = masked[: m.start()], masked[m.end() :]
+        before, after = masked[max(0, m.start() - 40) : m.start()], masked[m.end() : m.end() + 40]
         unit_word = (m.group("unit") or "").lower().replace(" ", "")
         unit = ("percent" if unit_word in ("%", "percent") else "days" if unit_word.startswith("day")
                 else "minutes" if unit_word.startswith("min") else "gbp" if m.group("cur") else None)
