@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from loaders.money import FORMULA_ERROR
 from loaders.text import clean_text
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -209,6 +210,9 @@ def _parse_text_unchecked(raw: str, month_first: bool) -> ParsedDate:
         return ParsedDate(None, None, None)
     if s in NO_DATE:
         return ParsedDate(None, None, None, NO_DATE[s])
+    if FORMULA_ERROR.match(s):
+        raise DateParseError(f"'{clean_text(raw)}' is a formula error saved in the spreadsheet, not a date; mend the "
+                             "formula (or type the date) and save the file again")
     if re.fullmatch(r"\d+(\.\d+)?", s):
         return _parse_number(float(s))
     s = _ORDINAL.sub(r"\1", s)

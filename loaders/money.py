@@ -46,7 +46,10 @@ _NO_FIGURE = {
     "n/a": "n/a", "na": "n/a", "not applicable": "n/a",
 }
 _NIL = {"-", "–", "—", "nil", "none", "£-", "£ -", "£0", "zero"}
-_MINUS = "-−–"  # hyphen, the Unicode minus sign and the en dash (Word turns "-500" into "–500")
+_MINUS = "-−–"
+# What Excel and LibreOffice save in place of a result when a formula fails; never a value, never a blank.
+FORMULA_ERROR = re.compile(r"^#(NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!|CALC!|FIELD!|BLOCKED!|"
+                           r"CONNECT!|BUSY!|UNKNOWN!|PYTHON!|TIMEOUT!|EXTERNAL!)$|^Err:\d{3}$", re.I)  # hyphen, the Unicode minus sign and the en dash (Word turns "-500" into "–500")
 
 
 def _amount_pattern(decimal_comma: bool) -> re.Pattern[str]:
@@ -135,6 +138,9 @@ def _parse_text(raw: str, header_unit: Decimal, decimal_comma: bool) -> ParsedMo
         return ParsedMoney((), _NO_FIGURE[low])
     if low in _NIL:
         return ParsedMoney((Decimal(0),), "nil")
+    if FORMULA_ERROR.match(s):
+        raise MoneyParseError(f"'{_shown(s)}' is a formula error saved in the spreadsheet, not an amount; mend the "
+                              "formula (or type the amount) and save the file again")
     if "%" in s:
         raise MoneyParseError(f"'{_shown(s)}' is a percentage, not an amount of money")
     # Footnote marks glued to a number: superscripts were dropped by clean_text; here we strip trailing markers.
@@ -144,7 +150,7 @@ def _parse_text(raw: str, header_unit: Decimal, decimal_comma: bool) -> ParsedMo
     units: set[str] = set()
     approx = False
     pos = 0
-    previous_bare = False
+    previous_plain = False  # the amount before had no unit and no closing bracket
     for m in _AMOUNT[decimal_comma].finditer(s):
         between = s[pos : m.start()]
         _check_between(s, between, bool(amounts))
@@ -152,14 +158,14 @@ def _parse_text(raw: str, header_unit: Decimal, decimal_comma: bool) -> ParsedMo
         if amounts and neg and neg in _MINUS and not between.strip(" £"):
             raise MoneyParseError(f"'{_shown(s)}' reads as a range of amounts; write the one amount that applies")
         bare = not (m.group("cur") or m.group("unit") or m.group("exp") or neg)
-        if amounts and previous_bare and bare and not between.strip():
+        if amounts and previous_plain and bare and not between.strip():
             raise MoneyParseError(f"'{_shown(s)}' has a space inside a number that is not a thousands group of three digits; "
                                   "write it as one number (e.g. 1 000 or 1,000), or put £ before each of two amounts")
         _check_after_number(s, m.end("num"), m.group("num"), decimal_comma)
         if not m.group("unit") and not m.group("exp") and header_unit == 1:
             _check_three_decimals(s, m.group("num"), decimal_comma)
         pos = m.end()
-        previous_bare = bare and not m.group("close")
+        previous_plain = not (m.group("unit") or m.group("exp") or m.group("close"))
         number = _number(m.group("num"), decimal_comma) * Decimal(10) ** int((m.group("exp") or "e0")[1:])
         unit = (m.group("unit") or "").lower()
         if unit:

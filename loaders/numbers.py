@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from loaders.money import MoneyParseError, number_text, parse_money
+from loaders.money import FORMULA_ERROR, MoneyParseError, number_text, parse_money
 from loaders.text import clean_text
 
 # Metrics are stored as floats and drawn on charts; nothing a board measures comes near this.
@@ -114,6 +114,9 @@ def parse_measure(value: object, *, decimal_comma: bool = False) -> tuple[float 
     low = text.lower().strip()
     if low in _NO_VALUE:
         return None, None, None
+    if FORMULA_ERROR.match(text.strip()):  # "#DIV/0!" was read as 0
+        raise MeasureParseError(f"'{_shown(text)}' is a formula error saved in the spreadsheet, not a figure; mend the "
+                                "formula (or type the figure) and save the file again")
     if low.lstrip("-−– ").startswith("£"):
         try:
             money = parse_money(text, decimal_comma=decimal_comma)

@@ -333,17 +333,6 @@ def test_measure_errors_are_value_errors_for_the_callers_that_catch_those():
     assert issubclass(MeasureParseError, ValueError)
 
 
-@pytest.mark.parametrize("raw", ["2% below predicted: 2,480", "At least 75%", "Reduce from 500 to 450", "3 days",
-                                 "450 per 100,000", "no data", 42.0, "£1,200", "<10% variance"])
-def test_numbers_parse_measure_is_compatible_with_the_old_one_where_that_was_right(raw):
-    from loaders.normalise import parse_measure as old
-
-    if raw in ("2% below predicted: 2,480", "Reduce from 500 to 450", "450 per 100,000"):
-        assert parse_measure(raw) != old(raw)  # the fixed misreads
-    else:
-        assert parse_measure(raw) == old(raw)
-
-
 # Dates: the same limits for typed and text dates, and month-first columns.
 @pytest.mark.parametrize("value", [datetime(9999, 12, 31), date(9999, 12, 31), "31/12/9999", date(1899, 12, 31),
                                    datetime(2101, 1, 1), 80_000, 10**400, float("inf"), float("nan"), Decimal("NaN")])
@@ -421,3 +410,18 @@ def test_two_rag_emoji_read_as_the_worse_with_a_note():
 def test_rag_emoji_without_an_agreed_meaning_are_refused(raw):
     with pytest.raises(RatingParseError, match="not a RAG status"):
         parse_rag(raw)  # blank, without a word, before
+
+
+# Formula errors saved as a cell's cached value: never a value, never a silent blank.
+@pytest.mark.parametrize("raw", ["#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#SPILL!", "Err:502"])
+def test_formula_errors_are_refused_by_every_value_parser_saying_so(raw):
+    for parse, error in ((parse_money, MoneyParseError), (parse_measure, MeasureParseError),
+                         (parse_date, DateParseError)):
+        with pytest.raises(error, match="formula error"):
+            parse(raw)  # parse_measure read "#DIV/0!" as 0 before
+
+
+@pytest.mark.parametrize("raw", ["£1,000 000", "£5 6"])
+def test_money_with_a_stray_space_is_refused(raw):
+    with pytest.raises(MoneyParseError, match="space inside a number"):
+        parse_money(raw)  # read as £1,000 and £11 before
