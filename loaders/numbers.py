@@ -100,8 +100,13 @@ class _Figure:
     rate: bool  # followed by "per N"
 
 
-def parse_measure(value: object, *, decimal_comma: bool = False) -> tuple[float | None, str | None, str | None]:
-    """A metric value or target: (number, unit hint, direction hint), or ``MeasureParseError`` saying why not."""
+def parse_measure(value: object, *, decimal_comma: bool = False,
+                  percent_format: bool = False) -> tuple[float | None, str | None, str | None]:
+    """A metric value or target: (number, unit hint, direction hint), or ``MeasureParseError`` saying why not.
+
+    ``percent_format`` says the cell's number format is a percentage: Excel stores the 90% a person sees as
+    0.9, so a number is read as 90 percent. Text ("90%") carries its own sign and is read as written.
+    """
     if value is None:
         return None, None, None
     if isinstance(value, bool):
@@ -109,7 +114,10 @@ def parse_measure(value: object, *, decimal_comma: bool = False) -> tuple[float 
     if isinstance(value, (datetime, date, time)):
         raise MeasureParseError(f"'{clean_text(value)}' is a date, not a figure; check that this column holds figures")
     if isinstance(value, (int, float, Decimal)):
-        return _finite(value, number_text(value)), None, None
+        number = _finite(value, number_text(value))
+        if percent_format:  # via the shortest repr, so 0.9 is 90 and not 90.00000000000001
+            return _finite(float(Decimal(repr(number)) * 100), number_text(value)), "percent", None
+        return number, None, None
     text = clean_text(value).replace("\n", " ")
     low = text.lower().strip()
     if low in _NO_VALUE:

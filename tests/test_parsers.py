@@ -305,6 +305,16 @@ def test_measures_with_a_decimal_comma(raw, expected):
     assert parse_measure(raw, decimal_comma=True) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    (0.9, (90.0, "percent", None)),  # read as 0.9 with no unit before
+    (0.075, (7.5, "percent", None)),
+    (1, (100.0, "percent", None)),
+    ("90%", (90.0, "percent", None)),  # text in a percent-formatted cell says its own unit
+])
+def test_measures_in_percent_formatted_cells(raw, expected):
+    assert parse_measure(raw, percent_format=True) == expected
+
+
 @pytest.mark.parametrize(("raw", "why"), [
     ("5 or 6", "more than one figure (5 and 6)"),  # misread: 5
     ("5-10", "more than one figure (5 and 10)"),  # misread: 5

@@ -155,14 +155,15 @@ def test_money_gives_an_amount_within_the_limits_or_its_own_error(value, decimal
 
 
 @SETTINGS
-@given(CELLS, st.booleans())
-@example("2% below predicted: 2,480", False)
-@example(1e300, False)
-@example(10**5000, False)
-@example("1 " * 5000, False)
-def test_measures_give_a_finite_number_or_their_own_error(value, decimal_comma):
+@given(CELLS, st.booleans(), st.booleans())
+@example("2% below predicted: 2,480", False, False)
+@example(1e300, False, False)
+@example(9.99e14, False, True)  # within the limit as a fraction, beyond it as a percentage
+@example(10**5000, False, False)
+@example("1 " * 5000, False, False)
+def test_measures_give_a_finite_number_or_their_own_error(value, decimal_comma, percent_format):
     try:
-        number, unit, direction = parse_measure(value, decimal_comma=decimal_comma)
+        number, unit, direction = parse_measure(value, decimal_comma=decimal_comma, percent_format=percent_format)
     except MeasureParseError:
         return
     assert number is None or (math.isfinite(number) and abs(number) < MAX_MEASURE)
