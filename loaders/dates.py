@@ -160,8 +160,8 @@ def _short(text: str, limit: int = 40) -> str:
 
 def _typed(d: date) -> ParsedDate:
     if not MIN_YEAR <= d.year <= MAX_YEAR:
-        raise DateParseError(f"the date {d.day} {calendar.month_name[d.month]} {d.year} gives the year {d.year}, "
-                             "which cannot be right")
+        raise DateParseError(f"'{d.day} {calendar.month_name[d.month]} {d.year}' gives the year {d.year}, which "
+                             "cannot be right (dates run from 1900 to 2100)")
     return ParsedDate(d, d, "day")
 
 
