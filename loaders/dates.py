@@ -1,5 +1,8 @@
 """Dates as board trackers write them, read day first (UK): "10/5/16" is 10 May 2016.
 
+A column whose dates can only be month first ("07-14-2023", "1/15/2022") is read month first when the
+caller says so (``month_first=True``); ``date_order`` tells from a column's values which reading fits.
+
 ``parse_date`` turns a cell into a ``ParsedDate``: a first and last day, the precision the writer
 gave (day, month, quarter, year) and a qualifier ("by", "ongoing", "tbc", ...). A start column
 takes the first day; a due column takes the last ("March 2017" is due by 31 March 2017).
@@ -10,11 +13,14 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
+from loaders.money import FORMULA_ERROR
 from loaders.text import clean_text
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -126,40 +132,66 @@ def from_excel_serial(value: float) -> date:
     return EXCEL_EPOCH + timedelta(days=int(value))
 
 
-def parse_date(value: object) -> ParsedDate:
-    """Read one cell. Blank cells give an empty ``ParsedDate``; unreadable ones raise ``DateParseError``."""
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+def parse_date(value: object, *, month_first: bool = False) -> ParsedDate:
+    """Read one cell. Blank cells give an empty ``ParsedDate``; unreadable ones raise ``DateParseError``.
+
+    Typed dates, spreadsheet serial numbers and text all share the 1900-2100 limits: a year outside them is
+    a typo, not a plan. ``month_first`` reads "07/14/2023" as 14 July 2023 (for a column written that way).
+    """
     if value is None:
         return ParsedDate(None, None, None)
     if isinstance(value, datetime):
-        d = value.date()
-        return ParsedDate(d, d, "day")
+        return _typed(value.date())
     if isinstance(value, date):
-        return ParsedDate(value, value, "day")
+        return _typed(value)
     if isinstance(value, bool):
         raise DateParseError(f"{value} is not a date")
-    if isinstance(value, (int, float)):
-        return _parse_number(float(value))
-    return _parse_text(str(value))
+    if isinstance(value, (int, float, Decimal)):
+        return _parse_number(value)
+    return _parse_text(str(value), month_first)
 
 
-def _parse_number(x: float) -> ParsedDate:
-    if x.is_integer() and 1900 <= x <= 2100:
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _typed(d: date) -> ParsedDate:
+    if not MIN_YEAR <= d.year <= MAX_YEAR:
+        raise DateParseError(f"'{d.day} {calendar.month_name[d.month]} {d.year}' gives the year {d.year}, which "
+                             "cannot be right (dates run from 1900 to 2100)")
+    return ParsedDate(d, d, "day")
+
+
+def _parse_number(value: int | float | Decimal) -> ParsedDate:
+    try:
+        x = float(value)
+    except (OverflowError, ValueError):
+        x = math.inf
+    if math.isfinite(x) or isinstance(value, float):
+        shown = f"{x:g}"
+    elif isinstance(value, int) and value.bit_length() > 1000:  # str() refuses ints over 4,300 digits
+        shown = f"of about {int(value.bit_length() * 0.30103)} digits"
+    else:
+        shown = _short(str(value))
+    if x.is_integer() and MIN_YEAR <= x <= MAX_YEAR:
         y = int(x)
         return ParsedDate(date(y, 1, 1), date(y, 12, 31), "year")
     if 10_000 <= x <= 80_000:
         d = from_excel_serial(x)
+        if not MIN_YEAR <= d.year <= MAX_YEAR:
+            raise DateParseError(f"the number {shown} is a spreadsheet date in {d.year}, which cannot be right")
         return ParsedDate(d, d, "day")
-    raise DateParseError(f"the number {x:g} is not a date")
-
-
-MIN_YEAR, MAX_YEAR = 1900, 2100
+    raise DateParseError(f"the number {shown} is not a date")
 
 
 @lru_cache(maxsize=16384)
-def _parse_text(raw: str) -> ParsedDate:
+def _parse_text(raw: str, month_first: bool = False) -> ParsedDate:
     """Read a text cell; any date outside 1900-2100 is an error (it is a typo, not a plan)."""
     try:
-        parsed = _parse_text_unchecked(raw)
+        parsed = _parse_text_unchecked(raw, month_first)
     except DateParseError:
         raise
     except (ValueError, OverflowError) as exc:
@@ -170,7 +202,7 @@ def _parse_text(raw: str) -> ParsedDate:
     return parsed
 
 
-def _parse_text_unchecked(raw: str) -> ParsedDate:
+def _parse_text_unchecked(raw: str, month_first: bool) -> ParsedDate:
     s = clean_text(raw).lower().replace("\n", " ").strip()
     s = s.replace("–", "-").replace("—", "-").replace("’", "'")
     s = " ".join(s.split())
@@ -178,6 +210,9 @@ def _parse_text_unchecked(raw: str) -> ParsedDate:
         return ParsedDate(None, None, None)
     if s in NO_DATE:
         return ParsedDate(None, None, None, NO_DATE[s])
+    if FORMULA_ERROR.match(s):
+        raise DateParseError(f"'{clean_text(raw)}' is a formula error saved in the spreadsheet, not a date; mend the "
+                             "formula (or type the date) and save the file again")
     if re.fullmatch(r"\d+(\.\d+)?", s):
         return _parse_number(float(s))
     s = _ORDINAL.sub(r"\1", s)
@@ -192,27 +227,27 @@ def _parse_text_unchecked(raw: str) -> ParsedDate:
         s = s[m.end() :].strip()
         qualifier = "from" if m.group(1) == "from" else "by"
 
-    single = _parse_single(s)
+    single = _parse_single(s, month_first)
     if single is not None:
         return ParsedDate(single.start, single.end, single.precision, qualifier or single.qualifier)
 
-    ranged = _parse_range(s)
+    ranged = _parse_range(s, month_first)
     if ranged is not None:
         return ParsedDate(ranged.start, ranged.end, ranged.precision, qualifier or "range")
 
     if _VAGUE.search(s):
         raise DateParseError(f"'{clean_text(raw)}' names no date")
-    found = _find_in_text(s)
+    found = _find_in_text(s, month_first)
     if found is not None:
         return ParsedDate(found.start, found.end, found.precision, "from_text")
     raise DateParseError(f"'{clean_text(raw)}' is not a date we can read")
 
 
-def _parse_single(s: str) -> ParsedDate | None:  # noqa: C901 - one rule per board idiom
+def _parse_single(s: str, month_first: bool = False) -> ParsedDate | None:  # noqa: C901 - one rule per idiom
     if m := _ISO.match(s):
         return _day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if m := _DMY.match(s):
-        return _day(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return _numeric_day(m, month_first)
     if m := _D_MON_Y.match(s):
         month = _month(m.group(2))
         if month:
@@ -264,11 +299,25 @@ def _day(y: int, m: int, d: int) -> ParsedDate | None:
     try:
         value = date(y, m, d)
     except ValueError as exc:
-        raise DateParseError(f"{d}/{m}/{y} is not a real date (dates are read day first)") from exc
+        raise DateParseError(f"{d}/{m}/{y} is not a real date (dates are read day first; a column written month "
+                             "first, like 07/14/2023, can be read month first)") from exc
     return ParsedDate(value, value, "day")
 
 
-def _parse_range(s: str) -> ParsedDate | None:
+def _numeric_day(m: re.Match[str], month_first: bool) -> ParsedDate | None:
+    """'10/5/16' from a match of (first, second, year): day first, or month first when the column is."""
+    first, second, y = int(m.group(1)), int(m.group(2)), _year(m.group(3))
+    if not month_first:
+        return _day(y, second, first)
+    try:
+        value = date(y, first, second)
+    except ValueError as exc:
+        raise DateParseError(f"{first}/{second}/{y} is not a real date (this column is read month first, "
+                             "as in 07/14/2023)") from exc
+    return ParsedDate(value, value, "day")
+
+
+def _parse_range(s: str, month_first: bool = False) -> ParsedDate | None:
     """'Feb/Mar 18', 'Feb - Aug 18', 'Apr 18 - Mar 19', 'Sept 2011-March 2012'."""
     parts = [p for p in _SEP_RANGE.split(s) if p]
     if len(parts) != 2:
@@ -277,10 +326,10 @@ def _parse_range(s: str) -> ParsedDate | None:
             return None
         parts = [f"{month_pair.group(1)} {month_pair.group(3)}", f"{month_pair.group(2)} {month_pair.group(3)}"]
     left, right = parts
-    right_date = _parse_single(right)
+    right_date = _parse_single(right, month_first)
     if right_date is None:
         return None
-    left_date = _parse_single(left)
+    left_date = _parse_single(left, month_first)
     if left_date is None and right_date.end is not None:
         # "Feb - Aug 18": the left side borrows the right side's year.
         month = _month(left.strip(" ./"))
@@ -296,10 +345,10 @@ def _parse_range(s: str) -> ParsedDate | None:
     return ParsedDate(left_date.start, right_date.end, precision)
 
 
-def _find_in_text(s: str) -> ParsedDate | None:
+def _find_in_text(s: str, month_first: bool = False) -> ParsedDate | None:
     if m := _FIND_DMY.search(s):
         try:
-            return _day(_year(m.group(3)), int(m.group(2)), int(m.group(1)))
+            return _numeric_day(m, month_first)
         except DateParseError:
             return None
     for m in _FIND_MONTH_YEAR.finditer(s):
@@ -309,6 +358,34 @@ def _find_in_text(s: str) -> ParsedDate | None:
         a, b = _month_range(_year(m.group(2)), MONTHS[word])
         return ParsedDate(a, b, "month")
     return None
+
+
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(?:\d{4}|\d{2})\b")
+
+
+def date_order(values: list[object]) -> str:
+    """How a column writes its numeric dates: "day_first", "month_first" or "either" (nothing tells them apart).
+
+    A value whose first number is over 12 (14/07/2023) can only be day first; one whose second number is
+    over 12 (07/14/2023) can only be month first. A column with month-first evidence and no day-first
+    evidence is month first. A column with both is read day first (the UK default), so that the cells that
+    do not fit are refused by name rather than the whole column being guessed.
+    """
+    day_first = month_first = False
+    for value in values:
+        if not isinstance(value, str):
+            continue  # typed dates and serial numbers carry no order
+        for m in _NUMERIC_DATE.finditer(clean_text(value)):
+            first, second = int(m.group(1)), int(m.group(3))
+            if first > 12 and second <= 12:
+                day_first = True
+            elif second > 12 and first <= 12:
+                month_first = True
+    if month_first and not day_first:
+        return "month_first"
+    if day_first:
+        return "day_first"
+    return "either"
 
 
 def describe(parsed: ParsedDate) -> str:

@@ -213,10 +213,14 @@ def _header_text(value: object) -> str:
 def _header_period(value: object) -> Period | None:
     from datetime import date
 
+    from loaders.dates import DateParseError
     from loaders.periods import period_in_cell
 
     if isinstance(value, date):
-        return period_in_cell(value)
+        try:
+            return period_in_cell(value)
+        except DateParseError:  # a typed date outside 1900-2100 names no period
+            return None
     if isinstance(value, str):
         return period_in_header(value)
     return None

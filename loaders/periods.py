@@ -75,9 +75,12 @@ def period_in_header(header: str) -> Period | None:
     return period_from_parsed(parsed)
 
 
-def period_in_cell(value: object) -> Period:
-    """A period written in a cell of a 'Period' column; raises DateParseError when unreadable."""
-    parsed = parse_date(value)
+def period_in_cell(value: object, *, month_first: bool = False) -> Period:
+    """A period written in a cell of a 'Period' column; raises DateParseError when unreadable.
+
+    Typed dates share the text limits (1900-2100); ``month_first`` is for a column written 07/14/2023.
+    """
+    parsed = parse_date(value, month_first=month_first)
     if parsed.is_blank:
         return NO_PERIOD
     if parsed.precision == "day" and not isinstance(value, str):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import colorsys
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -127,6 +128,19 @@ _RAG_WORDS = {
 }
 
 
+# Emoji whose colour is a RAG status; blue and ticks mean complete, as the word "blue" does. Black, white,
+# purple and brown circles, crosses and warning signs have no agreed meaning and are refused.
+_RAG_EMOJI = {
+    "\U0001F534": "red", "\U0001F7E5": "red",  # red circle, red square
+    "\U0001F7E0": "amber", "\U0001F7E7": "amber",  # orange circle, orange square
+    "\U0001F7E1": "amber", "\U0001F7E8": "amber",  # yellow circle, yellow square
+    "\U0001F7E2": "green", "\U0001F7E9": "green",  # green circle, green square
+    "\U0001F535": "blue", "\U0001F7E6": "blue",  # blue circle, blue square
+    "\u2705": "complete", "\u2714": "complete", "\u2713": "complete", "\u2611": "complete",  # ticks
+}
+_EMOJI_JOINERS = str.maketrans("", "", "\ufe0f\ufe0e\u200d")
+
+
 @dataclass(frozen=True)
 class ParsedRag:
     rag: str | None
@@ -141,7 +155,11 @@ def parse_rag(value: object) -> ParsedRag:
 
 @lru_cache(maxsize=1024)
 def _parse_rag_text(text: str) -> ParsedRag:
-    s = " ".join(re.sub(r"[^a-z/\-– ]+", " ", text.lower()).split())
+    words = _emoji_as_words(text)
+    s = " ".join(re.sub(r"[^a-z/\-– ]+", " ", words.lower()).split())
+    if not s and any(unicodedata.category(c) == "So" for c in words):
+        # A symbol with no agreed RAG meaning (⚫, ⚪, ❌, ⚠): say so rather than leave the status blank.
+        raise RatingParseError(f"'{text}' is not a RAG status (use Red, Amber or Green)")
     if s in ("", "n/a", "na", "-", "tbc", "none", "not rated"):
         return ParsedRag(None)
     if s in _RAG_WORDS:
@@ -157,6 +175,14 @@ def _parse_rag_text(text: str) -> ParsedRag:
     if first in ("red", "amber", "green"):
         return ParsedRag(first)
     raise RatingParseError(f"'{text}' is not a RAG status (use Red, Amber or Green)")
+
+
+def _emoji_as_words(text: str) -> str:
+    """'🔴' as ' red ', '✅' as ' complete ': the emoji a tracker uses for a status, read as its word."""
+    if text.isascii():
+        return text
+    text = text.translate(_EMOJI_JOINERS)
+    return "".join(f" {_RAG_EMOJI[c]} " if c in _RAG_EMOJI else c for c in text)
 
 
 def rag_from_colour(hex_rgb: str | None) -> str | None:
