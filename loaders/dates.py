@@ -41,9 +41,6 @@ class ParsedDate:
     def is_blank(self) -> bool:
         return self.start is None and self.end is None
 
-    def iso(self, which: str = "end") -> str | None:
-        d = self.end if which == "end" else self.start
-        return d.isoformat() if d else None
 
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}

@@ -82,10 +82,6 @@ def to_pence(amount: Decimal | None) -> int | None:
     return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def from_pence(pence: int | None) -> Decimal | None:
-    return None if pence is None else (Decimal(pence) / 100).quantize(PENNY)
-
-
 def parse_money(value: object, header_unit: Decimal = Decimal(1), *, decimal_comma: bool = False) -> ParsedMoney:
     """Read one cell. ``header_unit`` is 1000 under a "(£k)" header: a bare 528 is then £528,000.
 

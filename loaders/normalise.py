@@ -12,7 +12,7 @@ from collections import Counter
 from functools import lru_cache
 
 from data_model.vocabulary import fold, join_path, path_segment
-from loaders.dates import DateParseError, ParsedDate, describe, parse_date
+from loaders.dates import DateParseError, ParsedDate, date_order, describe, parse_date
 from loaders.find_tables import Table, TableRow, section_name
 from loaders.headers import Column
 from loaders.issues import Issue, error, warning
@@ -34,6 +34,7 @@ class Context:
         self._ws_cols = sorted((c for c in table.mapping.columns if c.field in WORKSTREAM_FIELDS),
                                key=lambda c: c.level)
         self._paths: dict[tuple, tuple[tuple[str, ...], tuple[str | None, ...]]] = {}
+        self._orders: dict[int, str] = {}
 
     def warn(self, message: str, row: int | None = None, col: Column | None = None, value: object = None,
              code: str | None = None) -> None:
@@ -87,13 +88,25 @@ class Context:
         return tuple(path_segment(p) for p in path), tuple(labels)
 
     # -- typed cells -------------------------------------------------------------------------------------
+    def month_first(self, col: Column | None) -> bool:
+        """Whether a column's numeric dates can only be month first (07-14-2023); the lead is told once."""
+        if col is None:
+            return False
+        order = self._orders.get(col.index)
+        if order is None:
+            order = self._orders[col.index] = date_order([r.values[col.index] for r in self.table.rows])
+            if order == "month_first":
+                self.warn(f"The dates in the {col.header} column are written month first (such as 07-14-2023), so "
+                          "the whole column is read month first.", None, col, None, "month_first")
+        return order == "month_first"
+
     def date(self, values: list[object], col: Column | None, row: int, what: str) -> tuple[ParsedDate | None, str | None]:
         v = cell(values, col)
         if v is None:
             return None, None
         raw = raw_text(v)
         try:
-            parsed = parse_date(v)
+            parsed = parse_date(v, month_first=self.month_first(col))
         except DateParseError as exc:
             self.warn(f"{what.capitalize()} {exc}; the text is kept and the {what} left blank.", row, col, v,
                       "unparsed_date")

@@ -232,3 +232,23 @@ def test_excel_serial_numbers_and_real_dates_in_date_columns():
 
     recs, _ = records(xlsx({"S": [["Milestone", "Start", "Due"], ["A", 42736, datetime(2017, 3, 31)]]}))
     assert (recs[0]["start"], recs[0]["due"]) == ("2017-01-01", "2017-03-31")
+
+
+def test_a_column_of_month_first_dates_is_read_month_first_with_one_warning():
+    """US-style trackers (07-14-2023, 1/15/2022): a column that can only be month first is read so, said once."""
+    rows = [["Milestone", "Start", "Due"],
+            ["Kick-off", "1/15/2022", "07-14-2023"],
+            ["Review", "2/1/2022", "08-02-2023"]]
+    recs, a = records(xlsx({"Plan": rows}))
+    assert a.ok, a.errors
+    assert [(r["start"], r["due"]) for r in recs] == [("2022-01-15", "2023-07-14"), ("2022-02-01", "2023-08-02")]
+    said = [w for w in a.warnings if w.code == "month_first"]
+    assert sorted(w.column for w in said) == ["Due", "Start"]  # one per column, not one per cell
+    assert not [w for w in a.warnings if w.code == "unparsed_date"]
+
+
+def test_a_column_with_both_orders_stays_day_first_and_names_the_odd_cell():
+    rows = [["Milestone", "Due"], ["Kick-off", "14/07/2023"], ["Review", "07/15/2023"]]
+    recs, a = records(xlsx({"Plan": rows}))
+    assert recs[0]["due"] == "2023-07-14" and recs[1]["due"] is None
+    assert [w.value for w in a.warnings if w.code == "unparsed_date"] == ["07/15/2023"]

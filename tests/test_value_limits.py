@@ -45,6 +45,6 @@ def test_two_alternative_amounts_reject_the_file_with_a_sentence():
 def test_a_typed_date_in_the_year_9999_is_not_a_due_date():
     a = analyse(xlsx({"Plan": [["Milestone", "Due"], ["Open the hub", datetime(9999, 12, 31)],
                                ["Close the old site", datetime(2027, 3, 31)]]}), "plan.xlsx")
-    due = {r["title"]: r["due"] for r in a.public_records()}
+    due = {r["title"]: r["due"] for r in a.json_records()}
     assert due == {"Open the hub": None, "Close the old site": "2027-03-31"}  # 9999-12-31 was stored before
     assert any(w.row == 2 and "9999" in w.message for w in a.warnings)

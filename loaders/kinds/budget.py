@@ -114,7 +114,7 @@ class _BudgetReader:
         try:
             parsed = parse_money(value, col.unit)
         except MoneyParseError as exc:
-            self.ctx.fail(f"{exc}. Write amounts like £528k, £2.4m or 154792.", row, col, value, "unknown_amount")
+            self.ctx.fail(str(exc), row, col, value, "unknown_amount")
             return None
         if parsed.unit_in_cell and col.unit != 1:
             self.ctx.warn(f"'{raw_text(value)}' carries its own unit under a header that already says {col.header}; "
@@ -242,7 +242,7 @@ class _BudgetReader:
         if value is None:
             return NO_PERIOD
         try:
-            return period_in_cell(value)
+            return period_in_cell(value, month_first=self.ctx.month_first(col))
         except DateParseError:
             self.ctx.fail(f"Period '{raw_text(value)}' is not a financial year, quarter or month we can read "
                           "(use e.g. 2016-17, 2016-17 Q2 or Jul 2016).", trow.row, col, value, "unknown_period")

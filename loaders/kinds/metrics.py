@@ -18,10 +18,9 @@ from loaders.find_tables import Table, TableRow
 from loaders.headers import Column, words
 from loaders.issues import Issue
 from loaders.kinds.base import Children, Provenance, Record, Row, StoredRow, Template, TrackerKind
-from loaders.money import parse_money
 from loaders.normalise import Context, cell, dedupe_keys, raw_text, text_key, text_of
+from loaders.numbers import parse_measure
 from loaders.periods import NO_PERIOD, Period, period_in_cell
-from loaders.text import clean_text
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Short = Annotated[str, Field(min_length=1, max_length=500)]
@@ -52,41 +51,6 @@ class MetricRow(Row):
     period_type: str = "none"
     period_start: date | None = None
     period_end: date | None = None
-
-
-_LOWER = re.compile(r"\b(fewer|less than|no more than|not more than|under|below|reduc\w*|decreas\w*|lower|maximum|"
-                    r"max|at most|minimi[sz]e|down|avoid\w*|delayed)\b|<|≤", re.I)
-_HIGHER = re.compile(r"\b(at least|more than|over|above|increas\w*|improv\w*|higher|minimum|min|maximi[sz]e|up|"
-                     r"grow\w*|raise)\b|>|≥", re.I)
-_NUMBER = re.compile(r"(-?\d[\d,]*(?:\.\d+)?|-?\.\d+)\s*(%|per cent|percent|days?|weeks?|minutes?|mins?|hours?)?", re.I)
-_NO_FIGURE = {"", "-", "n/a", "na", "tbc", "not available", "n/k", "nk", "to be confirmed", "tba", "no data", "*"}
-
-
-def parse_measure(value: object) -> tuple[float | None, str | None, str | None]:
-    """A metric value or target: (number, unit hint, direction hint). Text targets keep their first number."""
-    if value is None:
-        return None, None, None
-    if isinstance(value, bool):
-        raise ValueError(f"{value} is not a number")
-    if isinstance(value, (int, float)):
-        return float(value), None, None
-    text = clean_text(value).replace("\n", " ")
-    low = text.lower().strip()
-    if low in _NO_FIGURE:
-        return None, None, None
-    if low.startswith("£"):
-        money = parse_money(text)
-        return (float(money.amount) if money.amount is not None else None), "gbp", None
-    m = _NUMBER.search(text)
-    if not m:
-        raise ValueError(f"'{text}' has no number in it")
-    number = float(m.group(1).replace(",", ""))
-    unit_word = (m.group(2) or "").lower()
-    unit = ("percent" if unit_word in ("%", "per cent", "percent") else "days" if unit_word.startswith("day") else
-            "minutes" if unit_word.startswith("min") else None)
-    before = text[: m.start()]
-    direction = "lower" if _LOWER.search(before or low) else "higher" if _HIGHER.search(before) else None
-    return number, unit, direction
 
 
 @dataclass
@@ -162,7 +126,7 @@ def _period(ctx: Context, trow: TableRow) -> Period | None:
     if value is None:
         return NO_PERIOD
     try:
-        return period_in_cell(value)
+        return period_in_cell(value, month_first=ctx.month_first(col))
     except DateParseError:
         ctx.fail(f"Period '{raw_text(value)}' is not a month, quarter or year we can read "
                  "(use e.g. Jul 2016, 2016-17 Q2 or 2016-17).", trow.row, col, value, "unknown_period")
