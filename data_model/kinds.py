@@ -23,10 +23,12 @@ class StoredKind:
     child_table: Table | None = None  # rows stored under each row: assessments, amounts, values
     child_entity: str | None = None
     child_fk: str | None = None
+    counts_only: tuple[str, str] | None = None  # (column, value): the rows that count as this kind (risks, not issues)
 
 
 MILESTONES = StoredKind("milestones", Milestone.__table__, "milestone", "title", "milestones")
-RISKS = StoredKind("risks", Risk.__table__, "risk", "title", "risks", RiskAssessment.__table__, "risk", "risk_id")
+RISKS = StoredKind("risks", Risk.__table__, "risk", "title", "risks", RiskAssessment.__table__, "risk", "risk_id",
+                   counts_only=("raid_type", "risk"))
 BUDGET = StoredKind("budget", BudgetLine.__table__, "budget_line", "line", "budget_lines", BudgetAmount.__table__,
                     "budget_amount", "budget_line_id")
 METRICS = StoredKind("metrics", Metric.__table__, "metric", "name", "metrics", MetricValue.__table__, "metric_value",

@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import func, literal, null, select, union_all
 from sqlalchemy.engine import Engine
 
-from data_model.kinds import STORED_KINDS
+from data_model.kinds import STORED_KINDS, StoredKind
 from data_model.tables import AuditEvent, Board, Change, Meeting, Programme, Upload
 
 B, P, UP, MTG, CH = (t.__table__ for t in (Board, Programme, Upload, Meeting, Change))
@@ -27,15 +27,19 @@ def data_version(engine: Engine) -> tuple[int, int]:
         )).one())
 
 
-def _count(table, label: str):
-    return (select(P.c.board_id, func.count().label(label))
-            .select_from(table.join(P, P.c.id == table.c.programme_id))
-            .where(table.c.removed_upload_id.is_(None)).group_by(P.c.board_id).subquery())
+def _count(kind: StoredKind):
+    table = kind.table
+    q = (select(P.c.board_id, func.count().label(kind.count_label))
+         .select_from(table.join(P, P.c.id == table.c.programme_id)).where(table.c.removed_upload_id.is_(None)))
+    if kind.counts_only:
+        column, value = kind.counts_only
+        q = q.where(table.c[column] == value)
+    return q.group_by(P.c.board_id).subquery()
 
 
 def boards_with_counts(engine: Engine) -> pd.DataFrame:
     """One row per board: what it is, how much it tracks, when it last heard from a lead."""
-    counts = {k.count_label: _count(k.table, k.count_label) for k in STORED_KINDS}
+    counts = {k.count_label: _count(k) for k in STORED_KINDS}
     last_upload = select(UP.c.board_id, func.max(UP.c.uploaded_at).label("last_upload")).group_by(UP.c.board_id).subquery()
     q = select(B.c.id, B.c.slug, B.c.name, B.c.board_type, B.c.area, B.c.description,
                *[func.coalesce(c.c[name], 0).label(name) for name, c in counts.items()],

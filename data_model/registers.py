@@ -60,6 +60,20 @@ def risks(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
     return df
 
 
+def raid_items(engine: Engine, filters: Filters) -> pd.DataFrame:
+    """A RAID log's issues, assumptions, dependencies, actions and decisions: kept and shown, never counted as risks."""
+    from data_model.rollups import RK
+
+    q = (select(RK.c.id, RK.c.raid_type, WS.c.path.label("workstream"), RK.c.ref, RK.c.title, RK.c.owner,
+                RK.c.mitigation, RK.c.status, RK.c.review_due, LOC.c.name.label("locality"))
+         .select_from(RK.join(P, P.c.id == RK.c.programme_id).outerjoin(WS, WS.c.id == RK.c.workstream_id)
+                      .outerjoin(LOC, LOC.c.id == RK.c.locality_id))
+         .where(_scope(RK, filters, raid=True)).order_by(RK.c.raid_type, WS.c.path, RK.c.id))
+    df = read_frame(engine, q)
+    df["review_due"] = pd.to_datetime(df["review_due"])
+    return df
+
+
 def budget_lines(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Each budget line with its amounts summed over the periods, in pounds, and its kind."""
     from sqlalchemy import func

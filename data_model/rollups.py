@@ -44,9 +44,14 @@ class Filters:
     as_at: date = field(default_factory=date.today)
 
 
-def _scope(table, filters: Filters, *, has_locality: bool = True):
-    """The WHERE clause shared by every kind: the board, current rows, the chosen workstream and locality."""
+def _scope(table, filters: Filters, *, has_locality: bool = True, raid: bool = False):
+    """The WHERE clause shared by every kind: the board, current rows, the chosen workstream and locality.
+
+    Risk queries see risks only; a RAID log's issues, assumptions and dependencies are read apart (``raid``).
+    """
     conditions = [P.c.board_id == filters.board_id, table.c.removed_upload_id.is_(None)]
+    if "raid_type" in table.c:
+        conditions.append(table.c.raid_type != "risk" if raid else table.c.raid_type == "risk")
     if filters.workstream_id is not None:
         chosen = select(WS.c.path).where(WS.c.id == filters.workstream_id).scalar_subquery()
         conditions.append(or_(WS.c.id == filters.workstream_id, WS.c.path.like(chosen + PATH_SEP + "%")))

@@ -206,6 +206,9 @@ class Risk(Sourced, table=True):
     review_due: date | None = None
     review_raw: str | None = None
     status: str = "open"  # open, closed
+    # A RAID log keeps issues, assumptions and dependencies beside its risks: stored, shown apart, never counted
+    # as risks (data_model.vocabulary.RAID_TYPES).
+    raid_type: str = Field(default="risk", sa_column_kwargs={"server_default": "risk"})
 
 
 class RiskAssessment(SQLModel, table=True):

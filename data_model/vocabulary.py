@@ -13,6 +13,7 @@ from collections.abc import Iterable
 RAGS = ("red", "amber", "green")
 MILESTONE_STATUSES = ("not_started", "in_progress", "complete", "delayed", "on_hold", "cancelled")
 RISK_STATUSES = ("open", "closed")
+RAID_TYPES = ("risk", "issue", "assumption", "dependency", "action", "decision")  # what a RAID log's rows can be
 
 PATH_SEP = " › "
 _SEP_CHAR = "›"

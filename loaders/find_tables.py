@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from data_model.vocabulary import fold
-from loaders.headers import Column, Mapping, detect
+from loaders.headers import Column, Mapping, column_letter, detect
 from loaders.issues import Issue, warning
 from loaders.read import Sheet
 from loaders.text import clean_text, header_key
@@ -235,12 +235,37 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
 
     if pending_section is not None:
         table.notes.append(pending_section)
+    _warn_duplicate_headers(table)
     if table.notes:
         table.issues.append(warning(
             f"{len(table.notes)} line(s) of text below or inside the table were read as notes, not data "
             f"(first: '{table.notes[0][1][:80]}').",
             sheet=sheet.name, row=table.notes[0][0], code="notes_ignored"))
     return table
+
+
+def _warn_duplicate_headers(table: Table) -> None:
+    """Two columns with the same header: the lead is told which one was read, never left to guess."""
+    used = {c.index for c in table.mapping.columns}
+    by_header: dict[str, list[int]] = {}
+    for i, value in enumerate(table.sheet.rows[table.header_row - 1]):
+        if not _blank(value):
+            by_header.setdefault(fold(clean_text(value)), []).append(i)
+    for indexes in by_header.values():
+        if len(indexes) < 2:
+            continue
+        header = clean_text(table.sheet.rows[table.header_row - 1][indexes[0]])
+        letters = [column_letter(i) for i in indexes]
+        read = [column_letter(i) for i in indexes if i in used]
+        if read and len(read) < len(indexes):
+            what = f"column {read[0]} was read and {', '.join(x for x in letters if x not in read)} left out"
+        elif read:
+            what = "all of them were read"
+        else:
+            what = "none of them was read"
+        table.issues.append(warning(
+            f"Columns {', '.join(letters)} are all headed '{header}': {what}. Rename the columns so each says what "
+            "it holds.", sheet=table.sheet.name, row=table.header_row, column=header, code="duplicate_header"))
 
 
 _GROUP_IN_HEADER = re.compile(r"\b(phase|stage|priority|workstream|work stream|theme|strand|area)\s+(\d+|[ivx]+)\b", re.I)

@@ -154,7 +154,7 @@ def map_headers(cells: list[object], kind: TrackerKind) -> Mapping:
     for i, text in texts.items():
         # Match the header as written and without its brackets: "Status (illustrative)" is a status column,
         # "Probability (High, Med, Low)" a likelihood one.
-        keys = {header_key(text), header_key(re.sub(r"\(.*?\)|\[.*?\]", " ", text))} - {""}
+        keys = header_keys(text)
         if not keys:
             continue
         best: dict[str, int] = {}
@@ -198,6 +198,17 @@ def map_headers(cells: list[object], kind: TrackerKind) -> Mapping:
     mapping = Mapping(kind, columns, ignored)
     mapping.score = _score(mapping)
     return mapping
+
+
+_TRAILING_NUMBER = re.compile(r"\s+\d{1,2}$")
+
+
+def header_keys(text: str) -> set[str]:
+    """The forms of a header worth matching: as written, without its brackets ("Status (illustrative)" is a
+    status column, "Probability (High, Med, Low)" a likelihood one), and without a trailing number ("Budget 1")."""
+    keys = {header_key(text), header_key(re.sub(r"\(.*?\)|\[.*?\]", " ", text))}
+    keys |= {_TRAILING_NUMBER.sub("", k) for k in keys}
+    return keys - {""}
 
 
 def _header_text(value: object) -> str:

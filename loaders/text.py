@@ -67,12 +67,19 @@ def _clean_slow(s: str) -> str:
 _HEADER_PUNCT = re.compile(r"[^\w£%&/+#×]+")
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)")
+
+
 @lru_cache(maxsize=4096)
 def header_key(value: str) -> str:
-    """A header reduced for matching: lower case, markup and punctuation gone, single spaces."""
-    s = clean_text(value).lower().replace("\n", " ")
+    """A header reduced for matching: words split as a person reads them, lower case, punctuation gone.
+
+    "Risk_Description", "riskDescription" and "Risk description" are one key; "budget1" is "budget 1".
+    """
+    s = _CAMEL.sub(" ", clean_text(value)).lower().replace("\n", " ").replace("_", " ")
     s = s.replace("–", "-").replace("—", "-").replace("/", " / ")
-    s = _HEADER_PUNCT.sub(" ", s)
+    s = _LETTER_DIGIT.sub(" ", _HEADER_PUNCT.sub(" ", s))
     return " ".join(s.split())
 
 

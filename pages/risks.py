@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from data_model import registers
-from presentation.rag_view import WORDS
+from presentation.rag_view import RAID_WORDS, WORDS
 from presentation.risk_view import heat_cells, heat_map
 from ui.board_page import open_board_page
 from ui.charts import show_chart
@@ -13,7 +13,28 @@ view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
 st.title("Risks")
 df = view.read(registers.risks, filters, rules)
+raid = view.read(registers.raid_items, filters)
+
+
+def show_raid() -> None:
+    """A RAID log's other entries, apart from the risks and counted nowhere as risks."""
+    if raid.empty:
+        return
+    kinds = ", ".join(f"{n} {RAID_WORDS[t].lower()}{'s' if n != 1 else ''}"
+                      for t, n in raid["raid_type"].value_counts().sort_index().items())
+    st.subheader(f"Issues, assumptions and dependencies ({len(raid)})", anchor=False)
+    st.caption(f"From the board's RAID log ({kinds}). They are not risks, so no risk count includes them.")
+    st.dataframe(raid.assign(raid_type=raid["raid_type"].map(RAID_WORDS)), hide_index=True, width="stretch",
+                 column_order=["raid_type", "ref", "title", "workstream", "owner", "mitigation", "status", "review_due"],
+                 column_config={"raid_type": "Type", "ref": "Ref", "title": st.column_config.TextColumn("Entry",
+                                width="large"), "workstream": "Workstream", "owner": "Owner",
+                                "mitigation": "Action or resolution", "status": "Status",
+                                "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY")},
+                 key="raid_items")
+
+
 if df.empty:
+    show_raid()
     st.info("No risks yet for this selection. Upload a risk register (a Risk or Description column, with Likelihood or "
             "Probability and Impact) on the **Upload a tracker** page.")
     st.stop()
@@ -69,3 +90,5 @@ if overdue.empty:
     st.write(f"No open risk was due a review before {filters.as_at:%d %B %Y}.")
 else:
     show(overdue, "risks_overdue")
+
+show_raid()

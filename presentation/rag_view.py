@@ -5,11 +5,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from data_model.vocabulary import RAGS
+from data_model.vocabulary import RAGS, RAID_TYPES
 
 # Okabe-Ito colours: distinguishable with the common forms of colour blindness. Words always go with them.
 PALETTE = {"red": "#D55E00", "amber": "#E69F00", "green": "#009E73", "unrated": "#BBBBBB"}
 WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not rated"}
+RAID_WORDS = {t: t.capitalize() for t in RAID_TYPES}
 
 
 def cell_text(row) -> str:  # noqa: ANN001 - a Series or a dict with red, amber, green and unrated counts

@@ -252,3 +252,11 @@ def test_a_column_with_both_orders_stays_day_first_and_names_the_odd_cell():
     recs, a = records(xlsx({"Plan": rows}))
     assert recs[0]["due"] == "2023-07-14" and recs[1]["due"] is None
     assert [w.value for w in a.warnings if w.code == "unparsed_date"] == ["07/15/2023"]
+
+
+def test_two_columns_with_the_same_header_are_named_in_a_warning():
+    rows = [["Milestone", "Due", "Owner", "Due"], ["Open the hub", "Sept 2016", "Ann", "Oct 2016"]]
+    recs, a = records(xlsx({"Plan": rows}))
+    assert recs[0]["due"] == "2016-09-30"
+    [said] = [w for w in a.warnings if w.code == "duplicate_header"]
+    assert "Columns B, D are all headed 'Due'" in said.message and "column B was read and D left out" in said.message

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Annotated, Literal
@@ -64,7 +64,15 @@ class RiskRow(Row):
     status: str
     consequence: str | None = None
     stated_rag: str | None = None  # as the register states it (stored, so an unscored risk keeps it)
+    raid_type: str = "risk"  # a RAID log's issue, assumption, dependency...: stored apart, never counted as a risk
 
+
+_RAID_WORDS = {"risk": "risk", "risks": "risk", "r": "risk", "issue": "issue", "issues": "issue", "i": "issue",
+               "assumption": "assumption", "assumptions": "assumption", "a": "assumption", "dependency": "dependency",
+               "dependencies": "dependency", "d": "dependency", "action": "action", "actions": "action",
+               "decision": "decision", "decisions": "decision", "opportunity": "risk"}
+_RAID_SHEET = re.compile(r"^\s*(issues?|assumptions?|dependenc(y|ies)|actions?|decisions?)(\s+(log|register|list))?\s*$",
+                         re.I)
 
 RISK_STATUS = [
     (re.compile(r"\b(closed|retired|resolved|archived|ceased|no longer|expired|removed)\b"), "closed"),
@@ -87,13 +95,16 @@ def normalise(table: Table, rules: RagRules) -> tuple[list[RiskRow], list[Issue]
         ctx.warn("This register has no likelihood or impact ratings, so its risks load unscored.", None, None, None,
                  "unrated")
     score_words = c_score is not None and _mostly_text(trows, c_score)
+    raid_col = _raid_column(trows, m.get("raid_type"))
+    sheet_type = _raid_word(table.sheet.name) if _RAID_SHEET.match(table.sheet.name) else None
     l_get = _rating_reader(ctx, c_l, choose_scale([r.values[c_l.index] for r in trows]) if c_l else None, "likelihood")
     i_get = _rating_reader(ctx, c_i, choose_scale([r.values[c_i.index] for r in trows]) if c_i else None, "impact")
     rows = []
     for trow in trows:
         row = _row(ctx, trow, rules, l_get, i_get, c_score, c_cons, score_words)
         if row is not None:
-            rows.append(row)
+            raid_type = _raid_type(ctx, trow, raid_col) or sheet_type
+            rows.append(replace(row, raid_type=raid_type) if raid_type else row)
     return dedupe_keys(rows, ctx, "risk", label="title"), ctx.issues
 
 
@@ -165,6 +176,34 @@ def _stated_score(ctx: Context, given: object, r: int, col: Column | None, likel
                   f"1-25 (likelihood {likelihood} × impact {impact} = {product}); scores are worked out on 1-25 from "
                   "likelihood and impact.", row=r, col=col, value=given, code="score_scale")
     return product
+
+
+def _raid_word(value: object) -> str | None:
+    text = clean_text(value).lower().strip(" .") if value is not None else ""
+    text = re.sub(r"\s+(log|register|list)$", "", text)
+    return _RAID_WORDS.get(text)
+
+
+def _raid_column(rows: list[TableRow], col: Column | None) -> Column | None:
+    """A Type column is a RAID log's (Risk, Issue, Assumption, Dependency) only when its cells say so; a risk
+    register's "Type" of Financial or Operational is a category, not a RAID type."""
+    if col is None:
+        return None
+    values = [r.values[col.index] for r in rows if r.values[col.index] not in (None, "")]
+    known = sum(1 for v in values if _raid_word(v))
+    return col if values and known * 2 > len(values) else None
+
+
+def _raid_type(ctx: Context, trow: TableRow, col: Column | None) -> str | None:
+    value = cell(trow.values, col)
+    if value is None:
+        return None
+    found = _raid_word(value)
+    if found is None:
+        ctx.warn_once(f"raid:{raw_text(value)}", f"'{raw_text(value)}' is not a RAID type (Risk, Issue, Assumption, "
+                      "Dependency, Action or Decision); rows of that type are loaded as risks.", trow.row, col, value,
+                      "unknown_raid_type")
+    return found
 
 
 @lru_cache(maxsize=1024)
@@ -241,7 +280,7 @@ def stored(row: RiskRow) -> tuple[StoredRow, StoredRow]:
         "ref": row.ref, "title": row.title, "consequence": row.consequence, "owner": row.owner,
         "opened": row.opened, "opened_raw": raw.get("opened"), "mitigation": row.mitigation,
         "review_due": row.review_due, "review_raw": raw.get("review_due"), "status": row.status,
-        "source_sheet": row.sheet, "source_row": row.row,
+        "raid_type": row.raid_type, "source_sheet": row.sheet, "source_row": row.row,
     }, row.title, row.path, row.labels, row.locality)
     assessment = StoredRow(row.key, {
         "likelihood": row.likelihood, "impact": row.impact, "score": row.score, "rag": row.stated_rag,
@@ -270,7 +309,7 @@ RISKS = TrackerKind(
               r"impact on|implications?|risk impact description|potential impact|what could happen"),
         words("likelihood", 11, r"(residual|current|net|revised) (likelihood|probability)( score| rating)?"),
         words("likelihood", 10, r"likelihood|probability|prob|likelihood score|probability score|l|p|"
-              r"likelihood rating|probability rating"),
+              r"likelihood rating|probability rating|frequency|chance"),
         words("likelihood", 9, r"^(likelihood|probability)\b", exact=False),
         words("likelihood", 6, r"(inherent|gross|initial|original) (likelihood|probability)( score| rating)?"),
         words("impact", 11, r"(residual|current|net|revised) (impact|severity)( score| rating)?"),
@@ -278,23 +317,29 @@ RISKS = TrackerKind(
         words("impact", 9, r"^(impact|severity)\b", exact=False),
         words("impact", 6, r"(inherent|gross|initial|original) (impact|severity)( score| rating)?"),
         words("score", 10, r"(residual|current|net|revised) (risk )?(score|rating)"),
-        words("score", 9, r"score|risk score|rating score|overall score|total score|l x i|l × i|lxi|l×i|p x i|p × i|"
-              r"probability x impact|likelihood x impact|risk rating|risk level|rating|overall rating"),
+        words("score", 9, r"score|risk score|riskscore|rating score|overall score|total score|l x i|l × i|lxi|l×i|"
+              r"p x i|p × i|probability x impact|likelihood x impact|impact x likelihood|risk rating|risk level|rating|"
+              r"overall rating|risk factor|rpn|risk priority number"),
         words("score", 5, r"(inherent|gross|initial|original) (risk )?(score|rating)"),
-        words("mitigation", 9, r"mitigation|mitigations|mitigating actions?|mitigation actions?|controls|"
-              r"existing controls|controls in place|actions? to mitigate|management actions?|response|risk response|"
-              r"countermeasures?|treatment|actions taken|planned actions?|further actions?|mitigation / actions?|"
-              r"actions|action|mitigation / controls|mitigating action / controls"),
+        # What will be done beats what is in place: "Mitigation Plan" over "Current Controls".
+        words("mitigation", 10, r"mitigation plan|mitigation strategy|risk treatment|risk treatment / response|"
+              r"treatment / response|risk response|response plan|planned response|potential responses?|responses?|"
+              r"resolution|resolution plan|mitigating actions?|mitigation actions?|mitigation / actions?"),
+        words("mitigation", 9, r"mitigation|mitigations|actions? to mitigate|management actions?|countermeasures?|"
+              r"treatment|actions taken|planned actions?|further actions?|actions|action|mitigation / controls|"
+              r"mitigating action / controls"),
+        words("mitigation", 7, r"controls|existing controls|controls in place|current controls|current control"),
         words("mitigation", 6, r"mitigat|control", exact=False),
         words("opened", 8, r"date opened|opened|date raised|raised|date identified|identified|date logged|logged|"
               r"date added|date entered|open date|date registered|raised on"),
         words("opened", 4, r"date"),
         words("review_due", 8, r"\breview", exact=False),
         words("status", 8, r"status|risk status|open / closed|open closed|state|current status|open or closed"),
+        words("raid_type", 8, r"type|raid type|item type|entry type|log type|raid|record type|category"),
     ),
     required=(frozenset({"title"}), frozenset({"likelihood", "impact", "score", "mitigation", "rag"})),
     weights={"title": 2, "likelihood": 4, "impact": 3, "score": 3, "mitigation": 3, "consequence": 2,
-             "review_due": 2},
+             "review_due": 2, "raid_type": 0},
     anchors=("ref", "likelihood", "impact", "score", "rag", "opened", "review_due", "status"),
     fill_down=(),
     wide=None,
@@ -302,12 +347,13 @@ RISKS = TrackerKind(
     row_type=RiskRow,
     record_model=RiskRecord,
     stored_as=stored_kinds.RISKS,
-    fields=("ref", "title", "consequence", "owner", "opened", "mitigation", "review_due", "status"),
+    fields=("ref", "title", "consequence", "owner", "opened", "mitigation", "review_due", "status", "raid_type"),
     stored=stored,
     children=Children(("likelihood", "impact", "score", "rag"), history=True),
     field_labels={"title": "Title", "likelihood": "Likelihood", "impact": "Impact", "score": "Score",
                   "rag": "RAG", "mitigation": "Mitigation", "consequence": "Consequence", "opened": "Date opened",
-                  "review_due": "Review due", "status": "Status"},
+                  "review_due": "Review due", "status": "Status",
+                  "raid_type": "RAID type (risk, issue, assumption, dependency)"},
     template=Template(
         sheet="Risk register",
         headers=("Ref", "Priority", "Locality", "Risk", "Owner", "Date opened", "Likelihood", "Impact", "RAG",
