@@ -139,7 +139,7 @@ st.write(f"Loading this file will make **{t['added']}** additions, **{t['updated
 if t["removed"]:
     st.caption("Rows are only removed within the workstreams this file covers. Removed rows are kept in the history.")
 
-if st.button(f"Load into {board['name']}", type="primary", icon=":material/publish:"):
+if st.button(f"Load into {md(board['name'])}", type="primary", icon=":material/publish:"):
     result = import_bytes(data, file_name, board["slug"], engine=engine, kind=analysis.kind, actor=who)
     if result.status != "ok":
         for issue in result.analysis.errors:
