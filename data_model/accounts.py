@@ -226,6 +226,32 @@ def _minutes(seconds: float) -> int:
     return max(1, int(seconds // 60) + 1)
 
 
+@dataclass(frozen=True)
+class _Attempt:
+    """One sign-in attempt: what was typed, from where, when, and what the audit trail may keep of it."""
+
+    engine: Engine
+    email: str  # trimmed, lower case
+    password: str
+    who: str  # audit_name(): the email, or a mask when it might be a password
+    address: str | None
+    now: datetime
+
+    @property
+    def window(self) -> float:
+        return lockout_minutes() * 60.0
+
+    def count_against_address(self) -> None:
+        if self.address:
+            ADDRESS_FAILURES.failed(self.address, self.window, self.now.timestamp())
+
+    def refuse(self, outcome: str, detail: str, message: str, *, count_address: bool = True) -> SignIn:
+        _write(self.engine, lambda conn: audit.record(conn, self.who, "sign_in", outcome=outcome, detail=detail))
+        if count_address:
+            self.count_against_address()
+        return SignIn(None, message)
+
+
 def sign_in(engine: Engine, email: str, password: str, *, address: str | None = None,
             now: datetime | None = None) -> SignIn:
     """Check a password; count failures and lock the account after too many. Every attempt is audited.
@@ -235,64 +261,65 @@ def sign_in(engine: Engine, email: str, password: str, *, address: str | None = 
     and parallel wrong passwords all count towards the lock. Failures are also limited per ``address`` (the
     client's, when known) and, for emails with no account, per email, from the audit trail.
     """
-    now = now or datetime.now(UTC)
     typed, password = email or "", password or ""
-    email = typed.strip().lower()
-    who = audit_name(typed, password)
-    window = lockout_minutes() * 60
-
-    def refuse(outcome: str, detail: str, message: str, *, count_address: bool = True) -> SignIn:
-        _write(engine, lambda conn: audit.record(conn, who, "sign_in", outcome=outcome, detail=detail))
-        if address and count_address:
-            ADDRESS_FAILURES.failed(address, window, now.timestamp())
-        return SignIn(None, message)
-
-    limit = address_failure_limit()
-    if address and limit:
-        wait = ADDRESS_FAILURES.wait_seconds(address, limit, window, now.timestamp())
-        if wait > 0:
-            return refuse("refused", "too many failed sign-ins from this address",
-                          BUSY_ADDRESS.format(minutes=_minutes(wait)), count_address=False)
-    if len(email) > MAX_EMAIL:
-        return refuse("failed", f"email too long ({len(email):,} characters)", TOO_LONG)
-    if len(password) > MAX_PASSWORD or not EMAIL.match(email):
-        verify_password(None, password[:MAX_PASSWORD])
-        return refuse("failed", "password too long" if len(password) > MAX_PASSWORD else "not an email address", WRONG)
-
+    attempt = _Attempt(engine, typed.strip().lower(), password, audit_name(typed, password), address,
+                       now or datetime.now(UTC))
+    early = _refused_before_looking(attempt)
+    if early is not None:
+        return early
     with engine.connect() as conn:
-        row = conn.execute(select(U.c.id, U.c.active, U.c.password_hash, U.c.locked_until).where(U.c.email == email)).first()
+        row = conn.execute(select(U.c.id, U.c.active, U.c.password_hash, U.c.locked_until)
+                           .where(U.c.email == attempt.email)).first()
     if row is None or not row.active:
-        return _unknown_email(engine, email, password, "unknown email" if row is None else "account switched off",
-                              refuse, now)
+        return _unknown_email(attempt, "unknown email" if row is None else "account switched off")
     locked_until = _aware(row.locked_until)
-    if locked_until and locked_until > now:
-        return refuse("refused", "account locked", LOCKED.format(minutes=_minutes((locked_until - now).total_seconds())),
-                      count_address=False)
+    if locked_until and locked_until > attempt.now:
+        minutes = _minutes((locked_until - attempt.now).total_seconds())
+        return attempt.refuse("refused", "account locked", LOCKED.format(minutes=minutes), count_address=False)
     if not verify_password(row.password_hash, password):
-        return _wrong_password(engine, row.id, email, now, address, window)
+        return _wrong_password(attempt, row.id)
+    return _right_password(attempt, row)
 
+
+def _refused_before_looking(attempt: _Attempt) -> SignIn | None:
+    """Refusals that need no account: an address with too many recent failures, input no address can be."""
+    limit = address_failure_limit()
+    if attempt.address and limit:
+        wait = ADDRESS_FAILURES.wait_seconds(attempt.address, limit, attempt.window, attempt.now.timestamp())
+        if wait > 0:
+            return attempt.refuse("refused", "too many failed sign-ins from this address",
+                                  BUSY_ADDRESS.format(minutes=_minutes(wait)), count_address=False)
+    if len(attempt.email) > MAX_EMAIL:
+        return attempt.refuse("failed", f"email too long ({len(attempt.email):,} characters)", TOO_LONG)
+    too_long = len(attempt.password) > MAX_PASSWORD
+    if too_long or not EMAIL.match(attempt.email):
+        verify_password(None, attempt.password[:MAX_PASSWORD])  # as slow as any other failure
+        return attempt.refuse("failed", "password too long" if too_long else "not an email address", WRONG)
+    return None
+
+
+def _right_password(attempt: _Attempt, row) -> SignIn:  # noqa: ANN001 - a row of user_account
     def succeed(conn: Connection) -> bool:
-        values = {"failed_attempts": 0, "locked_until": None, "last_sign_in_at": now}
+        values = {"failed_attempts": 0, "locked_until": None, "last_sign_in_at": attempt.now}
         if HASHER.check_needs_rehash(row.password_hash):
-            values["password_hash"] = HASHER.hash(password)
+            values["password_hash"] = HASHER.hash(attempt.password)
         # Not if a parallel wrong password locked the account since it was read.
-        done = conn.execute(update(U).where(U.c.id == row.id, or_(U.c.locked_until.is_(None), U.c.locked_until <= now))
-                            .values(**values)).rowcount
-        audit.record(conn, email, "sign_in", outcome="ok" if done else "refused",
+        unlocked = or_(U.c.locked_until.is_(None), U.c.locked_until <= attempt.now)
+        done = conn.execute(update(U).where(U.c.id == row.id, unlocked).values(**values)).rowcount
+        audit.record(conn, attempt.email, "sign_in", outcome="ok" if done else "refused",
                      detail="password" if done else "account locked")
         return bool(done)
 
-    if _write(engine, succeed):
+    if _write(attempt.engine, succeed):
         return SignIn(row.id)
     return SignIn(None, LOCKED.format(minutes=lockout_minutes()))
 
 
-def _wrong_password(engine: Engine, user: int, email: str, now: datetime, address: str | None,
-                    window: float) -> SignIn:
-    attempts, until = lockout_attempts(), now + timedelta(minutes=lockout_minutes())
+def _wrong_password(attempt: _Attempt, user: int) -> SignIn:
+    attempts, until = lockout_attempts(), attempt.now + timedelta(minutes=lockout_minutes())
     reached = U.c.failed_attempts + 1 >= attempts
 
-    def count(conn: Connection) -> tuple[int, bool]:
+    def count(conn: Connection) -> bool:
         # One statement reads and bumps the count, so parallel failures are all counted; the one that reaches the
         # limit locks the account and starts the count again.
         new = conn.execute(update(U).where(U.c.id == user).values(
@@ -300,37 +327,32 @@ def _wrong_password(engine: Engine, user: int, email: str, now: datetime, addres
             locked_until=case((reached, literal(until, U.c.locked_until.type)), else_=U.c.locked_until))
             .returning(U.c.failed_attempts)).scalar_one()
         locked_now = new == 0  # only the failure that reached the limit leaves the count at 0
-        failures = attempts if locked_now else new
-        detail = f"wrong password ({failures} in a row)" + (f"; locked for {lockout_minutes()} minutes"
-                                                            if locked_now else "")
-        audit.record(conn, email, "sign_in", outcome="failed", detail=detail)
-        return failures, locked_now
+        detail = (f"wrong password ({attempts} in a row); locked for {lockout_minutes()} minutes" if locked_now
+                  else f"wrong password ({new} in a row)")
+        audit.record(conn, attempt.email, "sign_in", outcome="failed", detail=detail)
+        return locked_now
 
-    _failures, locked_now = _write(engine, count)
-    if address:
-        ADDRESS_FAILURES.failed(address, window, now.timestamp())
-    if locked_now:
-        return SignIn(None, NOW_LOCKED.format(minutes=lockout_minutes()))
-    return SignIn(None, WRONG)
+    locked_now = _write(attempt.engine, count)
+    attempt.count_against_address()
+    return SignIn(None, NOW_LOCKED.format(minutes=lockout_minutes()) if locked_now else WRONG)
 
 
-def _unknown_email(engine: Engine, email: str, password: str, why: str, refuse: Callable[..., SignIn],
-                   now: datetime) -> SignIn:
+def _unknown_email(attempt: _Attempt, why: str) -> SignIn:
     """No account (or a switched-off one): as slow as a wrong password, and limited like an account, by counting
     this email's failures in the audit trail over the lockout window, so guessing at made-up emails is throttled
     too and an unknown email looks just like a real one."""
-    verify_password(None, password)
+    verify_password(None, attempt.password)
     attempts, window = lockout_attempts(), timedelta(minutes=lockout_minutes())
-    with engine.connect() as conn:
+    with attempt.engine.connect() as conn:
         recent = [_aware(at) for at in conn.execute(
-            select(A.c.at).where(A.c.action == "sign_in", A.c.actor == email, A.c.outcome == "failed",
-                                 A.c.at > now - window).order_by(A.c.at.desc()).limit(attempts)).scalars()]
+            select(A.c.at).where(A.c.action == "sign_in", A.c.actor == attempt.email, A.c.outcome == "failed",
+                                 A.c.at > attempt.now - window).order_by(A.c.at.desc()).limit(attempts)).scalars()]
     if len(recent) >= attempts:
-        wait = (recent[-1] + window - now).total_seconds()
-        return refuse("refused", f"{why}; too many failures", LOCKED.format(minutes=_minutes(wait)))
+        wait = (recent[-1] + window - attempt.now).total_seconds()
+        return attempt.refuse("refused", f"{why}; too many failures", LOCKED.format(minutes=_minutes(wait)))
     if len(recent) + 1 >= attempts:
-        return refuse("failed", why, NOW_LOCKED.format(minutes=lockout_minutes()))
-    return refuse("failed", why, WRONG)
+        return attempt.refuse("failed", why, NOW_LOCKED.format(minutes=lockout_minutes()))
+    return attempt.refuse("failed", why, WRONG)
 
 
 def sign_in_by_email(engine: Engine, email: str, method: str) -> SignIn:

@@ -100,40 +100,39 @@ def shown(source: str) -> str:
     return "".join(c for c, on in _chars(source) if not (on and c in "*_~`")).replace("\u200b", "")
 
 
+MARKDOWN_BODIES = {"markdown", "caption", "latex", "title", "header", "subheader", "error", "warning", "info",
+                   "success", "toast", "divider"}
+PLAIN_BODIES = {"text", "code", "json", "exception"}
+LABELLED_BLOCKS = {"expandable", "tab", "popover"}
+
+
 def texts(at) -> list[tuple[str, str, bool]]:  # noqa: ANN001 - an AppTest
     """(where, text, is_markdown) for every piece of text on the page: element bodies, labels, help, options,
     tab and expander labels, metric labels and values, table headers and cells."""
+    return [piece for node in at._tree for piece in _node_texts(node)]
+
+
+def _node_texts(node) -> list[tuple[str, str, bool]]:  # noqa: ANN001 - an AppTest node
+    kind, proto = node.type, getattr(node, "proto", None)
+    if kind in LABELLED_BLOCKS:
+        label = getattr(node, "label", None)
+        return [(kind, label if label is not None else getattr(getattr(proto, kind, None), "label", ""), True)]
     out = []
-    for node in at._tree:
-        kind = node.type
-        proto = getattr(node, "proto", None)
-        if kind in ("expandable", "tab", "popover"):
-            label = getattr(node, "label", None)
-            if label is None:
-                label = getattr(getattr(proto, kind, None), "label", "")
-            out.append((kind, label, True))
-            continue
-        if kind in ("markdown", "caption", "latex", "title", "header", "subheader", "error", "warning", "info",
-                    "success", "toast", "divider"):
-            out.append((kind, node.value, True))
-        elif kind in ("text", "code", "json"):
-            out.append((kind, str(node.value), False))
-        elif kind == "metric":
-            out.append(("metric label", node.label, True))
-            out.append(("metric value", node.value, False))
-        elif kind in ("arrow_data_frame", "dataframe", "table"):
-            frame = node.value
-            out += [("table header", str(c), False) for c in frame.columns]
-            out += [("table cell", str(v), False) for v in frame.astype(str).to_numpy().ravel()]
-        elif kind == "exception":
-            out.append(("exception", node.value, False))
-        if hasattr(node, "label") and kind not in ("metric",):
-            out.append((f"{kind} label", node.label, True))
-        if getattr(node, "options", None) is not None:
-            out += [(f"{kind} option", str(o), kind == "radio") for o in node.options]
-        help_text = getattr(proto, "help", "") if proto is not None else ""
-        if isinstance(help_text, str) and help_text:
-            out.append((f"{kind} help", help_text, True))
+    if kind in MARKDOWN_BODIES | PLAIN_BODIES:
+        out.append((kind, str(node.value), kind in MARKDOWN_BODIES))
+    elif kind == "metric":
+        out.append(("metric value", node.value, False))
+    elif kind in ("arrow_data_frame", "dataframe", "table"):
+        frame = node.value
+        out += [("table header", str(c), False) for c in frame.columns]
+        out += [("table cell", str(v), False) for v in frame.astype(str).to_numpy().ravel()]
+    if hasattr(node, "label"):
+        out.append((f"{kind} label", node.label, True))
+    if getattr(node, "options", None) is not None:  # radio options are markdown; select options plain text
+        out += [(f"{kind} option", str(o), kind == "radio") for o in node.options]
+    help_text = getattr(proto, "help", "") if proto is not None else ""
+    if isinstance(help_text, str) and help_text:
+        out.append((f"{kind} help", help_text, True))
     return out
 
 
