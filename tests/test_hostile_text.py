@@ -45,6 +45,9 @@ MUST_SHOW = {
     "forward_plan.py": [f"Meeting {LINK}"],
     "upload.py": [f"Board {LINK}", "(evil.example) <img src=x> &lt;b&gt;.xlsx"],
     "board_settings.py": [f"Board {LINK}"],
+    "risks.py": [f"Risk {LINK} Session expired alert(1) alert(2)"],  # a table cell: plain text, tags cleaned away
+    "localities.py": [LINK, IMAGE],  # locality names as table headers and rows
+    "admin.py": [f"lead ({LINK})"],
 }
 
 # --------------------------------------------------------------------------------------------------------------
