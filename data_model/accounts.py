@@ -1,4 +1,4 @@
-"""Built-in accounts: Argon2 password hashes, sign-in with lockout, roles per board, and the demo accounts.
+"""Built-in accounts: Argon2 password hashes, sign-in with lockout and throttling, and roles per board.
 
 Passwords are hashed with Argon2id (argon2-cffi) and never stored, logged or audited in clear. After
 ``DASHBOARD_LOCKOUT_ATTEMPTS`` wrong passwords in a row (default 5) an account is locked for
@@ -10,22 +10,31 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import threading
+import time
+import unicodedata
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from data_model import audit
 from data_model.permissions import ROLES, Actor, Grant
-from data_model.tables import Board, BoardRole, UserAccount
+from data_model.tables import AuditEvent, Board, BoardRole, UserAccount
 
-U, BR, B = UserAccount.__table__, BoardRole.__table__, Board.__table__
+U, BR, B, A = UserAccount.__table__, BoardRole.__table__, Board.__table__, AuditEvent.__table__
 HASHER = PasswordHasher()
 MIN_PASSWORD = 10
+MAX_PASSWORD = 1024  # Argon2 reads every character: a megabyte "password" would cost the server, not the guesser
+MAX_EMAIL = 254  # the longest address mail can carry (RFC 5321), and the column's length
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Verifying against this keeps a wrong email as slow as a wrong password, so timing doesn't tell which it was.
 _DUMMY_HASH = HASHER.hash(secrets.token_hex(16))
@@ -58,6 +67,8 @@ def hash_password(password: str) -> str:
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"A password needs at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"A password may have at most {MAX_PASSWORD} characters.")
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
@@ -73,7 +84,13 @@ def new_password() -> str:
 
 
 def normal_email(email: str) -> str:
+    """The address as stored (trimmed, lower case), or an AccountError saying what is wrong with it."""
     email = (email or "").strip().lower()
+    if len(email) > MAX_EMAIL:
+        raise AccountError(f"An email address has at most {MAX_EMAIL} characters; this one has {len(email):,}.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in email):
+        raise AccountError("An email address can't hold control or invisible characters (such as NUL or a "
+                           "right-to-left override); type it again without them.")
     if not EMAIL.match(email):
         raise AccountError(f"'{email}' is not an email address.")
     return email
@@ -99,58 +116,262 @@ class SignIn:
 
 
 WRONG = "That email and password don't match an account. Check them and try again."
+TOO_LONG = (f"That is longer than any email address ({MAX_EMAIL} characters at most). Check the email box: "
+            "the password goes in the box below it.")
+LOCKED = ("This account is locked after too many wrong passwords. Try again in {minutes} minutes, or ask your board "
+          "administrator to unlock it.")
+NOW_LOCKED = ("Too many wrong passwords: this account is locked for {minutes} minutes. Ask your board administrator "
+              "if you need in sooner.")
+BUSY_ADDRESS = ("Too many failed sign-ins from your network in the last few minutes. Wait {minutes} minutes and "
+                "try again, or ask your board administrator for help.")
 
 
-def sign_in(engine: Engine, email: str, password: str, *, now: datetime | None = None) -> SignIn:
-    """Check a password; count failures and lock the account after too many. Every attempt is audited."""
-    now = now or datetime.now(UTC)
-    email = (email or "").strip().lower()
-    with engine.begin() as conn:
-        row = conn.execute(select(U).where(U.c.email == email)).first()
-        if row is None or not row.active:
-            verify_password(None, password)
-            audit.record(conn, email or "(no email)", "sign_in", outcome="failed",
-                         detail="unknown email" if row is None else "account switched off")
-            return SignIn(None, WRONG)
-        locked_until = _aware(row.locked_until)
-        if locked_until and locked_until > now:
-            audit.record(conn, email, "sign_in", outcome="refused", detail="account locked")
-            minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-            return SignIn(None, f"This account is locked after too many wrong passwords. Try again in {minutes} "
-                                "minutes, or ask your board administrator to unlock it.")
-        if not verify_password(row.password_hash, password):
-            failures = (0 if locked_until else row.failed_attempts) + 1
-            values = {"failed_attempts": failures}
-            detail = f"wrong password ({failures} in a row)"
-            if failures >= lockout_attempts():
-                values.update(failed_attempts=0, locked_until=now + timedelta(minutes=lockout_minutes()))
-                detail += f"; locked for {lockout_minutes()} minutes"
-            conn.execute(update(U).where(U.c.id == row.id).values(**values))
-            audit.record(conn, email, "sign_in", outcome="failed", detail=detail)
-            if "locked_until" in values:
-                return SignIn(None, f"Too many wrong passwords: this account is locked for {lockout_minutes()} "
-                                    "minutes. Ask your board administrator if you need in sooner.")
-            return SignIn(None, WRONG)
-        values = {"failed_attempts": 0, "locked_until": None, "last_sign_in_at": now}
+def audit_name(typed: str, password: str = "") -> str:
+    """What the audit trail keeps of an email box's content: the address as typed (trimmed, lower case, cut to
+    254 characters), unless it might be a password (no "@", not an address, or the password itself)."""
+    email = (typed or "").strip().lower()
+    if not email:
+        return "(no email)"
+    if "@" not in email or (password and email == password.strip().lower()) or not EMAIL.match(email[:MAX_EMAIL]):
+        return f"(not an email address: {len(email):,} characters, not recorded)"
+    return email if len(email) <= MAX_EMAIL else email[:MAX_EMAIL - 1] + "…"
+
+
+class FailureWindow:
+    """Failed sign-ins per key (the client's address) over the last few minutes, in this process's memory.
+
+    Holds at most ``max_keys`` keys (the oldest forgotten first), so a flood of made-up addresses cannot grow it
+    without bound. Thread-safe: Streamlit runs each session's script in its own thread.
+    """
+
+    def __init__(self, max_keys: int = 10_000) -> None:
+        self._lock = threading.Lock()
+        self._failures: dict[str, deque[float]] = {}
+        self.max_keys = max_keys
+
+    def _recent(self, key: str, now: float, window: float) -> deque[float]:
+        times = self._failures.get(key) or deque()
+        while times and times[0] <= now - window:
+            times.popleft()
+        return times
+
+    def wait_seconds(self, key: str, limit: int, window: float, now: float | None = None) -> float:
+        """0 when ``key`` may try again, else the seconds until its oldest counted failure leaves the window."""
+        now = time.time() if now is None else now
+        with self._lock:
+            times = self._recent(key, now, window)
+            return 0.0 if len(times) < limit else times[-limit] + window - now
+
+    def failed(self, key: str, window: float, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        with self._lock:
+            times = self._recent(key, now, window)
+            times.append(now)
+            self._failures.pop(key, None)
+            self._failures[key] = times  # most recently used last
+            while len(self._failures) > self.max_keys:
+                self._failures.pop(next(iter(self._failures)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._failures.clear()
+
+
+ADDRESS_FAILURES = FailureWindow()
+
+
+def address_failure_limit() -> int:
+    """Failed sign-ins one address may make within the lockout window (DASHBOARD_ADDRESS_FAILURES, 0: no limit).
+
+    Generous, because everyone behind one office proxy shares an address; the per-account and per-email limits
+    (``lockout_attempts``) are the tight ones.
+    """
+    try:
+        return max(0, int(os.environ.get("DASHBOARD_ADDRESS_FAILURES", "30")))
+    except ValueError:
+        return 30
+
+
+T = TypeVar("T")
+
+
+def _retry_busy(work: Callable[[], T], attempts: int = 8) -> T:
+    """Run a short write, again after a pause when SQLite says the database is locked (another sign-in writing)."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as exc:
+            text = str(exc).lower()
+            if attempt == attempts - 1 or not ("locked" in text or "busy" in text or "deadlock" in text):
+                raise
+            time.sleep(0.02 * (2 ** attempt) * (0.5 + secrets.randbelow(1000) / 1000))
+    raise AssertionError("unreachable")
+
+
+def _write(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """One short write transaction; on SQLite it takes the write lock at BEGIN, so writers queue instead of failing."""
+    def attempt() -> T:
+        with engine.connect() as conn:
+            conn.info["write"] = True
+            try:
+                with conn.begin():
+                    return work(conn)
+            finally:
+                conn.info.pop("write", None)
+
+    return _retry_busy(attempt)
+
+
+def _minutes(seconds: float) -> int:
+    return max(1, int(seconds // 60) + 1)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One sign-in attempt: what was typed, from where, when, and what the audit trail may keep of it."""
+
+    engine: Engine
+    email: str  # trimmed, lower case
+    password: str
+    who: str  # audit_name(): the email, or a mask when it might be a password
+    address: str | None
+    now: datetime
+
+    @property
+    def window(self) -> float:
+        return lockout_minutes() * 60.0
+
+    def count_against_address(self) -> None:
+        if self.address:
+            ADDRESS_FAILURES.failed(self.address, self.window, self.now.timestamp())
+
+    def refuse(self, outcome: str, detail: str, message: str, *, count_address: bool = True) -> SignIn:
+        _write(self.engine, lambda conn: audit.record(conn, self.who, "sign_in", outcome=outcome, detail=detail))
+        if count_address:
+            self.count_against_address()
+        return SignIn(None, message)
+
+
+def sign_in(engine: Engine, email: str, password: str, *, address: str | None = None,
+            now: datetime | None = None) -> SignIn:
+    """Check a password; count failures and lock the account after too many. Every attempt is audited.
+
+    Safe under load: the password is checked outside any transaction, the failure count is one atomic UPDATE, and
+    each write is retried while SQLite is busy, so six tabs signing in at once each get an answer and an audit row,
+    and parallel wrong passwords all count towards the lock. Failures are also limited per ``address`` (the
+    client's, when known) and, for emails with no account, per email, from the audit trail.
+    """
+    typed, password = email or "", password or ""
+    attempt = _Attempt(engine, typed.strip().lower(), password, audit_name(typed, password), address,
+                       now or datetime.now(UTC))
+    early = _refused_before_looking(attempt)
+    if early is not None:
+        return early
+    with engine.connect() as conn:
+        row = conn.execute(select(U.c.id, U.c.active, U.c.password_hash, U.c.locked_until)
+                           .where(U.c.email == attempt.email)).first()
+    if row is None or not row.active:
+        return _unknown_email(attempt, "unknown email" if row is None else "account switched off")
+    locked_until = _aware(row.locked_until)
+    if locked_until and locked_until > attempt.now:
+        minutes = _minutes((locked_until - attempt.now).total_seconds())
+        return attempt.refuse("refused", "account locked", LOCKED.format(minutes=minutes), count_address=False)
+    if not verify_password(row.password_hash, password):
+        return _wrong_password(attempt, row.id)
+    return _right_password(attempt, row)
+
+
+def _refused_before_looking(attempt: _Attempt) -> SignIn | None:
+    """Refusals that need no account: an address with too many recent failures, input no address can be."""
+    limit = address_failure_limit()
+    if attempt.address and limit:
+        wait = ADDRESS_FAILURES.wait_seconds(attempt.address, limit, attempt.window, attempt.now.timestamp())
+        if wait > 0:
+            return attempt.refuse("refused", "too many failed sign-ins from this address",
+                                  BUSY_ADDRESS.format(minutes=_minutes(wait)), count_address=False)
+    if len(attempt.email) > MAX_EMAIL:
+        return attempt.refuse("failed", f"email too long ({len(attempt.email):,} characters)", TOO_LONG)
+    too_long = len(attempt.password) > MAX_PASSWORD
+    if too_long or not EMAIL.match(attempt.email):
+        verify_password(None, attempt.password[:MAX_PASSWORD])  # as slow as any other failure
+        return attempt.refuse("failed", "password too long" if too_long else "not an email address", WRONG)
+    return None
+
+
+def _right_password(attempt: _Attempt, row) -> SignIn:  # noqa: ANN001 - a row of user_account
+    def succeed(conn: Connection) -> bool:
+        values = {"failed_attempts": 0, "locked_until": None, "last_sign_in_at": attempt.now}
         if HASHER.check_needs_rehash(row.password_hash):
-            values["password_hash"] = HASHER.hash(password)
-        conn.execute(update(U).where(U.c.id == row.id).values(**values))
-        audit.record(conn, email, "sign_in", detail="password")
+            values["password_hash"] = HASHER.hash(attempt.password)
+        # Not if a parallel wrong password locked the account since it was read.
+        unlocked = or_(U.c.locked_until.is_(None), U.c.locked_until <= attempt.now)
+        done = conn.execute(update(U).where(U.c.id == row.id, unlocked).values(**values)).rowcount
+        audit.record(conn, attempt.email, "sign_in", outcome="ok" if done else "refused",
+                     detail="password" if done else "account locked")
+        return bool(done)
+
+    if _write(attempt.engine, succeed):
         return SignIn(row.id)
+    return SignIn(None, LOCKED.format(minutes=lockout_minutes()))
+
+
+def _wrong_password(attempt: _Attempt, user: int) -> SignIn:
+    attempts, until = lockout_attempts(), attempt.now + timedelta(minutes=lockout_minutes())
+    reached = U.c.failed_attempts + 1 >= attempts
+
+    def count(conn: Connection) -> bool:
+        # One statement reads and bumps the count, so parallel failures are all counted; the one that reaches the
+        # limit locks the account and starts the count again.
+        new = conn.execute(update(U).where(U.c.id == user).values(
+            failed_attempts=case((reached, 0), else_=U.c.failed_attempts + 1),
+            locked_until=case((reached, literal(until, U.c.locked_until.type)), else_=U.c.locked_until))
+            .returning(U.c.failed_attempts)).scalar_one()
+        locked_now = new == 0  # only the failure that reached the limit leaves the count at 0
+        detail = (f"wrong password ({attempts} in a row); locked for {lockout_minutes()} minutes" if locked_now
+                  else f"wrong password ({new} in a row)")
+        audit.record(conn, attempt.email, "sign_in", outcome="failed", detail=detail)
+        return locked_now
+
+    locked_now = _write(attempt.engine, count)
+    attempt.count_against_address()
+    return SignIn(None, NOW_LOCKED.format(minutes=lockout_minutes()) if locked_now else WRONG)
+
+
+def _unknown_email(attempt: _Attempt, why: str) -> SignIn:
+    """No account (or a switched-off one): as slow as a wrong password, and limited like an account, by counting
+    this email's failures in the audit trail over the lockout window, so guessing at made-up emails is throttled
+    too and an unknown email looks just like a real one."""
+    verify_password(None, attempt.password)
+    attempts, window = lockout_attempts(), timedelta(minutes=lockout_minutes())
+    with attempt.engine.connect() as conn:
+        recent = [_aware(at) for at in conn.execute(
+            select(A.c.at).where(A.c.action == "sign_in", A.c.actor == attempt.email, A.c.outcome == "failed",
+                                 A.c.at > attempt.now - window).order_by(A.c.at.desc()).limit(attempts)).scalars()]
+    if len(recent) >= attempts:
+        wait = (recent[-1] + window - attempt.now).total_seconds()
+        return attempt.refuse("refused", f"{why}; too many failures", LOCKED.format(minutes=_minutes(wait)))
+    if len(recent) + 1 >= attempts:
+        return attempt.refuse("failed", why, NOW_LOCKED.format(minutes=lockout_minutes()))
+    return attempt.refuse("failed", why, WRONG)
 
 
 def sign_in_by_email(engine: Engine, email: str, method: str) -> SignIn:
     """Single sign-on: the identity provider vouched for ``email``; map it to an active account."""
     email = (email or "").strip().lower()
-    with engine.begin() as conn:
-        row = conn.execute(select(U.c.id, U.c.active).where(U.c.email == email)).first()
+    with engine.connect() as conn:
+        row = (conn.execute(select(U.c.id, U.c.active).where(U.c.email == email)).first()
+               if len(email) <= MAX_EMAIL else None)
+
+    def record(conn: Connection) -> SignIn:
         if row is None or not row.active:
-            audit.record(conn, email or "(no email)", "sign_in", outcome="refused",
+            audit.record(conn, audit_name(email), "sign_in", outcome="refused",
                          detail=f"{method}: {'no account' if row is None else 'account switched off'}")
             return SignIn(None, "no account")
         conn.execute(update(U).where(U.c.id == row.id).values(last_sign_in_at=datetime.now(UTC)))
         audit.record(conn, email, "sign_in", detail=method)
         return SignIn(row.id)
+
+    return _write(engine, record)
 
 
 def load_actor(engine: Engine, user_id: int) -> Actor | None:
@@ -314,30 +535,3 @@ def demo_accounts_active(engine: Engine) -> bool:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(U).where(U.c.is_demo, U.c.active)).scalar_one() > 0
 
-
-DEMO_PEOPLE = (
-    ("admin@demo.example.org", "Demo admin", "admin"),
-    ("chair@demo.example.org", "Demo chair", "chair"),
-    ("lead@demo.example.org", "Demo lead", "lead"),
-    ("viewer@demo.example.org", "Demo board member", "viewer"),
-)
-
-
-def create_demo_accounts(engine: Engine, lead_board: str, lead_workstreams: list[str]) -> list[tuple[str, str, str]]:
-    """One account per role over the sample boards, each with a fresh random password: (email, password, role).
-
-    Only the first start on sample data calls this; the passwords are printed once and kept nowhere in clear.
-    """
-    with engine.connect() as conn:
-        slugs = [r.slug for r in conn.execute(select(B.c.slug).order_by(B.c.slug))]
-    made = []
-    for email, name, role in DEMO_PEOPLE:
-        password = new_password()
-        add_user(engine, email, by="sample data", name=name, password=password, admin=role == "admin", demo=True)
-        if role == "lead":
-            grant(engine, email, lead_board, "lead", by="sample data", workstreams=lead_workstreams)
-        elif role != "admin":
-            for slug in slugs:
-                grant(engine, email, slug, role, by="sample data")
-        made.append((email, password, role))
-    return made

@@ -24,11 +24,19 @@ ACTION_NAMES = {
 }
 
 
+MAX_ACTOR, MAX_DETAIL = 254, 2000  # an event stays small whatever anyone types
+
+
 def record(conn: Connection, actor: str, action: str, *, board_id: int | None = None, outcome: str = "ok",
            detail: str | None = None) -> None:
     """Add one event inside the caller's transaction."""
-    conn.execute(insert(A).values(at=datetime.now(UTC), actor=actor or "(unknown)", action=action, board_id=board_id,
-                                  outcome=outcome, detail=(detail or None) and detail[:2000]))
+    actor = actor or "(unknown)"
+    conn.execute(insert(A).values(at=datetime.now(UTC), actor=_cut(actor, MAX_ACTOR), action=action,
+                                  board_id=board_id, outcome=outcome, detail=detail and _cut(detail, MAX_DETAIL)))
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def record_now(engine: Engine, actor: str, action: str, **kwargs) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from pathlib import Path
 
@@ -23,15 +25,49 @@ def sqlite_path(engine: Engine) -> Path:
 
 
 def backup(engine: Engine, target: Path) -> Path:
-    """Copy the live database to ``target`` page by page, without stopping the app."""
+    """Copy the live database to ``target`` page by page, without stopping the app.
+
+    The copy is written to a hidden file beside the target and renamed only once it is complete, so a full disk or
+    a killed run leaves no half-written backup behind (nor a file that blocks the retry).
+    """
     source_path = sqlite_path(engine)
     target = Path(target)
     if target.exists():
         raise BackupError(f"{target} already exists; choose a new file name so no backup is overwritten.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as dest:
-        source.backup(dest)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        with contextlib.closing(sqlite3.connect(source_path)) as source, \
+                contextlib.closing(sqlite3.connect(partial)) as dest:
+            source.backup(dest)
+        _publish(partial, target)
+    except (sqlite3.Error, OSError) as exc:
+        raise BackupError(f"The backup could not be written to {target} ({_why(exc)}). No backup file was left "
+                          "behind; free some space or choose another place, and run it again.") from exc
+    finally:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
     return target
+
+
+def _publish(partial: Path, target: Path) -> None:
+    """Give the finished copy its name, never replacing a file that appeared there meanwhile."""
+    try:
+        os.link(partial, target)  # fails if target exists
+    except FileExistsError:
+        raise BackupError(f"{target} already exists; choose a new file name so no backup is overwritten.") from None
+    except OSError:  # a file system without hard links
+        if target.exists():
+            raise BackupError(f"{target} already exists; choose a new file name so no backup is overwritten.") from None
+        os.replace(partial, target)
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc).strip()
+    if isinstance(exc, OSError) and exc.errno is not None:
+        text = os.strerror(exc.errno)
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]
 
 
 def _revision(path: Path) -> str | None:

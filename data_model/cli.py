@@ -4,9 +4,36 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
+import re
 import sys
 from pathlib import Path
+
+# Characters a terminal acts on rather than shows: C0 controls (ESC starts colour and cursor sequences), DEL, the
+# C1 controls (U+009B is a one-character escape on some terminals) and bidi overrides that reorder what is shown.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: object) -> str:
+    """Text from a file or a person, safe to print: every control character shown as its escape (ESC as \\x1b),
+    so a cell can't recolour the terminal, move its cursor, retitle its window or hide a line."""
+    return _TERMINAL_CONTROLS.sub(lambda m: ascii(m.group())[1:-1], "" if text is None else str(text))
+
+
+def json_line(value: object) -> str:
+    """One line of JSON whose control characters are all escaped (json.dumps leaves C1 and bidi ones as they are)."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return _TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def reason(exc: BaseException) -> str:
+    """An exception in a few words, also when its message is empty (MemoryError): never a traceback."""
+    if isinstance(exc, MemoryError):
+        return "the computer ran out of memory"
+    lines = str(exc).strip().splitlines()
+    first = lines[0].strip()[:300] if lines else ""
+    return terminal_text(first or f"an unexpected {type(exc).__name__}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,7 +106,7 @@ def _users(engine, args) -> int:  # noqa: ANN001 - an Engine and the parsed argu
         password = _password_from_stdin() if args.password_stdin else None
         generated = accounts.add_user(engine, args.email, by=by, name=args.name, password=password, admin=args.admin,
                                       sso_only=args.sso_only)
-        print(f"Added {args.email.strip().lower()}{' (admin)' if args.admin else ''}.")
+        print(f"Added {terminal_text(args.email.strip().lower())}{' (admin)' if args.admin else ''}.")
         if generated:
             print(f"Password (shown once; hand it over privately): {generated}")
     elif args.users_command == "list":
@@ -89,18 +116,18 @@ def _users(engine, args) -> int:  # noqa: ANN001 - an Engine and the parsed argu
         for p in people.itertuples():
             flags = [f for f, on in (("admin", p.admin), ("switched off", not p.active), ("locked", p.locked),
                                      ("demo", p.demo), ("single sign-on", p.sign_in != "password")) if on]
-            print(f"{p.email}{' (' + ', '.join(flags) + ')' if flags else ''}: {p.roles or 'no roles'}")
+            print(terminal_text(f"{p.email}{' (' + ', '.join(flags) + ')' if flags else ''}: {p.roles or 'no roles'}"))
     elif args.users_command == "grant":
         accounts.grant(engine, args.email, args.board, args.role, by=by, workstreams=args.workstream)
         scope = f" for {', '.join(args.workstream)}" if args.workstream else ""
-        print(f"{args.email.strip().lower()} is now {args.role} on {args.board}{scope}.")
+        print(terminal_text(f"{args.email.strip().lower()} is now {args.role} on {args.board}{scope}."))
     elif args.users_command == "revoke":
         accounts.revoke(engine, args.email, args.board, by=by)
-        print(f"{args.email.strip().lower()} no longer holds a role on {args.board}.")
+        print(terminal_text(f"{args.email.strip().lower()} no longer holds a role on {args.board}."))
     elif args.users_command == "reset-password":
         password = _password_from_stdin() if args.password_stdin else None
         generated = accounts.set_password(engine, args.email, by=by, password=password)
-        print(f"Password set for {args.email.strip().lower()}; the account is unlocked.")
+        print(f"Password set for {terminal_text(args.email.strip().lower())}; the account is unlocked.")
         if generated:
             print(f"Password (shown once; hand it over privately): {generated}")
     return 0
@@ -108,6 +135,17 @@ def _users(engine, args) -> int:  # noqa: ANN001 - an Engine and the parsed argu
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print(f"{args.command} was interrupted; a change it had not finished was rolled back.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - an unreachable database, a full disk...: a sentence, not a traceback
+        print(f"{args.command} failed: {reason(exc)}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     from data_model import make_engine, upgrade
     from data_model.accounts import AccountError
     from data_model.backup import BackupError, backup, restore, sqlite_path
@@ -121,18 +159,15 @@ def main(argv: list[str] | None = None) -> int:
             sqlite_path(engine)
             upgrade(engine)
             backup(engine, args.path)
-            print(f"Backed up to {args.path}.")
+            print(f"Backed up to {terminal_text(args.path)}.")
         elif args.command == "restore":
             restore(engine, args.path)
-            print(f"Restored from {args.path}.")
+            print(f"Restored from {terminal_text(args.path)}.")
         elif args.command == "users":
             upgrade(engine)
             return _users(engine, args)
     except (BackupError, AccountError) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except Exception as exc:  # an unreachable database, a full disk...
-        print(f"{args.command} failed: {str(exc).splitlines()[0][:300]}", file=sys.stderr)
+        print(terminal_text(exc), file=sys.stderr)
         return 1
     finally:
         engine.dispose()

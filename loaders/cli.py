@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 
+from data_model.cli import json_line, reason, terminal_text
 from data_model.kinds import KIND_NAMES
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+NO_CHANGES = {"added": 0, "updated": 0, "removed": 0, "unchanged": 0}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,30 +54,38 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except KeyboardInterrupt:
+        return _failed(args, "The import was interrupted. Anything it had not finished writing was rolled back.",
+                       EXIT_INTERRUPTED)
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, a sentence (or JSON), never a traceback
+        return _failed(args, f"The import could not be completed: {reason(exc)}. Nothing was written.")
     return EXIT_USAGE
+
+
+def _failed(args: argparse.Namespace, message: str, code: int = EXIT_REJECTED) -> int:
+    """Say why in the form asked for: one JSON object with --json, else a sentence on standard error."""
+    if getattr(args, "json", False):
+        name = Path(str(getattr(args, "path", "") or "")).name or None
+        print(json_line({"file": name, "kind": getattr(args, "kind", None), "status": "rejected", "records": [],
+                         "errors": [{"sheet": None, "row": None, "column": None, "message": message}],
+                         "warnings": [], "changes": NO_CHANGES}), flush=True)
+    else:
+        print(terminal_text(message), file=sys.stderr, flush=True)
+    return code
 
 
 def run_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from loaders.importer import import_path
 
     if not _SLUG.match(args.board):
-        parser.error(f"--board '{args.board}' must be lower-case letters, digits and hyphens, e.g. rutland-hwb")
+        parser.error(f"--board '{terminal_text(args.board)}' must be lower-case letters, digits and hyphens, "
+                     "e.g. rutland-hwb")
     path = Path(args.path)
     if not path.is_file():
-        parser.error(f"no such file: {args.path}")
-    try:
-        result = import_path(path, args.board, db_url=args.db, kind=args.kind, sheet=args.sheet, dry_run=args.dry_run)
-    except Exception as exc:  # a database that cannot be reached, a full disk...
-        message = f"The import could not be completed: {str(exc).splitlines()[0][:300]}. Nothing was written."
-        if args.json:
-            print(json.dumps({"file": path.name, "kind": args.kind, "status": "rejected", "records": [],
-                              "errors": [{"sheet": None, "row": None, "column": None, "message": message}],
-                              "warnings": [], "changes": {"added": 0, "updated": 0, "removed": 0, "unchanged": 0}}))
-        else:
-            print(message, file=sys.stderr)
-        return EXIT_REJECTED
+        parser.error(f"no such file: {terminal_text(args.path)}")
+    result = import_path(path, args.board, db_url=args.db, kind=args.kind, sheet=args.sheet, dry_run=args.dry_run)
     if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False, default=str))
+        print(json_line(result.as_json()))
     else:
         print_summary(result)
     return EXIT_OK if result.status == "ok" else EXIT_REJECTED
@@ -88,9 +97,9 @@ def print_summary(result) -> None:  # noqa: ANN001
     out = sys.stdout
     if result.status == "ok":
         verb = "would load" if result.dry_run else "loaded"
-        print(f"{a.file_name}: {kind}, {len(a.records)} rows {verb}.", file=out)
+        print(f"{terminal_text(a.file_name)}: {kind}, {len(a.records)} rows {verb}.", file=out)
         for s in a.sheets:
-            print(f"  sheet '{s.name}': header on row {s.header_row}, {s.records} rows", file=out)
+            print(f"  sheet '{terminal_text(s.name)}': header on row {s.header_row}, {s.records} rows", file=out)
         c = result.changes
         if result.already_imported:
             print(f"  This exact file was already imported (upload {result.already_imported}); nothing changed.", file=out)
@@ -98,11 +107,11 @@ def print_summary(result) -> None:  # noqa: ANN001
             print(f"  changes: {c['added']} added, {c['updated']} updated, {c['removed']} removed, "
                   f"{c['unchanged']} unchanged", file=out)
     else:
-        print(f"{a.file_name}: REJECTED, nothing was written.", file=out)
+        print(f"{terminal_text(a.file_name)}: REJECTED, nothing was written.", file=out)
     for issue in a.errors:
-        print(f"  error   {_where(issue)}{issue.message}", file=out)
+        print(f"  error   {_where(issue)}{terminal_text(issue.message)}", file=out)
     for issue in a.warnings[:50]:
-        print(f"  warning {_where(issue)}{issue.message}", file=out)
+        print(f"  warning {_where(issue)}{terminal_text(issue.message)}", file=out)
     if len(a.warnings) > 50:
         print(f"  ... and {len(a.warnings) - 50} more warnings (use --json to see them all)", file=out)
 
@@ -110,9 +119,9 @@ def print_summary(result) -> None:  # noqa: ANN001
 def _where(issue) -> str:  # noqa: ANN001
     parts = []
     if issue.sheet:
-        parts.append(f"sheet '{issue.sheet}'")
+        parts.append(f"sheet '{terminal_text(issue.sheet)}'")
     if issue.row:
         parts.append(f"row {issue.row}")
     if issue.column:
-        parts.append(f"column '{issue.column}'")
+        parts.append(f"column '{terminal_text(issue.column)}'")
     return (", ".join(parts) + ": ") if parts else ""

@@ -6,10 +6,16 @@ import html
 import re
 from datetime import date, datetime, time
 from functools import lru_cache
+from pathlib import PurePosixPath, PureWindowsPath
 
 _BLOCK_TAGS = re.compile(r"(?i)<\s*/?\s*(p|br|li|ul|ol|div|tr)\b[^>]*>")
-_ANY_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
+# A tag as browsers read one: a letter straight after "<" or "</" ("a < b and c > d" is text, not a tag).
+_ANY_TAG = re.compile(r"</?[a-zA-Z][^<>]*>|<!--.*?(?:-->|$)|<[!?][^<>]*>", re.DOTALL)
 _SUP = re.compile(r"(?i)<\s*sup\s*>\s*(st|nd|rd|th|\d+|[ivx]+)\s*<\s*/\s*sup\s*>")
+# Never kept: NUL and other control characters, and the bidi overrides and isolates that make text read
+# differently from how it is stored ("\u202eexe.txt"). Line breaks and tabs are handled as spacing below.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_FEEDS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u3000]+")
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 _BULLETS = "◆●▪•◦‣∙·"
@@ -45,15 +51,13 @@ def clean_text(value: object) -> str:
     return _clean_slow(s)
 
 
-_SLOW_CHARS = re.compile(r"[<&\n\t\r*#]|  ")
+_SLOW_CHARS = re.compile(r"[<&*#\x00-\x1f\x7f]|  ")
 
 
 @lru_cache(maxsize=65536)
 def _clean_slow(s: str) -> str:
-    s = _SUP.sub(r"\1", s)
-    s = _BLOCK_TAGS.sub("\n", s)
-    s = _ANY_TAG.sub("", s)
-    s = html.unescape(s)
+    s = _INVISIBLE.sub("", s.translate(_LINE_FEEDS))
+    s = _strip_markup(s)
     s = _MARKDOWN.sub("", s)
     for b in _BULLETS:
         s = s.replace(b, "\n")
@@ -62,6 +66,28 @@ def _clean_slow(s: str) -> str:
     s = _SPACES.sub(" ", s)
     s = _BLANK_LINES.sub("\n", s)
     return s.strip()
+
+
+def _strip_markup(s: str) -> str:
+    """Entities decoded first, then tags stripped, over and over until nothing changes.
+
+    Decoding after stripping would turn "&lt;script&gt;" into a stored "<script>", and one pass of either leaves
+    "&amp;lt;b&amp;gt;" or "<scr<b>ipt>" holding a tag. Each pass only shortens the text, so this ends.
+    """
+    for _ in range(20):
+        before = s
+        while "&" in s:
+            decoded = html.unescape(s)
+            if decoded == s:
+                break
+            s = decoded
+        s = _SUP.sub(r"\1", s)
+        s = _BLOCK_TAGS.sub("\n", s)
+        s = _ANY_TAG.sub("", s)
+        s = _INVISIBLE.sub("", s)  # an entity such as "&#x202e;" decodes to one
+        if s == before:
+            break
+    return s
 
 
 _HEADER_PUNCT = re.compile(r"[^\w£%&/+#×]+")
@@ -85,8 +111,6 @@ def header_key(value: str) -> str:
 
 def safe_file_name(name: str) -> str:
     """Only the last part of an uploaded file's name: it is a label, never a path."""
-    from pathlib import PurePosixPath, PureWindowsPath
-
     base = PureWindowsPath(PurePosixPath(name or "").name).name
     base = "".join(ch for ch in base if ch.isprintable()).strip()
     return base[:200] or "upload"

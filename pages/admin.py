@@ -28,7 +28,7 @@ def attempt(change, message: str) -> None:  # noqa: ANN001 - a function of no ar
     try:
         result = change()
     except (AccountError, SettingsError) as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
     else:
         done(message, result if isinstance(result, str) else None)  # a str is a generated password
 

@@ -58,10 +58,10 @@ if saved:
     try:
         changed = save_rules(engine, board_id, RagRules(**values), by=who.email)
     except SettingsError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(md(str(exc)), icon=":material/error:")
     else:
         clear_caches()
-        st.success("Saved: " + "; ".join(changed) if changed else "Nothing changed.", icon=":material/check_circle:")
+        st.success("Saved: " + "; ".join(md(c) for c in changed) if changed else "Nothing changed.", icon=":material/check_circle:")
 if asdict(rules) != asdict(RagRules()):
     st.caption("This board's rules differ from the defaults: "
                + "; ".join(f"{FIELDS[k][0]} {v:g}" for k, v in asdict(rules).items() if v != getattr(RagRules(), k)))
@@ -85,7 +85,7 @@ with left.form(f"add_meeting_{board['slug']}", clear_on_submit=True):
         try:
             add_meeting(engine, board_id, when, title, by=who.email)
         except SettingsError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
         else:
             clear_caches()
             st.rerun()
@@ -100,7 +100,7 @@ if not meetings.empty:
             try:
                 set_meeting_status(engine, board_id, int(chosen), status, by=who.email)
             except SettingsError as exc:
-                st.error(str(exc))
+                st.error(md(str(exc)))
             else:
                 clear_caches()
                 st.rerun()

@@ -45,7 +45,7 @@ else:
 
 board = st.session_state.get("current_board")
 if board:
-    st.subheader(board["name"], anchor=False)
+    st.subheader(md(board["name"]), anchor=False)
     if board.get("description"):
         st.text(board["description"])
     version = queries.data_version(get_engine())

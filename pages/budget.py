@@ -6,6 +6,7 @@ import streamlit as st
 from data_model import registers
 from presentation.budget_view import period_chart
 from presentation.rag_view import money
+from presentation.safe import md
 from ui.board_page import open_board_page
 from ui.charts import show_chart
 
@@ -20,7 +21,7 @@ if lines.empty:
 
 warnings = view.read(registers.reconciliation_warnings, filters.board_id)
 for w in warnings.itertuples():
-    st.warning(f"{w.message} (sheet '{w.sheet}', row {w.row} of {w.file_name})", icon=":material/calculate:")
+    st.warning(f"{md(w.message)} (sheet '{md(w.sheet)}', row {w.row} of {md(w.file_name)})", icon=":material/calculate:")
 
 allocations = lines[lines["line_kind"] == "allocation"]
 contributions = lines[lines["line_kind"] == "contribution"]

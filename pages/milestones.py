@@ -5,6 +5,7 @@ import streamlit as st
 from data_model import queries, registers
 from presentation.milestone_view import MAX_BARS, timeline, undated_table
 from presentation.rag_view import WORDS, status_words
+from presentation.safe import md
 from ui.board_page import open_board_page
 from ui.charts import show_chart
 
@@ -30,7 +31,7 @@ if meeting is not None:
                "A black tick marks a milestone's baseline date where it has moved.")
 
 for top, group in df.groupby(df["top"].fillna("(no workstream)"), sort=False):
-    with st.expander(f"{top} — {len(group)} milestones", expanded=len(df) <= 60):
+    with st.expander(f"{md(top)} — {len(group)} milestones", expanded=len(df) <= 60):
         show_chart(timeline, group, filters.as_at, meeting, width="stretch",
                    cache_key=(view.version, filters, rules, top, meeting))
         if len(group[group["due"].notna()]) > MAX_BARS:

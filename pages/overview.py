@@ -44,7 +44,7 @@ for _, top in tops.iterrows():
     children = tree[(tree["root_id"] == top["id"]) & (tree["level"] > 1)]
     if children.empty or (filters.workstream_id and filters.workstream_id != top["id"]):
         continue
-    with st.expander(f"{top['level_label']}: {top['name']}"):
+    with st.expander(f"{md(top['level_label'])}: {md(top['name'])}"):
         inner = by_path[(by_path["group"] == top["name"]) | by_path["group"].str.startswith(top["name"] + PATH_SEP)]
         inner = inner.assign(group=inner["group"].map(lambda p: join_path(split_path(p)[1:])).replace("", "(itself)"))
         st.dataframe(matrix_table(inner, children["level_label"].iloc[0]), hide_index=True, width="stretch")

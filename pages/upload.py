@@ -144,7 +144,7 @@ if trial.stored and trial.stored.change_rows:
     with st.expander(f"What loading will change, row by row ({len(trial.stored.change_rows):,})"):
         st.dataframe(changes_frame(trial.stored.change_rows), hide_index=True, width="stretch")
 
-if st.button(f"Load into {board['name']}", type="primary", icon=":material/publish:"):
+if st.button(f"Load into {md(board['name'])}", type="primary", icon=":material/publish:"):
     result = store_analysis(analysis, board["slug"], engine=engine, actor=who)
     if result.status != "ok":
         for issue in result.analysis.errors:

@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import PurePosixPath, PureWindowsPath
 
 import pandas as pd
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+# Invisible characters that reorder or hide text (bidi overrides and isolates) and control characters.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# GitHub-flavoured markdown (which Streamlit uses) turns bare addresses into links *after* resolving backslash
+# escapes, so escaping alone does not stop "https://…", "www.…" or "name@host.org" becoming links. A zero-width
+# space at the point the autolink patterns need two characters side by side does; it is invisible, and browsers'
+# and Playwright's text matching ignore it.
+_ZERO_WIDTH = "\u200b"
+_AUTOLINK_POINTS = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\.)|(?=@)")
 
 
 def md(text: object) -> str:
-    """Escape a value for st.markdown and alerts: no links, emphasis, HTML, LaTeX or headings from user text."""
+    """User text for anything Streamlit reads as markdown: st.markdown, captions, alerts, titles and subheaders,
+    and the labels of widgets, expanders, tabs, popovers and metrics.
+
+    The text shows exactly as written: no link, image, HTML, entity, emphasis, heading, LaTeX or bare address becomes
+    anything but text. Select options and table cells are plain text already: leave them alone.
+    """
     if text is None:
         return ""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    s = _HIDDEN.sub("", str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    s = _AUTOLINK_POINTS.sub(_ZERO_WIDTH, s)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", s)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -37,10 +51,3 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     buffer = io.StringIO()
     safe.to_csv(buffer, index=False)
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def safe_file_name(name: str) -> str:
-    """Only the last part of an uploaded file's name: it is a label, never a path."""
-    base = PureWindowsPath(PurePosixPath(name or "").name).name
-    base = "".join(ch for ch in base if ch.isprintable()).strip()
-    return base[:200] or "upload"

@@ -107,14 +107,3 @@ def load_sample_data(engine: Engine, *, uploaded_by: str = "sample data") -> lis
                                         uploaded_by=uploaded_by))
     return results
 
-
-DEMO_LEAD_BOARD = "rutland-hwb"
-DEMO_LEAD_WORKSTREAMS = ["Crisis response", "Unified Prevention"]
-
-
-def create_demo_accounts(engine: Engine) -> list[tuple[str, str, str]]:
-    """Demo sign-ins for a first start on sample data: an admin, a chair and a viewer on every sample board, and a
-    lead for two of Rutland's priorities. Returns (email, password, role); the passwords are random and shown once."""
-    from data_model.accounts import create_demo_accounts as create
-
-    return create(engine, DEMO_LEAD_BOARD, DEMO_LEAD_WORKSTREAMS)

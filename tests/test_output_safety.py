@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from data_model.tables import Upload
 from loaders import import_bytes
-from presentation.safe import csv_bytes, md, neutralise, safe_file_name
+from loaders.text import safe_file_name
+from presentation.safe import csv_bytes, md, neutralise
 
 
 def test_markdown_from_users_is_escaped():

@@ -84,6 +84,18 @@ def current_actor() -> Actor | None:
     return actor
 
 
+def client_address() -> str | None:
+    """The browser's address as Streamlit sees the connection (None on localhost), for throttling failed sign-ins.
+
+    Behind a reverse proxy this is the proxy's address, shared by everyone; the per-address limit is generous for
+    that reason (``DASHBOARD_ADDRESS_FAILURES``) and the per-account and per-email limits still hold.
+    """
+    try:
+        return st.context.ip_address
+    except Exception:  # noqa: BLE001 - no client connection (a bare script run)
+        return None
+
+
 def sign_in_page() -> None:
     """Who is this? The only page anyone sees before signing in."""
     engine = get_engine()
@@ -101,7 +113,7 @@ def sign_in_page() -> None:
         return
     for provider in sso_providers():
         label = PROVIDER_NAMES.get(provider, provider.title() if provider else "your organisation")
-        if st.button(f"Sign in with {label}", key=f"sso_{provider or 'default'}", type="primary",
+        if st.button(f"Sign in with {md(label)}", key=f"sso_{provider or 'default'}", type="primary",
                      icon=":material/login:"):
             st.login(provider) if provider else st.login()
     if not password_sign_in_enabled():
@@ -111,11 +123,12 @@ def sign_in_page() -> None:
                 "`python -m data_model users add you@example.org --admin --name \"Your Name\"`", icon=":material/info:")
         return
     with st.form("sign_in"):
-        email = st.text_input("Email", autocomplete="email")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
+        email = st.text_input("Email", autocomplete="email", max_chars=accounts.MAX_EMAIL)
+        password = st.text_input("Password", type="password", autocomplete="current-password",
+                                 max_chars=accounts.MAX_PASSWORD)
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        result = accounts.sign_in(engine, email, password)
+        result = accounts.sign_in(engine, email, password, address=client_address())
         if result.ok:
             st.session_state[AUTH] = {"user_id": result.user_id, "method": "password", "last_seen": time.time()}
             st.rerun()

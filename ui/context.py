@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from data_model import open_database, queries
+from presentation.safe import md
 
 
 def sample_data_enabled() -> bool:
@@ -24,7 +25,8 @@ def get_engine() -> Engine:
     engine = open_database()
     if sample_data_enabled():
         from data_model.accounts import account_count
-        from sample_data import create_demo_accounts, database_is_empty, load_sample_data
+        from sample_data import database_is_empty, load_sample_data
+        from sample_data.demo_accounts import create_demo_accounts
 
         if database_is_empty(engine):
             load_sample_data(engine)
@@ -85,8 +87,8 @@ def board_picker(visible: set[int] | None = None) -> dict | None:
     names = dict(zip(df["slug"], df["name"], strict=True))
     wanted = st.query_params.get("board")
     if wanted and wanted not in names:
-        st.sidebar.warning(f"There is no board called '{wanted}' that you can open (the link may be old, or you may "
-                           f"not hold a role on it). Showing {names[slugs[0]]}.")
+        st.sidebar.warning(f"There is no board called '{md(wanted)}' that you can open (the link may be old, or you "
+                           f"may not hold a role on it). Showing {md(names[slugs[0]])}.")
         wanted = None
     current = st.session_state.get("board") or wanted or slugs[0]
     if wanted and wanted != st.session_state.get("board"):

@@ -9,13 +9,12 @@ import streamlit as st
 from data_model import queries
 from data_model.rollups import Filters
 from data_model.vocabulary import split_path
+from presentation.safe import md
 from ui.context import cached_read
-
-PARAMS = ("workstream", "locality", "as_at")
 
 
 def _warn_bad(param: str, value: str, what: str) -> None:
-    st.sidebar.warning(f"The link asks for {what} '{value}', which this board does not have. Showing all instead.")
+    st.sidebar.warning(f"The link asks for {what} '{md(value)}', which this board does not have. Showing all instead.")
     del st.query_params[param]
 
 
@@ -52,7 +51,7 @@ def shared_filters(board: dict, version: tuple[int, int]) -> Filters:
         try:
             as_at = date.fromisoformat(raw)
         except ValueError:
-            st.sidebar.warning(f"'{raw}' in the link is not a date (use YYYY-MM-DD). Showing today instead.")
+            st.sidebar.warning(f"'{md(raw)}' in the link is not a date (use YYYY-MM-DD). Showing today instead.")
             del st.query_params["as_at"]
     as_at = st.sidebar.date_input("As at", value=as_at, format="DD/MM/YYYY", key=f"filter_as_at_{board['slug']}")
 
