@@ -1,0 +1,319 @@
+"""The real extent of each sheet, found from the cells a file holds rather than from what it declares.
+
+A workbook says how big its sheets are (``<dimension>`` in .xlsx, DIMENSIONS in .xls) but nothing makes it
+tell the truth, and the cell reader sets aside memory for every cell between A1 and the farthest one. So
+before any reader runs, the sheet XML (or the BIFF records of a .xls) is walked once, streaming, counting
+the cells that hold something and where the farthest one lies. The same walk notes what the value reader
+loses: cached formula errors, hidden rows, formulas saved without a result.
+
+Only the standard library and olefile are used here, so this module is cheap to import in a parse worker.
+"""
+
+from __future__ import annotations
+
+import struct
+import xml.parsers.expat
+from dataclasses import dataclass, field
+
+# Cached formula errors, as Excel writes them in the cell (.xlsx) or codes them (.xls BOOLERR/FORMULA).
+ERROR_CODES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")
+_BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+                0x2A: "#N/A"}
+
+
+class ExtentError(Exception):
+    """The sheet XML or BIFF stream is malformed in a way the scan cannot walk past."""
+
+
+@dataclass
+class SheetExtent:
+    """What one sheet really holds. Rows and columns are 0-based, as in ``Sheet.rows``."""
+
+    max_row: int = -1  # the last row holding a cell with content; -1 when the sheet is empty
+    max_col: int = -1
+    cells: int = 0  # cells holding a value, a formula or an inline string
+    row_cell: tuple[int, int] = (0, 0)  # the cell that sets max_row (row, col)
+    col_cell: tuple[int, int] = (0, 0)  # the cell that sets max_col
+    hidden_rows: set[int] = field(default_factory=set)
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+    uncalculated: tuple[int, int] | None = None  # the first formula saved with no result, if any
+
+    @property
+    def rows(self) -> int:
+        return self.max_row + 1
+
+    @property
+    def columns(self) -> int:
+        return self.max_col + 1
+
+    @property
+    def grid(self) -> int:
+        """Cells the value reader allocates: every cell from A1 to the farthest row and column."""
+        return self.rows * self.columns
+
+    def add(self, row: int, col: int) -> None:
+        self.cells += 1
+        if row > self.max_row:
+            self.max_row, self.row_cell = row, (row, col)
+        if col > self.max_col:
+            self.max_col, self.col_cell = col, (row, col)
+
+    def far_cell(self) -> tuple[int, int]:
+        """The cell that most enlarges the grid, to name in a message."""
+        r, c = self.row_cell, self.col_cell
+        return r if (r[0] + 1) * (self.max_col + 1) >= (self.max_row + 1) * (c[1] + 1) else c
+
+
+def column_letters(col: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_name(row: int, col: int) -> str:
+    return f"{column_letters(col)}{row + 1}"
+
+
+def _parse_ref(ref: str) -> tuple[int, int] | None:
+    col = 0
+    i = 0
+    n = len(ref)
+    while i < n and "A" <= ref[i] <= "Z":
+        col = col * 26 + ord(ref[i]) - 64
+        i += 1
+        if col > 10_000_000:
+            return None
+    if i == 0 or i == n or not ref[i:].isdigit():
+        return None
+    return int(ref[i:]) - 1, col - 1
+
+
+class SheetScanner:
+    """Feed a worksheet part's bytes in chunks; ``close()`` gives its ``SheetExtent``.
+
+    Cells without an ``r`` attribute follow the previous cell, rows without one follow the previous row,
+    as the format allows (and as readers place them).
+    """
+
+    def __init__(self) -> None:
+        self.extent = SheetExtent()
+        self._row = -1
+        self._col = -1
+        self._in_cell = False
+        self._cell: tuple[int, int] = (0, 0)
+        self._type = ""
+        self._formula = False
+        self._value = False  # a <v> element was seen
+        self._value_text: list[str] = []
+        self._in_value = False
+        self._inline = False
+        p = xml.parsers.expat.ParserCreate()
+        p.buffer_text = True
+        p.StartElementHandler = self._start
+        p.EndElementHandler = self._end
+        p.CharacterDataHandler = self._text
+        p.StartDoctypeDeclHandler = self._doctype
+        p.EntityDeclHandler = self._doctype
+        self._parser = p
+
+    @staticmethod
+    def _doctype(*_args) -> None:
+        raise ExtentError("XML entity declarations")
+
+    def feed(self, chunk: bytes) -> None:
+        try:
+            self._parser.Parse(chunk, False)
+        except xml.parsers.expat.ExpatError as exc:
+            raise ExtentError(str(exc)) from exc
+
+    def close(self) -> SheetExtent:
+        try:
+            self._parser.Parse(b"", True)
+        except xml.parsers.expat.ExpatError as exc:
+            raise ExtentError(str(exc)) from exc
+        ext = self.extent
+        ext.hidden_rows = {r for r in ext.hidden_rows if r <= ext.max_row}
+        return ext
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
+            ref = attrs.get("r")
+            pos = _parse_ref(ref) if ref else None
+            if pos is None:
+                pos = (max(self._row, 0), self._col + 1)
+            self._cell = pos
+            self._col = pos[1]
+            self._type = attrs.get("t", "n")
+            self._in_cell = True
+            self._formula = self._value = self._inline = False
+        elif not self._in_cell:
+            if name == "row":
+                r = attrs.get("r")
+                self._row = int(r) - 1 if r and r.isdigit() else self._row + 1
+                self._col = -1
+                if attrs.get("hidden") in ("1", "true"):
+                    self.extent.hidden_rows.add(self._row)
+        elif name == "v":
+            self._value = True
+            self._in_value = True
+            self._value_text = []
+        elif name == "f":
+            self._formula = True
+        elif name == "is":
+            self._inline = True
+
+    def _text(self, data: str) -> None:
+        if self._in_value:
+            self._value_text.append(data)
+
+    def _end(self, name: str) -> None:
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "v":
+            self._in_value = False
+        elif name == "c" and self._in_cell:
+            self._in_cell = False
+            if not (self._formula or self._value or self._inline):
+                return  # a styled empty cell: readers skip it
+            row, col = self._cell
+            self.extent.add(row, col)
+            text = "".join(self._value_text).strip() if self._value else ""
+            self._value_text = []
+            if self._type == "e" and text:
+                self.extent.errors.append((row, col, text))
+            elif self._formula and not text and not self._inline:
+                # Excel writes a formula whose result is "" as t="str" with an empty <v/>: an empty cell.
+                # A formula with no <v> at all, or an empty one of any other type, was never calculated.
+                if not (self._type == "str" and self._value) and self.extent.uncalculated is None:
+                    self.extent.uncalculated = (row, col)
+
+
+class SharedStringsScanner:
+    """The shared-strings part declares how many strings it holds, and readers set aside room for that many."""
+
+    def __init__(self) -> None:
+        self.declared = 0
+        self.items = 0
+        p = xml.parsers.expat.ParserCreate()
+        p.StartElementHandler = self._start
+        p.StartDoctypeDeclHandler = SheetScanner._doctype
+        self._parser = p
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "si":
+            self.items += 1
+        elif name == "sst":
+            for key in ("uniqueCount", "count"):
+                value = attrs.get(key, "")
+                if value.isdigit():
+                    self.declared = max(self.declared, int(value))
+
+    def feed(self, chunk: bytes) -> None:
+        try:
+            self._parser.Parse(chunk, False)
+        except xml.parsers.expat.ExpatError as exc:
+            raise ExtentError(str(exc)) from exc
+
+
+# --- .xls (BIFF8 in an OLE compound file) ---------------------------------------------------------------
+
+_BOF, _EOF, _BOUNDSHEET = 0x0809, 0x000A, 0x0085
+_FORMULA, _BOOLERR = 0x0006, 0x0205
+# Records holding one cell value: row, column first (u16 each).
+_ONE_CELL = {0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, _BOOLERR, _FORMULA}  # NUMBER RK LABELSST LABEL RSTRING
+_MULRK = 0x00BD
+_ROW = 0x0208
+_ROW_HIDDEN = 0x0020  # fDyZero in the ROW record's option flags
+
+
+@dataclass
+class XlsSheet:
+    name: str
+    extent: SheetExtent
+
+
+def scan_xls(data: bytes) -> list[XlsSheet]:
+    """Every worksheet of a .xls with its real extent, read from the cell records (DIMENSIONS is ignored)."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(data)
+    except Exception as exc:  # olefile raises plain exceptions of several kinds for damaged files
+        raise ExtentError(f"not a readable compound file ({exc})") from exc
+    try:
+        name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+        if name is None:
+            raise ExtentError("no Workbook stream")
+        stream = ole.openstream(name).read()
+    finally:
+        ole.close()
+    return _scan_biff(stream)
+
+
+def _records(stream: bytes, start: int):
+    pos = start
+    n = len(stream)
+    while pos + 4 <= n:
+        rtype, length = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4:pos + 4 + length]
+        yield rtype, body
+        pos += 4 + length
+
+
+def _scan_biff(stream: bytes) -> list[XlsSheet]:
+    sheets: list[tuple[str, int]] = []
+    for rtype, body in _records(stream, 0):
+        if rtype == _BOUNDSHEET and len(body) >= 8:
+            offset, _visibility, kind, cch, flags = struct.unpack_from("<IBBBB", body, 0)
+            if kind != 0:  # 0 worksheet; charts, macro and VB sheets hold no cells to read
+                continue
+            raw = body[8:8 + (cch * 2 if flags & 1 else cch)]
+            sheet_name = raw.decode("utf-16-le" if flags & 1 else "latin-1", errors="replace")
+            sheets.append((sheet_name, offset))
+        elif rtype == _EOF:
+            break
+    out = []
+    for sheet_name, offset in sheets:
+        ext = SheetExtent()
+        first = True
+        for rtype, body in _records(stream, offset):
+            if first:
+                first = False
+                if rtype != _BOF:
+                    break
+                continue
+            if rtype == _EOF:
+                break
+            if rtype in _ONE_CELL and len(body) >= 4:
+                row, col = struct.unpack_from("<HH", body, 0)
+                ext.add(row, col)
+                code = None
+                if rtype == _BOOLERR and len(body) >= 8 and body[7] == 1:
+                    code = _BIFF_ERRORS.get(body[6], "#ERROR")
+                elif rtype == _FORMULA and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
+                    code = _BIFF_ERRORS.get(body[8], "#ERROR")
+                if code:
+                    ext.errors.append((row, col, code))
+            elif rtype == _ROW and len(body) >= 14:
+                (row,) = struct.unpack_from("<H", body, 0)
+                (flags,) = struct.unpack_from("<H", body, 12)
+                if flags & _ROW_HIDDEN:
+                    ext.hidden_rows.add(row)
+            elif rtype == _MULRK and len(body) >= 6:
+                row, first_col = struct.unpack_from("<HH", body, 0)
+                (last_col,) = struct.unpack_from("<H", body, len(body) - 2)
+                if last_col >= first_col:
+                    for col in (first_col, last_col):
+                        ext.add(row, col)
+                    ext.cells += last_col - first_col + 1 - 2
+        ext.hidden_rows = {r for r in ext.hidden_rows if r <= ext.max_row}
+        out.append(XlsSheet(sheet_name, ext))
+    return out
