@@ -17,6 +17,7 @@ Settings (environment): DASHBOARD_PARSE_MEMORY_MB (default 1024) per worker, DAS
 from __future__ import annotations
 
 import atexit
+import io
 import logging
 import os
 import pickle
@@ -119,6 +120,19 @@ def _read_exactly(stream, n: int) -> bytes | None:
     return b"".join(chunks)
 
 
+class _AnswerUnpickler(pickle.Unpickler):
+    """Answers are built from untrusted files: only the reader's own types and cell values may come back, so even
+    a worker taken over through a flaw in a native reader cannot make the server run code."""
+
+    ALLOWED = {("loaders.read", "Workbook"), ("loaders.read", "Sheet"), ("datetime", "datetime"),
+               ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"a parse worker answered with {module}.{name}")
+        return super().find_class(module, name)
+
+
 class _Worker:
     def __init__(self, memory_mb: int) -> None:
         self.stderr = tempfile.TemporaryFile()
@@ -141,7 +155,7 @@ class _Worker:
         fd = self.proc.stdout.fileno()
         head = self._read(fd, _HEADER + 1, deadline)
         size, retire = int.from_bytes(head[:_HEADER], "big"), bool(head[_HEADER])
-        status, value = pickle.loads(self._read(fd, size, deadline))
+        status, value = _AnswerUnpickler(io.BytesIO(self._read(fd, size, deadline))).load()
         return status, value, retire
 
     def _read(self, fd: int, n: int, deadline: float) -> bytes:

@@ -202,3 +202,18 @@ def test_decimal_commas_are_detected_from_the_file(text, delimiter_is_semicolon,
 def test_excels_sep_line_names_the_delimiter():
     sheet = read_workbook(b"sep=;\nLine;Amount\nPosts;1,5\n", "budget.csv").sheets[0]
     assert sheet.rows == [["Line", "Amount"], ["Posts", "1,5"]] and sheet.decimal_comma
+
+
+def test_a_worker_answer_may_hold_only_the_readers_own_types():
+    """What comes back from a worker was built from an untrusted file: it must not be able to name other code."""
+    import io
+    import os
+
+    from loaders.sandbox import _AnswerUnpickler
+
+    payload = pickle.dumps(("ok", os.system))
+    with pytest.raises(pickle.UnpicklingError, match="posix.system"):
+        _AnswerUnpickler(io.BytesIO(payload)).load()
+    book = read_workbook(b"Risk,Due\nFlooding,2016-06-28\n", "r.csv")
+    assert _AnswerUnpickler(io.BytesIO(pickle.dumps(("ok", book)))).load()[1].sheets[0].rows[1] == ["Flooding",
+                                                                                                     "2016-06-28"]
