@@ -11,6 +11,8 @@ Only the standard library and olefile are used here, so this module is cheap to 
 
 from __future__ import annotations
 
+import operator
+import re
 import struct
 import xml.parsers.expat
 from dataclasses import dataclass, field
@@ -192,6 +194,99 @@ class SheetScanner:
                 # A formula with no <v> at all, or an empty one of any other type, was never calculated.
                 if not (self._type == "str" and self._value) and self.extent.uncalculated is None:
                     self.extent.uncalculated = (row, col)
+
+
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"([^>/]*)>')
+_EMPTY_CELL = re.compile(rb'<c r="[A-Z]{1,3}\d{1,7}"[^>/]*/>')
+_LETTERS, _DIGITS = operator.itemgetter(0), operator.itemgetter(1)
+_HIDDEN_ROW = re.compile(rb'<row r="(\d{1,7})"[^>]*?\shidden="(?:1|true)"')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"[^>]*?\st="e"[^>]*>(.*?)</c>', re.S)
+_ERROR_VALUE = re.compile(rb"<v>([^<]*)</v>")
+# A formula with an empty or missing cached value: <f>..</f></c>, <f>..</f><v></v></c>, or a shared <f .../>.
+_FORMULA_NO_VALUE = re.compile(rb"(</f>|<f\s[^>]*/>)\s*(<v>\s*</v>|<v\s*/>)?\s*</c>")
+
+
+def _col_number(letters: bytes) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ch - 64
+    return col - 1
+
+
+class FastSheetScanner:
+    """The same walk as ``SheetScanner`` with regular expressions over the bytes: about six times faster.
+
+    It relies on what every spreadsheet program writes: each cell's ``r`` attribute first, no namespace
+    prefix. Where that does not hold, ``close()`` returns None and the part is walked again with
+    ``SheetScanner``.
+    """
+
+    def __init__(self) -> None:
+        self.extent = SheetExtent()
+        self.exact = True
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.exact:
+            return
+        window = self._tail + chunk
+        cut = window.rfind(b"</row>")
+        cut = cut + 6 if cut >= 0 else window.rfind(b"</c>") + 4
+        if cut < 4:
+            self._tail = window
+            return
+        self._tail = window[cut:]
+        self._scan(window[:cut])
+
+    def close(self) -> SheetExtent | None:
+        if self.exact and self._tail:
+            self._scan(self._tail)
+        if not self.exact:
+            return None
+        ext = self.extent
+        ext.hidden_rows = {r for r in ext.hidden_rows if r <= ext.max_row}
+        return ext
+
+    def _scan(self, text: bytes) -> None:
+        cells = _CELL_REF.findall(text)  # cells with content; <c r="A9" s="3"/> (styled, empty) is skipped
+        refs = text.count(b'<c r="')
+        if refs != text.count(b"<c ") or b"<c>" in text or b"<row>" in text:
+            self.exact = False  # a cell or row without its reference, or written another way
+            return
+        if refs != len(cells) and refs != len(cells) + len(_EMPTY_CELL.findall(text)):
+            self.exact = False
+            return
+        ext = self.extent
+        if cells:
+            row = max(map(int, map(_DIGITS, cells))) - 1
+            if row > ext.max_row:
+                digits = str(row + 1).encode()
+                at = next(p for p in reversed(cells) if p[1] == digits)
+                ext.max_row, ext.row_cell = row, (row, _col_number(at[0]))
+            letters = max(set(map(_LETTERS, cells)), key=lambda c: (len(c), c))
+            col = _col_number(letters)
+            if col > ext.max_col:
+                at = next(p for p in reversed(cells) if p[0] == letters)
+                ext.max_col, ext.col_cell = col, (int(at[1]) - 1, col)
+            ext.cells += len(cells)
+        if b'hidden="' in text:
+            ext.hidden_rows.update(int(r) - 1 for r in _HIDDEN_ROW.findall(text))
+        if b't="e"' in text:
+            for letters, digits, inner in _ERROR_CELL.findall(text):
+                value = _ERROR_VALUE.search(inner)
+                if value and value.group(1).strip():
+                    code = value.group(1).strip().decode("utf-8", "replace")
+                    ext.errors.append((int(digits) - 1, _col_number(letters), code))
+        if ext.uncalculated is None and b"<f" in text:
+            for m in _FORMULA_NO_VALUE.finditer(text):
+                start = text.rfind(b"<c ", 0, m.start())
+                head = _CELL_REF.match(text, start)
+                if head is None:
+                    continue
+                if b't="str"' in head.group(3) and m.group(2) is not None:
+                    continue  # Excel's empty-text result: =IF(...,"",...) saved as t="str" with <v/>
+                ext.uncalculated = (int(head.group(2)) - 1, _col_number(head.group(1)))
+                break
 
 
 class SharedStringsScanner:

@@ -25,7 +25,15 @@ from pathlib import PurePath, PurePosixPath
 from xml.etree import ElementTree
 
 from loaders import sandbox
-from loaders.extent import ExtentError, SharedStringsScanner, SheetExtent, SheetScanner, cell_name, scan_xls
+from loaders.extent import (
+    ExtentError,
+    FastSheetScanner,
+    SharedStringsScanner,
+    SheetExtent,
+    SheetScanner,
+    cell_name,
+    scan_xls,
+)
 
 # Limits that keep a hostile or broken file from exhausting the server. Set them with environment variables.
 MAX_UNCOMPRESSED_BYTES = int(os.environ.get("DASHBOARD_MAX_UNCOMPRESSED_MB", "400")) * 1024 * 1024
@@ -239,7 +247,7 @@ def inspect_zip(archive: zipfile.ZipFile, file_name: str, limits: Limits | None 
             raise ReadError(f"'{file_name}' has encrypted parts. Save a copy without a password and upload that.")
         is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
         is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-        scanner = SheetScanner() if is_sheet else None
+        scanner = FastSheetScanner() if is_sheet else None
         strings = SharedStringsScanner() if info.filename == "xl/sharedStrings.xml" else None
         tail = b""
         try:
@@ -263,7 +271,8 @@ def inspect_zip(archive: zipfile.ZipFile, file_name: str, limits: Limits | None 
                     elif strings is not None:
                         strings.feed(chunk)
             if scanner is not None:
-                extents[info.filename] = scanner.close()
+                extent = scanner.close()
+                extents[info.filename] = extent if extent is not None else _exact_extent(archive, info)
         except ExtentError as exc:
             raise ReadError(f"'{file_name}' is damaged (a sheet's XML cannot be read: {exc}). Save it again from "
                             "Excel and re-upload.") from exc
@@ -279,6 +288,15 @@ def inspect_zip(archive: zipfile.ZipFile, file_name: str, limits: Limits | None 
                 "never writes that (a way to make the reader set aside memory without end). It was not read; "
                 "save it again from Excel.")
     return extents
+
+
+def _exact_extent(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> SheetExtent:
+    """The slower, exact walk, for sheet XML written in a way the fast scan does not assume (sizes were checked)."""
+    scanner = SheetScanner()
+    with archive.open(info) as part:
+        while chunk := part.read(CHUNK):
+            scanner.feed(chunk)
+    return scanner.close()
 
 
 def check_extent(extent: SheetExtent, sheet: str, file_name: str, limits: Limits) -> None:

@@ -8,6 +8,8 @@ import pickle
 
 import pytest
 from conftest import ROOT, csv_bytes, dump, xlsx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from killers import FIRST, HEADER, KILLERS, raw_xlsx, text_cell
 
 from loaders import import_bytes, sandbox
@@ -217,3 +219,45 @@ def test_a_worker_answer_may_hold_only_the_readers_own_types():
     book = read_workbook(b"Risk,Due\nFlooding,2016-06-28\n", "r.csv")
     assert _AnswerUnpickler(io.BytesIO(pickle.dumps(("ok", book)))).load()[1].sheets[0].rows[1] == ["Flooding",
                                                                                                      "2016-06-28"]
+
+
+# --- the two extent scans agree -------------------------------------------------------------------------------
+
+CELL_KINDS = {
+    "number": lambda ref: f'<c r="{ref}"><v>4</v></c>',
+    "styled-empty": lambda ref: f'<c r="{ref}" s="3"/>',
+    "text": lambda ref: f'<c r="{ref}" t="inlineStr"><is><t>a &lt;b&gt; c</t></is></c>',
+    "error": lambda ref: f'<c r="{ref}" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+    "empty-text-formula": lambda ref: f'<c r="{ref}" t="str"><f>IF(1,"","")</f><v></v></c>',
+    "uncalculated": lambda ref: f'<c r="{ref}"><f>A1+1</f><v/></c>',
+}
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.dictionaries(st.tuples(st.integers(0, 3000), st.integers(0, 700)), st.sampled_from(sorted(CELL_KINDS)),
+                             max_size=40),
+       hidden=st.sets(st.integers(0, 3000), max_size=5), chunk=st.integers(5, 4000))
+def test_the_fast_extent_scan_agrees_with_the_exact_one(cells, hidden, chunk):
+    from loaders.extent import FastSheetScanner, SheetScanner, cell_name
+
+    rows = sorted({r for r, _ in cells} | hidden)
+    xml = ['<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>']
+    for r in rows:
+        flag = ' hidden="1"' if r in hidden else ""
+        xml.append(f'<row r="{r + 1}"{flag}>')
+        xml.extend(CELL_KINDS[cells[(r, c)]](cell_name(r, c)) for c in sorted(c for rr, c in cells if rr == r))
+        xml.append("</row>")
+    xml.append("</sheetData></worksheet>")
+    data = "".join(xml).encode()
+    fast, exact = FastSheetScanner(), SheetScanner()
+    for i in range(0, len(data), chunk):
+        fast.feed(data[i:i + chunk])
+        exact.feed(data[i:i + chunk])
+    a, b = fast.close(), exact.close()
+    assert a is not None
+    assert (a.max_row, a.max_col, a.cells, a.hidden_rows, sorted(a.errors)) == \
+           (b.max_row, b.max_col, b.cells, b.hidden_rows, sorted(b.errors))
+    assert (a.uncalculated is None) == (b.uncalculated is None)
+    filled = [(r, c) for (r, c), kind in cells.items() if kind != "styled-empty"]
+    assert a.cells == len(filled)
+    assert a.max_row == max((r for r, _ in filled), default=-1)
