@@ -230,11 +230,21 @@ class FastSheetScanner:
         if not self.exact:
             return
         window = self._tail + chunk
+        # Scan up to the end of the last row (or cell) and carry the rest. Without either, carry only an
+        # unfinished cell, or a tag cut in two: a window of spaces carries nothing, so the cost stays linear.
         cut = window.rfind(b"</row>")
-        cut = cut + 6 if cut >= 0 else window.rfind(b"</c>") + 4
-        if cut < 4:
-            self._tail = window
-            return
+        if cut >= 0:
+            cut += 6
+        elif (cut := window.rfind(b"</c>")) >= 0:
+            cut += 4
+        elif (cut := window.rfind(b"<c ")) >= 0:
+            if len(window) - cut > 2 * 1024 * 1024:
+                self.exact = False  # one cell of megabytes: leave it to the exact walk
+                return
+        else:
+            cut = window.rfind(b">") + 1
+            if window.rfind(b"<") < cut:
+                cut = len(window)  # after the last tag only text: nothing to carry
         self._tail = window[cut:]
         self._scan(window[:cut])
 

@@ -261,3 +261,8 @@ def test_the_fast_extent_scan_agrees_with_the_exact_one(cells, hidden, chunk):
     filled = [(r, c) for (r, c), kind in cells.items() if kind != "styled-empty"]
     assert a.cells == len(filled)
     assert a.max_row == max((r for r, _ in filled), default=-1)
+
+
+def test_a_space_after_each_comma_still_lets_a_quote_hold_a_comma():
+    sheet = read_workbook(b'Risk, Owner, Score\nFlooding, "Sam, Jo", 4\nStaff, Kim, 2\n', "risks.csv").sheets[0]
+    assert sheet.rows == [["Risk", "Owner", "Score"], ["Flooding", "Sam, Jo", "4"], ["Staff", "Kim", "2"]]
