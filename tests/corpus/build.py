@@ -8,6 +8,7 @@ The encrypted workbook needs msoffcrypto-tool, which the test extras install.
 from __future__ import annotations
 
 import io
+import sys
 import zipfile
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import openpyxl
 import xlsxwriter
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from killers import KILLERS  # noqa: E402 - the small files that once took the server down (tests/killers.py)
 
 # file -> ("refused", words in the message) or ("read", rows)
 EXPECTED: dict[str, tuple[str, object]] = {
@@ -34,6 +37,7 @@ EXPECTED: dict[str, tuple[str, object]] = {
     "script-and-markdown.xlsx": ("read", 3),
     "empty.csv": ("refused", "empty"),
     "image.png": ("refused", "not a spreadsheet"),
+    **{name: ("refused", words) for name, (_make, words) in KILLERS.items()},
 }
 # The kind each file is imported as (None: detected).
 KIND = {"wrong-kind.xlsx": "risks"}
@@ -149,6 +153,8 @@ def build() -> None:
     w["script-and-markdown.xlsx"] = typed.getvalue()
     w["empty.csv"] = b""
     w["image.png"] = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    for name, (make, _words) in KILLERS.items():
+        w[name] = make()
     for name, content in w.items():
         (HERE / name).write_bytes(content)
 
