@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from data_model.rag import DEFAULT_RULES, RagRules
 from loaders.find_tables import Table, find_header, read_table
+from loaders.headers import column_letter
 from loaders.issues import ERROR, Issue, error, warning
 from loaders.kinds import BY_NAME, KINDS, TrackerKind
 from loaders.kinds.base import Row
@@ -187,6 +188,7 @@ def _tables(sheets: list[Sheet], kind: TrackerKind | None, result: Analysis) -> 
 def _normalise(table: Table, rules: RagRules, result: Analysis) -> None:
     rows, issues = table.kind.normalise(table, rules)
     result.issues.extend(issues)
+    result.issues.extend(_sheet_warnings(table))
     result.records.extend(rows)
     result.sheets.append(SheetResult(
         table.sheet.name, table.header_row, table.title, table.mapping.describe(), len(table.rows), len(rows),
@@ -195,6 +197,40 @@ def _normalise(table: Table, rules: RagRules, result: Analysis) -> None:
         for level, label in enumerate(row.labels, start=1):
             if label and level not in result.level_labels:
                 result.level_labels[level] = label
+
+
+def _sheet_warnings(table: Table) -> list[Issue]:
+    """What the reader saw in the sheet that a lead should know: formula errors, hidden rows, decimal commas.
+
+    One warning per column (or per sheet), never one per cell: a broken formula filled down is one mistake.
+    """
+    sheet, issues = table.sheet, []
+    first_data = table.header_row  # 0-based index of the first row under the header
+    headers = {c.index: c.header for c in table.mapping.columns}
+    by_col: dict[int, list[tuple[int, str]]] = {}
+    for r, c, code in sheet.errors:
+        if r >= first_data:
+            by_col.setdefault(c, []).append((r + 1, code))
+    for c, cells in sorted(by_col.items()):
+        codes = ", ".join(sorted({code for _r, code in cells}))
+        header = headers.get(c) or f"column {column_letter(c)}"
+        many = f"{len(cells)} cells hold" if len(cells) > 1 else "The cell holds"
+        issues.append(warning(
+            f"{many} a formula error ({codes}), read as blank: fix the formula in the spreadsheet (first at row "
+            f"{cells[0][0]}).", sheet=sheet.name, row=cells[0][0], column=header, value=cells[0][1],
+            code="formula_error"))
+    hidden = sorted(r + 1 for r in sheet.hidden_rows if r >= first_data)
+    if hidden:
+        shown = ", ".join(map(str, hidden[:10])) + (f" and {len(hidden) - 10} more" if len(hidden) > 10 else "")
+        issues.append(warning(
+            f"{len(hidden)} hidden row(s) were read as well (rows {shown}): unhide them in the spreadsheet to check "
+            "what they hold.", sheet=sheet.name, row=hidden[0], code="hidden_rows"))
+    if sheet.decimal_comma:
+        issues.append(warning(
+            "This file separates its columns with ';' and writes decimals with a comma (1.200,50), so its numbers "
+            "were read that way: 1.200,50 is 1,200.50.", sheet=sheet.name,
+            code="decimal_comma"))
+    return issues
 
 
 def _nothing_found(kind: TrackerKind | None, found: list) -> Issue:

@@ -22,6 +22,9 @@ def sample_data_enabled() -> bool:
 
 @st.cache_resource(show_spinner="Opening the database…")
 def get_engine() -> Engine:
+    from loaders.sandbox import default_pool
+
+    default_pool().warm_up()  # a parse worker starts now, so the first upload does not wait for one
     engine = open_database()
     if sample_data_enabled():
         from data_model.accounts import account_count

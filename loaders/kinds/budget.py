@@ -112,7 +112,7 @@ class _BudgetReader:
     # -- cells ---------------------------------------------------------------------------------------------
     def money(self, value: object, col: Column, row: int) -> ParsedMoney | None:
         try:
-            parsed = parse_money(value, col.unit)
+            parsed = parse_money(value, col.unit, decimal_comma=self.table.sheet.decimal_comma)
         except MoneyParseError as exc:
             self.ctx.fail(str(exc), row, col, value, "unknown_amount")
             return None

@@ -164,7 +164,7 @@ def _measure(ctx: Context, values: list[object], col: Column | None, row: int):
     if v is None:
         return None, None, None
     try:
-        return parse_measure(v)
+        return parse_measure(v, decimal_comma=ctx.table.sheet.decimal_comma)
     except ValueError as exc:
         ctx.warn(f"{exc}; left blank.", row, col, v, "unknown_number")
         return None, None, None
