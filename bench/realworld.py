@@ -26,7 +26,9 @@ The manifest (JSON) has one entry per file:
   scored_sheets the sheets whose records are scored (default: every sheet)
   sheets        per-sheet expectations, {name: {"kind": k or null, "count": n or null, "note": ...}}; when
                 given, a sheet not listed (or listed with kind null) must load nothing, and a listed sheet
-                that loads must load as its kind (and count, when given). Not loading it is no fault.
+                that loads must load as its kind (and count, when given). Not loading it is no fault,
+                except for a scored sheet, unless it says "optional": true (its rows may be merged into
+                another sheet's, as actual costs into the estimated lines)
   other_items   true where the scored sheet also holds items that are not of the kind and may be kept
                 apart (a RAID log's issues, assumptions and dependencies): they are not counted
   checks        field checks (below); all must hold
@@ -39,12 +41,12 @@ A check picks records and tests one field:
 ``row`` (and ``sheet``, default the first scored sheet) picks the records read from that spreadsheet
 row (for a CSV, the line number); without ``row``, every scored record (of ``sheet``, when given);
 ``where`` narrows them by other fields (each value compared as with ``contains``). The check holds when
-ANY picked record satisfies it, or ALL with ``"all": true``. Tests: ``equals`` (text compared case- and
-space-insensitively, dates as ISO text, numbers to a thousandth), ``contains`` (text), ``one_of`` (a list
-for ``equals``), ``not`` (the field must not equal it; an absent field passes). ``field`` is a record
-attribute (title, owner, due, likelihood, allocated, actual, locality, workstream, ...) or ``raw.NAME``
-for the cell as written. Checks run only when records of the kind were loaded. A ``why`` says why a
-person reads it so; the scorer ignores it.
+ANY picked record satisfies it, or ALL with ``"all": true`` (which holds when none is picked). Tests:
+``equals`` (text compared case- and space-insensitively, dates as ISO text, numbers to a thousandth),
+``contains`` (text), ``one_of`` (a list for ``equals``), ``not`` (the field must not equal it; an absent
+field passes). ``field`` is a record attribute (title, owner, due, likelihood, allocated, actual,
+locality, workstream, ...) or ``raw.NAME`` for the cell as written. Checks run only when records of the
+kind were loaded. A ``why`` says why a person reads it so; the scorer ignores it.
 """
 
 from __future__ import annotations
@@ -187,7 +189,7 @@ def check(records: list, spec: dict, default_sheet: str | None) -> str | None:
         picked = [r for r in picked if contains(value_of(r, key)[1], wanted)]
         where += f" with {key} ~ {wanted!r}"
     if not picked:
-        return f"{where}: no record was read from it"
+        return None if spec.get("all") else f"{where}: no record was read from it"
 
     def holds(record: object) -> bool:
         present, value = value_of(record, name)
@@ -263,7 +265,7 @@ def score(entry: dict, analysis, status: str) -> Outcome:  # noqa: ANN001 - a lo
                        f"{' or '.join(str(c) for c in out.expected_count)}")
 
     for name in scored_sheets or ():
-        if name not in by_sheet:
+        if name not in by_sheet and not (sheets or {}).get(name, {}).get("optional"):
             reasons.append(f"nothing was loaded from sheet '{name}'")
     if sheets is not None:
         for name, recs in by_sheet.items():
@@ -297,13 +299,17 @@ def score(entry: dict, analysis, status: str) -> Outcome:  # noqa: ANN001 - a lo
     return out
 
 
-def run_file(path: Path, entry: dict, engine, board: str) -> Outcome:  # noqa: ANN001 - an Engine
-    """Import one file as a lead would (no kind, no mapping) and score it; any exception is a CRASH."""
+def run_file(path: Path, entry: dict, engine, board: str, given_kind: bool = False) -> Outcome:  # noqa: ANN001
+    """Import one file as a lead would (no kind, no mapping) and score it; any exception is a CRASH.
+
+    ``given_kind`` passes the manifest's kind, as a lead choosing it would: a diagnostic that separates
+    recognising a file from reading it, never the benchmark's figure.
+    """
     from loaders import import_bytes
 
     try:
         data = path.read_bytes()
-        result = import_bytes(data, path.name, board, engine=engine)
+        result = import_bytes(data, path.name, board, engine=engine, kind=entry["kind"] if given_kind else None)
         return score(entry, result.analysis, result.status)
     except Exception as exc:  # noqa: BLE001 - one file must never stop the benchmark
         out = Outcome(entry.get("file", path.name), entry.get("kind", "?"), _safe_counts(entry))
@@ -329,7 +335,7 @@ def load_manifest(path: Path) -> list[dict]:
     return entries
 
 
-def run(folder: Path, entries: list[dict], db_url: str | None = None) -> list[Outcome]:
+def run(folder: Path, entries: list[dict], db_url: str | None = None, given_kind: bool = False) -> list[Outcome]:
     """Score every entry; each file goes to its own board of one throwaway database."""
     from data_model import open_database
 
@@ -344,7 +350,7 @@ def run(folder: Path, entries: list[dict], db_url: str | None = None) -> list[Ou
                     out.reasons.append(f"no such file in {folder}")
                     outcomes.append(out)
                     continue
-                outcomes.append(run_file(path, entry, engine, f"field-{n:03d}"))
+                outcomes.append(run_file(path, entry, engine, f"field-{n:03d}", given_kind))
             return outcomes
         finally:
             engine.dispose()
@@ -367,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("manifest", type=Path, help="the JSON manifest of what a person reads in each file")
     parser.add_argument("--db-url", help="import into this (empty) database instead of a throwaway SQLite one")
     parser.add_argument("--only", action="append", metavar="FILE", help="score only this file (repeatable)")
+    parser.add_argument("--given-kind", action="store_true",
+                        help="a diagnostic: give the importer the manifest's kind, as a lead choosing it would, to "
+                             "see how each file reads once recognised (not the benchmark's figure)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every reason, not only the first")
     args = parser.parse_args(argv)
     entries = load_manifest(args.manifest)
@@ -378,7 +387,9 @@ def main(argv: list[str] | None = None) -> int:
                           and not re.fullmatch(r"readme(\.\w+)?", p.name, re.I))
         if unlisted:
             print(f"note: not in the manifest, not scored: {', '.join(unlisted)}")
-    outcomes = run(args.dir, entries, args.db_url)
+    outcomes = run(args.dir, entries, args.db_url, args.given_kind)
+    if args.given_kind:
+        print("note: --given-kind: each file was imported with the manifest's kind; this is not the benchmark")
     for out in outcomes:
         print(out.line())
         if args.verbose:

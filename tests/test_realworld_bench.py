@@ -70,11 +70,19 @@ def test_a_sheet_a_person_would_not_load_makes_a_wrong_load(folder: Path, db_url
     scored_only = entry("two-sheets.xlsx", scored_sheets=["Plan"], sheets={"Plan": {"kind": "milestones"}})
     archive_allowed = entry("two-sheets.xlsx", scored_sheets=["Plan"],
                             sheets={"Plan": {"kind": "milestones"}, "Archive": {"kind": "milestones", "count": 1}})
-    [stray, allowed] = bench.run(folder, [scored_only, archive_allowed], db_url)
+    merged = {"Plan": {"kind": "milestones"}, "Archive": {"kind": "milestones"}, "Actuals": {"kind": "milestones"}}
+    unloaded = entry("two-sheets.xlsx", scored_sheets=["Plan", "Actuals"], sheets=merged)
+    may_merge = entry("two-sheets.xlsx", scored_sheets=["Plan", "Actuals"],
+                      sheets={**merged, "Actuals": {"kind": "milestones", "optional": True}})
+    [stray, allowed, missing, optional] = bench.run(folder, [scored_only, archive_allowed, unloaded, may_merge],
+                                                    db_url)
     assert stray.verdict == "WRONG-LOAD"
     assert stray.reasons == ["loaded 1 record(s) from sheet 'Archive' as milestones; a person would load nothing "
                              "from it"]
     assert allowed.verdict == "RIGHT", allowed.reasons
+    assert missing.verdict == "WRONG-LOAD"
+    assert missing.reasons == ["nothing was loaded from sheet 'Actuals'"]
+    assert optional.verdict == "RIGHT", optional.reasons
 
 
 def test_a_refusal_and_a_missing_file_are_reported_not_raised(folder: Path, db_url: str):
