@@ -46,7 +46,8 @@ ANY picked record satisfies it, or ALL with ``"all": true`` (which holds when no
 ``contains`` (text), ``one_of`` (a list for ``equals``), ``not`` (the field must not equal it; an absent
 field passes). ``field`` is a record attribute (title, owner, due, likelihood, allocated, actual,
 locality, workstream, ...) or ``raw.NAME`` for the cell as written. Checks run only when records of the
-kind were loaded. A ``why`` says why a person reads it so; the scorer ignores it.
+kind were loaded; a check naming a sheet beside the scored ones tests that sheet's records of its own
+kind, when it loaded. A ``why`` says why a person reads it so; the scorer ignores it.
 """
 
 from __future__ import annotations
@@ -291,8 +292,14 @@ def score(entry: dict, analysis, status: str) -> Outcome:  # noqa: ANN001 - a lo
                                    f"a person counts {' or '.join(map(str, wanted))}")
 
     default_sheet = scored_sheets[0] if scored_sheets else None
-    for spec in entry.get("checks", []) if of_kind else ():  # with nothing of the kind, every check would fail
-        problem = check(of_kind, spec, default_sheet)
+    for spec in entry.get("checks", []):
+        side = spec.get("sheet") if scored_sheets is not None and spec.get("sheet") not in scored_sheets else None
+        if side is not None:  # a sheet loaded beside the scored ones is checked as its own kind, if it loaded
+            want = (sheets or {}).get(side) or {}
+            pool = [r for r in by_sheet.get(side, []) if record_kind(r, fallback) == want.get("kind")]
+        else:
+            pool = of_kind  # with nothing of the kind loaded, the kind's checks are moot
+        problem = check(pool, spec, default_sheet) if pool else None
         if problem:
             reasons.append(problem)
     out.verdict = WRONG if reasons else RIGHT

@@ -74,8 +74,10 @@ def test_a_sheet_a_person_would_not_load_makes_a_wrong_load(folder: Path, db_url
     unloaded = entry("two-sheets.xlsx", scored_sheets=["Plan", "Actuals"], sheets=merged)
     may_merge = entry("two-sheets.xlsx", scored_sheets=["Plan", "Actuals"],
                       sheets={**merged, "Actuals": {"kind": "milestones", "optional": True}})
-    [stray, allowed, missing, optional] = bench.run(folder, [scored_only, archive_allowed, unloaded, may_merge],
-                                                    db_url)
+    side_checked = {**archive_allowed, "checks": [{"sheet": "Archive", "row": 2, "field": "owner",
+                                                   "equals": "Trish Crowson"}]}
+    [stray, allowed, missing, optional, side] = bench.run(
+        folder, [scored_only, archive_allowed, unloaded, may_merge, side_checked], db_url)
     assert stray.verdict == "WRONG-LOAD"
     assert stray.reasons == ["loaded 1 record(s) from sheet 'Archive' as milestones; a person would load nothing "
                              "from it"]
@@ -83,6 +85,8 @@ def test_a_sheet_a_person_would_not_load_makes_a_wrong_load(folder: Path, db_url
     assert missing.verdict == "WRONG-LOAD"
     assert missing.reasons == ["nothing was loaded from sheet 'Actuals'"]
     assert optional.verdict == "RIGHT", optional.reasons
+    assert side.verdict == "WRONG-LOAD"
+    assert side.reasons == ["row 2 of 'Archive': owner should equal 'Trish Crowson', read Neil Lester"]
 
 
 def test_a_refusal_and_a_missing_file_are_reported_not_raised(folder: Path, db_url: str):
