@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from data_model.vocabulary import fold
-from loaders.headers import Column, Mapping, column_letter, detect
+from loaders.headers import Column, ColumnProfile, Mapping, column_letter, detect
 from loaders.issues import Issue, warning
 from loaders.read import Sheet
 from loaders.text import clean_text, header_key
@@ -30,7 +30,7 @@ HEADER_SEARCH_ROWS = 60
 TOTAL_LABEL = re.compile(
     r"^\s*(<[^>]+>\s*)*(sub[- ]?totals?|totals?|grand total|overall total|estimated total|total (plan|funding|costs?|"
     r"budget|spend|allocation|contributions?|expenditure|pooled budget|pooled fund|programme)|"
-    r"total for .*|.* total)\s*(<[^>]+>\s*)*:?\s*$",
+    r"total for .*|.* total)(\s*\([^)]*\))?\s*(<[^>]+>\s*)*:?\s*$",
     re.IGNORECASE,
 )
 SUBTOTAL_LABEL = re.compile(r"^\s*sub[- ]?total|.+\btotal\s*:?$|^total for\b", re.IGNORECASE)
@@ -88,6 +88,7 @@ class Table:
     repeated_headers: int = 0
     continuations: int = 0
     notes: list[tuple[int, str]] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # rows with nothing in any column read
 
     @property
     def kind(self) -> TrackerKind:
@@ -102,16 +103,69 @@ def _blank(v: object) -> bool:
 
 
 def find_header(sheet: Sheet, kinds: tuple[TrackerKind, ...]) -> tuple[int, Mapping] | None:
-    """The 0-based header row and its mapping, choosing the best-scoring row near the top."""
+    """The 0-based header row and its mapping, choosing the best-scoring row near the top.
+
+    A row of numbers and dates is never a header (it is data), and each candidate is judged with what its
+    columns hold below it.
+    """
     best: tuple[int, Mapping] | None = None
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         texts = [v for v in row if not _blank(v)]
-        if len(texts) < 2:
+        if len(texts) < 2 or sum(1 for v in texts if _number_or_date(v)) * 2 >= len(texts):
             continue
-        mapping = detect(row, kinds)
+        mapping = detect(row, kinds, column_profiles(sheet.rows, r))
         if mapping and (best is None or mapping.score > best[1].score):
             best = (r, mapping)
     return best
+
+
+PROFILE_ROWS = 100
+_PLACEHOLDER = re.compile(r"^\s*(none|n/?a|-+|–|tbc|tba|nil|not applicable|no|\?)\s*\.?$", re.I)
+_RATING_WORD = re.compile(r"^\s*(very\s+)?(low|medium|med|high|critical|severe|minor|major|moderate)\s*$", re.I)
+_NUMERIC_TEXT = re.compile(r"^\s*[-−(]?\s*[£$€]?\s*\d[\d,. ]*\s*[kmbn%]?\s*\)?\s*$", re.I)
+
+
+def _number_or_date(value: object) -> bool:
+    from datetime import date
+
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float, date)):
+        return True
+    return isinstance(value, str) and bool(_NUMERIC_TEXT.match(value))
+
+
+def column_profiles(rows: list[list[object]], header_index: int) -> dict[int, ColumnProfile]:
+    """What each column holds in the rows under a candidate header (the first hundred)."""
+    from datetime import date
+
+    below = rows[header_index + 1: header_index + 1 + PROFILE_ROWS]
+    if not below:
+        return {}
+    width = max((len(r) for r in below), default=0)
+    width = max(width, len(rows[header_index]))
+    n = len(below)
+    out = {}
+    for c in range(width):
+        filled = numbers = dates = words = nothing = ratings = 0
+        for row in below:
+            v = row[c] if c < len(row) else None
+            if _blank(v):
+                continue
+            filled += 1
+            if isinstance(v, date):
+                dates += 1
+            elif _number_or_date(v):
+                numbers += 1
+            else:
+                words += 1
+                text = str(v)
+                if _PLACEHOLDER.match(text):
+                    nothing += 1
+                elif _RATING_WORD.match(text):
+                    ratings += 1
+        out[c] = ColumnProfile(filled / n, numbers / n, dates / n, words / n, nothing / n, ratings / n)
+    return out
 
 
 def is_meaningful_sheet_name(name: str) -> bool:
@@ -133,6 +187,9 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
     key_index = key_col.index if key_col else None
     label_cols = sorted({c.index for c in mapping.columns if c.field in ("title", "line", "name", "ws1", "ws2", "ref")})
     label_cols = label_cols or [0]
+    read_cols = {c.index for c in mapping.columns if c.field != "ignored"}
+    ref_col = mapping.get("ref")
+    ref_index = ref_col.index if ref_col else None
 
     title_lines = [clean_text(v) for r in rows[:header_index] for v in r if not _blank(v)]
     sheet_ws = sheet.name.strip() if is_meaningful_sheet_name(sheet.name) else None
@@ -156,6 +213,11 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
         if not nonempty:
             blank_run += 1
             continue
+        if read_cols.isdisjoint(nonempty):
+            # Nothing in any column the table reads: a Gantt sub-header (WEEK 1, M T W R F), a legend, a calendar
+            # strip. Not a record, and no error.
+            table.skipped.append((r + 1, " ".join(clean_text(raw[i]) for i in nonempty[:6])[:80]))
+            continue
         # A header row repeated at a page break, or the header of a second table of the same shape
         # ("Action plan phase 3 ... | Planned delivery date" under the phase 2 table).
         if len(nonempty) >= 2 and _looks_like_header_row(raw, nonempty, header_cells, header_folded, key_index):
@@ -173,7 +235,8 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
                     filled = [None] * width
                 continue
         present = set(nonempty)
-        has_anchor = not anchor_set.isdisjoint(present)
+        # A reference is an anchor only when it reads like one ("R1", "1.2", "DM-13"), not a sentence in the ID column.
+        has_anchor = any(i in anchor_set and (i != ref_index or _id_like(raw[i])) for i in present)
         label_raw = next((raw[i] for i in label_cols if i in present), raw[nonempty[0]])
         if isinstance(label_raw, str) and "total" in label_raw.lower():
             label = clean_text(label_raw)
@@ -183,6 +246,17 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
 
         if label and TOTAL_LABEL.match(label) and (has_anchor or kind.totals_without_anchor):
             table.totals.append(TotalRow(r + 1, label, raw, bool(SUBTOTAL_LABEL.match(label))))
+            after_break = False
+            continue
+
+        if (blank_run > 0 and last is not None and len(nonempty) > 1 and not has_anchor
+                and (key_index is None or _blank(raw[key_index]))):
+            # After the table has ended, a row with no title and nothing of a record: the notes and answers below.
+            table.notes.append((r + 1, first_text or clean_text(raw[nonempty[0]])))
+            continue
+        if _heads_numbered_block(rows, r, raw, nonempty, ref_index, key_index):
+            # "1, Direct Financial" over 1.1, 1.2...: a numbered section heading, not a record.
+            pending_section = (r + 1, clean_text(raw[key_index]))
             after_break = False
             continue
 
@@ -235,6 +309,12 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
 
     if pending_section is not None:
         table.notes.append(pending_section)
+    if table.skipped:
+        first_row, first = table.skipped[0]
+        table.issues.append(warning(
+            f"{len(table.skipped)} row(s) with nothing in the columns this table reads were skipped, such as row "
+            f"{first_row} ('{first}'): headings of a calendar grid, a legend, or similar.", sheet=sheet.name,
+            row=first_row, code="rows_skipped"))
     _warn_duplicate_headers(table)
     if table.notes:
         table.issues.append(warning(
@@ -242,6 +322,31 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
             f"(first: '{table.notes[0][1][:80]}').",
             sheet=sheet.name, row=table.notes[0][0], code="notes_ignored"))
     return table
+
+
+_ID_LIKE = re.compile(r"^[A-Za-z]{0,12}[-_ /.]?\d[\w.\-/]*$|^[A-Za-z]{1,4}$")
+
+
+def _id_like(value: object) -> bool:
+    """Whether a cell reads as a reference: a number, or a short code such as R1, 1.2, DM-NCSA-13 or A."""
+    if isinstance(value, (int, float)):
+        return True
+    text = clean_text(value)
+    return len(text) <= 24 and bool(_ID_LIKE.match(text))
+
+
+def _heads_numbered_block(rows: list[list[object]], r: int, raw: list[object], nonempty: list[int],
+                          ref_index: int | None, key_index: int | None) -> bool:
+    """A row with only a number and a label whose number starts the references below it ("1" over "1.1")."""
+    if ref_index is None or key_index is None or set(nonempty) != {ref_index, key_index}:
+        return False
+    ref = clean_text(raw[ref_index])
+    if not ref or not _id_like(raw[ref_index]):
+        return False
+    for below in rows[r + 1: r + 4]:
+        if ref_index < len(below) and not _blank(below[ref_index]):
+            return clean_text(below[ref_index]).startswith(ref + ".")
+    return False
 
 
 def _warn_duplicate_headers(table: Table) -> None:

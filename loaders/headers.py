@@ -40,7 +40,8 @@ MULTI = {"period_amount", "gantt", "total", "ws1", "ws2", "ws3", "ignored"}
 # --- header words every kind (or several) share; each kind lists these beside its own -------------------
 REF = words("ref", 9, r"ref|ref no|ref number|reference|reference no|id|no|number|item|item no|#|risk no|risk number|"
             r"risk ref|risk id|action no|action ref|action id|milestone ref|milestone id|milestone no|ms ref|scheme no|"
-            r"code|line ref|budget code|cost centre|metric id|kpi ref|kpi no|indicator id")
+            r"code|line ref|budget code|cost centre|metric id|kpi ref|kpi no|indicator id|identifier|key|issue key|"
+            r"unique id|ref id")
 WS1 = words("ws1", 7, r"priority|priorities|workstream|work stream|workstreams|work streams|theme|themes|key theme|"
             r"programme area|area|care group|initiative|test bed|strategic priority|board priority|work programme|"
             r"programme|priority name|workstream name|objective")
@@ -48,11 +49,13 @@ WS2 = words("ws2", 6, r"scheme|schemes|strand|strands|work strand|workstrand|sub
             r"sub theme|priority area|priority action|sub project|project|scheme name|project name|service")
 PHASE = words("phase", 7, r"phase|stage|phase name|programme phase")
 LOCALITY = words("locality", 8, r"locality|localities|district|site|location|place|geography|neighbourhood|ward|"
-                 r"borough|patch|hub|cluster|pcn|primary care network|locality name|area served|local authority area")
+                 r"borough|patch|hub|cluster|pcn|primary care network|locality name|area served|local authority area|"
+                 r"region|region name|area name|local authority|local authority name|la name|place name")
 OWNER = words("owner", 8, r"owner|owners|lead|leads|lead officer|lead officers|responsible|responsibility|"
               r"responsible officer|who|by whom|who will lead on this|who will lead|accountable|accountable officer|"
               r"risk owner|action owner|milestone owner|named lead|sro|assigned to|lead person|lead name|lead s|"
-              r"person responsible")
+              r"person responsible|resourcing|resources|resource|developer|assignee|assigned|owned by|"
+              r"responsible person|lead contact|contact")
 OWNER_LOOSE = words("owner", 4, r"\b(owner|responsib)", exact=False)
 NOTES = words("notes", 5, r"comments?|notes?|update|updates|commentary|progress update|progress updates|narrative|"
               r"latest update|remarks|progress notes|exception report|delivery targets?|update / comments|"
@@ -82,11 +85,56 @@ _VALUE_KIND_WORDS = (
 )
 
 
+@dataclass(frozen=True)
+class ColumnProfile:
+    """What a column holds under a candidate header row, so the cells can overrule the header words.
+
+    Shares are of the data rows looked at (the first hundred under the header)."""
+
+    filled: float  # cells with anything in them
+    numbers: float  # numbers (typed, or text that is only a number or an amount)
+    dates: float  # typed dates
+    words: float  # text that is neither a number nor a date
+    nothing: float  # placeholder text: none, n/a, -, tbc
+    ratings: float  # High / Medium / Low and the like
+
+    @property
+    def empty(self) -> bool:
+        return self.filled < 0.05
+
+    @property
+    def weak(self) -> bool:
+        """Empty, or mostly "none" and "n/a": another column for the same field should win."""
+        return self.empty or self.nothing >= 0.5 * self.filled
+
+
+# Fields a column of numbers can never be, and fields a column of words can never be.
+NOT_NUMBERS = frozenset({"title", "line", "name", "owner", "mitigation", "consequence", "ws1", "ws2", "ws3",
+                         "locality", "funder", "commissioner", "notes"})
+NOT_WORDS = frozenset({"allocated", "forecast", "spent", "period_amount", "total", "variance", "target", "actual"})
+
+
+STRONG = 8  # header words at least this strong are the lead's own naming of the field
+
+
+def unfit(fld: str, profile: ColumnProfile | None) -> bool:
+    """Whether a column's cells rule out a field its header suggests ("Budget" holding 50000 is no line name)."""
+    if profile is None or profile.filled == 0:
+        return False
+    held = profile.filled
+    if fld in NOT_NUMBERS and profile.numbers + profile.dates >= 0.8 * held:
+        return True
+    if fld in NOT_WORDS and profile.words >= 0.5 * held:
+        return True
+    return fld in ("ws1", "ws2", "ws3") and profile.ratings >= 0.8 * held  # a High/Medium/Low "Priority"
+
+
 @dataclass
 class Column:
     index: int
     header: str  # as written
     field: str
+    strength: int = 0  # how strongly the header words named the field
     level: int | None = None  # workstream level for ws1/ws2/ws3
     period: Period | None = None  # period columns of a wide layout
     value_kind: str | None = None  # allocated/forecast/spent (budget) or target/actual (metrics)
@@ -145,11 +193,14 @@ def _column_letter(index: int) -> str:
 column_letter = _column_letter
 
 
-def map_headers(cells: list[object], kind: TrackerKind) -> Mapping:
-    """Map one header row for one kind."""
+def map_headers(cells: list[object], kind: TrackerKind,
+                profiles: dict[int, ColumnProfile] | None = None) -> Mapping:
+    """Map one header row for one kind. With the columns' ``profiles`` the cells overrule the words: a field the
+    cells rule out is not given to the column, an empty column loses to a filled one for the same field, and
+    empty columns count for nothing towards recognising the kind."""
     texts = {i: _header_text(v) for i, v in enumerate(cells)}
     texts = {i: t for i, t in texts.items() if t}
-    candidates: list[tuple[int, int, str]] = []  # (-strength, column, field)
+    candidates: list[tuple[bool, int, int, str]] = []  # (column weak or unfit, -strength, column, field)
     periods: dict[int, Period] = {}
     for i, text in texts.items():
         # Match the header as written and without its brackets: "Status (illustrative)" is a status column,
@@ -161,7 +212,16 @@ def map_headers(cells: list[object], kind: TrackerKind) -> Mapping:
         for p in kind.vocabulary:
             if p.strength > best.get(p.field, 0) and any(p.pattern.search(k) for k in keys):
                 best[p.field] = p.strength
-        candidates.extend((-strength, i, fld) for fld, strength in best.items())
+        profile = profiles.get(i) if profiles else None
+        for fld, strength in best.items():
+            ruled_out = unfit(fld, profile)
+            if ruled_out and strength < STRONG:
+                continue  # loose words and the wrong cells: "Cost Factor" holding contractor names is no amount
+            # An empty (or all-"none") column, or one whose cells do not fit, is tried only after the others: a full
+            # "Predecessors" beats an empty "Predecessor", "Project Name" beats a "Budget" column of numbers as the
+            # line. With no other column for the field, the header's word stands and the cells are reported.
+            weak = profile is not None and profile.weak
+            candidates.append((weak or ruled_out, -strength, i, fld))
         period = _header_period(cells[i])
         if period is not None:
             periods[i] = period
@@ -183,10 +243,10 @@ def map_headers(cells: list[object], kind: TrackerKind) -> Mapping:
             columns.append(_period_column(i, texts[i], period, wide))
             taken_cols.add(i)
 
-    for _strength, i, fld in sorted(candidates):
+    for _weak, minus_strength, i, fld in sorted(candidates):
         if i in taken_cols or (fld in taken_fields and fld not in MULTI):
             continue
-        col = Column(i, texts[i], fld)
+        col = Column(i, texts[i], fld, strength=-minus_strength)
         if fld in kind.money_fields:
             col.unit = header_unit(texts[i])
         columns.append(col)
@@ -196,7 +256,8 @@ def map_headers(cells: list[object], kind: TrackerKind) -> Mapping:
     _number_workstream_levels(columns)
     ignored = [(i, texts[i]) for i in sorted(texts) if i not in taken_cols]
     mapping = Mapping(kind, columns, ignored)
-    mapping.score = _score(mapping)
+    empty = {i for i, p in (profiles or {}).items() if p.empty}
+    mapping.score = _score(mapping, empty)
     return mapping
 
 
@@ -255,23 +316,29 @@ def _number_workstream_levels(columns: list[Column]) -> None:
         c.level = level
 
 
-def _score(mapping: Mapping) -> int:
-    fields = mapping.fields
+def _score(mapping: Mapping, empty: set[int] = frozenset()) -> int:
+    """How well a header row fits its kind: the header words decide whether it can be the kind at all, and only
+    the columns that hold something count towards how well (two empty "Planned Dates" columns do not make a
+    grants list a milestone tracker)."""
     kind = mapping.kind
     for group in kind.required:
-        if not fields & group:
+        if not mapping.fields & group:
             return 0
+    if kind.recognised is not None and not kind.recognised(mapping):
+        return 0
+    fields = {c.field for c in mapping.columns if c.index not in empty} or mapping.fields
     weights = kind.weights
     score = sum(weights.get(f, 1) for f in fields if f not in MULTI)
     score += sum(weights.get(f, 0) for f in fields & MULTI)
     return score
 
 
-def detect(cells: list[object], kinds: tuple[TrackerKind, ...]) -> Mapping | None:
+def detect(cells: list[object], kinds: tuple[TrackerKind, ...],
+           profiles: dict[int, ColumnProfile] | None = None) -> Mapping | None:
     """The best mapping of a row over the given kinds, or None when the row is no header."""
     best = None
     for kind in kinds:
-        mapping = map_headers(cells, kind)
+        mapping = map_headers(cells, kind, profiles)
         if mapping.score and (best is None or mapping.score > best.score):
             best = mapping
     return best

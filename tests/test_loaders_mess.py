@@ -260,3 +260,14 @@ def test_two_columns_with_the_same_header_are_named_in_a_warning():
     assert recs[0]["due"] == "2016-09-30"
     [said] = [w for w in a.warnings if w.code == "duplicate_header"]
     assert "Columns B, D are all headed 'Due'" in said.message and "column B was read and D left out" in said.message
+
+
+def test_a_budget_line_named_twice_is_two_lines_and_loads(engine):
+    """Found by the field benchmark: two rows naming the same line (no reference) broke the store's unique key."""
+    from loaders import import_bytes
+
+    data = xlsx({"Estimated": [["Item", "Cost"], ["Laptop", 1200], ["Licences", 300], ["Laptop", 900]]})
+    result = import_bytes(data, "budget.xlsx", "twice", engine=engine)
+    assert result.status == "ok", result.analysis.errors
+    assert result.changes["added"] == 3
+    assert [w.code for w in result.analysis.warnings].count("duplicate_row") == 1

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 if TYPE_CHECKING:
     from data_model.kinds import StoredKind
     from data_model.rag import RagRules
-    from loaders.headers import HeaderPattern, WideLayout
+    from loaders.headers import HeaderPattern, Mapping, WideLayout
     from loaders.issues import Issue
     from loaders.tables import Table
 
@@ -119,6 +119,7 @@ class TrackerKind:
     rag: Callable[[RagRules, Row, date], str | None]  # the board's RAG for a row, as the views rate it
     children: Children | None = None
     money_fields: tuple[str, ...] = ()  # fields whose header may carry a unit ("Allocation (£k)")
+    recognised: Callable[[Mapping], bool] | None = None  # evidence a header row must show beyond the required fields
     totals_without_anchor: bool = False  # a "Total" row counts as a total even with no anchor field in it
 
     def __post_init__(self) -> None:

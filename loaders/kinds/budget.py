@@ -21,7 +21,7 @@ from data_model.vocabulary import fold, join_path
 from loaders import headers as h
 from loaders.dates import DateParseError
 from loaders.find_tables import Table, TableRow, section_name
-from loaders.headers import Column, words
+from loaders.headers import Column, Mapping, words
 from loaders.issues import Issue
 from loaders.kinds.base import Children, Provenance, Record, Row, StoredRow, Template, TrackerKind
 from loaders.money import MoneyParseError, ParsedMoney, parse_money, to_pence
@@ -331,7 +331,7 @@ class _BudgetReader:
 def normalise(table: Table, rules: RagRules) -> tuple[list[BudgetRow], list[Issue]]:
     reader = _BudgetReader(table)
     ctx = reader.ctx
-    rows = [_typed(rec, ctx.sheet) for rec in reader.read()]
+    rows = [_typed(rec, ctx.sheet) for rec in _distinct_lines(reader.read(), ctx)]
     rows = dedupe_keys(rows, ctx, "budget line", label="line")
     for row in rows:
         raw = row.provenance.raw
@@ -339,6 +339,29 @@ def normalise(table: Table, rules: RagRules) -> tuple[list[BudgetRow], list[Issu
             ctx.warn("No amount is given yet (the cell says it is to be confirmed); the line loads with no figure.",
                      row.row, None, next(iter(v for v in raw.values() if v), None), "amount_tbc")
     return rows, ctx.issues
+
+
+def _distinct_lines(records: list[dict], ctx: Context) -> list[dict]:
+    """Two rows naming the same line with no reference are two lines: the second is numbered, and the lead told.
+
+    (A repeated reference is the lead's to fix, and dedupe_keys refuses it.)"""
+    first_row: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    renamed: dict[tuple[str, int], str] = {}
+    for rec in records:
+        key, row = rec["line_key"], rec["row"]
+        if key.startswith("ref:"):
+            continue
+        if key not in first_row:
+            first_row[key] = row
+        elif row != first_row[key]:
+            if (key, row) not in renamed:
+                seen[key] = seen.get(key, 1) + 1
+                renamed[(key, row)] = f"{key}#{seen[key]}"
+                ctx.warn(f"The budget line '{rec['line']}' appears more than once (first at row {first_row[key]}); "
+                         "both are kept as separate lines.", row, None, rec["line"], "duplicate_row")
+            rec["line_key"] = renamed[(key, row)]
+    return records
 
 
 def _typed(rec: dict, sheet: str) -> BudgetRow:
@@ -395,6 +418,18 @@ def _pounds(pence: int | None) -> str | None:
     return f"£{pence / 100:,.2f}".replace(".00", "")
 
 
+_MONEY_WORDS = re.compile(r"£|\$|€|\b(cost|costs|budget|spend|spent|funding|amount|allocation|contribution|pounds|"
+                          r"gbp|value|price|expenditure|income|grant|forecast|outturn)\b", re.I)
+
+
+def _has_money(mapping: Mapping) -> bool:
+    """Money needs money evidence: an amount, forecast or spend column, or a Total whose header says money.
+    A bare "Total" of delayed days or beds is not pounds."""
+    if mapping.fields & {"allocated", "forecast", "spent", "period_amount"}:
+        return True
+    return any(_MONEY_WORDS.search(c.header) or c.unit != 1 for c in mapping.all("total"))
+
+
 def stored(row: BudgetRow) -> tuple[StoredRow, StoredRow]:
     raw = row.provenance.raw
     line = StoredRow(row.line_key, {
@@ -427,12 +462,14 @@ BUDGET = TrackerKind(
               r"schemes|scheme name|funding stream|priorities and schemes|scheme / service|service|element|component|"
               r"spend area|line item|budget heading|activity|contribution|contributions|income|funding line|"
               r"cost heading|project|budget description|line description|budget|expenditure heading|"
-              r"costs? breakdown|name"),
+              r"costs? breakdown|name|title|grant title|tasks?|project tasks?|project name|code name|codes name|"
+              r"cost code name|programme name|scheme title"),
         words("line", 9, r"cost|costs|cost item|costs item"),
         words("line", 5, r"funding source|source of funding|source"),
         words("funder", 9, r"funder|funders|funded by|funding source|source of funding|contributor|"
               r"contributing partner|partner|partner organisation|organisation|organization|org|"
-              r"funding organisation|paid by|from|funding body|funding partner|source"),
+              r"funding organisation|paid by|from|funding body|funding partner|source|funding org name|"
+              r"funding organisation name|funder name"),
         words("commissioner", 9, r"commissioner|commissioned by|lead commissioner|lead / commissioner|"
               r"commissioning organisation|provider|lead organisation|held by|budget holder|spending organisation|"
               r"lead / provider"),
@@ -443,8 +480,11 @@ BUDGET = TrackerKind(
               r"original budget|revised budget|£|cost|costs|estimated cost|estimated costs|full year budget|"
               r"agreed budget|pooled budget|contribution|contribution £|budget £|amount £|funding £|cost £|costs £|"
               r"allocation £"),
-        words("allocated", 6, r"^(budget|allocation|allocated|plan|funding|amount|cost|costs|contribution)\b",
-              exact=False),
+        words("allocated", 9, r"amount awarded|award amount|amount granted|grant amount|grant awarded|awarded"),
+        # What was asked for is not what was given: "Amount Applied For" loses to "Amount Awarded".
+        words("allocated", 6, r"^(budget|allocation|allocated|plan|funding|amount|cost|costs|contribution)\b"
+              r"(?!.*\b(applied|requested)\b)", exact=False),
+        words("allocated", 4, r"amount applied for|amount requested|requested|applied for"),
         words("forecast", 9, r"forecast|forecast outturn|forecast spend|projected|projected outturn|projection|"
               r"outturn|forecast £|expected spend|fot|full year forecast|forecast out turn|projected spend|"
               r"forecast outturn £"),
@@ -466,6 +506,7 @@ BUDGET = TrackerKind(
                       skip=re.compile(r"\b(variance|var)\b")),
     money_fields=("allocated", "forecast", "spent", "total", "variance"),
     totals_without_anchor=True,
+    recognised=_has_money,
     normalise=normalise,
     row_type=BudgetRow,
     record_model=BudgetRecord,

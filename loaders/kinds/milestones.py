@@ -224,7 +224,7 @@ MILESTONES = TrackerKind(
         words("status", 8, r"status|current status|progress|progress status|state|delivery status|milestone status|"
               r"action status|% complete|percent complete|complete"),
         words("rag", 5, r"rating|confidence"),
-        words("dependency", 9, r"dependenc|interdependenc|depends on|predecessor", exact=False),
+        words("dependency", 9, r"dependenc|interdependenc|depends on|predecessor|prerequisite", exact=False),
     ),
     required=(frozenset({"title"}), frozenset({"due", "start", "gantt", "completed", "status", "rag"})),
     weights={"title": 3, "due": 3, "start": 3, "gantt": 3, "completed": 2, "dependency": 2, "status": 1, "rag": 1},

@@ -21,7 +21,7 @@ from data_model.rag import RagRules
 from data_model.vocabulary import RAGS, RISK_STATUSES, join_path
 from loaders import headers as h
 from loaders.find_tables import Table, TableRow
-from loaders.headers import Column, words
+from loaders.headers import Column, Mapping, words
 from loaders.issues import Issue
 from loaders.kinds.base import Children, Provenance, Record, Row, StoredRow, Template, TrackerKind
 from loaders.normalise import Context, cell, dedupe_keys, raw_text, row_key, text_of
@@ -274,6 +274,15 @@ def _score_only(ctx: Context, value: object, row: int, col: Column | None) -> in
     return int(round(n))
 
 
+def _looks_like_a_register(mapping: Mapping) -> bool:
+    """A risk register rates its risks, or at least names them as risks: an action plan's "Action" column is no
+    mitigation column on its own."""
+    if mapping.fields & {"likelihood", "impact", "score", "rag"}:
+        return True
+    title = mapping.get("title")
+    return title is not None and title.strength >= 10 and mapping.has("mitigation")
+
+
 def stored(row: RiskRow) -> tuple[StoredRow, StoredRow]:
     raw = row.provenance.raw
     risk = StoredRow(row.key, {
@@ -304,7 +313,7 @@ RISKS = TrackerKind(
               r"risk or issue|key risk|key risks|risk event|risk name|risks / dependencies|risk / dependency|"
               r"risks / dependency|risk & consequence|risk and consequence|the risk|risk detail|risk details|"
               r"risk identified|identified risk"),
-        words("title", 6, r"description|cause|title|risks? [a-z ]*"),
+        words("title", 6, r"description|cause|title|summary|risks? [a-z ]*"),
         words("consequence", 8, r"consequence|consequences|effect|effects|impact description|possible outcomes?|"
               r"impact on|implications?|risk impact description|potential impact|what could happen"),
         words("likelihood", 11, r"(residual|current|net|revised) (likelihood|probability)( score| rating)?"),
@@ -319,7 +328,10 @@ RISKS = TrackerKind(
         words("score", 10, r"(residual|current|net|revised) (risk )?(score|rating)"),
         words("score", 9, r"score|risk score|riskscore|rating score|overall score|total score|l x i|l × i|lxi|l×i|"
               r"p x i|p × i|probability x impact|likelihood x impact|impact x likelihood|risk rating|risk level|rating|"
-              r"overall rating|risk factor|rpn|risk priority number"),
+              r"overall rating|risk factor|risk rating factor"),
+        words("score", 8, r"^(risk factor|risk score|risk rating)\b", exact=False),
+        # A risk priority number (likelihood × impact × detectability, 1-125) is not the dashboard's 1-25 score.
+        words("ignored", 12, r"rpn|risk priority number|ease of detectability|detectability|detection"),
         words("score", 5, r"(inherent|gross|initial|original) (risk )?(score|rating)"),
         # What will be done beats what is in place: "Mitigation Plan" over "Current Controls".
         words("mitigation", 10, r"mitigation plan|mitigation strategy|risk treatment|risk treatment / response|"
@@ -328,7 +340,8 @@ RISKS = TrackerKind(
         words("mitigation", 9, r"mitigation|mitigations|actions? to mitigate|management actions?|countermeasures?|"
               r"treatment|actions taken|planned actions?|further actions?|actions|action|mitigation / controls|"
               r"mitigating action / controls"),
-        words("mitigation", 7, r"controls|existing controls|controls in place|current controls|current control"),
+        words("mitigation", 7, r"controls|existing controls|controls in place|current controls|current control|"
+              r"procedure|procedures|management procedure|how managed|how it is managed"),
         words("mitigation", 6, r"mitigat|control", exact=False),
         words("opened", 8, r"date opened|opened|date raised|raised|date identified|identified|date logged|logged|"
               r"date added|date entered|open date|date registered|raised on"),
@@ -338,6 +351,7 @@ RISKS = TrackerKind(
         words("raid_type", 8, r"type|raid type|item type|entry type|log type|raid|record type|category"),
     ),
     required=(frozenset({"title"}), frozenset({"likelihood", "impact", "score", "mitigation", "rag"})),
+    recognised=_looks_like_a_register,
     weights={"title": 2, "likelihood": 4, "impact": 3, "score": 3, "mitigation": 3, "consequence": 2,
              "review_due": 2, "raid_type": 0},
     anchors=("ref", "likelihood", "impact", "score", "rag", "opened", "review_due", "status"),
