@@ -21,7 +21,10 @@ def test_the_corpus_holds_exactly_the_expected_files():
     assert present == set(EXPECTED)
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+HEAVY = {"zip-bomb.xlsx"}  # seconds of decompression before the refusal
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in HEAVY else n for n in sorted(EXPECTED)])
 def test_corpus_file(name, engine, reliability):
     outcome, detail = EXPECTED[name]
     before = dump(engine)
@@ -45,6 +48,7 @@ def _limit_memory():
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["million-rows.xlsx", "wide-16000-columns.xlsx", "zip-bomb.xlsx", "billion-laughs.xlsx"])
 def test_oversized_files_are_refused_within_a_memory_cap(name, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "loaders", "import", str(CORPUS / name), "--board", "b",
