@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _users_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
+def _users_parser(sub) -> None:  # argparse's subparsers action
     u = sub.add_parser("users", help="accounts and roles (create the first admin on a fresh install)",
                        description="Accounts and their roles per board. Every change is written to the audit trail.")
     us = u.add_subparsers(dest="users_command", required=True, metavar="ACTION")
@@ -71,7 +71,7 @@ def _by() -> str:
         return f"command line (uid {os.getuid()})"
 
 
-def _users(engine, args) -> int:  # noqa: ANN001 - an Engine and the parsed arguments
+def _users(engine, args) -> int:  # an Engine and the parsed arguments
     from data_model import accounts
 
     by = _by()

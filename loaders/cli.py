@@ -82,7 +82,7 @@ def run_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return EXIT_OK if result.status == "ok" else EXIT_REJECTED
 
 
-def print_summary(result) -> None:  # noqa: ANN001
+def print_summary(result) -> None:
     from loaders.pipeline import KIND_NAMES
 
     a = result.analysis
@@ -109,7 +109,7 @@ def print_summary(result) -> None:  # noqa: ANN001
         print(f"  ... and {len(a.warnings) - 50} more warnings (use --json to see them all)", file=out)
 
 
-def _where(issue) -> str:  # noqa: ANN001
+def _where(issue) -> str:
     parts = []
     if issue.sheet:
         parts.append(f"sheet '{issue.sheet}'")

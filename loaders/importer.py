@@ -93,7 +93,7 @@ def file_workstreams(analysis: Analysis) -> tuple[str, ...]:
     return tuple(sorted({(r.get("workstream") or "").split(PATH_SEP)[0] for r in analysis.records}))
 
 
-def _board_id(conn, slug: str) -> int | None:  # noqa: ANN001 - a Connection
+def _board_id(conn, slug: str) -> int | None:  # a Connection
     return conn.execute(select(Board.__table__.c.id).where(Board.__table__.c.slug == slug)).scalar_one_or_none()
 
 
@@ -114,7 +114,7 @@ def _rejected(engine: Engine, analysis: Analysis, board: str, who: str, dry_run:
             with engine.begin() as conn:
                 audit.record(conn, who, "upload", board_id=_board_id(conn, board), outcome="rejected",
                              detail=f"{analysis.file_name}: {len(analysis.errors)} error(s); first: {first}")
-        except Exception:  # noqa: BLE001 - a busy or unreachable database must not hide the file's own errors
+        except Exception:  # a busy or unreachable database must not hide the file's own errors
             import logging
 
             logging.getLogger(__name__).warning("Could not audit a rejected upload of %s", analysis.file_name)

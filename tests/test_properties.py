@@ -4,6 +4,7 @@ what a parser produces formats and parses back the same."""
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,8 @@ from loaders.dates import DateParseError, ParsedDate, format_date, fy_quarter, p
 from loaders.money import MoneyParseError, parse_money
 from loaders.normalise import fmt_money
 from loaders.ratings import RatingParseError, format_rating, parse_rating
+
+pytestmark = pytest.mark.slow  # 400 generated inputs each
 
 SETTINGS = settings(settings.default, max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
