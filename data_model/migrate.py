@@ -60,6 +60,12 @@ def _upgrade(engine: Engine) -> None:
         return
     config = alembic_config()
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's batch migrations copy a table, drop the old one and rename the copy: with foreign keys
+            # enforced, dropping a table that other rows point at fails. The pragma only works outside a
+            # transaction; the keys are checked before the commit instead.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         conn.info["write"] = True
         try:
             with conn.begin():
@@ -68,5 +74,9 @@ def _upgrade(engine: Engine) -> None:
                 if MigrationContext.configure(conn).get_current_revision() != head:
                     config.attributes["connection"] = conn
                     command.upgrade(config, "head")
+                    if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise RuntimeError("The schema upgrade would leave rows pointing at nothing; nothing changed.")
         finally:
             conn.info.pop("write", None)
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")

@@ -84,6 +84,18 @@ def db_url(backend: str, tmp_path: Path, request) -> str:
 
 
 @pytest.fixture
+def empty_db_url(backend: str, tmp_path: Path, request) -> str:
+    """A new database with no tables and no migration applied yet, for tests of the migrations themselves."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'unmigrated.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = server.new_database(migrated=False)
+    yield server.url(name)
+    server.drop_database(name)
+
+
+@pytest.fixture
 def engine(db_url: str):
     eng = open_database(db_url)
     yield eng
