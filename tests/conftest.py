@@ -226,6 +226,20 @@ def app_database(db_url: str, monkeypatch) -> str:
     st.cache_data.clear()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright, one per test module. Assertions wait (``expect``) up to a minute:
+    a page on a loaded machine can take that long to run its script."""
+    from browser import CHROMIUM_ARGS, chromium_path
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Command-line entry points, run in this process
 # ---------------------------------------------------------------------------------------------------------------
