@@ -1,5 +1,5 @@
-"""Shared fixtures: throwaway databases, a small known board, the app on a test's database, command-line entry
-points run in-process, and workbooks built in the test from plain rows."""
+"""Shared fixtures: throwaway databases, a small known board, the app on a test's database, a browser, command-line
+entry points run in-process, and workbooks built in the test from plain rows."""
 
 from __future__ import annotations
 
@@ -165,7 +165,7 @@ def _cheap_password_hashes(monkeypatch):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# A small known board, and the app reading a test's database
+# A small known board, the app reading a test's database, and a browser
 # ---------------------------------------------------------------------------------------------------------------
 
 AS_AT = date(2016, 9, 27)  # the "as at" date the known board's colours are worked out for
