@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import sys
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -129,10 +130,15 @@ def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> bytes:
     return out.getvalue().encode(encoding)
 
 
+_REFLECTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> its tables, read once
+
+
 def dump(engine) -> dict[str, list[tuple]]:
     """Every row of every table, for before/after comparisons; not the audit trail, which records the attempt."""
-    meta = MetaData()
-    meta.reflect(engine)
+    meta = _REFLECTED.get(engine)
+    if meta is None:  # reading the schema costs more than reading a test's rows: once per engine
+        meta = _REFLECTED[engine] = MetaData()
+        meta.reflect(engine)
     out = {}
     with engine.connect() as conn:
         for name, table in sorted(meta.tables.items()):
