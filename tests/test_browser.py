@@ -54,7 +54,8 @@ def test_lead_uploads_a_tracker_and_sees_what_changed(browser, db_url):
         expect(main).to_contain_text("Loading this file will make 20 additions")
         page.get_by_role("button", name="Load into Nottinghamshire P2IS Project Board").click()
         wait_idle(page)
-        expect(main).to_contain_text("20 added, 0 updated, 0 removed")
+        expect(main).to_contain_text("Loaded bcf-risks.xlsx for Nottinghamshire P2IS Project Board: 20 added, "
+                                     "0 updated, 0 removed")
         page.close()
 
 
