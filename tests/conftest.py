@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import sqlite3
 import sys
 import weakref
 from dataclasses import dataclass
@@ -177,10 +178,9 @@ def _cheap_password_hashes(monkeypatch):
 AS_AT = date(2016, 9, 27)  # the "as at" date the known board's colours are worked out for
 
 
-@pytest.fixture
-def board(engine) -> dict:
-    """"test-board": two top-level workstreams (Prevention, Crisis), each tracker kind, every RAG colour at AS_AT."""
-    from data_model import queries
+def _load_the_known_board(engine) -> None:
+    """"test-board": two top-level workstreams (Prevention, Crisis), each tracker kind, every RAG colour at AS_AT,
+    loaded through the import a lead uses."""
     from loaders import import_bytes
 
     milestones = xlsx({"Plan": [
@@ -215,6 +215,36 @@ def board(engine) -> dict:
     ]})
     for name, data in [("m.xlsx", milestones), ("r.xlsx", risks), ("b.xlsx", budget), ("k.xlsx", metrics)]:
         assert import_bytes(data, name, "test-board", engine=engine).status == "ok"
+
+
+@pytest.fixture(scope="session")
+def _known_board_sqlite(sqlite_template, tmp_path_factory) -> Path:
+    """The known board loaded once into a SQLite file, for the ``board`` fixture to copy from."""
+    path = tmp_path_factory.mktemp("known-board") / "board.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = open_database(f"sqlite:///{path}")
+    _load_the_known_board(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def board(engine, request) -> dict:
+    """The known board ("test-board", see ``_load_the_known_board``) in this test's database. On SQLite its rows
+    are copied in from a database it was loaded into once (SQLite's backup API, safe while the engine is open);
+    on PostgreSQL it is imported here."""
+    from data_model import queries
+
+    if engine.dialect.name == "sqlite":
+        source = sqlite3.connect(request.getfixturevalue("_known_board_sqlite"))
+        target = engine.raw_connection()
+        try:
+            source.backup(target.driver_connection)
+        finally:
+            target.close()
+            source.close()
+    else:
+        _load_the_known_board(engine)
     return queries.board(engine, "test-board")
 
 
