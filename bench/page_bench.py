@@ -103,12 +103,12 @@ def bench_user(url: str) -> int:
         engine.dispose()
 
 
-def signed_in(at, user_id: int):  # noqa: ANN001, ANN201 - an AppTest
+def signed_in(at, user_id: int):  # an AppTest
     at.session_state["auth"] = {"user_id": user_id, "method": "password", "last_seen": time.time()}
     return at
 
 
-def time_run(at) -> float:  # noqa: ANN001 - an AppTest
+def time_run(at) -> float:  # an AppTest
     start = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - start

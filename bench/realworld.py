@@ -225,7 +225,7 @@ def expected_counts(entry: dict) -> list[int]:
     return [int(c) for c in wanted] if isinstance(wanted, list) else [int(wanted)]
 
 
-def score(entry: dict, analysis, status: str) -> Outcome:  # noqa: ANN001 - a loaders.Analysis
+def score(entry: dict, analysis, status: str) -> Outcome:  # noqa: C901 - one verdict, one check per manifest field
     """The verdict for one file, from its analysis and whether it was stored."""
     kind = entry["kind"]
     out = Outcome(entry["file"], kind, expected_counts(entry), kind=analysis.kind_name,
@@ -306,7 +306,7 @@ def score(entry: dict, analysis, status: str) -> Outcome:  # noqa: ANN001 - a lo
     return out
 
 
-def run_file(path: Path, entry: dict, engine, board: str, given_kind: bool = False) -> Outcome:  # noqa: ANN001
+def run_file(path: Path, entry: dict, engine, board: str, given_kind: bool = False) -> Outcome:
     """Import one file as a lead would (no kind, no mapping) and score it; any exception is a CRASH.
 
     ``given_kind`` passes the manifest's kind, as a lead choosing it would: a diagnostic that separates
@@ -318,7 +318,7 @@ def run_file(path: Path, entry: dict, engine, board: str, given_kind: bool = Fal
         data = path.read_bytes()
         result = import_bytes(data, path.name, board, engine=engine, kind=entry["kind"] if given_kind else None)
         return score(entry, result.analysis, result.status)
-    except Exception as exc:  # noqa: BLE001 - one file must never stop the benchmark
+    except Exception as exc:
         out = Outcome(entry.get("file", path.name), entry.get("kind", "?"), _safe_counts(entry))
         where = traceback.extract_tb(exc.__traceback__)[-1]
         out.reasons.append(f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})")

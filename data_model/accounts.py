@@ -298,7 +298,7 @@ def _refused_before_looking(attempt: _Attempt) -> SignIn | None:
     return None
 
 
-def _right_password(attempt: _Attempt, row) -> SignIn:  # noqa: ANN001 - a row of user_account
+def _right_password(attempt: _Attempt, row) -> SignIn:
     def succeed(conn: Connection) -> bool:
         values = {"failed_attempts": 0, "locked_until": None, "last_sign_in_at": attempt.now}
         if HASHER.check_needs_rehash(row.password_hash):

@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _users_parser(sub) -> None:  # noqa: ANN001 - argparse's subparsers action
+def _users_parser(sub) -> None:  # argparse's subparsers action
     u = sub.add_parser("users", help="accounts and roles (create the first admin on a fresh install)",
                        description="Accounts and their roles per board. Every change is written to the audit trail.")
     us = u.add_subparsers(dest="users_command", required=True, metavar="ACTION")
@@ -98,7 +98,7 @@ def _by() -> str:
         return f"command line (uid {os.getuid()})"
 
 
-def _users(engine, args) -> int:  # noqa: ANN001 - an Engine and the parsed arguments
+def _users(engine, args) -> int:  # an Engine and the parsed arguments
     from data_model import accounts
 
     by = _by()
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{args.command} was interrupted; a change it had not finished was rolled back.", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - an unreachable database, a full disk...: a sentence, not a traceback
+    except Exception as exc:
         print(f"{args.command} failed: {reason(exc)}", file=sys.stderr)
         return 1
 

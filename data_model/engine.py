@@ -55,7 +55,7 @@ def make_engine(url: str | None = None, *, echo: bool = False, busy_timeout_ms: 
 
 def _configure_sqlite(engine: Engine, *, wal: bool, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI types
+    def _on_connect(dbapi_connection, _record):  # DBAPI types
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -68,12 +68,12 @@ def _configure_sqlite(engine: Engine, *, wal: bool, busy_timeout_ms: int) -> Non
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn):
         # BEGIN IMMEDIATE takes the write lock up front, so two imports queue instead of deadlocking.
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
 
-def _set_wal(cursor) -> None:  # noqa: ANN001 - a DBAPI cursor
+def _set_wal(cursor) -> None:  # a DBAPI cursor
     """Switch to WAL; another process doing the same on a new file can make SQLite answer 'locked' at once."""
     import time
 

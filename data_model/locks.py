@@ -25,15 +25,21 @@ class BusyError(Exception):
 
 
 @contextmanager
-def write_transaction(engine: Engine, *, lock_id: int = IMPORT_LOCK_ID, wait: bool = False) -> Iterator[Connection]:
+def write_transaction(engine: Engine, *, lock_id: int = IMPORT_LOCK_ID, wait: bool = False,
+                      foreign_keys: bool = True) -> Iterator[Connection]:
     """One write transaction holding the write lock from its first statement to its commit.
 
     ``wait`` waits for the lock however long it takes (a migration); an import gives up after PG_LOCK_TIMEOUT.
+    ``foreign_keys=False`` lifts SQLite's enforcement for the transaction (a migration rebuilding tables); the
+    pragma only takes effect outside a transaction, so it is set before BEGIN and restored after.
     """
     lock_timeout = None if wait else PG_LOCK_TIMEOUT
     try:
         with engine.connect() as conn:
             conn.info["write"] = True  # data_model.engine begins SQLite transactions IMMEDIATE for this connection
+            lift = not foreign_keys and conn.dialect.name == "sqlite"
+            if lift:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
             try:
                 with conn.begin():
                     if conn.dialect.name == "postgresql":
@@ -43,6 +49,8 @@ def write_transaction(engine: Engine, *, lock_id: int = IMPORT_LOCK_ID, wait: bo
                     yield conn
             finally:
                 conn.info.pop("write", None)
+                if lift:
+                    conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
     except OperationalError as exc:
         if is_busy(exc):
             raise BusyError(BUSY_MESSAGE) from exc

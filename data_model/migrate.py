@@ -60,7 +60,11 @@ def _upgrade(engine: Engine) -> None:
         return
     config = alembic_config()
     # No lock timeout: a second process starting on a new database waits for the first to finish migrating.
-    with write_transaction(engine, lock_id=MIGRATION_LOCK_ID, wait=True) as conn:
+    # SQLite's batch migrations copy a table, drop the old one and rename the copy: with foreign keys enforced,
+    # dropping a table that other rows point at fails, so they are off for the upgrade and checked before it commits.
+    with write_transaction(engine, lock_id=MIGRATION_LOCK_ID, wait=True, foreign_keys=False) as conn:
         if MigrationContext.configure(conn).get_current_revision() != head:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+            if conn.dialect.name == "sqlite" and conn.exec_driver_sql("PRAGMA foreign_key_check").first():
+                raise RuntimeError("The schema upgrade would leave rows pointing at nothing; nothing changed.")

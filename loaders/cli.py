@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _failed(args, "The import was interrupted. Anything it had not finished writing was rolled back.",
                        EXIT_INTERRUPTED)
-    except Exception as exc:  # noqa: BLE001 - whatever went wrong, a sentence (or JSON), never a traceback
+    except Exception as exc:
         return _failed(args, f"The import could not be completed: {reason(exc)}. Nothing was written.")
     return EXIT_USAGE
 
@@ -91,7 +91,7 @@ def run_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     return EXIT_OK if result.status == "ok" else EXIT_REJECTED
 
 
-def print_summary(result) -> None:  # noqa: ANN001
+def print_summary(result) -> None:
     a = result.analysis
     kind = a.kind.label if a.kind else "tracker"
     out = sys.stdout
@@ -116,7 +116,7 @@ def print_summary(result) -> None:  # noqa: ANN001
         print(f"  ... and {len(a.warnings) - 50} more warnings (use --json to see them all)", file=out)
 
 
-def _where(issue) -> str:  # noqa: ANN001
+def _where(issue) -> str:
     parts = []
     if issue.sheet:
         parts.append(f"sheet '{terminal_text(issue.sheet)}'")

@@ -373,7 +373,7 @@ def _records(stream: bytes, start: int):
         pos += 4 + length
 
 
-def _scan_biff(stream: bytes) -> list[XlsSheet]:
+def _scan_biff(stream: bytes) -> list[XlsSheet]:  # noqa: C901 - one branch per BIFF record type
     sheets: list[tuple[str, int]] = []
     for rtype, body in _records(stream, 0):
         if rtype == _BOUNDSHEET and len(body) >= 8:

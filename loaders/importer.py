@@ -117,13 +117,13 @@ def _with_error(analysis: Analysis, message: str, code: str) -> Analysis:
     return replace(analysis, issues=[*analysis.issues, error(message, code=code)])
 
 
-def _grant(engine: Engine, actor: Actor, board: str):  # noqa: ANN202 - a Grant or None
+def _grant(engine: Engine, actor: Actor, board: str):
     with engine.connect() as conn:
         board_id = _board_id(conn, board)
     return actor.grant(board_id) if board_id is not None else None
 
 
-def _board_id(conn, slug: str) -> int | None:  # noqa: ANN001 - a Connection
+def _board_id(conn, slug: str) -> int | None:  # a Connection
     return conn.execute(select(Board.__table__.c.id).where(Board.__table__.c.slug == slug)).scalar_one_or_none()
 
 
@@ -144,7 +144,7 @@ def _rejected(engine: Engine, analysis: Analysis, board: str, who: str, dry_run:
             with engine.begin() as conn:
                 audit.record(conn, who, "upload", board_id=_board_id(conn, board), outcome="rejected",
                              detail=f"{analysis.file_name}: {len(analysis.errors)} error(s); first: {first}")
-        except Exception:  # noqa: BLE001 - a busy or unreachable database must not hide the file's own errors
+        except Exception:  # a busy or unreachable database must not hide the file's own errors
             logging.getLogger(__name__).warning("Could not audit a rejected upload of %s", analysis.file_name)
     return ImportResult(analysis, "rejected", dry_run=dry_run)
 

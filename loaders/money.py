@@ -125,7 +125,7 @@ def _checked(amount: Decimal, multiplier: Decimal, shown: str) -> Decimal:
 
 
 @lru_cache(maxsize=16384)
-def _parse_text(raw: str, header_unit: Decimal, decimal_comma: bool) -> ParsedMoney:  # noqa: C901 - one rule per idiom
+def _parse_text(raw: str, header_unit: Decimal, decimal_comma: bool) -> ParsedMoney:
     s = clean_text(raw).replace("\n", " ").strip()
     low = s.lower().rstrip(".")
     if not low:

@@ -94,7 +94,7 @@ def analyse(data: bytes, file_name: str, *, kind: str | TrackerKind | None = Non
     result = Analysis(file_name, hashlib.sha256(data).hexdigest(), len(data), None)
     try:
         return _analyse(data, file_name, kind, sheet, rules, result)
-    except Exception:  # noqa: BLE001 - any fault reading one file must refuse that file, not the page
+    except Exception:
         logging.getLogger(__name__).exception("Reading %s (sha256 %s) failed", file_name, result.sha256)
         return Analysis(file_name, result.sha256, result.size_bytes, None, issues=[error(
             "This file could not be read: something in it stopped the reader. Nothing was written. Save it again "

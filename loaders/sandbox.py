@@ -93,7 +93,7 @@ def serve(inp, out) -> None:
             result = ("refused", str(exc))
         except MemoryError:
             result = ("memory", "")
-        except BaseException as exc:  # noqa: BLE001 - a native reader raises panics that are not Exceptions
+        except BaseException as exc:
             text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             result = ("failed", f"{type(exc).__name__}: {text}"[:200] if text else type(exc).__name__)
         try:

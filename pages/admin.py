@@ -23,7 +23,7 @@ def done(message: str, secret: str | None = None) -> None:
     st.rerun()
 
 
-def attempt(change, message: str) -> None:  # noqa: ANN001 - a function of no arguments
+def attempt(change, message: str) -> None:  # a function of no arguments
     """Make a change; say why in words when it can't be made, else report it."""
     try:
         result = change()

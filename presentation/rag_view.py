@@ -13,7 +13,7 @@ WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not rated
 RAID_WORDS = {t: t.capitalize() for t in RAID_TYPES}
 
 
-def cell_text(row) -> str:  # noqa: ANN001 - a Series or a dict with red, amber, green and unrated counts
+def cell_text(row) -> str:  # a Series or a dict with red, amber, green and unrated counts
     parts = [f"{WORDS[r]} {int(row[r])}" for r in RAGS if row[r]]
     if row["unrated"]:
         parts.append(f"not rated {int(row['unrated'])}")

@@ -122,11 +122,11 @@ def add_meetings(url: str, first: date = date(2016, 1, 14), count: int = 12) -> 
     engine.dispose()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="folder for the workbooks")
     parser.add_argument("--load", metavar="URL", help="also import them into this database")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     files = build(args.out)
     print(f"Wrote {len(files)} workbooks to {args.out}")
     if args.load:

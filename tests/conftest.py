@@ -1,13 +1,21 @@
-"""Shared fixtures: throwaway databases, and workbooks built in the test from plain rows."""
+"""Shared fixtures: throwaway databases, a small known board, the app on a test's database, a browser, command-line
+entry points run in-process, and workbooks built in the test from plain rows."""
 
 from __future__ import annotations
 
 import io
 import os
+import shutil
+import sqlite3
+import sys
+import weakref
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
+from argon2 import PasswordHasher
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy import MetaData, select
 
@@ -53,14 +61,38 @@ def postgres_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated, empty SQLite file made once; each test's SQLite database is a copy of it (as each PostgreSQL one
+    is a clone of a template), so the migrations run once per session rather than once per test."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    open_database(f"sqlite:///{path}").dispose()
+    assert not path.with_name(f"{path.name}-wal").exists(), "the template's write-ahead log was not merged back"
+    return path
+
+
 @pytest.fixture
 def db_url(backend: str, tmp_path: Path, request) -> str:
     """A new, migrated, empty database for this test: a SQLite file, or a PostgreSQL database."""
     if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
         return
     server = request.getfixturevalue("postgres_server")
     name = server.new_database()
+    yield server.url(name)
+    server.drop_database(name)
+
+
+@pytest.fixture
+def empty_db_url(backend: str, tmp_path: Path, request) -> str:
+    """A new database with no tables and no migration applied yet, for tests of the migrations themselves."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'unmigrated.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = server.new_database(migrated=False)
     yield server.url(name)
     server.drop_database(name)
 
@@ -99,10 +131,15 @@ def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> bytes:
     return out.getvalue().encode(encoding)
 
 
+_REFLECTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # engine -> its tables, read once
+
+
 def dump(engine) -> dict[str, list[tuple]]:
     """Every row of every table, for before/after comparisons; not the audit trail, which records the attempt."""
-    meta = MetaData()
-    meta.reflect(engine)
+    meta = _REFLECTED.get(engine)
+    if meta is None:  # reading the schema costs more than reading a test's rows: once per engine
+        meta = _REFLECTED[engine] = MetaData()
+        meta.reflect(engine)
     out = {}
     with engine.connect() as conn:
         for name, table in sorted(meta.tables.items()):
@@ -113,8 +150,165 @@ def dump(engine) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(autouse=True)
-def _no_sample_autoload(monkeypatch):
+def _sample_boards_load_by_default(monkeypatch):
+    """As in a real install, the app loads the sample boards into an empty database (unless the shell running pytest
+    sets DASHBOARD_SAMPLE_DATA); whatever a test sets is undone after it. Tests of an empty install set it to 0."""
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", os.environ.get("DASHBOARD_SAMPLE_DATA", "1"))
+
+
+# Argon2 at its real cost (64 MiB and up to a second a hash on a busy machine) is most of an account test's time.
+# Hashes made with these parameters still verify wherever they are read; servers the browser tests start keep the
+# real parameters (and rehash to them at the first sign-in).
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch):
+    from data_model import accounts
+
+    monkeypatch.setattr(accounts, "HASHER", CHEAP_HASHER)
+    if hasattr(accounts, "_DUMMY_HASH"):  # what an unknown email is verified against, made at import time
+        monkeypatch.setattr(accounts, "_DUMMY_HASH", CHEAP_HASHER.hash("no account has this password"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A small known board, the app reading a test's database, and a browser
+# ---------------------------------------------------------------------------------------------------------------
+
+AS_AT = date(2016, 9, 27)  # the "as at" date the known board's colours are worked out for
+
+
+def _load_the_known_board(engine) -> None:
+    """"test-board": two top-level workstreams (Prevention, Crisis), each tracker kind, every RAG colour at AS_AT,
+    loaded through the import a lead uses."""
+    from loaders import import_bytes
+
+    milestones = xlsx({"Plan": [
+        ["Ref", "Priority", "Scheme", "Locality", "Milestone", "Due", "Status"],
+        ["M1", "Prevention", "Agents", "North", "Done early", "June 16", "Complete"],
+        ["M2", "Prevention", "Agents", "North", "Overdue", "Aug 16", "In progress"],
+        ["M3", "Prevention", "Falls", "South", "Due soon", "10/10/16", "In progress"],
+        ["M4", "Prevention", "Falls", "South", "Slipping", "March 2017", "Delayed"],
+        ["M5", "Crisis", "Hub", "North", "Later", "March 2017", "In progress"],
+        ["M6", "Crisis", "Hub", "North", "Undated", "TBC", "Not started"],
+        ["M7", "Crisis", "Hub", "South", "Dropped", "July 16", "Cancelled"],
+    ]})
+    risks = xlsx({"Register": [
+        ["Ref", "Priority", "Risk", "Likelihood", "Impact", "RAG"],
+        ["R1", "Prevention", "High high", "High", "High", None],      # 25 red
+        ["R2", "Prevention", "Medium", "Med", "Med", None],           # 9 amber
+        ["R3", "Crisis", "Low", "Low", "Low", None],                  # 1 green
+        ["R4", "Crisis", "Unscored but red", None, None, "Red"],      # given
+    ]})
+    budget = xlsx({"Budget": [
+        ["Priority", "Budget line", "Period", "Allocated", "Forecast"],
+        ["Prevention", "On plan", "2016-17", "£100k", "£102k"],     # 2% green
+        ["Prevention", "Over", "2016-17", "£100k", "£108k"],        # 8% amber
+        ["Crisis", "Way over", "2016-17", "£100k", "£130k"],        # 30% red
+    ]})
+    metrics = xlsx({"Metrics": [
+        ["Priority", "Metric", "Period", "Target", "Actual", "Direction"],
+        ["Crisis", "Delays", "2016-17 Q1", 100, 90, "lower"],        # green
+        ["Crisis", "Reablement", "2016-17 Q1", 80, 78, "higher"],    # 2.5% worse: amber
+        ["Prevention", "Admissions", "2016-17 Q1", 100, 120, "lower"],  # 20% worse: red
+        ["Prevention", "Admissions", "2017-18 Q1", 100, 50, "lower"],   # after the as-at date: ignored
+    ]})
+    for name, data in [("m.xlsx", milestones), ("r.xlsx", risks), ("b.xlsx", budget), ("k.xlsx", metrics)]:
+        assert import_bytes(data, name, "test-board", engine=engine).status == "ok"
+
+
+@pytest.fixture(scope="session")
+def _known_board_sqlite(sqlite_template, tmp_path_factory) -> Path:
+    """The known board loaded once into a SQLite file, for the ``board`` fixture to copy from."""
+    path = tmp_path_factory.mktemp("known-board") / "board.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = open_database(f"sqlite:///{path}")
+    _load_the_known_board(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def board(engine, request) -> dict:
+    """The known board ("test-board", see ``_load_the_known_board``) in this test's database. On SQLite its rows
+    are copied in from a database it was loaded into once (SQLite's backup API, safe while the engine is open);
+    on PostgreSQL it is imported here."""
+    from data_model import queries
+
+    if engine.dialect.name == "sqlite":
+        source = sqlite3.connect(request.getfixturevalue("_known_board_sqlite"))
+        target = engine.raw_connection()
+        try:
+            source.backup(target.driver_connection)
+        finally:
+            target.close()
+            source.close()
+    else:
+        _load_the_known_board(engine)
+    return queries.board(engine, "test-board")
+
+
+@pytest.fixture
+def app_database(db_url: str, monkeypatch) -> str:
+    """AppTests of the dashboard read this test's database; Streamlit's caches are emptied before and after, so
+    no engine or query result from another test's database is reused."""
+    import streamlit as st
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield db_url
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright, one per test module. Assertions wait (``expect``) up to a minute:
+    a page on a loaded machine can take that long to run its script."""
+    from browser import CHROMIUM_ARGS, chromium_path
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Command-line entry points, run in this process
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a command printed and its exit status, as `subprocess.run` would report them."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """``cli(main, *args, stdin=None)`` runs a command's ``main(argv)`` here rather than in a new interpreter
+    (argparse's usage errors exit with 2, as on the command line). Each CLI keeps one test of `python -m`."""
+
+    def run(main, *args: str, stdin: str | None = None) -> Ran:
+        capsys.readouterr()  # drop anything printed before the command
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            code = main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            if isinstance(exc.code, str):
+                print(exc.code, file=sys.stderr)
+        out = capsys.readouterr()
+        return Ran(0 if code is None else code, out.out, out.err)
+
+    return run
 
 
 class Reliability:

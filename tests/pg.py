@@ -102,10 +102,11 @@ class PostgresServer:
         engine = open_database(self.url(TEMPLATE))
         engine.dispose()
 
-    def new_database(self) -> str:
+    def new_database(self, *, migrated: bool = True) -> str:
+        """A new database: a clone of the migrated template, or (``migrated=False``) one with no tables at all."""
         name = f"test_{os.getpid()}_{next(self._counter)}"
         with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE if migrated else 'template0'}")
         return name
 
     def drop_database(self, name: str) -> None:

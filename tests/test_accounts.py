@@ -1,18 +1,17 @@
 """Built-in accounts on both databases: Argon2 hashes, sign-in, lockout, administration and its audit trail, and
-the `python -m data_model users` command a fresh install starts from."""
+the `python -m data_model users` command a fresh install starts from (run in-process through its ``main``)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import ROOT, dump, xlsx
+from conftest import dump, xlsx
 from sqlalchemy import select
 
 from data_model import accounts
 from data_model.accounts import AccountError
+from data_model.cli import main as data_model_cli
 from data_model.tables import AuditEvent, UserAccount
 
 PASSWORD = "correct horse battery staple"
@@ -143,25 +142,23 @@ def test_roles_are_granted_replaced_and_revoked_with_a_record(engine):
                        "jo@example.org: role removed"]
 
 
-def run_cli(db_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "data_model", "--db", db_url, "users", *args], cwd=ROOT,
-                          capture_output=True, text=True, input=stdin, timeout=120)
+def test_the_first_admin_is_made_on_the_command_line(db_url, engine, cli):
+    def run_cli(*args: str, stdin: str | None = None):
+        return cli(data_model_cli, "--db", db_url, "users", *args, stdin=stdin)
 
-
-def test_the_first_admin_is_made_on_the_command_line(db_url, engine):
-    added = run_cli(db_url, "add", "First.Admin@Council.gov.uk", "--admin", "--name", "First Admin")
+    added = run_cli("add", "First.Admin@Council.gov.uk", "--admin", "--name", "First Admin")
     assert added.returncode == 0, added.stderr
     password = added.stdout.split("hand it over privately): ")[1].strip()
     assert accounts.sign_in(engine, "first.admin@council.gov.uk", password).ok
-    assert run_cli(db_url, "add", "lead@council.gov.uk", "--password-stdin",
+    assert run_cli("add", "lead@council.gov.uk", "--password-stdin",
                    stdin="a long enough password\n").returncode == 0
     assert accounts.sign_in(engine, "lead@council.gov.uk", "a long enough password").ok
-    listed = run_cli(db_url, "list")
+    listed = run_cli("list")
     assert "first.admin@council.gov.uk (admin): no roles" in listed.stdout
-    reset = run_cli(db_url, "reset-password", "lead@council.gov.uk")
+    reset = run_cli("reset-password", "lead@council.gov.uk")
     assert reset.returncode == 0 and "the account is unlocked" in reset.stdout
     assert not accounts.sign_in(engine, "lead@council.gov.uk", "a long enough password").ok
-    refused = run_cli(db_url, "grant", "lead@council.gov.uk", "no-such-board", "lead")
+    refused = run_cli("grant", "lead@council.gov.uk", "no-such-board", "lead")
     assert refused.returncode == 1 and "There is no board called 'no-such-board'" in refused.stderr
     assert "Traceback" not in refused.stderr
     assert any(actor.startswith("command line") and action == "user_added" for actor, action, _, _ in _audit(engine))

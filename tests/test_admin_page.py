@@ -2,19 +2,13 @@
 
 from signed_in import open_page
 from sqlalchemy import select
-from test_rollups import board  # noqa: F401 - the known board fixture
 
 from data_model import accounts
 from data_model.tables import AuditEvent
 
 
-def test_an_admin_adds_a_person_and_gives_them_a_role(engine, board, db_url, monkeypatch):  # noqa: F811
-    import streamlit as st
-
-    monkeypatch.setenv("DATABASE_URL", db_url)
+def test_an_admin_adds_a_person_and_gives_them_a_role(engine, board, app_database, monkeypatch):
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
     at = open_page("admin.py", board="test-board")
     form_inputs = {t.label: t for t in at.text_input}
     form_inputs["Email"].set_value("Sam.Lead@NHS.example.org")
@@ -44,5 +38,3 @@ def test_an_admin_adds_a_person_and_gives_them_a_role(engine, board, db_url, mon
     assert ("user_added", "sam.lead@nhs.example.org") in trail
     assert ("role_change", "sam.lead@nhs.example.org: lead for Prevention") in trail
     assert not any(action == "board_added" for action, _ in trail)
-    st.cache_resource.clear()
-    st.cache_data.clear()

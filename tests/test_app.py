@@ -1,25 +1,11 @@
 """The app on a real database: home page counts, board in the URL, and the upload page with a real file."""
 
-import pytest
 from conftest import xlsx
 from signed_in import open_page
 from streamlit.testing.v1 import AppTest
 
 
-@pytest.fixture
-def app_db(db_url: str, monkeypatch):
-    url = db_url
-    monkeypatch.setenv("DATABASE_URL", url)
-    import streamlit as st
-
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield url
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-def test_first_start_loads_the_sample_boards(app_db):
+def test_first_start_loads_the_sample_boards(app_database):
     at = open_page()
     assert not at.exception
     names = [m.value for m in at.markdown if m.value.startswith("**") and "uploads" not in m.value]
@@ -29,7 +15,7 @@ def test_first_start_loads_the_sample_boards(app_db):
     assert counts[16:20] == [("Milestones", "58"), ("Risks", "20"), ("Budget lines", "22"), ("Metrics", "6")]
 
 
-def test_board_in_the_url_is_selected_and_unknown_board_is_explained(app_db):
+def test_board_in_the_url_is_selected_and_unknown_board_is_explained(app_database):
     at = open_page(board="rutland-hwb")
     assert at.sidebar.selectbox[0].value == "rutland-hwb"
     assert any(s.value == "Rutland Health and Wellbeing Board" for s in at.subheader)
@@ -38,7 +24,7 @@ def test_board_in_the_url_is_selected_and_unknown_board_is_explained(app_db):
     assert "no board called 'no-such-board'" in at2.sidebar.warning[0].value
 
 
-def test_empty_database_without_samples_explains_what_to_do(app_db, monkeypatch):
+def test_empty_database_without_samples_explains_what_to_do(app_database, monkeypatch):
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
     at = open_page()
     assert not at.exception
@@ -56,7 +42,7 @@ def upload_page(board: str = "bradford-tig") -> AppTest:
     return at
 
 
-def test_upload_page_previews_then_loads_a_real_file(app_db):
+def test_upload_page_previews_then_loads_a_real_file(app_database):
     at = upload_page()
     data = xlsx({"Register": [["Ref", "Risk", "Likelihood", "Impact", "Mitigation"],
                               ["TIG9", "Key staff leave", "High", "Med/High", "Succession plan"],
@@ -79,7 +65,7 @@ def test_upload_page_previews_then_loads_a_real_file(app_db):
     assert set(changes[changes["Change"] == "Added"]["Item"]) == {"Key staff leave", "Data sharing stalls"}
 
 
-def test_upload_page_shows_errors_and_loads_nothing(app_db):
+def test_upload_page_shows_errors_and_loads_nothing(app_database):
     at = upload_page()
     bad = xlsx({"B": [["Budget line", "Allocated"], ["Posts", "lots of money"]]})
     at.file_uploader[0].set_value(("bad.xlsx", bad, "application/vnd.ms-excel")).run()
@@ -90,7 +76,7 @@ def test_upload_page_shows_errors_and_loads_nothing(app_db):
     assert not [b for b in at.button if b.label.startswith("Load into")]
 
 
-def test_upload_page_offers_a_template_per_kind(app_db):
+def test_upload_page_offers_a_template_per_kind(app_database):
     at = upload_page()
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Milestone tracker", "Risk register", "Budget", "Metrics return"]

@@ -1,22 +1,21 @@
 """The app in a real browser: sign-in before anything, deep links on a cold server, and a lead's upload from file
-to change list."""
+to change list. Every check waits for what it looks for (``expect``): pages render a moment after they load."""
+
+import re
 
 import pytest
-from browser import CHROMIUM_ARGS, ROOT, add_account, app_server, chromium_path, open_as, sign_in, wait_idle
+from browser import ROOT, add_account, app_server, open_as, sign_in, wait_idle
+from playwright.sync_api import expect
 
 ADMIN, LEAD, PASSWORD = "admin@browser.example.org", "lead@browser.example.org", "correct horse battery"
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+def metric_value(card, label: str):
+    """The number an ``st.metric`` labelled ``label`` shows inside ``card``."""
+    return card.get_by_test_id("stMetric").filter(has=card.page.get_by_test_id("stMetricLabel").get_by_text(
+        label, exact=True)).get_by_test_id("stMetricValue")
 
 
 @pytest.mark.parametrize(("path", "text"), [("upload", "Uploading for"), ("forward_plan", "Forward plan"),
@@ -28,14 +27,15 @@ def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, db_url, 
         page = browser.new_page()
         page.goto(f"{base}/{path}?board=rutland-hwb")
         wait_idle(page)
-        page.get_by_role("heading", name="Sign in").wait_for(timeout=60_000)
-        assert page.get_by_text(text).count() == 0 or not path  # nothing of the page before signing in
+        expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+        if path:
+            expect(page.get_by_text(text)).to_have_count(0)  # nothing of the page before signing in
         sign_in(page, ADMIN, PASSWORD)
-        page.wait_for_selector(f"text={text}", timeout=60_000)
-        assert f"/{path}?" in page.url  # the address asked for opens once signed in
-        page.get_by_test_id("stSidebar").get_by_text("Board", exact=True).wait_for(timeout=30_000)  # dashboard.py's
-        page.get_by_role("link", name="Boards", exact=True).wait_for(timeout=30_000)  # st.navigation's menu, not the folder's
-        assert page.get_by_text("Page not found").count() == 0
+        expect(page.get_by_test_id("stMain")).to_contain_text(text)
+        expect(page).to_have_url(re.compile(rf"/{path}\?"))  # the address asked for opens once signed in
+        expect(page.get_by_test_id("stSidebar").get_by_text("Board", exact=True)).to_be_visible()  # dashboard.py's
+        expect(page.get_by_role("link", name="Boards", exact=True)).to_be_visible()  # st.navigation's, not the folder's
+        expect(page.get_by_text("Page not found")).to_have_count(0)
         page.close()
 
 
@@ -45,16 +45,17 @@ def test_lead_uploads_a_tracker_and_sees_what_changed(browser, db_url):
         page = open_as(browser, base, "upload?board=nottinghamshire-p2is", db_url, LEAD, PASSWORD,
                        "nottinghamshire-p2is", "lead", ["Crisis response", "Enablers", "LTC Management",
                                                         "Unified Prevention"])
-        page.wait_for_selector("text=Tracker file", timeout=60_000)
+        main = page.get_by_test_id("stMain")
+        expect(main).to_contain_text("Tracker file")
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
             str(ROOT / "sample_data" / "rutland-hwb" / "bcf-risks.xlsx"))
         wait_idle(page)
-        page.wait_for_selector("text=reads as a")
-        assert page.get_by_text("Loading this file will make 20 additions").is_visible()
+        expect(main).to_contain_text("bcf-risks.xlsx reads as a risk register")
+        expect(main).to_contain_text("Loading this file will make 20 additions")
         page.get_by_role("button", name="Load into Nottinghamshire P2IS Project Board").click()
         wait_idle(page)
-        page.wait_for_selector("text=Loaded")
-        assert page.get_by_text("20 added, 0 updated, 0 removed").is_visible()
+        expect(main).to_contain_text("Loaded bcf-risks.xlsx for Nottinghamshire P2IS Project Board: 20 added, "
+                                     "0 updated, 0 removed")
         page.close()
 
 
@@ -67,28 +68,25 @@ def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backen
         reader.goto(f"{second}/?board=bradford-tig")
         wait_idle(reader)
         sign_in(reader, ADMIN, PASSWORD)
-        card = reader.locator(".st-key-board-card-bradford-tig")
-        card.wait_for(timeout=60_000)
-        assert "Risks\n\n3\n" in card.inner_text()
+        # The card appears before its counts render: wait for the count itself, not the card.
+        expect(metric_value(reader.locator(".st-key-board-card-bradford-tig"), "Risks")).to_have_text("3")
 
         lead = browser.new_page(viewport={"width": 1400, "height": 1000})
         lead.goto(f"{first}/upload?board=bradford-tig")
         wait_idle(lead)
         sign_in(lead, ADMIN, PASSWORD)
-        lead.wait_for_selector("text=Tracker file", timeout=60_000)
+        expect(lead.get_by_test_id("stMain")).to_contain_text("Tracker file")
         lead.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
             str(ROOT / "sample_data" / "rutland-hwb" / "bcf-risks.xlsx"))
         wait_idle(lead)
         lead.get_by_role("button", name="Load into Bradford TIG Children's Sub-group").click()
         wait_idle(lead)
-        lead.wait_for_selector("text=Loaded")
+        expect(lead.get_by_test_id("stMain")).to_contain_text("20 added, 0 updated, 0 removed")
 
         reader.reload()  # a new browser session: built-in accounts sign in again (single sign-on keeps a cookie)
         wait_idle(reader)
         sign_in(reader, ADMIN, PASSWORD)
-        card = reader.locator(".st-key-board-card-bradford-tig")
-        card.wait_for(timeout=60_000)
-        assert "Risks\n\n23\n" in card.inner_text()
+        expect(metric_value(reader.locator(".st-key-board-card-bradford-tig"), "Risks")).to_have_text("23")
         lead.close()
         reader.close()
 
@@ -106,11 +104,12 @@ def test_a_chair_downloads_the_audit_trail_and_the_download_is_recorded(browser,
     add_account(db_url, chair, PASSWORD)
     with app_server(db_url) as base:
         page = open_as(browser, base, "audit?board=rutland-hwb", db_url, chair, PASSWORD, "rutland-hwb", "chair")
-        page.get_by_role("heading", name="Audit trail").wait_for(timeout=60_000)
-        assert page.get_by_role("link", name="Users and boards").count() == 0
+        expect(page.get_by_role("heading", name="Audit trail")).to_be_visible()
+        expect(page.get_by_role("link", name="Audit trail")).to_be_visible()  # the menu has drawn...
+        expect(page.get_by_role("link", name="Users and boards")).to_have_count(0)  # ...without the admin's page
         page.get_by_test_id("stDataFrame").first.hover()
         # Tables offer no download of their own (config: client.disableDataExport): only the audited button.
-        assert page.get_by_role("button", name="Download as CSV").count() == 1
+        expect(page.get_by_role("button", name="Download as CSV")).to_have_count(1)
         with page.expect_download() as download:
             page.get_by_test_id("stDownloadButton").get_by_role("button", name="Download as CSV").click()
         rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8-sig").read())))
@@ -130,12 +129,13 @@ def test_a_viewer_typing_the_upload_address_is_refused(browser, db_url):
     add_account(db_url, viewer, PASSWORD)
     with app_server(db_url) as base:
         page = open_as(browser, base, "?board=rutland-hwb", db_url, viewer, PASSWORD, "rutland-hwb", "viewer")
-        page.get_by_role("link", name="Overview").wait_for(timeout=60_000)
-        assert page.get_by_role("link", name="Upload a tracker").count() == 0  # not in a viewer's menu
+        expect(page.get_by_role("link", name="Overview")).to_be_visible()
+        expect(page.get_by_role("link", name="Upload a tracker")).to_have_count(0)  # not in a viewer's menu
         page.goto(f"{base}/upload?board=rutland-hwb")  # typed into the address bar: a new session
         wait_idle(page)
         sign_in(page, viewer, PASSWORD)
-        page.get_by_role("heading", name="Boards").wait_for(timeout=30_000)  # the home page instead
-        assert page.get_by_text("Tracker file").count() == 0 and page.get_by_text("Uploading for").count() == 0
-        assert page.get_by_test_id("stFileUploaderDropzoneInput").count() == 0
+        expect(page.get_by_role("heading", name="Boards")).to_be_visible()  # the home page instead
+        expect(page.get_by_text("Tracker file")).to_have_count(0)
+        expect(page.get_by_text("Uploading for")).to_have_count(0)
+        expect(page.get_by_test_id("stFileUploaderDropzoneInput")).to_have_count(0)
         page.close()

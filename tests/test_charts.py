@@ -2,7 +2,7 @@
 
 import altair as alt
 import pytest
-from test_rollups import AS_AT, board  # noqa: F401 - the known board fixture
+from conftest import AS_AT
 
 from data_model import registers
 from data_model.rag import RagRules
@@ -15,7 +15,7 @@ from presentation.risk_view import heat_cells, heat_map
 
 
 @pytest.fixture
-def charts(engine, board):  # noqa: F811
+def charts(engine, board):
     filters, rules = Filters(board["id"], as_at=AS_AT), RagRules()
     risks = registers.risks(engine, filters, rules)
     return {

@@ -1,4 +1,5 @@
-"""The import CLI's contract, run as a lead's script would run it."""
+"""The import CLI's contract, as a lead's script sees it: run in-process through ``main(argv)``, and once as
+`python -m loaders`."""
 
 import json
 import subprocess
@@ -9,10 +10,13 @@ import pytest
 from conftest import ROOT, dump, xlsx
 
 from data_model import open_database
+from loaders.cli import main
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loaders", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+@pytest.fixture
+def run(cli):
+    """``run(*args)``: `python -m loaders *args`, in this process."""
+    return lambda *args: cli(main, *args)
 
 
 @pytest.fixture
@@ -26,7 +30,7 @@ def risk_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_json_output_has_the_contract_fields(risk_file, db_url):
+def test_json_output_has_the_contract_fields(run, risk_file, db_url):
     proc = run("import", str(risk_file), "--board", "rutland-hwb", "--db", db_url, "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
@@ -41,7 +45,7 @@ def test_json_output_has_the_contract_fields(risk_file, db_url):
     assert set(w) >= {"sheet", "row", "column", "message"} and (w["sheet"], w["row"], w["column"]) == ("Risks", 4, "Review date")
 
 
-def test_budget_json_money_is_in_pounds(tmp_path, db_url):
+def test_budget_json_money_is_in_pounds(run, tmp_path, db_url):
     path = tmp_path / "b.xlsx"
     path.write_bytes(xlsx({"B": [["Budget line", "Funder", "Allocated"], ["Crisis response", "ELRCCG RCC", "£125k £115k"],
                                  ["Programme", "RCC", "£ 154,792.50"]]}))
@@ -52,7 +56,7 @@ def test_budget_json_money_is_in_pounds(tmp_path, db_url):
                                        "forecast", "spent"]
 
 
-def test_rejected_file_exits_1_with_a_message_and_leaves_the_database(tmp_path, db_url, risk_file):
+def test_rejected_file_exits_1_with_a_message_and_leaves_the_database(run, tmp_path, db_url, risk_file):
     assert run("import", str(risk_file), "--board", "b", "--db", db_url).returncode == 0
     engine = open_database(db_url)
     before = dump(engine)
@@ -70,34 +74,45 @@ def test_rejected_file_exits_1_with_a_message_and_leaves_the_database(tmp_path, 
     engine.dispose()
 
 
-def test_wrong_kind_is_rejected_with_advice(risk_file, db_url):
+def test_wrong_kind_is_rejected_with_advice(run, risk_file, db_url):
     proc = run("import", str(risk_file), "--board", "b", "--db", db_url, "--kind", "budget", "--json")
     out = json.loads(proc.stdout)
     assert proc.returncode == 1 and "does not look like a budget" in out["errors"][0]["message"]
 
 
-def test_dry_run_on_a_new_database_writes_no_file(tmp_path, risk_file):
+def test_dry_run_on_a_new_database_writes_no_file(run, tmp_path, risk_file):
     db = tmp_path / "never.db"
     proc = run("import", str(risk_file), "--board", "new", "--db", f"sqlite:///{db}", "--dry-run", "--json")
     assert proc.returncode == 0 and json.loads(proc.stdout)["changes"]["added"] == 2
     assert not db.exists()
 
 
-def test_usage_errors_exit_2(risk_file):
+def test_usage_errors_exit_2(run, risk_file):
     assert run("import", str(risk_file)).returncode == 2  # no --board
     assert run("import", str(risk_file), "--board", "b", "--kind", "gantt").returncode == 2
     assert run("import", "/no/such/file.xlsx", "--board", "b").returncode == 2
     assert run("import", str(risk_file), "--board", "Not A Slug").returncode == 2
 
 
-def test_help_documents_the_command():
+def test_help_documents_the_command(run):
     proc = run("import", "--help")
     assert proc.returncode == 0
     for flag in ("--board", "--kind", "--sheet", "--db", "--dry-run", "--json"):
         assert flag in proc.stdout
 
 
-def test_human_summary(risk_file, db_url):
+def test_human_summary(run, risk_file, db_url):
     proc = run("import", str(risk_file), "--board", "b", "--db", db_url)
     assert "risk register, 2 rows loaded" in proc.stdout and "2 added" in proc.stdout
     assert "Renew as required" in proc.stdout
+
+
+@pytest.mark.slow
+def test_python_dash_m_loaders_imports_a_file(risk_file, db_url):
+    """The one run in a new interpreter: `python -m loaders` is the command leads' scripts call."""
+    proc = subprocess.run([sys.executable, "-m", "loaders", "import", str(risk_file), "--board", "b", "--db", db_url,
+                           "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert (out["status"], out["changes"]["added"]) == ("ok", 2)
+    assert [r["title"] for r in out["records"]] == ["Funding withdrawn", "Staff leave"]

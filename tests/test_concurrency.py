@@ -54,6 +54,7 @@ def test_two_imports_from_threads_run_one_after_the_other(engine):
     assert first.changes["added"] == 300 and second.changes["updated"] == 300
 
 
+@pytest.mark.slow
 def test_two_imports_from_processes_run_one_after_the_other(db_url, tmp_path):
     paths = []
     for version in ("A", "B"):
@@ -70,6 +71,7 @@ def test_two_imports_from_processes_run_one_after_the_other(db_url, tmp_path):
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_reader_during_an_import_sees_the_old_state_or_the_new(engine):
     import_bytes(tracker("A", 50), "a.xlsx", "b", engine=engine)
     seen: list[int] = []

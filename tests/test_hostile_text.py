@@ -109,13 +109,13 @@ PLAIN_BODIES = {"text", "code", "json", "exception"}
 LABELLED_BLOCKS = {"expandable", "tab", "popover"}
 
 
-def texts(at) -> list[tuple[str, str, bool]]:  # noqa: ANN001 - an AppTest
+def texts(at) -> list[tuple[str, str, bool]]:
     """(where, text, is_markdown) for every piece of text on the page: element bodies, labels, help, options,
     tab and expander labels, metric labels and values, table headers and cells."""
     return [piece for node in at._tree for piece in _node_texts(node)]
 
 
-def _node_texts(node) -> list[tuple[str, str, bool]]:  # noqa: ANN001 - an AppTest node
+def _node_texts(node) -> list[tuple[str, str, bool]]:
     kind, proto = node.type, getattr(node, "proto", None)
     if kind in LABELLED_BLOCKS:
         label = getattr(node, "label", None)
@@ -219,7 +219,7 @@ def hostile_board(engine, db_url, monkeypatch):
 BUDGET_FILE = "[Session expired: sign in again](evil.example) <img src=x> &lt;b&gt;.xlsx"
 
 
-def _check(at, page: str) -> str:  # noqa: ANN001 - an AppTest
+def _check(at, page: str) -> str:
     """Fail on any markup in the page's text; return all of it as a reader would see it."""
     assert not at.exception, f"{page}: {at.exception}"
     seen = []

@@ -38,12 +38,7 @@ def test_uploaded_file_names_are_labels_not_paths(engine, tmp_path):
     assert not any("evil" in str(p) for p in set(tmp_path.parent.rglob("*")) - before)
 
 
-def test_upload_page_shows_user_text_as_text(db_url, monkeypatch):
-    import streamlit as st
-
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def test_upload_page_shows_user_text_as_text(app_database):
     at = open_page("upload.py", board="rutland-hwb")
     data = (ROOT / "tests" / "corpus" / "script-and-markdown.xlsx").read_bytes()
     at.file_uploader[0].set_value(("**evil** [x](javascript:alert(1)).xlsx", data, "application/vnd.ms-excel")).run()
@@ -53,4 +48,3 @@ def test_upload_page_shows_user_text_as_text(db_url, monkeypatch):
     preview = next(df.value for df in at.dataframe if "Title" in df.value.columns)
     assert "**Recruit** [staff](javascript:alert(1)) $x^2$" not in preview["Title"].tolist()  # markdown stripped
     assert all("<script" not in t for t in preview["Title"])
-    st.cache_resource.clear()

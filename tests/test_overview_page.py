@@ -4,22 +4,14 @@ import pytest
 from conftest import ROOT, xlsx
 from signed_in import open_page
 from streamlit.testing.v1 import AppTest
-from test_rollups import board  # noqa: F401 - the known board fixture
 
 APP = str(ROOT / "dashboard.py")
 
 
 @pytest.fixture
-def app(db_url, monkeypatch, board):  # noqa: F811
-    import streamlit as st
-
-    monkeypatch.setenv("DATABASE_URL", db_url)
+def app(app_database, monkeypatch, board):
+    """The app on the known board alone (no sample boards)."""
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def overview(**params) -> AppTest:
@@ -154,7 +146,7 @@ def test_localities_page_compares_places_side_by_side(app):
     assert m.loc["South", "Milestones"] == "Amber 2 · not rated 1"
 
 
-def test_forward_plan_lists_milestones_due_before_each_meeting_and_quiet_workstreams(app, engine, board):  # noqa: F811
+def test_forward_plan_lists_milestones_due_before_each_meeting_and_quiet_workstreams(app, engine, board):
     from datetime import date
 
     from sqlalchemy import insert
@@ -174,7 +166,7 @@ def test_forward_plan_lists_milestones_due_before_each_meeting_and_quiet_workstr
     assert at.info  # no meetings ahead
 
 
-def test_forward_plan_lists_risk_reviews_due_before_each_meeting(app, engine, board):  # noqa: F811
+def test_forward_plan_lists_risk_reviews_due_before_each_meeting(app, engine, board):
     from datetime import date
 
     from sqlalchemy import insert
@@ -197,7 +189,7 @@ def test_forward_plan_lists_risk_reviews_due_before_each_meeting(app, engine, bo
     assert any("Risk reviews due (1)" in m.value for m in at.markdown)
 
 
-def test_quiet_workstreams_are_flagged_after_the_board_gap(engine, board):  # noqa: F811
+def test_quiet_workstreams_are_flagged_after_the_board_gap(engine, board):
     from datetime import date
 
     from sqlalchemy import insert

@@ -11,7 +11,6 @@ import pytest
 from conftest import dump, xlsx
 from signed_in import open_page
 from sqlalchemy import select
-from test_rollups import board  # noqa: F401 - the known board fixture ("test-board": Prevention and Crisis)
 
 from data_model import accounts, queries
 from data_model.permissions import ACTIONS, Resource, allowed
@@ -59,13 +58,9 @@ LISTED = {
 
 
 @pytest.fixture
-def people(engine, board, monkeypatch, db_url):  # noqa: F811
-    import streamlit as st
-
-    monkeypatch.setenv("DATABASE_URL", db_url)
+def people(engine, board, monkeypatch, app_database):
+    """The five people on the known board ("test-board": Prevention and Crisis) and on "other-board"."""
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
-    st.cache_resource.clear()
-    st.cache_data.clear()
     other = xlsx({"Plan": [["Priority", "Milestone", "Due"], ["Housing", "Open the hub", "March 2017"]]})
     assert import_bytes(other, "other.xlsx", "other-board", engine=engine).status == "ok"
     for email, (role, workstreams) in PEOPLE.items():
@@ -75,9 +70,7 @@ def people(engine, board, monkeypatch, db_url):  # noqa: F811
         elif role == "elsewhere":
             accounts.grant(engine, email, "other-board", "chair", by="tests")
     actors = {role: accounts.load_actor(engine, accounts.user_id(engine, email)) for role, email in EMAIL.items()}
-    yield actors, board["id"], queries.board(engine, "other-board")["id"]
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return actors, board["id"], queries.board(engine, "other-board")["id"]
 
 
 def test_the_permission_table(people):
@@ -96,6 +89,7 @@ def test_the_permission_table(people):
     assert not allowed("no such action", Resource(here), actors["admin"])
 
 
+@pytest.mark.slow
 def test_every_page_for_every_role(people):
     """A page opens only when the person's menu lists it; one it doesn't list can't be opened at all."""
     for role, email in EMAIL.items():

@@ -24,6 +24,8 @@ from loaders.money import MAX_POUNDS, MoneyParseError, parse_money, to_pence
 from loaders.numbers import MAX_MEASURE, MeasureParseError, parse_measure
 from loaders.ratings import RatingParseError, format_rating, parse_rating
 
+pytestmark = pytest.mark.slow  # 400 generated inputs each
+
 SETTINGS = settings(settings.default, max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 BOARD_WORDS = st.sampled_from(["Sept", "March", "Q3", "2016/17", "TBC", "By", "(and ongoing)", "th", "£", "k", "m",

@@ -45,7 +45,7 @@ def test_hidden_rows_are_read_and_named():
 
 
 def test_a_semicolon_csv_with_decimal_commas_is_read_as_written():
-    data = "Budget line;Allocated;Spent\nPosts;1.200,50;35.000\nTraining;900,25;0\n".encode()
+    data = b"Budget line;Allocated;Spent\nPosts;1.200,50;35.000\nTraining;900,25;0\n"
     a = analyse(data, "budget.csv")
     assert a.ok, a.errors
     assert [(r.line, r.allocated, r.spent) for r in a.records] == [

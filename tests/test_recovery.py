@@ -11,6 +11,7 @@ from conftest import ROOT, dump, xlsx
 from sqlalchemy import func, select, text
 
 from data_model import make_engine, open_database
+from data_model.cli import main as data_model_cli
 from data_model.tables import Risk, Upload
 from loaders import import_bytes
 
@@ -37,6 +38,7 @@ def _import_and_signal(url: str, data: bytes, started) -> None:
     import_bytes(data, "v2.xlsx", "b", engine=engine)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.2, 0.5])
 def test_import_killed_mid_transaction_leaves_the_database_as_it_was(db_url, delay, reliability):
     engine = open_database(db_url)
@@ -75,44 +77,42 @@ def test_import_killed_mid_transaction_leaves_the_database_as_it_was(db_url, del
         assert current == ROWS  # committed: the whole new version, never part of it
 
 
-def test_backup_then_restore_gives_back_exactly_what_was_saved(tmp_path):
+def test_backup_then_restore_gives_back_exactly_what_was_saved(tmp_path, cli):
     url = f"sqlite:///{tmp_path / 'live.db'}"
     engine = open_database(url)
     import_bytes(register(30, "v1"), "v1.xlsx", "b", engine=engine)
     saved = dump(engine)
     engine.dispose()
     backup = tmp_path / "backups" / "board.db"
-    run = [sys.executable, "-m", "data_model", "--db", url]
-    proc = subprocess.run([*run, "backup", str(backup)], capture_output=True, text=True, cwd=ROOT)
+    proc = cli(data_model_cli, "--db", url, "backup", str(backup))
     assert proc.returncode == 0 and backup.exists(), proc.stderr
     engine = make_engine(url)
     import_bytes(register(40, "v2"), "v2.xlsx", "b", engine=engine)
     assert dump(engine) != saved
     engine.dispose()
-    proc = subprocess.run([*run, "restore", str(backup)], capture_output=True, text=True, cwd=ROOT)
+    proc = cli(data_model_cli, "--db", url, "restore", str(backup))
     assert proc.returncode == 0, proc.stderr
     engine = make_engine(url)
     assert dump(engine) == saved
     engine.dispose()
 
 
-def test_backup_and_restore_refuse_clearly(tmp_path):
+def test_backup_and_restore_refuse_clearly(tmp_path, cli):
     url = f"sqlite:///{tmp_path / 'live.db'}"
     open_database(url).dispose()
-    run = [sys.executable, "-m", "data_model", "--db", url]
     existing = tmp_path / "exists.db"
     existing.write_bytes(b"x")
-    assert "already exists" in subprocess.run([*run, "backup", str(existing)], capture_output=True, text=True,
-                                              cwd=ROOT).stderr
+    assert "already exists" in cli(data_model_cli, "--db", url, "backup", str(existing)).stderr
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all, just text" * 100)
-    proc = subprocess.run([*run, "restore", str(junk)], capture_output=True, text=True, cwd=ROOT)
+    proc = cli(data_model_cli, "--db", url, "restore", str(junk))
     assert proc.returncode == 1 and "not a board dashboard backup" in proc.stderr and "Traceback" not in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "data_model", "--db", "postgresql://nobody@127.0.0.1:1/x", "backup",
-                           str(tmp_path / "pg.db")], capture_output=True, text=True, cwd=ROOT)
+    proc = cli(data_model_cli, "--db", "postgresql://nobody@127.0.0.1:1/x", "backup", str(tmp_path / "pg.db"))
     assert proc.returncode == 1 and "pg_dump" in proc.stderr
 
 
-def test_data_model_cli_documents_itself():
+@pytest.mark.slow
+def test_python_dash_m_data_model_documents_itself():
+    """The one run in a new interpreter: `python -m data_model` is the command an install's admin types."""
     proc = subprocess.run([sys.executable, "-m", "data_model", "--help"], capture_output=True, text=True, cwd=ROOT)
-    assert proc.returncode == 0 and all(c in proc.stdout for c in ("upgrade", "backup", "restore"))
+    assert proc.returncode == 0 and all(c in proc.stdout for c in ("upgrade", "backup", "restore", "users"))

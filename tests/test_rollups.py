@@ -1,53 +1,12 @@
-"""RAG rules and roll-ups on a small known board, on both databases."""
+"""RAG rules and roll-ups on the small known board (conftest's ``board``), on both databases."""
 
-from datetime import UTC, date
+from datetime import UTC
 
-import pytest
-from conftest import xlsx
+from conftest import AS_AT, xlsx
 
-from data_model import queries
 from data_model.rag import RagRules
 from data_model.rollups import Filters, rag_matrix
 from loaders import import_bytes
-
-AS_AT = date(2016, 9, 27)
-
-
-@pytest.fixture
-def board(engine):
-    milestones = xlsx({"Plan": [
-        ["Ref", "Priority", "Scheme", "Locality", "Milestone", "Due", "Status"],
-        ["M1", "Prevention", "Agents", "North", "Done early", "June 16", "Complete"],
-        ["M2", "Prevention", "Agents", "North", "Overdue", "Aug 16", "In progress"],
-        ["M3", "Prevention", "Falls", "South", "Due soon", "10/10/16", "In progress"],
-        ["M4", "Prevention", "Falls", "South", "Slipping", "March 2017", "Delayed"],
-        ["M5", "Crisis", "Hub", "North", "Later", "March 2017", "In progress"],
-        ["M6", "Crisis", "Hub", "North", "Undated", "TBC", "Not started"],
-        ["M7", "Crisis", "Hub", "South", "Dropped", "July 16", "Cancelled"],
-    ]})
-    risks = xlsx({"Register": [
-        ["Ref", "Priority", "Risk", "Likelihood", "Impact", "RAG"],
-        ["R1", "Prevention", "High high", "High", "High", None],      # 25 red
-        ["R2", "Prevention", "Medium", "Med", "Med", None],           # 9 amber
-        ["R3", "Crisis", "Low", "Low", "Low", None],                  # 1 green
-        ["R4", "Crisis", "Unscored but red", None, None, "Red"],      # given
-    ]})
-    budget = xlsx({"Budget": [
-        ["Priority", "Budget line", "Period", "Allocated", "Forecast"],
-        ["Prevention", "On plan", "2016-17", "£100k", "£102k"],     # 2% green
-        ["Prevention", "Over", "2016-17", "£100k", "£108k"],        # 8% amber
-        ["Crisis", "Way over", "2016-17", "£100k", "£130k"],        # 30% red
-    ]})
-    metrics = xlsx({"Metrics": [
-        ["Priority", "Metric", "Period", "Target", "Actual", "Direction"],
-        ["Crisis", "Delays", "2016-17 Q1", 100, 90, "lower"],        # green
-        ["Crisis", "Reablement", "2016-17 Q1", 80, 78, "higher"],    # 2.5% worse: amber
-        ["Prevention", "Admissions", "2016-17 Q1", 100, 120, "lower"],  # 20% worse: red
-        ["Prevention", "Admissions", "2017-18 Q1", 100, 50, "lower"],   # after the as-at date: ignored
-    ]})
-    for name, data in [("m.xlsx", milestones), ("r.xlsx", risks), ("b.xlsx", budget), ("k.xlsx", metrics)]:
-        assert import_bytes(data, name, "test-board", engine=engine).status == "ok"
-    return queries.board(engine, "test-board")
 
 
 def cell(matrix, group, kind):

@@ -1,21 +1,20 @@
 """The sample data is the demo data and the test data: every file loads through the CLI a lead uses."""
 
 import json
-import subprocess
-import sys
 
 import pytest
 from conftest import ROOT
 from sqlalchemy import select
 
 from data_model.tables import Board, Meeting
+from loaders.cli import main as import_cli
 from sample_data import SAMPLE_BOARDS, load_sample_data, sample_files
 
 
+@pytest.mark.slow  # the fast loop loads every sample in-process below
 @pytest.mark.parametrize(("board", "path", "kind"), sample_files(), ids=lambda v: getattr(v, "name", None) or str(v))
-def test_every_sample_file_loads_through_the_cli(board, path, kind, db_url):
-    proc = subprocess.run([sys.executable, "-m", "loaders", "import", str(path), "--board", board.slug, "--db", db_url,
-                           "--kind", kind, "--json"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+def test_every_sample_file_loads_through_the_cli(board, path, kind, db_url, cli):
+    proc = cli(import_cli, "import", str(path), "--board", board.slug, "--db", db_url, "--kind", kind, "--json")
     out = json.loads(proc.stdout)
     assert proc.returncode == 0 and out["status"] == "ok", out["errors"]
     assert out["records"], path
@@ -46,6 +45,7 @@ def test_sample_workbooks_are_labelled_illustrative():
             assert "illustrative" in text.lower(), path
 
 
+@pytest.mark.slow
 def test_build_script_reproduces_the_committed_files(tmp_path, monkeypatch):
     """The committed sample files come from sample_data/build.py and nothing else."""
     import sample_data.build as build

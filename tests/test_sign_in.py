@@ -16,18 +16,11 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def app(engine, db_url, monkeypatch):
-    import streamlit as st
-
-    monkeypatch.setenv("DATABASE_URL", db_url)
+def app(engine, app_database, monkeypatch):
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
     monkeypatch.setenv("DASHBOARD_LOCKOUT_ATTEMPTS", "3")
-    st.cache_resource.clear()
-    st.cache_data.clear()
     accounts.add_user(engine, "jo@example.org", by="tests", password=PASSWORD, admin=True, name="Jo")
-    yield engine
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return engine
 
 
 def submit(at: AppTest, email: str, password: str) -> AppTest:
@@ -91,24 +84,17 @@ def test_a_switched_off_account_loses_its_session_at_once(app):
     assert [t.value for t in at.title] == ["Sign in"]
 
 
-def test_a_fresh_install_says_how_to_make_the_first_admin(db_url, monkeypatch):
-    import streamlit as st
-
-    monkeypatch.setenv("DATABASE_URL", db_url)
+def test_a_fresh_install_says_how_to_make_the_first_admin(app_database, monkeypatch):
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
-    st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert "python -m data_model users add you@example.org --admin" in at.info[0].value
     assert not at.text_input  # no form: there is no account to sign in to, and no default password
-    st.cache_resource.clear()
 
 
-def test_the_first_sample_start_makes_demo_accounts_and_says_so(db_url, monkeypatch, capfd):
+def test_the_first_sample_start_makes_demo_accounts_and_says_so(app_database, monkeypatch, capfd):
     import streamlit as st
 
-    monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "1")
-    st.cache_resource.clear()
     at = AppTest.from_file(APP, default_timeout=120).run()
     printed = capfd.readouterr().out
     assert "Demo accounts for the sample boards" in printed
@@ -121,4 +107,3 @@ def test_the_first_sample_start_makes_demo_accounts_and_says_so(db_url, monkeypa
     st.cache_resource.clear()
     again = AppTest.from_file(APP, default_timeout=120).run()  # a restart: nothing printed again
     assert "Demo accounts" not in capfd.readouterr().out and not again.exception
-    st.cache_resource.clear()

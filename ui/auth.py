@@ -37,7 +37,7 @@ def sso_providers() -> list[str]:
     """Providers configured in secrets.toml: "" for a lone ``[auth]`` provider, else the ``[auth.<name>]`` names."""
     try:
         config = st.secrets.get("auth")
-    except Exception:  # noqa: BLE001 - no secrets file, or one that does not parse: no single sign-on
+    except Exception:  # no secrets file, or one that does not parse: no single sign-on
         return []
     if not isinstance(config, Mapping):
         return []
@@ -48,7 +48,7 @@ def sso_providers() -> list[str]:
 def _sso_email() -> str | None:
     try:
         return st.user.email if st.user.is_logged_in else None
-    except Exception:  # noqa: BLE001 - single sign-on not configured
+    except Exception:  # single sign-on not configured
         return None
 
 
@@ -92,7 +92,7 @@ def client_address() -> str | None:
     """
     try:
         return st.context.ip_address
-    except Exception:  # noqa: BLE001 - no client connection (a bare script run)
+    except Exception:
         return None
 
 

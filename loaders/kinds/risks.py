@@ -220,7 +220,7 @@ def _mostly_text(rows: list[TableRow], col: Column) -> bool:
     return wordy > len(values) / 2
 
 
-def _rating_reader(ctx: Context, col: Column | None, scale, what: str) -> Callable:  # noqa: ANN001 - a Scale
+def _rating_reader(ctx: Context, col: Column | None, scale, what: str) -> Callable:
     cache: dict[object, tuple[int | None, str | None]] = {}
 
     def read(values: list[object], row: int) -> tuple[int | None, str | None]:
