@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -121,6 +122,12 @@ def xlsx(sheets: dict[str, list[list[object]]], *, fills: dict | None = None, bo
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def as_read(markdown: str) -> str:
+    """What a person reads in a markdown element: the backslash escapes and invisible breaks that
+    presentation.safe.md adds to tracker text are not on the screen."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
 
 
 def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> bytes:

@@ -1,6 +1,6 @@
 """The app on a real database: home page counts, board in the URL, and the upload page with a real file."""
 
-from conftest import xlsx
+from conftest import as_read, xlsx
 from signed_in import open_page
 from streamlit.testing.v1 import AppTest
 
@@ -21,7 +21,7 @@ def test_board_in_the_url_is_selected_and_unknown_board_is_explained(app_databas
     assert any(s.value == "Rutland Health and Wellbeing Board" for s in at.subheader)
     at2 = open_page(board="no-such-board")
     assert not at2.exception
-    assert "no board called 'no-such-board'" in at2.sidebar.warning[0].value
+    assert "no board called 'no-such-board'" in as_read(at2.sidebar.warning[0].value)
 
 
 def test_empty_database_without_samples_explains_what_to_do(app_database, monkeypatch):

@@ -8,7 +8,7 @@ and person: the page opens, or it does not and the person sees something else); 
 from __future__ import annotations
 
 import pytest
-from conftest import dump, xlsx
+from conftest import as_read, dump, xlsx
 from signed_in import open_page
 from sqlalchemy import select
 
@@ -108,7 +108,7 @@ def test_every_page_for_every_role(people):
 
 def test_a_link_to_a_board_without_a_role_on_it_opens_their_own_board_and_says_why(people):
     at = open_page(email=EMAIL["elsewhere"], board="test-board")
-    assert "no board called 'test-board' that you can open" in at.sidebar.warning[0].value
+    assert "no board called 'test-board' that you can open" in as_read(at.sidebar.warning[0].value)
     assert at.sidebar.selectbox[0].value == "other-board"
 
 
@@ -180,7 +180,7 @@ def test_a_chair_changes_the_rag_rules_and_it_is_audited(engine, people):
     submit.click().run()
     assert not at.exception, at.exception
     assert not at.error, at.error[0].value
-    assert "risk_red_from: 15 → 20" in at.success[0].value
+    assert "risk_red_from: 15 → 20" in as_read(at.success[0].value)
     assert RagRules.from_settings(queries.board(engine, "test-board")["settings"]).risk_red_from == 20
     assert _audit(engine, "rules_changed")[-1] == (EMAIL["chair"], "ok", "risk_red_from: 15 → 20")
     at.number_input(key="rule_risk_amber_from").set_value(22)

@@ -342,23 +342,27 @@ def normalise(table: Table, rules: RagRules) -> tuple[list[BudgetRow], list[Issu
 
 
 def _distinct_lines(records: list[dict], ctx: Context) -> list[dict]:
-    """Two rows naming the same line with no reference are two lines: the second is numbered, and the lead told.
-
-    (A repeated reference is the lead's to fix, and dedupe_keys refuses it.)"""
-    first_row: dict[str, int] = {}
+    """Two rows giving the same line the same period's money, with no reference, are two lines: the second is
+    numbered, and the lead told. (One row per period is a long layout, one line; a repeated reference is the
+    lead's to fix, and dedupe_keys refuses it.)"""
+    first_row: dict[tuple[str, str], int] = {}
     seen: dict[str, int] = {}
     renamed: dict[tuple[str, int], str] = {}
     for rec in records:
-        key, row = rec["line_key"], rec["row"]
+        key, row, period = rec["line_key"], rec["row"], rec["period_label"]
         if key.startswith("ref:"):
             continue
-        if key not in first_row:
-            first_row[key] = row
-        elif row != first_row[key]:
+        if (key, row) in renamed:
+            rec["line_key"] = renamed[(key, row)]
+            continue
+        if (key, period) not in first_row:
+            first_row[(key, period)] = row
+        elif row != first_row[(key, period)]:
             if (key, row) not in renamed:
                 seen[key] = seen.get(key, 1) + 1
                 renamed[(key, row)] = f"{key}#{seen[key]}"
-                ctx.warn(f"The budget line '{rec['line']}' appears more than once (first at row {first_row[key]}); "
+                ctx.warn(f"The budget line '{rec['line']}' appears more than once (first at row "
+                         f"{first_row[(key, period)]}); "
                          "both are kept as separate lines.", row, None, rec["line"], "duplicate_row")
             rec["line_key"] = renamed[(key, row)]
     return records
