@@ -113,14 +113,34 @@ def find_header(sheet: Sheet, kinds: tuple[TrackerKind, ...]) -> tuple[int, Mapp
         texts = [v for v in row if not _blank(v)]
         if len(texts) < 2 or sum(1 for v in texts if _number_or_date(v)) * 2 >= len(texts):
             continue
-        mapping = detect(row, kinds, column_profiles(sheet.rows, r))
+        profiles = column_profiles(sheet.rows, r)
+        mapping = detect(row, kinds, profiles)
         if mapping and (best is None or mapping.score > best[1].score):
-            best = (r, mapping)
+            best = (r, _with_group_column(mapping, row, profiles))
     return best
+
+
+def _with_group_column(mapping: Mapping, header: list[object], profiles: dict[int, ColumnProfile]) -> Mapping:
+    """A first column with no header whose few labels head blocks of rows ("Session 1" beside the first of its
+    tasks) is the top workstream level, filled down, as a person reads it."""
+    key = mapping.get("title") or mapping.get("line") or mapping.get("name")
+    first = profiles.get(0)
+    if (key is None or key.index == 0 or any(c.index == 0 for c in mapping.columns) or first is None
+            or not (0 < first.filled <= 0.6) or first.words < 0.9 * first.filled
+            or (len(header) > 0 and not _blank(header[0])) or mapping.has("ws1")):
+        return mapping
+    columns = [Column(0, "(first column, no header)", "ws1", level=1, strength=1)]
+    for c in mapping.columns:
+        if c.field in ("ws2", "ws3") and c.level:
+            c.level += 1
+        columns.append(c)
+    return Mapping(mapping.kind, columns, mapping.ignored, mapping.score)
 
 
 PROFILE_ROWS = 100
 _PLACEHOLDER = re.compile(r"^\s*(none|n/?a|-+|–|tbc|tba|nil|not applicable|no|\?)\s*\.?$", re.I)
+_POPULATION_WORD = re.compile(r"^\s*(persons?|people|males?|females?|men|women|children|adults|residents|households|"
+                              r"patients|pupils|individuals|all persons|population)\s*$", re.I)
 _RATING_WORD = re.compile(r"^\s*(very\s+)?(low|medium|med|high|critical|severe|minor|major|moderate)\s*$", re.I)
 _NUMERIC_TEXT = re.compile(r"^\s*[-−(]?\s*[£$€]?\s*\d[\d,. ]*\s*[kmbn%]?\s*\)?\s*$", re.I)
 
@@ -147,7 +167,7 @@ def column_profiles(rows: list[list[object]], header_index: int) -> dict[int, Co
     n = len(below)
     out = {}
     for c in range(width):
-        filled = numbers = dates = words = nothing = ratings = 0
+        filled = numbers = dates = words = nothing = ratings = populations = 0
         for row in below:
             v = row[c] if c < len(row) else None
             if _blank(v):
@@ -164,7 +184,10 @@ def column_profiles(rows: list[list[object]], header_index: int) -> dict[int, Co
                     nothing += 1
                 elif _RATING_WORD.match(text):
                     ratings += 1
-        out[c] = ColumnProfile(filled / n, numbers / n, dates / n, words / n, nothing / n, ratings / n)
+                elif _POPULATION_WORD.match(text):
+                    populations += 1
+        out[c] = ColumnProfile(filled / n, numbers / n, dates / n, words / n, nothing / n, ratings / n,
+                               populations / n)
     return out
 
 

@@ -97,6 +97,7 @@ class ColumnProfile:
     words: float  # text that is neither a number nor a date
     nothing: float  # placeholder text: none, n/a, -, tbc
     ratings: float  # High / Medium / Low and the like
+    populations: float = 0.0  # who is counted (Persons, Males, Households): a population, not a unit
 
     @property
     def empty(self) -> bool:
@@ -115,6 +116,7 @@ NOT_WORDS = frozenset({"allocated", "forecast", "spent", "period_amount", "total
 
 
 STRONG = 8  # header words at least this strong are the lead's own naming of the field
+KEY_FIELDS = frozenset({"title", "line", "name"})  # what names a row: a sparse column loses it to a full one
 
 
 def unfit(fld: str, profile: ColumnProfile | None) -> bool:
@@ -126,6 +128,8 @@ def unfit(fld: str, profile: ColumnProfile | None) -> bool:
         return True
     if fld in NOT_WORDS and profile.words >= 0.5 * held:
         return True
+    if fld == "unit" and profile.populations >= 0.8 * held:
+        return True  # "Unit: Persons" says who is counted, not what the number is
     return fld in ("ws1", "ws2", "ws3") and profile.ratings >= 0.8 * held  # a High/Medium/Low "Priority"
 
 
@@ -226,22 +230,20 @@ def map_headers(cells: list[object], kind: TrackerKind,
         if period is not None:
             periods[i] = period
 
+    # One date among a row's cells is a data row's date, not a calendar of period columns (those come in runs).
+    typed_dates = [i for i in periods if not isinstance(cells[i], str)]
+    if len(typed_dates) == 1:
+        del periods[typed_dates[0]]
+    candidates = _sparse_names_last(candidates, profiles)
     taken_cols: set[int] = set()
     taken_fields: set[str] = set()
     columns: list[Column] = []
 
     # A column naming a period in a wide layout wins over weaker words in the same header
     # ("Amount 2016-17" is the 2016-17 allocation, not a period-less amount).
-    wide = kind.wide
-    if wide is not None:
-        for i, period in periods.items():
-            key = header_key(texts[i])
-            if wide.period_types is not None and period.period_type not in wide.period_types:
-                continue
-            if (wide.skip is not None and wide.skip.search(key)) or re.fullmatch(r"(total|totals)\b.*", key):
-                continue
-            columns.append(_period_column(i, texts[i], period, wide))
-            taken_cols.add(i)
+    for col in _period_columns(kind.wide, periods, texts):
+        columns.append(col)
+        taken_cols.add(col.index)
 
     for _weak, minus_strength, i, fld in sorted(candidates):
         if i in taken_cols or (fld in taken_fields and fld not in MULTI):
@@ -270,6 +272,38 @@ def header_keys(text: str) -> set[str]:
     keys = {header_key(text), header_key(re.sub(r"\(.*?\)|\[.*?\]", " ", text))}
     keys |= {_TRAILING_NUMBER.sub("", k) for k in keys}
     return keys - {""}
+
+
+def _period_columns(wide: WideLayout | None, periods: dict[int, Period], texts: dict[int, str]) -> list[Column]:
+    if wide is None:
+        return []
+    out = []
+    for i, period in periods.items():
+        key = header_key(texts[i])
+        if wide.period_types is not None and period.period_type not in wide.period_types:
+            continue
+        if (wide.skip is not None and wide.skip.search(key)) or re.fullmatch(r"(total|totals)\b.*", key):
+            continue
+        out.append(_period_column(i, texts[i], period, wide))
+    return out
+
+
+def _sparse_names_last(candidates: list[tuple[bool, int, int, str]],
+                       profiles: dict[int, ColumnProfile] | None) -> list[tuple[bool, int, int, str]]:
+    """The column that names the rows must name most of them: "(Optional) Milestone Coding", filled on a third of
+    the rows, loses the title to a Description filled on all of them (less than half as full as the fullest)."""
+    if not profiles:
+        return candidates
+    strongest: dict[int, int] = {}
+    for _weak, s, i, _fld in candidates:
+        strongest[i] = min(strongest.get(i, 0), s)
+    fullest: dict[str, float] = {}
+    for _weak, s, i, fld in candidates:
+        # Only a column for which this is its best reading competes ("Risk Number" is a reference, not a name).
+        if fld in KEY_FIELDS and i in profiles and s == strongest[i]:
+            fullest[fld] = max(fullest.get(fld, 0.0), profiles[i].filled)
+    return [(weak or (fld in fullest and i in profiles and profiles[i].filled < 0.5 * fullest[fld]), s, i, fld)
+            for weak, s, i, fld in candidates]
 
 
 def _header_text(value: object) -> str:

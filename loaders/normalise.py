@@ -202,19 +202,29 @@ def row_key(path: tuple[str, ...], ref: str | None, *words: object) -> str:
 
 
 def dedupe_keys(rows: list[Row], ctx: Context, what: str, *, label: str) -> list[Row]:
-    """Two rows with the same key would overwrite each other: a repeated ref is an error, a repeated title is numbered.
+    """Two rows with the same key would overwrite each other: a repeated title is numbered; a reference used by
+    two rows that name different things keys them apart by name (a person counts two), with a warning; the
+    same reference on the same thing twice is an error for the lead to settle.
 
     Rows whose ``ref_unique`` is False (one row per Gantt month) share their reference on purpose.
     """
     seen: Counter = Counter()
     first_row: dict[str, int] = {}
+    first_label: dict[str, object] = {}
     out: list[Row] = []
     for row in rows:
         key = row.key
         seen[key] += 1
         if seen[key] == 1:
-            first_row[key] = row.row
+            first_row[key], first_label[key] = row.row, fold(str(getattr(row, label)))
             out.append(row)
+            continue
+        named = fold(str(getattr(row, label)))
+        if key.startswith("ref:") and getattr(row, "ref_unique", True) and named != first_label[key]:
+            ctx.warn(f"Reference '{row.ref}' is used by two different {what}s (rows {first_row[key]} and {row.row}); "
+                     f"both are loaded, told apart by their names. Give each its own reference.", row.row,
+                     ctx.col("ref"), row.ref, "shared_ref")
+            out.append(dataclasses.replace(row, key=f"{key}|{named}"))
             continue
         if key.startswith("ref:") and getattr(row, "ref_unique", True):
             ctx.fail(f"Reference '{row.ref}' is used twice (rows {first_row[key]} and {row.row}); each {what} "

@@ -88,6 +88,18 @@ def _number(x: float) -> int:
     raise RatingParseError(f"{x:g} is outside the 1-5 scale")
 
 
+def leading_rating(value: object, scale: Scale = SCALE_THREE) -> int | None:
+    """The rating a cell opens with when the rest is a comment: "Medium at the beginning, gets higher with time"
+    is Medium. None when it opens with no rating word."""
+    s = _words(str(value)) if value is not None else ""
+    words = scale.words
+    for n in (2, 1):  # "very high ..." before "high ..."
+        head = " ".join(s.split(" ")[:n])
+        if head in words and len(s.split(" ")) > n:
+            return words[head]
+    return None
+
+
 @lru_cache(maxsize=4096)
 def _parse_text(raw: str, scale_name: str) -> int | None:
     words = SCALE_FIVE.words if scale_name == "five" else SCALE_THREE.words

@@ -194,9 +194,18 @@ def test_kind_can_be_forced_and_wrong_kind_is_explained():
     assert "milestone tracker" in a.errors[0].message
 
 
-def test_duplicate_reference_is_an_error():
-    _recs, a = records(xlsx({"S": [["Ref", "Milestone", "Due"], ["M1", "A", "May 16"], ["M1", "B", "June 16"]]}))
+def test_the_same_reference_on_the_same_milestone_twice_is_an_error():
+    _recs, a = records(xlsx({"S": [["Ref", "Milestone", "Due"], ["M1", "A", "May 16"], ["M1", "A", "June 16"]]}))
     assert not a.ok and "M1" in a.errors[0].message
+
+
+def test_one_reference_on_two_different_milestones_loads_both_and_says_so():
+    """A real schedule gave DM-NCSA-13 to two milestones: a person counts two, so both load, with a warning."""
+    recs, a = records(xlsx({"S": [["Ref", "Milestone", "Due"], ["M1", "A", "May 16"], ["M1", "B", "June 16"]]}))
+    assert a.ok, a.errors
+    assert [r["title"] for r in recs] == ["A", "B"]
+    [said] = [w for w in a.warnings if w.code == "shared_ref"]
+    assert "Reference 'M1' is used by two different milestones (rows 2 and 3)" in said.message
 
 
 def test_other_kinds_of_sheet_are_named_not_loaded():

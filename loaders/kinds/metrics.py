@@ -241,7 +241,8 @@ METRICS = TrackerKind(
         words("actual", 9, r"actual|actuals|value|result|outturn|performance|achieved|actual value|current|"
               r"current performance|latest|latest value|position|actual performance|figure|out turn|"
               r"actual position|current position|performance to date|ytd actual|ytd performance"),
-        words("unit", 8, r"unit|units|measure type|unit of measure|uom|format|unit type"),
+        words("unit", 8, r"unit|units|measure type|unit of measure|uom|format|unit type|value type"),
+        words("unit", 7, r"measure"),  # beside an Indicator column, "Measure: Percentage" says the unit
         words("direction", 8, r"direction|polarity|good is|better is|higher or lower is better|good direction|"
               r"desired direction|higher is better|lower is better|better when"),
         words("period", 8, r"date|as at|as of|period ending|month ending|quarter ending|reporting date"),

@@ -25,7 +25,14 @@ from loaders.headers import Column, Mapping, words
 from loaders.issues import Issue
 from loaders.kinds.base import Children, Provenance, Record, Row, StoredRow, Template, TrackerKind
 from loaders.normalise import Context, cell, dedupe_keys, raw_text, row_key, text_of
-from loaders.ratings import RatingParseError, choose_scale, parse_rag, parse_rating
+from loaders.ratings import (
+    RatingParseError,
+    choose_scale,
+    format_rating,
+    leading_rating,
+    parse_rag,
+    parse_rating,
+)
 from loaders.text import clean_text
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -240,6 +247,12 @@ def _rating_reader(ctx: Context, col: Column | None, scale, what: str) -> Callab
             cache[v] = result
             return result
         except RatingParseError as exc:
+            level = leading_rating(v, scale)
+            if level is not None:
+                ctx.warn(f"{what.capitalize()} '{raw_text(v)}' opens with a rating and goes on with a comment: read as "
+                         f"{format_rating(level)}, the comment kept in the cell as written.", row, col, v,
+                         "rating_with_comment")
+                return level, raw_text(v)
             ctx.warn(f"{what.capitalize()}: {exc}; left unscored.", row, col, v, "unknown_rating")
             return None, raw_text(v)
 
