@@ -79,11 +79,14 @@ class Snapshot:
     def close(self) -> None:
         """End the transaction (nothing was written) and give the connection back to the pool."""
         conn, self._conn = self._conn, None
-        if conn is not None:
-            try:
-                conn.rollback()
-            finally:
-                conn.close()
+        if conn is None:
+            return
+        try:
+            conn.rollback()
+        except Exception:  # noqa: BLE001 - a broken connection: nothing was written, so throw it away
+            conn.invalidate()
+        finally:
+            conn.close()
 
 
 @contextmanager
