@@ -58,6 +58,7 @@ class LoadResult:
     errors: list[str] = field(default_factory=list)  # error pages, pages that never settled, failed uploads
     mixed: list[str] = field(default_factory=list)  # pages showing two states of the database at once
     uploads: dict[str, int] = field(default_factory=dict)  # accepted uploads per lead
+    rerun_while_checked: int = 0  # checks that found another run of the page under way, and waited it out
 
     def all_seconds(self) -> list[float]:
         return [s for times in self.page_seconds.values() for s in times]
@@ -76,7 +77,8 @@ class LoadResult:
                  f"max {max(self.all_seconds(), default=float('nan')):.2f} s (click to settled)"]
         lines += [f"  {name:<11} n={len(t):<4} median {statistics.median(t):6.2f} s" for name, t in
                   self.page_seconds.items() if t]
-        lines.append(f"errors: {len(self.errors)}; mixed reads: {len(self.mixed)}")
+        lines.append(f"errors: {len(self.errors)}; mixed reads: {len(self.mixed)} (checks that waited for a rerun "
+                     f"to finish first: {self.rerun_while_checked})")
         lines += [f"  error: {e}" for e in self.errors[:20]] + [f"  mixed: {m}" for m in self.mixed[:20]]
         return "\n".join(lines)
 
@@ -191,15 +193,46 @@ def _content(page, name: str):
     return page.get_by_text(re.compile(r"^\d+ localities\."))
 
 
-async def _grid(frame_locator) -> dict[str, list[str]]:
-    """A dataframe's visible cells by row, read from the grid's accessible table (first cell: the row's label)."""
-    cells = await frame_locator.locator("td[id^='glide-cell-']").evaluate_all(
-        "els => els.map(e => [e.id, e.textContent || ''])")
+# Read in one go from the page as it is at one instant: whether a script run is under way or any element is left
+# over from the previous run (Streamlit shows those faded until the new run replaces them), and what is shown.
+PROBE = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const texts = sel => [...document.querySelectorAll(sel)].map(e => (e.textContent || "").trim());
+  const grid = document.querySelector("[data-testid='stDataFrame']");
+  return {
+    settled: !!app && app.getAttribute("data-test-script-state") === "notRunning"
+             && !document.querySelector("[data-testid='stElementContainer'][data-stale='true']"),
+    tabs: texts("[role='tab']"),
+    metrics: texts("[data-testid='stMetricValue']"),
+    expanders: texts("[data-testid='stExpander'] summary"),
+    cells: grid ? [...grid.querySelectorAll("td[id^='glide-cell-']")].map(e => [e.id, (e.textContent || "").trim()]) : [],
+  };
+}"""
+SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.getAttribute("data-test-script-state") === "notRunning"
+         && !document.querySelector("[data-testid='stElementContainer'][data-stale='true']");
+}"""
+
+
+async def _shown(page, result: LoadResult) -> dict:
+    """What the page shows, read at an instant when one script run has drawn all of it."""
+    for _ in range(10):
+        await page.wait_for_function(SETTLED, timeout=SETTLE_MS)
+        shown = await page.evaluate(PROBE)
+        if shown["settled"]:
+            return shown
+        result.rerun_while_checked += 1
+    raise AssertionError("the page kept rerunning")
+
+
+def _grid(cells: list[list[str]]) -> dict[str, list[str]]:
+    """A dataframe's visible cells by row, from the grid's accessible table (first cell: the row's label)."""
     rows: dict[int, dict[int, str]] = {}
     for ident, text in cells:
         m = re.fullmatch(r"glide-cell-(\d+)-(\d+)", ident)
         if m:
-            rows.setdefault(int(m.group(2)), {})[int(m.group(1))] = text.strip()
+            rows.setdefault(int(m.group(2)), {})[int(m.group(1))] = text
     out = {}
     for cols in rows.values():
         ordered = [cols[c] for c in sorted(cols)]
@@ -213,22 +246,24 @@ def _red(cells: list[str]) -> int | None:
     return counts[0] if len(counts) == 1 else None
 
 
-async def check_overview(page) -> str | None:
+async def check_overview(page, result: LoadResult) -> str | None:
     """The matrix (one query) and the attention tab (another) must show one state of the database."""
-    label = await _content(page, "Overview").inner_text()
-    total = int(re.search(r"\((\d+)\)", label).group(1))
-    matrix = await _grid(page.get_by_test_id("stDataFrame").first)
+    shown = await _shown(page, result)
+    totals = [int(m.group(1)) for t in shown["tabs"] for m in [re.fullmatch(r"Milestones \((\d+)\)", t)] if m]
+    matrix = _grid(shown["cells"])
     alpha, beta = _red(matrix.get("Alpha", [])), _red(matrix.get("Beta", []))
+    total = totals[0] if len(totals) == 1 else None
     if alpha not in VERSIONS["Alpha"] or beta not in VERSIONS["Beta"] or total != alpha + beta:
         return f"Overview: matrix Alpha red {alpha}, Beta red {beta}, but 'Milestones ({total})' needing attention"
     return None
 
 
-async def check_milestones(page) -> str | None:
-    total = int(re.sub(r"\D", "", await page.get_by_test_id("stMetricValue").first.inner_text()))
-    labels = await page.get_by_test_id("stExpander").locator("summary").all_inner_texts()
-    by_ws = {m.group(1): int(m.group(2)) for text in labels for m in [re.search(r"(Alpha|Beta) — (\d+) milestones",
-                                                                                 text)] if m}
+async def check_milestones(page, result: LoadResult) -> str | None:
+    """The total and each workstream's count (one query, so this checks the page, not the reads) must agree."""
+    shown = await _shown(page, result)
+    total = int(re.sub(r"\D", "", shown["metrics"][0])) if shown["metrics"] else None
+    by_ws = {m.group(1): int(m.group(2)) for text in shown["expanders"]
+             for m in [re.search(r"(Alpha|Beta) — (\d+) milestones", text)] if m}
     if total not in VALID_TOTALS or by_ws.get("Alpha") not in VERSIONS["Alpha"] or \
             by_ws.get("Beta") not in VERSIONS["Beta"] or total != sum(by_ws.values()):
         return f"Milestones: {total} in all, but {by_ws} by workstream"
@@ -245,6 +280,7 @@ async def _settle(page, name: str) -> None:
     await expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning",
                                                                  timeout=SETTLE_MS)
     await expect(_content(page, name)).to_be_visible(timeout=SETTLE_MS)
+    await page.wait_for_function(SETTLED, timeout=SETTLE_MS)  # and nothing left over from the page before
 
 
 async def _errors_shown(page) -> str | None:
@@ -302,28 +338,25 @@ async def session(browser, base: str, i: int, signing_in: asyncio.Semaphore, sta
 
 
 async def _read_page(page, name: str, i: int, result: LoadResult) -> bool:
-    """Open one page from the menu and time it to settled; False when it never settled (the session stops)."""
+    """Open one page from the menu, time it to settled and check it; False when it never settled (the session
+    stops: its page is in an unknown state)."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    started = time.monotonic()
+    started, settled, mixed = time.monotonic(), True, None
     try:
         await page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
         await _settle(page, name)
+        result.page_seconds.setdefault(name, []).append(time.monotonic() - started)
+        mixed = await CHECKS[name](page, result) if name in CHECKS else None
     except (AssertionError, PlaywrightTimeout) as exc:
         result.errors.append(f"session {i}: {name} did not settle: {str(exc).splitlines()[0]}")
-        shown = await _errors_shown(page)
-        if shown:
-            result.errors.append(f"session {i}: {name} shows {shown!r}")
-        return False
-    result.page_seconds.setdefault(name, []).append(time.monotonic() - started)
+        settled = False
     shown = await _errors_shown(page)
     if shown:
         result.errors.append(f"session {i}: {name} shows {shown!r}")
-    if name in CHECKS:
-        mixed = await CHECKS[name](page)
-        if mixed:
-            result.mixed.append(f"session {i}: {mixed}")
-    return True
+    if mixed:
+        result.mixed.append(f"session {i}: {mixed}")
+    return settled
 
 
 async def _readers(base: str, sessions: int, seconds: float, result: LoadResult, started: threading.Event) -> None:
