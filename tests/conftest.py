@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import sys
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -147,7 +144,10 @@ def reliability() -> Reliability:
     return RELIABILITY
 
 
-@dataclass(frozen=True)
+import dataclasses  # noqa: E402 - beside the report it serves (the fixtures above need none)
+
+
+@dataclasses.dataclass(frozen=True)
 class FailureClass:
     """One class of failure the report counts: what it is, and the test modules that try it."""
 
@@ -237,6 +237,9 @@ def _names_param(node: str, name: str) -> bool:
 
 def reliability_report(backends: str) -> str:
     """docs/reliability.md from this run's counts."""
+    import sys
+    from datetime import date
+
     r = RELIABILITY
     refused = sum(1 for v in r.inputs.values() if v)
     failed = _count(list(OUTCOMES), "failed")
