@@ -12,8 +12,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+import data_model.snapshot as snapshots
 from data_model import open_database, queries
-from data_model.snapshot import Snapshot, read_snapshot
 
 
 def sample_data_enabled() -> bool:
@@ -51,7 +51,7 @@ class _RunReads:
     thread closes it, and so does the script thread's end (its thread-local state is dropped, which drops this).
     """
 
-    def __init__(self, run: object, snapshot: Snapshot) -> None:
+    def __init__(self, run: object, snapshot: snapshots.Snapshot) -> None:
         self.run = run
         self.snapshot = snapshot
         self._finalizer = weakref.finalize(self, snapshot.close)
@@ -63,7 +63,7 @@ class _RunReads:
 _run_reads = threading.local()
 
 
-def run_snapshot() -> Snapshot | None:
+def run_snapshot() -> snapshots.Snapshot | None:
     """This script run's read snapshot, opened by its first read (None outside a script run): the data version the
     run keys its caches on and every query it makes come from one state of the database, however many uploads
     land while it runs."""
@@ -74,7 +74,7 @@ def run_snapshot() -> Snapshot | None:
     if current is not None and current.run is run and not current.snapshot.closed:
         return current.snapshot
     end_run_reads()  # one left by an earlier run on this thread
-    current = _run_reads.current = _RunReads(run, Snapshot(get_engine()))
+    current = _run_reads.current = _RunReads(run, snapshots.Snapshot(get_engine()))
     return current.snapshot
 
 
@@ -99,7 +99,7 @@ def boards(visible: set[int] | None = None):
 
 
 @st.cache_data(ttl=600, max_entries=2048, show_spinner=False)
-def _cached_read(version: tuple[int, int], module: str, name: str, args: tuple, _source: Snapshot):
+def _cached_read(version: tuple[int, int], module: str, name: str, args: tuple, _source: snapshots.Snapshot):
     return getattr(importlib.import_module(module), name)(_source, *args)
 
 
@@ -114,7 +114,7 @@ def cached_read(version: tuple[int, int], fn: Callable, *args):
     snapshot = run_snapshot()
     if snapshot is not None:
         return _cached_read(snapshot.version, fn.__module__, fn.__qualname__, args, snapshot)
-    with read_snapshot(get_engine()) as one_off:
+    with snapshots.read_snapshot(get_engine()) as one_off:
         return _cached_read(one_off.version, fn.__module__, fn.__qualname__, args, one_off)
 
 
