@@ -168,7 +168,7 @@ def upload_loop(database_url: str, workstream: str, stop: threading.Event, resul
             try:
                 outcome = import_bytes(tracker(workstream, overdue, version), f"{workstream.lower()}-v{version}.xlsx",
                                        BOARD, engine=engine, actor=actor)
-            except Exception as exc:  # noqa: BLE001 - counted as an error of the run, whatever it is
+            except Exception as exc:  # counted as an error of the run, whatever it is
                 result.errors.append(f"{workstream} upload raised {type(exc).__name__}: {exc}")
                 return
             if outcome.status != "ok":

@@ -51,7 +51,7 @@ class Snapshot:
             return
         try:
             conn.rollback()
-        except Exception:  # noqa: BLE001 - a broken connection: nothing was written, so throw it away
+        except Exception:  # a broken connection: nothing was written, so throw it away
             conn.invalidate()
         finally:
             conn.close()

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from load_bench import PAGES, VERSIONS, run_load  # noqa: E402
+from load_bench import PAGES, VERSIONS, run_load
 
 SESSIONS, SECONDS = 20, 75
 
