@@ -8,7 +8,7 @@ from data_model import accounts
 from data_model.permissions import ANYWHERE, allowed, visible_boards
 from presentation.safe import md
 from ui import auth
-from ui.context import board_picker, get_engine, mark_entry
+from ui.context import board_picker, end_run_reads, get_engine, mark_entry
 
 
 def run(pages: list[tuple[st.Page, str]]) -> None:
@@ -41,7 +41,10 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             auth.sign_out(actor)
     mark_entry()
-    navigation.run()
+    try:
+        navigation.run()
+    finally:
+        end_run_reads()  # the run's read snapshot (ui.context.run_snapshot) ends with the page
 
 
 def _no_roles() -> None:

@@ -13,7 +13,7 @@ from data_model.permissions import Resource
 from data_model.rag import RagRules
 from data_model.rollups import Filters
 from ui.auth import require
-from ui.context import cached_read, get_engine, require_entry
+from ui.context import cached_read, get_engine, require_entry, run_version
 from ui.filters import shared_filters
 
 
@@ -26,7 +26,8 @@ class BoardPage:
     version: tuple[int, int]
 
     def read(self, fn: Callable, *args):
-        """A data_model query's result, cached until the next import; every read on the page uses one version."""
+        """A data_model query's result, cached until the next import. Every read of the run comes from the run's one
+        read snapshot (ui.context.run_snapshot), at ``version``: an upload landing mid-run shows on the next run."""
         return cached_read(self.version, fn, *args)
 
 
@@ -39,6 +40,6 @@ def open_board_page() -> BoardPage:
         st.stop()
     require("view", Resource(int(board["id"])))
     engine = get_engine()
-    version = queries.data_version(engine)
+    version = run_version()
     rules = RagRules.from_settings((cached_read(version, queries.board, board["slug"]) or {}).get("settings"))
     return BoardPage(engine, board, rules, shared_filters(board, version), version)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+import weakref
 from collections.abc import Callable
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+import data_model.snapshot as snapshots
 from data_model import open_database, queries
 from presentation.safe import md
 
@@ -47,34 +49,84 @@ def print_demo_accounts(made: list[tuple[str, str, str]]) -> None:
     print("\n".join(lines), flush=True)
 
 
-@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
-def boards_with_counts(version: tuple[int, int]):
-    return queries.boards_with_counts(get_engine())
+class _RunReads:
+    """The read snapshot of one script run, and the run it belongs to; closed by the frame at the end of the run.
+
+    If a run ends without the frame closing it (a rerun or stop raised before the page), the next run on this
+    thread closes it, and so does the script thread's end (its thread-local state is dropped, which drops this).
+    """
+
+    def __init__(self, run: object, snapshot: snapshots.Snapshot) -> None:
+        self.run = run
+        self.snapshot = snapshot
+        self._finalizer = weakref.finalize(self, snapshot.close)
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+_run_reads = threading.local()
+
+
+def run_snapshot() -> snapshots.Snapshot | None:
+    """This script run's read snapshot, opened by its first read (None outside a script run): the data version the
+    run keys its caches on and every query it makes come from one state of the database, however many uploads
+    land while it runs."""
+    run = _this_run()
+    if run is None:
+        return None
+    current: _RunReads | None = getattr(_run_reads, "current", None)
+    if current is not None and current.run is run and not current.snapshot.closed:
+        return current.snapshot
+    end_run_reads()  # one left by an earlier run on this thread
+    current = _run_reads.current = _RunReads(run, snapshots.Snapshot(get_engine()))
+    return current.snapshot
+
+
+def end_run_reads() -> None:
+    """End this run's read snapshot (the frame calls it when the page has run; clear_caches after a write)."""
+    current: _RunReads | None = getattr(_run_reads, "current", None)
+    _run_reads.current = None
+    if current is not None:
+        current.close()
+
+
+def run_version() -> tuple[int, int]:
+    """The data version this run reads at (see run_snapshot)."""
+    snapshot = run_snapshot()
+    return snapshot.version if snapshot is not None else queries.data_version(get_engine())
 
 
 def boards(visible: set[int] | None = None):
     """Every board with its counts, or only those in ``visible``."""
-    df = boards_with_counts(queries.data_version(get_engine()))
+    df = cached_read(run_version(), queries.boards_with_counts)
     return df if visible is None else df[df["id"].isin(visible)].reset_index(drop=True)
 
 
 @st.cache_data(ttl=600, max_entries=2048, show_spinner=False)
-def _cached_read(version: tuple[int, int], module: str, name: str, args: tuple):
-    return getattr(importlib.import_module(module), name)(get_engine(), *args)
+def _cached_read(version: tuple[int, int], module: str, name: str, args: tuple, _source: snapshots.Snapshot):
+    return getattr(importlib.import_module(module), name)(_source, *args)
 
 
 def cached_read(version: tuple[int, int], fn: Callable, *args):
     """Run a data_model query ``fn(engine, *args)`` through the page cache.
 
     Keyed on the data version every import bumps, so a second server process sees a new upload on its next run,
-    and on the function's name so the cache holds plain values, never functions.
+    and on the function's name so the cache holds plain values, never functions. The version in the key is always
+    the one of the snapshot a miss reads from (the run's), so the cache never holds data newer or older than its
+    key; ``version`` is the caller's reading of it and is not trusted, as it may come from outside that snapshot.
     """
-    return _cached_read(version, fn.__module__, fn.__qualname__, args)
+    snapshot = run_snapshot()
+    if snapshot is not None:
+        return _cached_read(snapshot.version, fn.__module__, fn.__qualname__, args, snapshot)
+    with snapshots.read_snapshot(get_engine()) as one_off:
+        return _cached_read(one_off.version, fn.__module__, fn.__qualname__, args, one_off)
 
 
 def clear_caches() -> None:
-    """After an import: every cached query is stale."""
+    """After a write: every cached query is stale, and so is this run's snapshot (later reads see the write)."""
     st.cache_data.clear()
+    end_run_reads()
 
 
 def board_picker(visible: set[int] | None = None) -> dict | None:

@@ -1,0 +1,67 @@
+"""A read snapshot: one read-only transaction standing in for an engine, so that several read queries (a page run's)
+see one state of the database whatever commits meanwhile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.engine import Connection, Engine
+
+from data_model.queries import data_version
+
+
+class Snapshot:
+    """One read-only transaction that every read query can take in place of an engine: its ``connect()`` hands out
+    the same connection each time, so the data version and all the reads made through it see one state of the
+    database, whatever commits meanwhile.
+
+    PostgreSQL: REPEATABLE READ READ ONLY (the snapshot is taken by the first statement). SQLite (WAL): a deferred
+    BEGIN whose first SELECT pins the snapshot. That first statement is the data version, read here.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        conn = engine.connect()
+        try:
+            if conn.dialect.name == "postgresql":
+                conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            conn.begin()
+            self._conn: Connection | None = conn
+            self.dialect = conn.dialect
+            self.version: tuple[int, int] = data_version(self)
+        except BaseException:
+            conn.close()
+            raise
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """The snapshot's connection, left open (and in its transaction) when the ``with`` block ends."""
+        if self._conn is None:
+            raise RuntimeError("This read snapshot has been closed.")
+        yield self._conn
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    def close(self) -> None:
+        """End the transaction (nothing was written) and give the connection back to the pool."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            conn.rollback()
+        except Exception:  # a broken connection: nothing was written, so throw it away
+            conn.invalidate()
+        finally:
+            conn.close()
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Snapshot]:
+    """A Snapshot for the length of a ``with`` block."""
+    snapshot = Snapshot(engine)
+    try:
+        yield snapshot
+    finally:
+        snapshot.close()
