@@ -1,0 +1,409 @@
+"""Statistical process control as NHS England's "Making Data Count" (MDC) draws it: the XmR chart, its four
+special-cause rules, and the variation and assurance icons, each with its words.
+
+Plain Python (no pandas, no Streamlit) so the pages, the board pack, the CLI and the benchmark share one
+calculation. Where the sources differ, the choice is said beside the code:
+
+- MDC's Single Chart Tool and its SPC SQL (v2.x): mean; moving ranges |xᵢ − xᵢ₋₁| within a section; process limits
+  mean ± 2.66 × mean moving range; two-sigma lines at mean ± (2/3) × 2.66 × mean moving range; no moving-range
+  screening by default; limits and icons only from 13 points; a shift and a trend of a configurable run (6 to 8);
+  two of three points beyond the same two-sigma line, all three on the same side of the mean, a point beyond the
+  limit not counting; a point that is both improvement and concern shows as improvement.
+- Screening (an option per metric, as the NHS-R "plot the dots" package does by default): moving ranges above
+  3.267 × the mean moving range are dropped and the mean moving range recomputed; the mean is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+MIN_POINTS = 13  # MDC: process limits and icons from 13 points; fewer gives a run chart with its mean
+LIMIT = 2.66  # 3 / d2 (1.128): three sigma from the mean moving range
+SCREEN = 3.267  # D4 for n = 2: the upper limit of the moving range chart
+RUN_MIN, RUN_MAX, RUN_DEFAULT = 6, 8, 6  # MDC's SQL warns outside 6-8; older guidance used 7
+
+DIRECTIONS = ("increase", "decrease", "neutral")
+RULES = ("outside_limits", "shift", "trend", "two_of_three")
+CLASSES = ("common_cause", "improvement", "concern", "neutral")
+VARIATIONS = ("common_cause", "improvement_high", "improvement_low", "concern_high", "concern_low", "neutral_high",
+              "neutral_low")
+ASSURANCES = ("consistent_pass", "consistent_fail", "inconsistent")
+
+VARIATION_WORDS = {
+    "common_cause": "Common cause variation: no significant change",
+    "improvement_high": "Special cause of improving nature: higher values",
+    "improvement_low": "Special cause of improving nature: lower values",
+    "concern_high": "Special cause of concerning nature: higher values",
+    "concern_low": "Special cause of concerning nature: lower values",
+    "neutral_high": "Special cause, neither improving nor concerning: higher values",
+    "neutral_low": "Special cause, neither improving nor concerning: lower values",
+}
+ASSURANCE_WORDS = {
+    "consistent_pass": "Consistently passing the target",
+    "consistent_fail": "Consistently failing the target",
+    "inconsistent": "Hit and miss: the target will be met or missed by chance",
+}
+CLASS_WORDS = {"common_cause": "Common cause", "improvement": "Improvement", "concern": "Concern",
+               "neutral": "Neither improvement nor concern"}
+RULE_WORDS = {"outside_limits": "beyond a process limit", "shift": "shift", "trend": "trend",
+              "two_of_three": "two of three beyond a two-sigma line"}
+# Short text labels for the icons: words stand in for MDC's pictures (no icon font, no remote image).
+VARIATION_LABELS = {"common_cause": "Common cause", "improvement_high": "Improving (high)",
+                    "improvement_low": "Improving (low)", "concern_high": "Concern (high)",
+                    "concern_low": "Concern (low)", "neutral_high": "Neither (high)", "neutral_low": "Neither (low)"}
+ASSURANCE_LABELS = {"consistent_pass": "Pass", "consistent_fail": "Fail", "inconsistent": "Hit and miss"}
+
+
+def direction_of(stored: str | None) -> str:
+    """A metric's stored direction as MDC names it: higher is better → increase, lower → decrease, else neutral."""
+    return {"higher": "increase", "lower": "decrease"}.get(stored or "", "neutral")
+
+
+@dataclass(frozen=True)
+class SpcOptions:
+    """How one chart is drawn: the metric's direction and target, and the performance lead's choices."""
+
+    direction: str = "neutral"  # increase | decrease | neutral: which way is improvement
+    target: float | None = None
+    baseline: int | None = None  # fix the mean and limits on the first N points and extend them
+    recalculate_at: tuple[int, ...] = ()  # index (from 0) of the first point of each new section
+    screen_moving_ranges: bool = False
+    shift_points: int = RUN_DEFAULT
+    trend_points: int = RUN_DEFAULT
+
+    def problems(self, n: int | None = None) -> list[str]:
+        """What is wrong with these options, in words; empty when they can be used."""
+        out = []
+        if self.direction not in DIRECTIONS:
+            out.append(f"The direction must be one of {', '.join(DIRECTIONS)}.")
+        for name, value in (("shift", self.shift_points), ("trend", self.trend_points)):
+            if not RUN_MIN <= value <= RUN_MAX:
+                out.append(f"The {name} run length must be between {RUN_MIN} and {RUN_MAX} points (it is {value}).")
+        if self.baseline is not None and self.baseline < 2:
+            out.append("A baseline needs at least 2 points.")
+        if any(i < 1 for i in self.recalculate_at):
+            out.append("A recalculation point is the index of the first point of a new section: 1 or more "
+                       "(index 0 already starts the first section).")
+        if n is not None and any(i >= n for i in self.recalculate_at):
+            out.append(f"A recalculation point must be below {n}, the number of points.")
+        return out
+
+
+@dataclass(slots=True)
+class SpcPoint:
+    index: int
+    period: str | None
+    value: float | None  # None: a missing period, shown as a gap and left out of every sum
+    mean: float | None
+    upper: float | None  # None where no process limits are shown
+    lower: float | None
+    upper_two_sigma: float | None
+    lower_two_sigma: float | None
+    section: int
+    in_baseline: bool
+    point_class: str | None  # one of CLASSES; None for a missing value
+    rules: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of the chart with its own mean and limits (a recalculation starts a new one)."""
+
+    start: int  # index of its first point
+    end: int  # index after its last point
+    mean: float | None
+    mean_moving_range: float | None
+    upper: float | None
+    lower: float | None
+    baseline_points: int | None  # the limits were fixed on this many points (the baseline), or None
+    screened: int = 0  # moving ranges dropped by screening
+
+
+@dataclass(frozen=True)
+class SpcResult:
+    points: tuple[SpcPoint, ...]
+    options: SpcOptions
+    sections: tuple[Section, ...]
+    limits_shown: bool  # 13 or more values and some variation
+    variation: str | None  # one of VARIATIONS, or None when no icon is shown
+    assurance: str | None  # one of ASSURANCES, or None
+    reading: str  # one line a board member can read
+    values: int = 0  # how many points have a value
+    missing: int = 0  # how many periods have none
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def variation_words(self) -> str:
+        return VARIATION_WORDS.get(self.variation or "", "No variation icon: " + self.no_icon_reason())
+
+    @property
+    def assurance_words(self) -> str:
+        if self.assurance:
+            return ASSURANCE_WORDS[self.assurance]
+        return "No assurance icon: " + self.no_assurance_reason()
+
+    def no_icon_reason(self) -> str:
+        if self.values < MIN_POINTS:
+            return f"{self.values} of the {MIN_POINTS} points needed"
+        return "no variation in the values"
+
+    def no_assurance_reason(self) -> str:
+        if self.values < MIN_POINTS:
+            return f"{self.values} of the {MIN_POINTS} points needed"
+        if self.options.direction == "neutral":
+            return "the metric does not say whether higher or lower is better"
+        if self.options.target is None:
+            return "no target"
+        return "no process limits to compare the target with"
+
+    @property
+    def last(self) -> SpcPoint | None:
+        return next((p for p in reversed(self.points) if p.value is not None), None)
+
+
+def calculate(values: Sequence[float | None], options: SpcOptions = SpcOptions(),
+              periods: Sequence[str | None] | None = None) -> SpcResult:
+    """The XmR chart of ``values`` in time order (None for a missing period) under ``options``.
+
+    Raises ValueError with a sentence when the options do not fit the series.
+    """
+    n = len(values)
+    problems = options.problems(n)
+    if problems:
+        raise ValueError(" ".join(problems))
+    labels = list(periods) if periods is not None else [None] * n
+    present = [i for i in range(n) if values[i] is not None]
+    count = len(present)
+    starts = sorted({0, *options.recalculate_at}) if n else [0]
+    bounds = list(zip(starts, [*starts[1:], n], strict=True))
+    enough = count >= MIN_POINTS
+
+    sections: list[Section] = []
+    section_of = [0] * n
+    for s, (start, end) in enumerate(bounds):
+        for i in range(start, end):
+            section_of[i] = s
+        own = [values[i] for i in range(start, end) if values[i] is not None]
+        pool = own[:options.baseline] if (s == 0 and options.baseline) else own
+        sections.append(_section(start, end, pool, options.screen_moving_ranges,
+                                 options.baseline if s == 0 and options.baseline and options.baseline < len(own)
+                                 else None, enough))
+    flat = enough and all(sec.mean_moving_range == 0 for sec in sections if sec.mean is not None)
+    shown = enough and not flat
+
+    fired: list[dict[str, str]] = [{} for _ in range(n)]  # rule -> "high" | "low"
+    if shown:
+        _rules(values, present, sections, section_of, options, fired)
+
+    first = [i for i in present if i < bounds[0][1]]
+    baseline_end = first[options.baseline - 1] + 1 if options.baseline and options.baseline < len(first) else -1
+    points = []
+    for i in range(n):
+        sec = sections[section_of[i]]
+        limits = shown and sec.upper is not None and bool(sec.mean_moving_range)  # never a zero-width band
+        mr = sec.mean_moving_range or 0.0
+        v = values[i]
+        points.append(SpcPoint(
+            index=i, period=labels[i], value=v, mean=sec.mean,
+            upper=sec.upper if limits else None, lower=sec.lower if limits else None,
+            upper_two_sigma=sec.mean + 2 / 3 * LIMIT * mr if limits else None,
+            lower_two_sigma=sec.mean - 2 / 3 * LIMIT * mr if limits else None,
+            section=section_of[i], in_baseline=i < baseline_end,
+            point_class=None if v is None else _classify(fired[i], options.direction),
+            rules=tuple(r for r in RULES if r in fired[i])))
+    last = next((p for p in reversed(points) if p.value is not None), None)
+    variation = _variation(last, fired[last.index] if last else {}, options.direction) if enough and last else None
+    assurance = _assurance(sections[section_of[last.index]], options) if enough and last else None
+    result = SpcResult(points=tuple(points), options=options, sections=tuple(sections), limits_shown=shown,
+                       variation=variation, assurance=assurance, reading="", values=count, missing=n - count)
+    return _with_reading(result, flat)
+
+
+def _section(start: int, end: int, pool: list[float], screen: bool, baseline: int | None, enough: bool) -> Section:
+    if not pool:
+        return Section(start, end, None, None, None, None, baseline)
+    mean = sum(pool) / len(pool)
+    ranges = [abs(b - a) for a, b in zip(pool, pool[1:], strict=False)]
+    if not ranges:
+        return Section(start, end, mean, None, None, None, baseline)
+    mr = sum(ranges) / len(ranges)
+    dropped = 0
+    if screen and mr > 0:
+        kept = [r for r in ranges if r <= SCREEN * mr]
+        dropped = len(ranges) - len(kept)
+        mr = sum(kept) / len(kept) if kept else mr
+    if not enough:
+        return Section(start, end, mean, mr, None, None, baseline, dropped)
+    return Section(start, end, mean, mr, mean + LIMIT * mr, mean - LIMIT * mr, baseline, dropped)
+
+
+def _rules(values, present: list[int], sections: list[Section], section_of: list[int], options: SpcOptions,
+           fired: list[dict[str, str]]) -> None:
+    # A point beyond a process limit (strictly; a point on the limit is not beyond it).
+    for i in present:
+        sec = sections[section_of[i]]
+        if sec.upper is None or not sec.mean_moving_range:
+            continue
+        if values[i] > sec.upper:
+            fired[i]["outside_limits"] = "high"
+        elif values[i] < sec.lower:
+            fired[i]["outside_limits"] = "low"
+    # A shift: a run of points on one side of the mean, within a section (a point on the mean breaks it).
+    run: list[int] = []
+    side = 0
+    for i in [*present, None]:
+        s = 0 if i is None else _sign(values[i] - sections[section_of[i]].mean)
+        same_section = run and i is not None and section_of[i] == section_of[run[0]]
+        if s != 0 and s == side and same_section:
+            run.append(i)
+            continue
+        if side and len(run) >= options.shift_points:
+            for j in run:
+                fired[j]["shift"] = "high" if side > 0 else "low"
+        run, side = ([i], s) if i is not None and s != 0 else ([], 0)
+    # A trend: points each higher (or each lower) than the one before, counted with both ends, across the whole
+    # chart as MDC's SQL does; an equal value breaks it.
+    for step, word in ((1, "high"), (-1, "low")):
+        run = present[:1]
+        for a, b in zip(present, [*present[1:], None], strict=True):
+            if b is not None and _sign(values[b] - values[a]) == step:
+                run.append(b)
+                continue
+            if len(run) >= options.trend_points:
+                for j in run:
+                    fired[j].setdefault("trend", word)
+            run = [b] if b is not None else []
+    # Two of three consecutive points beyond the same two-sigma line (not beyond the limit), all three on the same
+    # side of the mean, within a section; only the points beyond the line are marked.
+    for k in range(len(present) - 2):
+        window = present[k:k + 3]
+        sec = sections[section_of[window[0]]]
+        if sec.upper is None or not sec.mean_moving_range or section_of[window[2]] != section_of[window[0]]:
+            continue
+        two = 2 / 3 * LIMIT * sec.mean_moving_range
+        for sign, word in ((1, "high"), (-1, "low")):
+            if not all(_sign(values[j] - sec.mean) == sign for j in window):
+                continue
+            near = [j for j in window if two < sign * (values[j] - sec.mean) <= LIMIT * sec.mean_moving_range]
+            if len(near) >= 2:
+                for j in near:
+                    fired[j]["two_of_three"] = word
+
+
+def _sign(x: float) -> int:
+    return (x > 0) - (x < 0)
+
+
+def _improving_side(direction: str) -> str | None:
+    return {"increase": "high", "decrease": "low"}.get(direction)
+
+
+def _classify(rules: dict[str, str], direction: str) -> str:
+    if not rules:
+        return "common_cause"
+    good = _improving_side(direction)
+    if good is None:
+        return "neutral"
+    # MDC's Single Chart Tool shows a point that is both improvement and concern as improvement.
+    return "improvement" if good in rules.values() else "concern"
+
+
+def _variation(last: SpcPoint, rules: dict[str, str], direction: str) -> str:
+    cls = last.point_class
+    if cls == "common_cause" or cls is None:
+        return "common_cause"
+    if cls == "neutral":
+        return "neutral_high" if "high" in rules.values() else "neutral_low"
+    good = _improving_side(direction)
+    if cls == "improvement":
+        return f"improvement_{good}"
+    return f"concern_{'low' if good == 'high' else 'high'}"
+
+
+def _assurance(sec: Section, options: SpcOptions) -> str | None:
+    """MDC: a target beyond the process limits means consistently passing or failing; between them, hit and miss."""
+    if options.target is None or options.direction == "neutral" or sec.upper is None or sec.lower is None:
+        return None
+    t = options.target
+    if options.direction == "increase":
+        return "consistent_pass" if t <= sec.lower else "consistent_fail" if t >= sec.upper else "inconsistent"
+    return "consistent_pass" if t >= sec.upper else "consistent_fail" if t <= sec.lower else "inconsistent"
+
+
+def _when(p: SpcPoint) -> str:
+    return p.period or f"the point at index {p.index}"
+
+
+def _number(x: float) -> str:
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _with_reading(result: SpcResult, flat: bool) -> SpcResult:
+    from dataclasses import replace
+
+    return replace(result, reading=reading(result, flat=flat))
+
+
+def reading(result: SpcResult, *, flat: bool = False) -> str:
+    """One sentence on what the chart says now, such as "Special cause of concerning nature: 6 points below the
+    mean since June 2016"."""
+    n, last = result.values, result.last
+    gap = f" ({result.missing} period{'s' if result.missing != 1 else ''} missing)" if result.missing else ""
+    if last is None:
+        return "No values yet."
+    if n < MIN_POINTS:
+        mean = result.sections[-1].mean
+        return (f"Run chart: {n} point{'s' if n != 1 else ''}, fewer than the {MIN_POINTS} needed for process limits"
+                f"{'' if mean is None else f'; the mean is {_number(mean)}'}{gap}.")
+    if flat:
+        return (f"Common cause: all {n} values are {_number(last.value)}, so there is no variation to set process "
+                f"limits from{gap}.")
+    if last.point_class == "common_cause":
+        where = (f"within the process limits ({_number(last.lower)} to {_number(last.upper)})"
+                 if last.upper is not None else "without a signal")
+        return f"Common cause variation: the latest value, {_number(last.value)} ({_when(last)}), is {where}{gap}."
+    nature = {"improvement": "improving nature", "concern": "concerning nature",
+              "neutral": "neither improving nor concerning nature"}[last.point_class]
+    return f"Special cause of {nature}: {'; '.join(_details(result, last))}{gap}."
+
+
+def _details(result: SpcResult, last: SpcPoint) -> list[str]:
+    present = [p for p in result.points if p.value is not None]
+    out = []
+    if "outside_limits" in last.rules:
+        above = last.value > (last.upper or 0)
+        out.append(f"the latest value, {_number(last.value)} ({_when(last)}), is "
+                   f"{'above the upper' if above else 'below the lower'} process limit")
+    if "shift" in last.rules:
+        run = _run_back(present, lambda p: "shift" in p.rules and p.section == last.section
+                        and (p.value > p.mean) == (last.value > last.mean))
+        out.append(f"{len(run)} points {'above' if last.value > last.mean else 'below'} the mean since {_when(run[0])}")
+    if "trend" in last.rules:
+        prev = present[-2]
+        rising = last.value > prev.value
+        run = [last]
+        for p in reversed(present[:-1]):
+            if (p.value < run[-1].value) if rising else (p.value > run[-1].value):
+                run.append(p)
+            else:
+                break
+        out.append(f"{len(run)} points {'rising' if rising else 'falling'} since {_when(run[-1])}")
+    if "two_of_three" in last.rules:
+        above = last.value > last.mean
+        out.append(f"two of the last three points are beyond the {'upper' if above else 'lower'} two-sigma line")
+    return out
+
+
+def _run_back(points: list[SpcPoint], keep) -> list[SpcPoint]:  # noqa: ANN001 - a predicate on a point
+    run: list[SpcPoint] = []
+    for p in reversed(points):
+        if not keep(p):
+            break
+        run.append(p)
+    return run[::-1]
+
+
+def series(values: Iterable[float | None]) -> list[float | None]:
+    """Values as floats (None kept for a missing period)."""
+    return [None if v is None or v != v else float(v) for v in values]
