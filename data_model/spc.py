@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 MIN_POINTS = 13  # MDC: process limits and icons from 13 points; fewer gives a run chart with its mean
 LIMIT = 2.66  # 3 / d2 (1.128): three sigma from the mean moving range
@@ -407,3 +408,88 @@ def _run_back(points: list[SpcPoint], keep) -> list[SpcPoint]:  # noqa: ANN001 -
 def series(values: Iterable[float | None]) -> list[float | None]:
     """Values as floats (None kept for a missing period)."""
     return [None if v is None or v != v else float(v) for v in values]
+
+
+# -- Where the choices live: board.settings["spc"] ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MetricSpc:
+    """A performance lead's choices for one metric's chart."""
+
+    baseline: int | None = None  # fix the mean and limits on the first N points
+    recalculate_from: tuple[str, ...] = ()  # ISO dates: each starts a new section (the period starting then)
+    screen_moving_ranges: bool = False
+
+    def words(self) -> str:
+        parts = []
+        if self.baseline:
+            parts.append(f"baseline of the first {self.baseline} points")
+        if self.recalculate_from:
+            parts.append("recalculated from " + ", ".join(self.recalculate_from))
+        if self.screen_moving_ranges:
+            parts.append("moving ranges screened")
+        return "; ".join(parts) or "no baseline, no recalculation, no screening"
+
+
+@dataclass(frozen=True)
+class SpcSettings:
+    """A board's SPC settings: one run length for shifts and trends, and per-metric baselines, recalculations and
+    screening (keyed by the metric's id). Hashable, so the pages can cache on it."""
+
+    run_length: int = RUN_DEFAULT
+    metrics: tuple[tuple[int, MetricSpc], ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: dict | None) -> SpcSettings:
+        raw = (settings or {}).get("spc") or {}
+        metrics = []
+        for key, value in sorted((raw.get("metrics") or {}).items(), key=lambda kv: int(kv[0])):
+            value = value or {}
+            metrics.append((int(key), MetricSpc(
+                baseline=int(value["baseline"]) if value.get("baseline") else None,
+                recalculate_from=tuple(str(d) for d in value.get("recalculate_from") or ()),
+                screen_moving_ranges=bool(value.get("screen_moving_ranges")))))
+        return cls(run_length=int(raw.get("run_length") or RUN_DEFAULT), metrics=tuple(metrics))
+
+    def as_settings(self) -> dict:
+        return {"spc": {"run_length": self.run_length, "metrics": {
+            str(k): {"baseline": m.baseline, "recalculate_from": list(m.recalculate_from),
+                     "screen_moving_ranges": m.screen_moving_ranges}
+            for k, m in self.metrics if m != MetricSpc()}}}
+
+    def for_metric(self, metric_id: int) -> MetricSpc:
+        return dict(self.metrics).get(metric_id, MetricSpc())
+
+    def with_metric(self, metric_id: int, choice: MetricSpc) -> SpcSettings:
+        others = [(k, m) for k, m in self.metrics if k != metric_id]
+        return SpcSettings(self.run_length, tuple(sorted([*others, (metric_id, choice)])))
+
+    def validate(self) -> list[str]:
+        out = []
+        if not RUN_MIN <= self.run_length <= RUN_MAX:
+            out.append(f"The run length for shifts and trends must be between {RUN_MIN} and {RUN_MAX} points.")
+        for _k, m in self.metrics:
+            if m.baseline is not None and m.baseline < 2:
+                out.append("A baseline needs at least 2 points.")
+            for d in m.recalculate_from:
+                try:
+                    date.fromisoformat(d)
+                except ValueError:
+                    out.append(f"'{d}' is not a date to recalculate from.")
+        return out
+
+    def options(self, metric_id: int, direction: str, target: float | None,
+                period_starts: Sequence[date | None]) -> SpcOptions:
+        """The calculation's options for one series: recalculation dates become the index of the first point on
+        or after each date (a date before the series or after its end is ignored)."""
+        choice = self.for_metric(metric_id)
+        starts = []
+        for d in choice.recalculate_from:
+            when = date.fromisoformat(d)
+            i = next((k for k, p in enumerate(period_starts) if p is not None and p >= when), None)
+            if i:
+                starts.append(i)
+        return SpcOptions(direction=direction, target=target, baseline=choice.baseline,
+                          recalculate_at=tuple(sorted(set(starts))), screen_moving_ranges=choice.screen_moving_ranges,
+                          shift_points=self.run_length, trend_points=self.run_length)

@@ -1,0 +1,301 @@
+"""SPC on the pages and in the pack: each metric's series as an XmR chart (data_model.spc), its two icons as words,
+a summary table, and the verdict the Overview and Localities pages show (SPC from 13 points, RAG below that).
+
+No Streamlit here: the board pack draws the same charts from the same specs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+import altair as alt
+import pandas as pd
+
+from data_model.spc import (
+    ASSURANCE_LABELS,
+    CLASS_WORDS,
+    MIN_POINTS,
+    RULE_WORDS,
+    VARIATION_LABELS,
+    SpcResult,
+    SpcSettings,
+    calculate,
+    direction_of,
+)
+from presentation.rag_view import WORDS
+
+# MDC's colours (grey common cause, blue improvement, orange concern, purple neither), chosen from the Okabe-Ito set
+# so colour-blind readers can tell them apart; every point also has its own shape and every icon its words.
+CLASS_COLOURS = {"common_cause": "#7F7F7F", "improvement": "#0072B2", "concern": "#E69F00", "neutral": "#8E44AD"}
+CLASS_SHAPES = {"common_cause": "circle", "improvement": "triangle-up", "concern": "square", "neutral": "diamond"}
+BADGE_COLOURS = {"common_cause": "gray", "improvement": "blue", "concern": "orange", "neutral": "violet",
+                 "consistent_pass": "blue", "consistent_fail": "orange", "inconsistent": "gray", None: "gray"}
+NO_WORKSTREAM, NO_LOCALITY = "(no workstream)", "(area-wide)"
+
+
+@dataclass(frozen=True)
+class SeriesSpc:
+    """One metric in one place (or area-wide) over time, with its XmR result."""
+
+    metric_id: int
+    name: str
+    top: str | None
+    locality: str | None
+    unit: str | None
+    direction: str | None  # as stored: higher, lower or None
+    period_starts: tuple[date | None, ...]
+    targets: tuple[float | None, ...]
+    result: SpcResult
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.locality})" if self.locality else self.name
+
+    @property
+    def uses_spc(self) -> bool:
+        return self.result.values >= MIN_POINTS
+
+
+def board_series(values: pd.DataFrame, settings: SpcSettings) -> list[SeriesSpc]:
+    """Every metric's series per locality from ``registers.metric_values``, each with its XmR result.
+
+    Values with no period cannot be placed in time and are left out. A month (or quarter) missing between the first
+    and last reported ones becomes a missing point, so the chart shows the gap and the sums leave it out.
+    """
+    out = []
+    dated = values[values["period_start"].notna()]
+    if dated.empty:
+        return out
+    keys = dated["locality"].fillna("")
+    for (_metric, _loc), group in dated.groupby([dated["metric_id"], keys], sort=False):
+        group = group.sort_values("period_start")
+        group = group.drop_duplicates("period_start", keep="last")
+        reported = group[group["actual"].notna()]
+        if reported.empty:
+            continue
+        group = group[(group["period_start"] >= reported["period_start"].iloc[0])
+                      & (group["period_start"] <= reported["period_start"].iloc[-1])]
+        starts, actuals, targets, labels = _with_gaps(group)
+        first = group.iloc[0]
+        target = next((t for t in reversed(targets) if t is not None), None)
+        options = settings.options(int(first["metric_id"]), direction_of(first["direction"]), target, starts)
+        out.append(SeriesSpc(
+            metric_id=int(first["metric_id"]), name=first["name"], top=first["top"],
+            locality=first["locality"] if isinstance(first["locality"], str) else None, unit=first["unit"],
+            direction=first["direction"], period_starts=tuple(starts), targets=tuple(targets),
+            result=calculate(actuals, options, labels)))
+    return out
+
+
+def _with_gaps(group: pd.DataFrame) -> tuple[list[date], list[float | None], list[float | None], list[str]]:
+    starts = [ts.date() for ts in group["period_start"]]
+    step = _step_months(starts)
+    by_start = {s: (a, t, p) for s, a, t, p in zip(starts, group["actual"], group["target"], group["period"],
+                                                   strict=True)}
+    if step:
+        full = [starts[0]]
+        while full[-1] < starts[-1]:
+            m = full[-1].month - 1 + step
+            full.append(date(full[-1].year + m // 12, m % 12 + 1, 1))
+        if full[-1] == starts[-1] and set(starts) <= set(full):
+            starts = full
+    actuals, targets, labels = [], [], []
+    for s in starts:
+        a, t, p = by_start.get(s, (None, None, None))
+        actuals.append(None if a is None or a != a else float(a))
+        targets.append(None if t is None or t != t else float(t))
+        labels.append(f"{s:%B %Y}" if step == 1 else (p or f"{s:%B %Y}"))
+    return starts, actuals, targets, labels
+
+
+def _step_months(starts: list[date]) -> int | None:
+    """1 for a monthly series, 3 for quarterly, 12 for yearly (all on the first of a month); None otherwise."""
+    if len(starts) < 2 or any(s.day != 1 for s in starts):
+        return None
+    gaps = {(b.year - a.year) * 12 + b.month - a.month for a, b in zip(starts, starts[1:], strict=False)}
+    step = min(gaps)
+    return step if step in (1, 3, 12) and all(g % step == 0 for g in gaps) else None
+
+
+# -- Words --------------------------------------------------------------------------------------------------------
+
+
+def variation_label(result: SpcResult) -> str:
+    """'Variation: Concern (low)'; the icon as a text label."""
+    return f"Variation: {VARIATION_LABELS[result.variation]}" if result.variation else "Variation: no icon yet"
+
+
+def assurance_label(result: SpcResult) -> str:
+    return f"Assurance: {ASSURANCE_LABELS[result.assurance]}" if result.assurance else "Assurance: no icon"
+
+
+def variation_colour(result: SpcResult) -> str:
+    cls = (result.variation or "").split("_")[0]
+    return BADGE_COLOURS.get({"common": "common_cause"}.get(cls, cls), "gray")
+
+
+def assurance_colour(result: SpcResult) -> str:
+    return BADGE_COLOURS.get(result.assurance, "gray")
+
+
+def verdict(series: SeriesSpc, rag: str | None) -> str:
+    """What the Overview and Localities show for one series: the SPC variation from 13 points (marked "SPC:"),
+    else its RAG word as everywhere else."""
+    if series is not None and series.uses_spc and series.result.variation:
+        return f"SPC: {VARIATION_LABELS[series.result.variation]}"
+    return WORDS.get(rag or "unrated", "Not rated")
+
+
+def summary_table(series: list[SeriesSpc]) -> pd.DataFrame:
+    """Every metric (per locality) with its variation and assurance in words, and the one-line reading."""
+    return pd.DataFrame([{
+        "Metric": s.name, "Locality": s.locality or "", "Points": s.result.values,
+        "Variation": (VARIATION_LABELS[s.result.variation] + " — " + s.result.variation_words
+                      if s.result.variation else s.result.variation_words),
+        "Assurance": (ASSURANCE_LABELS[s.result.assurance] + " — " + s.result.assurance_words
+                      if s.result.assurance else s.result.assurance_words),
+        "Reading": s.result.reading,
+    } for s in series], columns=["Metric", "Locality", "Points", "Variation", "Assurance", "Reading"])
+
+
+def metric_cells(latest: pd.DataFrame, series: list[SeriesSpc], by: str) -> dict[str, str]:
+    """The Metrics cell of the RAG matrix per group ('root' workstream or 'locality'): the SPC verdict of each metric
+    with 13 points or more and the RAG of the others, each counted and named, like
+    'SPC: Concern (low) 1 · Common cause 2; RAG: Red 1', or 'Red 1 · Green 1' where no metric has 13 points."""
+    found = {(s.metric_id, s.locality or ""): s for s in series}
+    spc: dict[str, Counter] = {}
+    rag: dict[str, Counter] = {}
+    for row in latest[latest["actual"].notna()].itertuples(index=False):
+        loc = row.locality if isinstance(row.locality, str) else None
+        group = (loc or NO_LOCALITY) if by == "locality" else (row.top if isinstance(row.top, str) else NO_WORKSTREAM)
+        s = found.get((int(row.metric_id), loc or ""))
+        if s is not None and s.uses_spc and s.result.variation:
+            spc.setdefault(group, Counter())[VARIATION_LABELS[s.result.variation]] += 1
+        else:
+            rag.setdefault(group, Counter())[WORDS.get(row.rag or "unrated", "Not rated")] += 1
+    cells = {}
+    for group in {*spc, *rag}:
+        parts = []
+        if group in spc:
+            parts.append("SPC: " + " · ".join(f"{k} {n}" for k, n in sorted(spc[group].items())))
+        if group in rag:
+            order = ["Red", "Amber", "Green", "Not rated"]
+            counts = " · ".join(f"{'not rated' if k == 'Not rated' else k} {rag[group][k]}"  # as rag_view words it
+                                for k in order if rag[group][k])
+            parts.append(("RAG: " if group in spc else "") + counts)
+        cells[group] = "; ".join(parts)
+    return cells
+
+
+# -- The chart ------------------------------------------------------------------------------------------------------
+
+
+def chart_frame(series: SeriesSpc) -> pd.DataFrame:
+    r = series.result
+    return pd.DataFrame({
+        "period_start": pd.to_datetime(list(series.period_starts)),
+        "period": [p.period for p in r.points], "value": [p.value for p in r.points],
+        "mean": [p.mean for p in r.points], "upper": [p.upper for p in r.points], "lower": [p.lower for p in r.points],
+        "upper_two_sigma": [p.upper_two_sigma for p in r.points],
+        "lower_two_sigma": [p.lower_two_sigma for p in r.points], "section": [p.section for p in r.points],
+        "class": [CLASS_WORDS.get(p.point_class or "", "Missing") for p in r.points],
+        "rules": [", ".join(RULE_WORDS[x] for x in p.rules) or "none" for p in r.points],
+        "target": list(series.targets),
+    })
+
+
+def spc_chart(series: SeriesSpc, two_sigma: bool = False) -> alt.LayerChart:
+    """The XmR chart: points by class (colour and shape, named in the legend), the mean, the process limits (only
+    from 13 points), optional two-sigma lines, the target, and where the baseline ends and each recalculation starts."""
+    data = chart_frame(series)
+    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True))
+    y_title = series.unit or "Value"
+    present = data[data["value"].notna()].copy()
+    present["segment"] = data["value"].isna().cumsum()[present.index]
+    layers = [alt.Chart(present).mark_line(color="#595959", strokeWidth=1.5).encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), detail="segment:N")]
+
+    lines = []
+    for name, column in (("Mean", "mean"), ("Process limit", "upper"), ("Process limit", "lower"),
+                         *((("Two-sigma line", "upper_two_sigma"), ("Two-sigma line", "lower_two_sigma"))
+                           if two_sigma else ()), ("Target", "target")):
+        part = data[["period_start", "section", column]].rename(columns={column: "level"}).dropna()
+        if part.empty:
+            continue
+        part["line"] = name
+        part["path"] = f"{column}-" + part["section"].astype(str)
+        lines.append(part)
+    if lines:
+        long = pd.concat(lines, ignore_index=True)
+        order = ["Mean", "Process limit", "Two-sigma line", "Target"]
+        shown = [n for n in order if n in set(long["line"])]
+        styles = {"Mean": ("#1A1A1A", [1, 0]), "Process limit": ("#595959", [6, 3]),
+                  "Two-sigma line": ("#A0A0A0", [2, 3]), "Target": ("#C0392B", [8, 3, 2, 3])}
+        layers.append(alt.Chart(long).mark_line(interpolate="step-after", strokeWidth=1.5).encode(
+            x=x, y=alt.Y("level:Q"), detail="path:N",
+            color=alt.Color("line:N", title="Lines", sort=shown,
+                            scale=alt.Scale(domain=shown, range=[styles[n][0] for n in shown])),
+            strokeDash=alt.StrokeDash("line:N", title="Lines", sort=shown,
+                                      scale=alt.Scale(domain=shown, range=[styles[n][1] for n in shown])),
+            tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("level:Q", title="Value", format=",.2f")]))
+
+    classes = [c for c in ("common_cause", "improvement", "concern", "neutral")
+               if CLASS_WORDS[c] in set(present["class"])]
+    domain = [CLASS_WORDS[c] for c in classes]
+    layers.append(alt.Chart(present).mark_point(filled=True, size=70, opacity=1).encode(
+        x=x, y="value:Q",
+        color=alt.Color("class:N", title="Points", sort=domain,
+                        scale=alt.Scale(domain=domain, range=[CLASS_COLOURS[c] for c in classes])),
+        shape=alt.Shape("class:N", title="Points", sort=domain,
+                        scale=alt.Scale(domain=domain, range=[CLASS_SHAPES[c] for c in classes])),
+        tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("value:Q", title="Value", format=",.2f"),
+                 alt.Tooltip("class:N", title="Variation"), alt.Tooltip("rules:N", title="Rules")]))
+
+    marks = _marks(series)
+    if not marks.empty:
+        layers.append(alt.Chart(marks).mark_rule(color="#1A1A1A", strokeDash=[2, 2]).encode(
+            x="period_start:T", tooltip=[alt.Tooltip("mark:N", title="Mark")]))
+        layers.append(alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=11,
+                                                 color="#1A1A1A").encode(
+            x="period_start:T", y=alt.value(0), text="mark:N"))
+    return alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(
+        height=260, title=alt.TitleParams(series.label, anchor="start", fontSize=13))
+
+
+def _marks(series: SeriesSpc) -> pd.DataFrame:
+    rows = []
+    r = series.result
+    if any(p.in_baseline for p in r.points):
+        end = max(p.index for p in r.points if p.in_baseline) + 1
+        if end < len(r.points):
+            rows.append({"period_start": series.period_starts[end], "mark": "Baseline ends"})
+    for sec in r.sections[1:]:
+        rows.append({"period_start": series.period_starts[sec.start], "mark": "Recalculated"})
+    frame = pd.DataFrame(rows, columns=["period_start", "mark"])
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    return frame
+
+
+def chart_summary(series: SeriesSpc) -> str:
+    """A text alternative for the chart: what a screen-reader user needs from it in one or two sentences."""
+    r = series.result
+    first = next((p for p in r.points if p.value is not None), None)
+    span = f"{first.period} to {r.last.period}" if first and r.last and first.period and r.last.period else ""
+    limits = ""
+    if r.last is not None and r.last.upper is not None:
+        limits = f" Process limits {r.last.lower:,.2f} to {r.last.upper:,.2f} around a mean of {r.last.mean:,.2f}."
+    return f"{r.values} values{', ' + span if span else ''}.{limits} {r.reading}"
+
+
+VERDICT_NOTE = ("Metrics column: the SPC variation (marked SPC) where a metric has 13 points or more, as Making Data "
+                "Count reads it; the RAG against target for the others.")
+
+
+def with_metric_verdicts(table: pd.DataFrame, group_label: str, latest: pd.DataFrame, series: list[SeriesSpc],
+                         by: str) -> pd.DataFrame:
+    """The RAG matrix table (``rag_view.matrix_table``) with its Metrics column read the SPC way where it can be."""
+    cells = metric_cells(latest, series, by)
+    return table.assign(Metrics=table[group_label].map(lambda g: cells.get(g, "—")))
+
