@@ -118,6 +118,33 @@ def save_spc_settings(engine: Engine, board_id: int, spc: SpcSettings, *, by: st
     return changed
 
 
+def board_metrics(engine: Engine, board_id: int) -> list[tuple[int, str]]:
+    """The board's current metrics as (id, name), for choosing one to set its SPC options."""
+    from data_model.tables import Metric
+
+    mt = Metric.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(mt.c.id, mt.c.name).join(P, P.c.id == mt.c.programme_id)
+                            .where(P.c.board_id == board_id, mt.c.removed_upload_id.is_(None))
+                            .order_by(mt.c.name, mt.c.id)).all()
+    return [(int(r.id), r.name) for r in rows]
+
+
+def parse_recalculation(text: str) -> tuple[str, ...]:
+    """'2016-08, 2017-01-01' → ISO dates (a month means its first day); refuses anything else in words."""
+    out = []
+    for part in (p.strip() for p in (text or "").replace(";", ",").split(",")):
+        if not part:
+            continue
+        try:
+            when = date.fromisoformat(part if len(part) > 7 else f"{part}-01")
+        except ValueError:
+            raise SettingsError(f"'{part}' is not a month or date: write months like 2016-08, separated by commas."
+                                ) from None
+        out.append(when.isoformat())
+    return tuple(sorted(set(out)))
+
+
 def add_meeting(engine: Engine, board_id: int, when: date, title: str, *, by: str) -> None:
     title = (title or "").strip() or "Board meeting"
     with engine.begin() as conn:
