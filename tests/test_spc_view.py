@@ -75,3 +75,24 @@ def test_the_summary_table_and_the_matrix_cells_say_spc_or_rag():
                            {"metric_id": 3, "top": None, "locality": None, "actual": 5, "rag": None}])
     assert metric_cells(latest, series, "root") == {"Crisis": "SPC: Common cause 1; RAG: Amber 1",
                                                     "(no workstream)": "not rated 1"}
+
+
+def test_the_synthetic_set_gives_40_metrics_of_36_points_that_spc_can_read(tmp_path, db_url, engine):
+    from sqlalchemy import func, select
+
+    from data_model import registers
+    from data_model.rag import RagRules
+    from data_model.rollups import Filters
+    from data_model.tables import Board, Metric, MetricValue
+    from sample_data.synthetic import build, load
+
+    load(build(tmp_path, boards=1, milestones=4, risks=2, budget_amounts=12), db_url)
+    with engine.connect() as conn:
+        counts = [conn.execute(select(func.count()).select_from(t.__table__)).scalar_one() for t in (Metric, MetricValue)]
+        board_id = conn.execute(select(Board.__table__.c.id)).scalar_one()
+    assert counts == [40, 40 * 36]
+    series = board_series(registers.metric_values(engine, Filters(board_id, as_at=date(2020, 1, 1)), RagRules()),
+                          SpcSettings())
+    assert len(series) == 40 and {s.result.values for s in series} == {36}
+    found = {r for s in series for p in s.result.points for r in p.rules}
+    assert found == {"outside_limits", "shift", "trend", "two_of_three"}
