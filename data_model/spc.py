@@ -199,20 +199,21 @@ def calculate(values: Sequence[float | None], options: SpcOptions = SpcOptions()
 
     first = [i for i in present if i < bounds[0][1]]
     baseline_end = first[options.baseline - 1] + 1 if options.baseline and options.baseline < len(first) else -1
+    lines = []  # per section: mean, upper, lower and the two-sigma lines as shown (None: not shown)
+    for sec in sections:
+        if shown and sec.upper is not None and sec.mean_moving_range:  # never a zero-width band
+            two = 2 / 3 * LIMIT * sec.mean_moving_range
+            lines.append((sec.mean, sec.upper, sec.lower, sec.mean + two, sec.mean - two))
+        else:
+            lines.append((sec.mean, None, None, None, None))
     points = []
+    direction = options.direction
     for i in range(n):
-        sec = sections[section_of[i]]
-        limits = shown and sec.upper is not None and bool(sec.mean_moving_range)  # never a zero-width band
-        mr = sec.mean_moving_range or 0.0
-        v = values[i]
-        points.append(SpcPoint(
-            index=i, period=labels[i], value=v, mean=sec.mean,
-            upper=sec.upper if limits else None, lower=sec.lower if limits else None,
-            upper_two_sigma=sec.mean + 2 / 3 * LIMIT * mr if limits else None,
-            lower_two_sigma=sec.mean - 2 / 3 * LIMIT * mr if limits else None,
-            section=section_of[i], in_baseline=i < baseline_end,
-            point_class=None if v is None else _classify(fired[i], options.direction),
-            rules=tuple(r for r in RULES if r in fired[i])))
+        mean, upper, lower, up2, low2 = lines[section_of[i]]
+        v, rules = values[i], fired[i]
+        points.append(SpcPoint(i, labels[i], v, mean, upper, lower, up2, low2, section_of[i], i < baseline_end,
+                               None if v is None else _classify(rules, direction),
+                               tuple(r for r in RULES if r in rules) if rules else ()))
     last = next((p for p in reversed(points) if p.value is not None), None)
     variation = _variation(last, fired[last.index] if last else {}, options.direction) if enough and last else None
     assurance = _assurance(sections[section_of[last.index]], options) if enough and last else None
@@ -241,55 +242,57 @@ def _section(start: int, end: int, pool: list[float], screen: bool, baseline: in
 
 def _rules(values, present: list[int], sections: list[Section], section_of: list[int], options: SpcOptions,
            fired: list[dict[str, str]]) -> None:
-    # A point beyond a process limit (strictly; a point on the limit is not beyond it).
+    side: list[int] = []  # per present point: +1 above its section's mean, -1 below, 0 on it
+    near: list[int] = []  # +1 beyond the upper two-sigma line but not the limit, -1 the same below, else 0
     for i in present:
         sec = sections[section_of[i]]
-        if sec.upper is None or not sec.mean_moving_range:
+        d = values[i] - sec.mean
+        side.append((d > 0) - (d < 0))
+        mr = sec.mean_moving_range
+        if sec.upper is None or not mr:
+            near.append(0)
             continue
-        if values[i] > sec.upper:
+        three = LIMIT * mr
+        two = 2 / 3 * three
+        # A point beyond a process limit (strictly; a point on the limit is not beyond it).
+        if d > three:
             fired[i]["outside_limits"] = "high"
-        elif values[i] < sec.lower:
+        elif d < -three:
             fired[i]["outside_limits"] = "low"
+        near.append(1 if two < d <= three else -1 if -three <= d < -two else 0)
     # A shift: a run of points on one side of the mean, within a section (a point on the mean breaks it).
-    run: list[int] = []
-    side = 0
-    for i in [*present, None]:
-        s = 0 if i is None else _sign(values[i] - sections[section_of[i]].mean)
-        same_section = run and i is not None and section_of[i] == section_of[run[0]]
-        if s != 0 and s == side and same_section:
-            run.append(i)
-            continue
-        if side and len(run) >= options.shift_points:
-            for j in run:
-                fired[j]["shift"] = "high" if side > 0 else "low"
-        run, side = ([i], s) if i is not None and s != 0 else ([], 0)
+    for start, end, s in _runs([(section_of[i], side[k]) if side[k] else None for k, i in enumerate(present)]):
+        if end - start >= options.shift_points:
+            for i in present[start:end]:
+                fired[i]["shift"] = "high" if s[1] > 0 else "low"
     # A trend: points each higher (or each lower) than the one before, counted with both ends, across the whole
     # chart as MDC's SQL does; an equal value breaks it.
-    for step, word in ((1, "high"), (-1, "low")):
-        run = present[:1]
-        for a, b in zip(present, [*present[1:], None], strict=True):
-            if b is not None and _sign(values[b] - values[a]) == step:
-                run.append(b)
-                continue
-            if len(run) >= options.trend_points:
-                for j in run:
-                    fired[j].setdefault("trend", word)
-            run = [b] if b is not None else []
+    steps = [_sign(values[b] - values[a]) or None for a, b in zip(present, present[1:], strict=False)]
+    for start, end, s in _runs(steps):
+        if end - start + 1 >= options.trend_points:
+            for i in present[start:end + 1]:
+                fired[i].setdefault("trend", "high" if s > 0 else "low")
     # Two of three consecutive points beyond the same two-sigma line (not beyond the limit), all three on the same
     # side of the mean, within a section; only the points beyond the line are marked.
     for k in range(len(present) - 2):
-        window = present[k:k + 3]
-        sec = sections[section_of[window[0]]]
-        if sec.upper is None or not sec.mean_moving_range or section_of[window[2]] != section_of[window[0]]:
+        s = side[k]
+        if s == 0 or side[k + 1] != s or side[k + 2] != s or section_of[present[k]] != section_of[present[k + 2]]:
             continue
-        two = 2 / 3 * LIMIT * sec.mean_moving_range
-        for sign, word in ((1, "high"), (-1, "low")):
-            if not all(_sign(values[j] - sec.mean) == sign for j in window):
-                continue
-            near = [j for j in window if two < sign * (values[j] - sec.mean) <= LIMIT * sec.mean_moving_range]
-            if len(near) >= 2:
-                for j in near:
-                    fired[j]["two_of_three"] = word
+        beyond = [present[j] for j in (k, k + 1, k + 2) if near[j] == s]
+        if len(beyond) >= 2:
+            for i in beyond:
+                fired[i]["two_of_three"] = "high" if s > 0 else "low"
+
+
+def _runs(keys: list) -> list[tuple[int, int, object]]:
+    """Maximal runs [start, end) of equal keys that are not None."""
+    out, start = [], 0
+    for k in range(1, len(keys) + 1):
+        if k == len(keys) or keys[k] != keys[start]:
+            if keys[start] is not None:
+                out.append((start, k, keys[start]))
+            start = k
+    return out
 
 
 def _sign(x: float) -> int:
