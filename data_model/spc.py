@@ -43,7 +43,7 @@ VARIATION_WORDS = {
 ASSURANCE_WORDS = {
     "consistent_pass": "Consistently passing the target",
     "consistent_fail": "Consistently failing the target",
-    "inconsistent": "Hit and miss: the target will be met or missed by chance",
+    "inconsistent": "Inconsistent: the target will be met or missed by chance",
 }
 CLASS_WORDS = {"common_cause": "Common cause", "improvement": "Improvement", "concern": "Concern",
                "neutral": "Neither improvement nor concern"}

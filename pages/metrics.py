@@ -72,9 +72,9 @@ for (metric_id, name), _rows in values.groupby(["metric_id", "name"], sort=False
             chosen = st.selectbox("Locality", charts, format_func=lambda s: s.locality or "Area-wide",
                                   key=f"spc_place_{metric_id}")
         result = chosen.result
-        st.markdown(f":{variation_colour(result)}-badge[{md(variation_label(result))}] "
-                    f":{assurance_colour(result)}-badge[{md(assurance_label(result))}]")
-        st.markdown(f"{md(result.variation_words)}. {md(result.assurance_words)}.")
+        st.markdown(f":{variation_colour(result)}-badge[{md(variation_label(result))}] {md(result.variation_words)}."
+                    f"  \n:{assurance_colour(result)}-badge[{md(assurance_label(result))}] "
+                    f"{md(result.assurance_words)}.")
         st.markdown(f"**{md(result.reading)}**")
         show_chart(spc_chart, chosen, two_sigma, width="stretch",
                    cache_key=(view.version, filters, rules, spc_settings, metric_id, chosen.locality, two_sigma))

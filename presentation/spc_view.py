@@ -218,8 +218,8 @@ def spc_chart(series: SeriesSpc, two_sigma: bool = False) -> alt.LayerChart:
         x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), detail="segment:N")]
 
     lines = []
-    for name, column in (("Mean", "mean"), ("Process limit", "upper"), ("Process limit", "lower"),
-                         *((("Two-sigma line", "upper_two_sigma"), ("Two-sigma line", "lower_two_sigma"))
+    for name, column in (("Mean", "mean"), ("Upper process limit", "upper"), ("Lower process limit", "lower"),
+                         *((("Upper two-sigma line", "upper_two_sigma"), ("Lower two-sigma line", "lower_two_sigma"))
                            if two_sigma else ()), ("Target", "target")):
         part = data[["period_start", "section", column]].rename(columns={column: "level"}).dropna()
         if part.empty:
@@ -229,17 +229,24 @@ def spc_chart(series: SeriesSpc, two_sigma: bool = False) -> alt.LayerChart:
         lines.append(part)
     if lines:
         long = pd.concat(lines, ignore_index=True)
-        order = ["Mean", "Process limit", "Two-sigma line", "Target"]
-        shown = [n for n in order if n in set(long["line"])]
-        styles = {"Mean": ("#1A1A1A", [1, 0]), "Process limit": ("#595959", [6, 3]),
-                  "Two-sigma line": ("#A0A0A0", [2, 3]), "Target": ("#C0392B", [8, 3, 2, 3])}
-        layers.append(alt.Chart(long).mark_line(interpolate="step-after", strokeWidth=1.5).encode(
-            x=x, y=alt.Y("level:Q"), detail="path:N",
-            color=alt.Color("line:N", title="Lines", sort=shown,
-                            scale=alt.Scale(domain=shown, range=[styles[n][0] for n in shown])),
-            strokeDash=alt.StrokeDash("line:N", title="Lines", sort=shown,
-                                      scale=alt.Scale(domain=shown, range=[styles[n][1] for n in shown])),
-            tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("level:Q", title="Value", format=",.2f")]))
+        styles = {"Mean": ("#1A1A1A", [1, 0]), "Upper process limit": ("#595959", [6, 3]),
+                  "Lower process limit": ("#595959", [6, 3]), "Upper two-sigma line": ("#8C8C8C", [2, 3]),
+                  "Lower two-sigma line": ("#8C8C8C", [2, 3]), "Target": ("#C0392B", [8, 3, 2, 3])}
+        for name, (colour, dash) in styles.items():
+            part = long[long["line"] == name]
+            if part.empty:
+                continue
+            layers.append(alt.Chart(part).mark_line(interpolate="step-after", strokeWidth=1.5, color=colour,
+                                                    strokeDash=dash).encode(
+                x=x, y=alt.Y("level:Q"), detail="path:N",
+                tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("level:Q", title="Value", format=",.2f")]))
+        # Each line is named where its last section starts (words on the chart itself, not a colour key).
+        starts = long[long["section"] == long["section"].max()].groupby("line", as_index=False).first()
+        below = starts["line"].str.startswith("Lower")
+        for part, baseline, dy in ((starts[~below], "bottom", -3), (starts[below], "top", 3)):
+            if not part.empty:
+                layers.append(alt.Chart(part).mark_text(align="left", baseline=baseline, dy=dy, fontSize=11,
+                                                        color="#1A1A1A").encode(x=x, y="level:Q", text="line:N"))
 
     classes = [c for c in ("common_cause", "improvement", "concern", "neutral")
                if CLASS_WORDS[c] in set(present["class"])]
@@ -260,7 +267,7 @@ def spc_chart(series: SeriesSpc, two_sigma: bool = False) -> alt.LayerChart:
         layers.append(alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=11,
                                                  color="#1A1A1A").encode(
             x="period_start:T", y=alt.value(0), text="mark:N"))
-    return alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(
+    return alt.layer(*layers).properties(
         height=260, title=alt.TitleParams(series.label, anchor="start", fontSize=13))
 
 

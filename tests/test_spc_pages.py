@@ -45,11 +45,12 @@ def test_metrics_page_shows_the_xmr_chart_icons_in_words_and_the_reading(sample_
     assert summary.loc["User satisfaction", "Points"] == 3
     titles = {c["title"]["text"]: c for c in charts(at)}
     chart = titles["Non-elective admissions per month"]
-    lines = set()
-    for layer in chart["layer"]:
-        legend = layer["encoding"].get("color", {}).get("scale", {}).get("domain")
-        lines.update(legend or [])
-    assert {"Mean", "Process limit", "Target", "Common cause", "Improvement"} <= lines
+    marks = [layer["mark"] for layer in chart["layer"]]
+    colours = {m.get("color") for m in marks if m["type"] == "line"}
+    assert {"#1A1A1A", "#595959", "#C0392B"} <= colours  # the mean, the process limits and the target
+    points = next(layer for layer in chart["layer"] if layer["mark"]["type"] == "point")
+    assert points["encoding"]["color"]["scale"]["domain"] == ["Common cause", "Improvement"]
+    assert points["encoding"]["shape"]["scale"]["domain"] == ["Common cause", "Improvement"]  # not colour alone
 
 
 def test_overview_and_localities_say_spc_or_rag(sample_app):

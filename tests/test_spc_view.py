@@ -58,7 +58,8 @@ def test_the_chart_is_valid_vega_lite_with_its_lines_marks_and_a_text_alternativ
     with alt.utils.schemapi.debug_mode(True):
         spec = spc_chart(s, True).to_dict(validate=True)
     data = [row for rows in spec["datasets"].values() for row in rows]
-    assert {r.get("line") for r in data} >= {"Mean", "Process limit", "Two-sigma line", "Target"}
+    assert {r.get("line") for r in data} >= {"Mean", "Upper process limit", "Lower process limit",
+                                             "Upper two-sigma line", "Lower two-sigma line", "Target"}
     assert sorted(r["mark"] for r in data if "mark" in r) == ["Baseline ends", "Recalculated"]
     assert chart_summary(s).startswith("26 values, April 2015 to May 2017. Process limits 7.84 to 13.16")
 
