@@ -15,8 +15,8 @@ calculation. Where the sources differ, the choice is said beside the code:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 MIN_POINTS = 13  # MDC: process limits and icons from 13 points; fewer gives a run chart with its mean
@@ -132,7 +132,6 @@ class SpcResult:
     reading: str  # one line a board member can read
     values: int = 0  # how many points have a value
     missing: int = 0  # how many periods have none
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def variation_words(self) -> str:
@@ -344,8 +343,6 @@ def _number(x: float) -> str:
 
 
 def _with_reading(result: SpcResult, flat: bool) -> SpcResult:
-    from dataclasses import replace
-
     return replace(result, reading=reading(result, flat=flat))
 
 
@@ -406,11 +403,6 @@ def _run_back(points: list[SpcPoint], keep) -> list[SpcPoint]:  # noqa: ANN001 -
             break
         run.append(p)
     return run[::-1]
-
-
-def series(values: Iterable[float | None]) -> list[float | None]:
-    """Values as floats (None kept for a missing period)."""
-    return [None if v is None or v != v else float(v) for v in values]
 
 
 # -- Where the choices live: board.settings["spc"] ---------------------------------------------------------------

@@ -197,3 +197,16 @@ def test_direction_comes_from_the_stored_metric():
 def test_options_that_do_not_fit_are_refused_in_words(options, words):
     with pytest.raises(ValueError, match=words):
         calculate(HAND, options)
+
+
+def test_the_reading_of_a_trend_an_outlier_and_two_of_three():
+    labels = [f"point {k}" for k in range(14)]
+    trend = calculate([20, 9, 20, 9, 20, 9, 20, 9, 3, 4, 5, 6, 7, 8], SpcOptions(direction="increase"), labels)
+    assert trend.reading == ("Special cause of improving nature: 7 points below the mean since point 7; "
+                             "6 points rising since point 8.")
+    outlier = calculate([*HAND, 30], SpcOptions(direction="decrease"), labels)
+    assert outlier.reading == ("Special cause of concerning nature: the latest value, 30 (point 13), is above the "
+                               "upper process limit.")
+    near = calculate([*BASE, 11, 12.8, 12.9], SpcOptions(baseline=12, direction="increase"))
+    assert near.reading == ("Special cause of improving nature: two of the last three points are beyond the upper "
+                            "two-sigma line.")
