@@ -211,7 +211,7 @@ def calculate(values: Sequence[float | None], options: SpcOptions = SpcOptions()
         mean, upper, lower, up2, low2 = lines[section_of[i]]
         v, rules = values[i], fired[i]
         points.append(SpcPoint(i, labels[i], v, mean, upper, lower, up2, low2, section_of[i], i < baseline_end,
-                               None if v is None else _classify(rules, direction),
+                               None if v is None else _classify(rules, direction) if rules else "common_cause",
                                tuple(r for r in RULES if r in rules) if rules else ()))
     last = next((p for p in reversed(points) if p.value is not None), None)
     variation = _variation(last, fired[last.index] if last else {}, options.direction) if enough and last else None
@@ -285,9 +285,9 @@ def _rules(values, present: list[int], sections: list[Section], section_of: list
 
 def _runs(keys: list) -> list[tuple[int, int, object]]:
     """Maximal runs [start, end) of equal keys that are not None."""
-    out, start = [], 0
-    for k in range(1, len(keys) + 1):
-        if k == len(keys) or keys[k] != keys[start]:
+    out, start, n = [], 0, len(keys)
+    for k in range(1, n + 1):
+        if k == n or keys[k] != keys[start]:
             if keys[start] is not None:
                 out.append((start, k, keys[start]))
             start = k
