@@ -45,11 +45,7 @@ st.caption(f"XmR charts as NHS England's Making Data Count draws them: a point b
            f"and icons need {MIN_POINTS} points; a chair sets the run length, baselines and recalculations on **Board "
            "settings**.")
 if series:
-    st.dataframe(summary_table(series), hide_index=True, width="stretch", key="spc_summary", column_config={
-        "Metric": st.column_config.TextColumn("Metric", width="medium"), "Points": "Points",
-        "Variation": st.column_config.TextColumn("Variation", width="medium"),
-        "Assurance": st.column_config.TextColumn("Assurance", width="medium"),
-        "Reading": st.column_config.TextColumn("Reading", width="large")})
+    st.table(summary_table(series), hide_index=True, alt="Every metric's SPC variation and assurance, in words")
 two_sigma = st.toggle("Show the two-sigma lines", value=False, key="spc_two_sigma")
 
 st.subheader("Latest values against target (RAG)", anchor=False)

@@ -149,15 +149,19 @@ def verdict(series: SeriesSpc, rag: str | None) -> str:
 
 
 def summary_table(series: list[SeriesSpc]) -> pd.DataFrame:
-    """Every metric (per locality) with its variation and assurance in words, and the one-line reading."""
-    return pd.DataFrame([{
-        "Metric": s.name, "Locality": s.locality or "", "Points": s.result.values,
-        "Variation": (VARIATION_LABELS[s.result.variation] + " — " + s.result.variation_words
-                      if s.result.variation else s.result.variation_words),
-        "Assurance": (ASSURANCE_LABELS[s.result.assurance] + " — " + s.result.assurance_words
-                      if s.result.assurance else s.result.assurance_words),
-        "Reading": s.result.reading,
-    } for s in series], columns=["Metric", "Locality", "Points", "Variation", "Assurance", "Reading"])
+    """Every metric (per locality) with its two icons as text labels and the one-line reading (the cards below the
+    table give each icon's full words)."""
+    rows = []
+    for s in series:
+        r = s.result
+        short = f"none yet ({r.values} of {MIN_POINTS} points)" if r.values < MIN_POINTS else "none"
+        rows.append({
+            "Metric": s.label, "Points": r.values,
+            "Variation": VARIATION_LABELS[r.variation] if r.variation else short,
+            "Assurance": ASSURANCE_LABELS[r.assurance] if r.assurance else (
+                short if r.values < MIN_POINTS else f"none ({r.no_assurance_reason()})"),
+            "Reading": r.reading})
+    return pd.DataFrame(rows, columns=["Metric", "Points", "Variation", "Assurance", "Reading"])
 
 
 def metric_cells(latest: pd.DataFrame, series: list[SeriesSpc], by: str) -> dict[str, str]:

@@ -40,8 +40,10 @@ def test_metrics_page_shows_the_xmr_chart_icons_in_words_and_the_reading(sample_
     assert any(r"Special cause of improving nature\: 8 points below the mean since August 2016" in t for t in shown)
     assert any(r"Variation\: Concern \(high\)" in t and r"Assurance\: Hit and miss" in t for t in shown)
     assert any(r"Run chart\: 3 points, fewer than the 13 needed for process limits" in t for t in shown)
-    summary = next(df.value for df in at.dataframe if "Reading" in df.value.columns).set_index("Metric")
-    assert summary.loc["Falls admissions of over 65s per month", "Assurance"].startswith("Pass — Consistently passing")
+    summary = next(t.value for t in at.table if "Reading" in t.value.columns).set_index("Metric")
+    assert summary.loc["Falls admissions of over 65s per month", ["Variation", "Assurance"]].tolist() == [
+        "Common cause", "Pass"]
+    assert any(r"Assurance\: Pass] Consistently passing the target" in t for t in shown)
     assert summary.loc["User satisfaction", "Points"] == 3
     titles = {c["title"]["text"]: c for c in charts(at)}
     chart = titles["Non-elective admissions per month"]
@@ -99,7 +101,7 @@ def test_a_chair_sets_the_run_length_and_a_baseline_and_the_metrics_page_uses_th
 
     metrics = open_page("metrics.py", board="rutland-hwb")
     assert any("a shift of 7 or more points" in c.value for c in metrics.caption)
-    summary = next(df.value for df in metrics.dataframe if "Reading" in df.value.columns).set_index("Metric")
+    summary = next(t.value for t in metrics.table if "Reading" in t.value.columns).set_index("Metric")
     # With the limits fixed on the first 24 months, the rise from September 2016 reads against them.
     assert summary.loc["Delayed transfers of care: days delayed per month", "Reading"].startswith(
         "Special cause of concerning nature")

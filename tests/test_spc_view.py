@@ -69,8 +69,9 @@ def test_the_summary_table_and_the_matrix_cells_say_spc_or_rag():
     short = [(2, "Satisfaction", None, p, 90, 93, "higher", "Crisis") for p in months(3)]
     series = board_series(values_frame(long + short), SpcSettings())
     table = summary_table(series).set_index("Metric")
-    assert table.loc["Admissions", "Variation"] == "Common cause — Common cause variation: no significant change"
-    assert table.loc["Satisfaction", "Variation"] == "No variation icon: 3 of the 13 points needed"
+    assert table.loc["Admissions", ["Variation", "Assurance"]].tolist() == ["Common cause", "Hit and miss"]
+    assert table.loc["Satisfaction", ["Variation", "Assurance"]].tolist() == ["none yet (3 of 13 points)"] * 2
+    assert table.loc["Satisfaction", "Reading"].startswith("Run chart: 3 points")
     latest = pd.DataFrame([{"metric_id": 1, "top": "Crisis", "locality": None, "actual": 12, "rag": "red"},
                            {"metric_id": 2, "top": "Crisis", "locality": None, "actual": 90, "rag": "amber"},
                            {"metric_id": 3, "top": None, "locality": None, "actual": 5, "rag": None}])
