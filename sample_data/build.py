@@ -579,6 +579,19 @@ Lack of support from key corporate functions such as HR, IT and Quality Improvem
     for loc, (i, month) in itertools.product(localities, enumerate(["2018-19 Q1", "2018-19 Q2"])):
         metric_rows.append(["Home support referrals answered at first point of contact", loc, month, "75%",
                             f"{62 + i * 6 + len(loc) % 5}%", "higher", "%"])
+    # Two years of monthly emergency admissions per place (illustrative), long enough for SPC in each locality:
+    # Coatbridge shifts up from September 2018, North falls away, the other four vary by common cause.
+    import random
+
+    rnd = random.Random(4)
+    rates = {"Airdrie": 9.4, "Bellshill": 8.1, "Coatbridge": 10.2, "Motherwell": 8.8, "North": 7.6, "Wishaw": 9.9}
+    for loc in localities:
+        for k in range(24):
+            value = rates[loc] + rnd.gauss(0, 0.35) + (1.0 if loc == "Coatbridge" and k >= 17 else 0) - (
+                0.25 * (k - 16) if loc == "North" and k >= 17 else 0)
+            metric_rows.append(["Emergency admissions per 1,000 population (monthly)", loc,
+                                f"{MONTH_NAMES[(3 + k) % 12]} {2017 + (3 + k) // 12}", 9, round(value, 1), "lower",
+                                "rate"])
     about = "North Lanarkshire IJB, 7 February 2018: Integrated Service Review Board Programme Plan."
     write_xlsx(base / "programme-plan.xlsx", {"Phase 1 action plan": plan, "Phases 2 and 3": phase2}, about)
     write_xlsx(base / "risks.xlsx", {"Risk": risks}, about)

@@ -67,8 +67,15 @@ def test_overview_and_localities_say_spc_or_rag(sample_app):
     at = open_page("localities.py", board="north-lanarkshire-ijb")
     assert not at.exception
     side = next(df.value for df in at.dataframe if "Metric" in df.value.columns and "Airdrie" in df.value.columns)
-    assert side.set_index("Metric").loc["Delayed discharges (bed days, weekly average)", "Airdrie"].endswith(
+    side = side.set_index("Metric")
+    assert side.loc["Delayed discharges (bed days, weekly average)", "Airdrie"].endswith(
         ("(Red)", "(Amber)", "(Green)"))  # four points a place: RAG, said in words
+    emergency = side.loc["Emergency admissions per 1,000 population (monthly)"]
+    assert emergency["Coatbridge"].endswith("(SPC: Concern (high))")  # 24 points a place: SPC
+    assert emergency["North"].endswith("(SPC: Improving (low))")
+    assert emergency["Airdrie"].endswith("(SPC: Common cause)")
+    by_place = next(df.value for df in at.dataframe if "Locality" in df.value.columns).set_index("Locality")
+    assert by_place.loc["Coatbridge", "Metrics"].startswith("SPC: Concern (high) 1; RAG: ")
 
 
 def test_a_chair_sets_the_run_length_and_a_baseline_and_the_metrics_page_uses_them(sample_app):
