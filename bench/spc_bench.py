@@ -4,8 +4,8 @@ A SQLite database under bench/out/ (built on first run, with the app's own schem
 metrics and 60,000 values. Timed, best of --repeat runs:
 
   read   the Metrics page's read of every value (data_model.registers.metric_values: SQL to a DataFrame);
-  series the values grouped into one series per metric, missing months as gaps (presentation.spc_view, without the
-         calculation: the board_series work minus data_model.spc.calculate);
+  series the values grouped into one series per metric, missing months as gaps (presentation.spc_view.series_inputs,
+         the Metrics page's step before the calculation);
   spc    data_model.spc.calculate for each of the 1,000 series (limits, the four rules, icons, the reading).
 
 The last line is ratio=<spc / read>. Goal: below 1 (the calculation costs less than reading its input).
@@ -82,8 +82,8 @@ def main() -> None:
     from data_model import open_database, registers
     from data_model.rag import RagRules
     from data_model.rollups import Filters
-    from data_model.spc import SpcSettings, calculate, direction_of
-    from presentation.spc_view import _with_gaps
+    from data_model.spc import SpcSettings, calculate
+    from presentation.spc_view import series_inputs
 
     engine = open_database(f"sqlite:///{path}")
     filters, rules, settings = Filters(1, as_at=date(2030, 1, 1)), RagRules(), SpcSettings()
@@ -91,16 +91,9 @@ def main() -> None:
     read_s, values = best(lambda: registers.metric_values(engine, filters, rules), args.repeat)
     assert len(values) == METRICS * POINTS, len(values)
 
-    def prepare():
-        out = []
-        for metric_id, group in values.groupby("metric_id", sort=False):
-            starts, actuals, targets, labels = _with_gaps(group)
-            options = settings.options(int(metric_id), direction_of(group["direction"].iloc[0]), targets[-1], starts)
-            out.append((actuals, options, labels))
-        return out
-
-    series_s, prepared = best(prepare, args.repeat)
-    spc_s, results = best(lambda: [calculate(a, o, p) for a, o, p in prepared], args.repeat)
+    series_s, prepared = best(lambda: series_inputs(values, settings), args.repeat)
+    assert len(prepared) == METRICS
+    spc_s, results = best(lambda: [calculate(s.actuals, s.options, s.labels) for s in prepared], args.repeat)
     signals = sum(1 for r in results if r.variation not in (None, "common_cause"))
     engine.dispose()
     print(f"read   {read_s * 1000:8.1f} ms  {len(values):,} values of {METRICS:,} metrics from SQLite")

@@ -19,6 +19,7 @@ from data_model.spc import (
     MIN_POINTS,
     RULE_WORDS,
     VARIATION_LABELS,
+    SpcOptions,
     SpcResult,
     SpcSettings,
     calculate,
@@ -58,56 +59,82 @@ class SeriesSpc:
         return self.result.values >= MIN_POINTS
 
 
+@dataclass(frozen=True)
+class SeriesInput:
+    """One series ready for the calculation: what it is, its periods and values (None for a gap), and its options."""
+
+    metric_id: int
+    name: str
+    top: str | None
+    locality: str | None
+    unit: str | None
+    direction: str | None
+    period_starts: tuple[date, ...]
+    actuals: tuple[float | None, ...]
+    targets: tuple[float | None, ...]
+    labels: tuple[str, ...]
+    options: SpcOptions
+
+
 def board_series(values: pd.DataFrame, settings: SpcSettings) -> list[SeriesSpc]:
-    """Every metric's series per locality from ``registers.metric_values``, each with its XmR result.
+    """Every metric's series per locality from ``registers.metric_values``, each with its XmR result."""
+    return [SeriesSpc(s.metric_id, s.name, s.top, s.locality, s.unit, s.direction, s.period_starts, s.targets,
+                      calculate(s.actuals, s.options, s.labels)) for s in series_inputs(values, settings)]
+
+
+def series_inputs(values: pd.DataFrame, settings: SpcSettings) -> list[SeriesInput]:
+    """The values grouped into one series per metric and locality, in time order.
 
     Values with no period cannot be placed in time and are left out. A month (or quarter) missing between the first
     and last reported ones becomes a missing point, so the chart shows the gap and the sums leave it out.
     """
+    dated = values.loc[values["period_start"].notna()]
+    columns = [dated[c].astype(object).tolist() for c in ("metric_id", "name", "top", "locality", "unit", "direction",
+                                                           "period")]
+    columns.append(dated["period_start"].to_numpy().astype("datetime64[D]").tolist())  # dates, converted in C
+    columns += [dated[c].tolist() for c in ("target", "actual")]
+    groups: dict[tuple[int, str | None], dict[date, tuple]] = {}
+    for row in zip(*columns, strict=True):
+        loc = row[3] if isinstance(row[3], str) else None
+        groups.setdefault((int(row[0]), loc), {})[row[7]] = row  # a repeated period: the last one counts
     out = []
-    dated = values[values["period_start"].notna()]
-    if dated.empty:
-        return out
-    keys = dated["locality"].fillna("")
-    for (_metric, _loc), group in dated.groupby([dated["metric_id"], keys], sort=False):
-        group = group.sort_values("period_start")
-        group = group.drop_duplicates("period_start", keep="last")
-        reported = group[group["actual"].notna()]
-        if reported.empty:
+    for (metric_id, loc), by_start in groups.items():
+        reported = sorted(d for d, row in by_start.items() if _number(row[9]) is not None)
+        if not reported:
             continue
-        group = group[(group["period_start"] >= reported["period_start"].iloc[0])
-                      & (group["period_start"] <= reported["period_start"].iloc[-1])]
-        starts, actuals, targets, labels = _with_gaps(group)
-        first = group.iloc[0]
+        starts = sorted(d for d in by_start if reported[0] <= d <= reported[-1])
+        step = _step_months(starts)
+        if step:
+            full = [starts[0]]
+            while full[-1] < starts[-1]:
+                m = full[-1].month - 1 + step
+                full.append(date(full[-1].year + m // 12, m % 12 + 1, 1))
+            if full[-1] == starts[-1] and set(starts) <= set(full):
+                starts = full
+        rows = [by_start.get(d) for d in starts]
+        actuals = tuple(_number(r[9]) if r else None for r in rows)
+        targets = tuple(_number(r[8]) if r else None for r in rows)
+        labels = tuple(_month(d) if step == 1 or not r or not isinstance(r[6], str) or not r[6] else r[6]
+                       for d, r in zip(starts, rows, strict=True))
+        first = by_start[reported[0]]
         target = next((t for t in reversed(targets) if t is not None), None)
-        options = settings.options(int(first["metric_id"]), direction_of(first["direction"]), target, starts)
-        out.append(SeriesSpc(
-            metric_id=int(first["metric_id"]), name=first["name"], top=first["top"],
-            locality=first["locality"] if isinstance(first["locality"], str) else None, unit=first["unit"],
-            direction=first["direction"], period_starts=tuple(starts), targets=tuple(targets),
-            result=calculate(actuals, options, labels)))
+        out.append(SeriesInput(
+            metric_id=metric_id, name=first[1], top=first[2] if isinstance(first[2], str) else None, locality=loc,
+            unit=first[4], direction=first[5], period_starts=tuple(starts), actuals=actuals, targets=targets,
+            labels=labels, options=settings.options(metric_id, direction_of(first[5]), target, starts)))
     return out
 
 
-def _with_gaps(group: pd.DataFrame) -> tuple[list[date], list[float | None], list[float | None], list[str]]:
-    starts = [ts.date() for ts in group["period_start"]]
-    step = _step_months(starts)
-    by_start = {s: (a, t, p) for s, a, t, p in zip(starts, group["actual"], group["target"], group["period"],
-                                                   strict=True)}
-    if step:
-        full = [starts[0]]
-        while full[-1] < starts[-1]:
-            m = full[-1].month - 1 + step
-            full.append(date(full[-1].year + m // 12, m % 12 + 1, 1))
-        if full[-1] == starts[-1] and set(starts) <= set(full):
-            starts = full
-    actuals, targets, labels = [], [], []
-    for s in starts:
-        a, t, p = by_start.get(s, (None, None, None))
-        actuals.append(None if a is None or a != a else float(a))
-        targets.append(None if t is None or t != t else float(t))
-        labels.append(f"{s:%B %Y}" if step == 1 else (p or f"{s:%B %Y}"))
-    return starts, actuals, targets, labels
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _month(d: date) -> str:
+    return f"{_MONTHS[d.month - 1]} {d.year}"
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or value != value else float(value)
 
 
 def _step_months(starts: list[date]) -> int | None:
