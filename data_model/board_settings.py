@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from data_model import audit
 from data_model.rag import RagRules
+from data_model.spc import SpcSettings
 from data_model.tables import Board, Meeting, Programme, utcnow
 
 B, MTG, P = Board.__table__, Meeting.__table__, Programme.__table__
@@ -85,6 +86,63 @@ def save_rules(engine: Engine, board_id: int, rules: RagRules, *, by: str) -> li
         conn.execute(update(B).where(B.c.id == board_id).values(settings=settings))
         audit.record(conn, by, "rules_changed", board_id=board_id, detail="; ".join(changed))
     return changed
+
+
+def board_spc(engine: Engine, slug: str) -> SpcSettings:
+    """A board's SPC settings (the defaults for a board that does not exist yet)."""
+    with engine.connect() as conn:
+        settings = conn.execute(select(B.c.settings).where(B.c.slug == slug)).scalar()
+    return SpcSettings.from_settings(settings)
+
+
+def save_spc_settings(engine: Engine, board_id: int, spc: SpcSettings, *, by: str,
+                      names: dict[int, str] | None = None) -> list[str]:
+    """Store the board's SPC settings (audited with the RAG rules); returns what changed, in words."""
+    problems = spc.validate()
+    if problems:
+        raise SettingsError(" ".join(problems))
+    names = names or {}
+    with engine.begin() as conn:
+        settings = dict(conn.execute(select(B.c.settings).where(B.c.id == board_id)).scalar_one() or {})
+        old = SpcSettings.from_settings(settings)
+        changed = [f"SPC run length: {old.run_length} → {spc.run_length}"] if old.run_length != spc.run_length else []
+        for metric_id in sorted({k for k, _m in old.metrics} | {k for k, _m in spc.metrics}):
+            before, after = old.for_metric(metric_id), spc.for_metric(metric_id)
+            if before != after:
+                changed.append(f"SPC for '{names.get(metric_id, metric_id)}': {before.words()} → {after.words()}")
+        if not changed:
+            return []
+        settings.update(spc.as_settings())
+        conn.execute(update(B).where(B.c.id == board_id).values(settings=settings))
+        audit.record(conn, by, "rules_changed", board_id=board_id, detail="; ".join(changed))
+    return changed
+
+
+def board_metrics(engine: Engine, board_id: int) -> list[tuple[int, str]]:
+    """The board's current metrics as (id, name), for choosing one to set its SPC options."""
+    from data_model.tables import Metric
+
+    mt = Metric.__table__
+    with engine.connect() as conn:
+        rows = conn.execute(select(mt.c.id, mt.c.name).join(P, P.c.id == mt.c.programme_id)
+                            .where(P.c.board_id == board_id, mt.c.removed_upload_id.is_(None))
+                            .order_by(mt.c.name, mt.c.id)).all()
+    return [(int(r.id), r.name) for r in rows]
+
+
+def parse_recalculation(text: str) -> tuple[str, ...]:
+    """'2016-08, 2017-01-01' → ISO dates (a month means its first day); refuses anything else in words."""
+    out = []
+    for part in (p.strip() for p in (text or "").replace(";", ",").split(",")):
+        if not part:
+            continue
+        try:
+            when = date.fromisoformat(part if len(part) > 7 else f"{part}-01")
+        except ValueError:
+            raise SettingsError(f"'{part}' is not a month or date: write months like 2016-08, separated by commas."
+                                ) from None
+        out.append(when.isoformat())
+    return tuple(sorted(set(out)))
 
 
 def add_meeting(engine: Engine, board_id: int, when: date, title: str, *, by: str) -> None:

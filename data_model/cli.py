@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="Stop imports first. PostgreSQL installs use pg_dump and pg_restore instead.")
     r.add_argument("path", type=Path, metavar="PATH", help="a file made by 'backup'")
     _users_parser(sub)
+    from data_model import spc_cli
+
+    spc_cli.add_parser(sub)
     return parser
 
 
@@ -146,6 +149,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "spc":  # a calculation on its input alone: no database
+        from data_model import spc_cli
+
+        return spc_cli.run(args)
     from data_model import make_engine, upgrade
     from data_model.accounts import AccountError
     from data_model.backup import BackupError, backup, restore, sqlite_path

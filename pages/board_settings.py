@@ -10,11 +10,15 @@ from data_model.board_settings import (
     MEETING_STATUSES,
     SettingsError,
     add_meeting,
+    board_metrics,
+    parse_recalculation,
     save_rules,
+    save_spc_settings,
     set_meeting_status,
 )
 from data_model.permissions import Resource
 from data_model.rag import RagRules
+from data_model.spc import RUN_MAX, RUN_MIN, MetricSpc, SpcSettings
 from presentation.safe import md
 from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
@@ -65,6 +69,46 @@ if saved:
 if asdict(rules) != asdict(RagRules()):
     st.caption("This board's rules differ from the defaults: "
                + "; ".join(f"{FIELDS[k][0]} {v:g}" for k, v in asdict(rules).items() if v != getattr(RagRules(), k)))
+
+st.subheader("Statistical process control (SPC)", anchor=False)
+st.caption("How the Metrics page reads each metric over time, as NHS England's Making Data Count does. The run length "
+           "is how many points in a row make a shift (one side of the mean) or a trend (rising or falling); Making "
+           "Data Count allows 6 to 8, and older guidance used 7.")
+spc = SpcSettings.from_settings((queries.board(engine, board["slug"]) or {}).get("settings"))
+with st.form(f"spc_run_{board['slug']}"):
+    run_length = st.number_input("Run length for shifts and trends (points)", min_value=RUN_MIN, max_value=RUN_MAX,
+                                 value=spc.run_length, step=1, key="spc_run_length")
+    if st.form_submit_button("Save the run length"):
+        try:
+            changed = save_spc_settings(engine, board_id, SpcSettings(int(run_length), spc.metrics), by=who.email)
+        except SettingsError as exc:
+            st.error(str(exc))
+        else:
+            clear_caches()
+            st.success("Saved: " + "; ".join(changed) if changed else "Nothing changed.")
+metric_names = dict(board_metrics(engine, board_id))
+if metric_names:
+    chosen_metric = st.selectbox("Metric", list(metric_names), format_func=metric_names.get, key="spc_metric")
+    current = spc.for_metric(chosen_metric)
+    with st.form(f"spc_metric_{board['slug']}_{chosen_metric}"):
+        baseline = st.number_input("Baseline: fix the mean and limits on the first N points (0 for none)",
+                                   min_value=0, value=current.baseline or 0, step=1, key="spc_baseline")
+        recalc = st.text_input("Recalculate the limits from (months, such as 2016-08, separated by commas)",
+                               value=", ".join(d[:7] for d in current.recalculate_from), key="spc_recalculate")
+        screen = st.checkbox("Screen out unusually large moving ranges (as the NHS-R tools do; Making Data Count's "
+                             "own tool does not)", value=current.screen_moving_ranges, key="spc_screen")
+        if st.form_submit_button("Save for this metric"):
+            try:
+                choice = MetricSpc(baseline=int(baseline) or None, recalculate_from=parse_recalculation(recalc),
+                                   screen_moving_ranges=bool(screen))
+                changed = save_spc_settings(engine, board_id, spc.with_metric(chosen_metric, choice), by=who.email,
+                                            names=metric_names)
+            except SettingsError as exc:
+                st.error(str(exc))
+            else:
+                clear_caches()
+                st.success("Saved: " + "; ".join(changed) if changed else "Nothing changed.")
+    st.caption(f"{md(metric_names[chosen_metric])}: {md(current.words())}.")
 
 st.subheader("Meetings", anchor=False)
 if not can("meetings", Resource(board_id)):

@@ -5,9 +5,12 @@ import streamlit as st
 
 from data_model import queries, registers
 from data_model.rollups import rag_matrix
+from data_model.spc import SpcSettings
 from presentation.metric_view import latest_table
 from presentation.rag_view import matrix_table
+from presentation.spc_view import VERDICT_NOTE, board_series, verdict, with_metric_verdicts
 from ui.board_page import open_board_page
+from ui.charts import cached_result
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -20,15 +23,25 @@ if places.empty:
 st.caption(f"{len(places)} localities. Each column counts the same things in each place, under the board's RAG rules; "
            "'(area-wide)' holds what no locality was given for.")
 matrix = view.read(rag_matrix, filters, rules, "locality")
-st.dataframe(matrix_table(matrix, "Locality"), hide_index=True, width="stretch", key="localities_matrix")
+spc_settings = SpcSettings.from_settings((view.read(queries.board, board["slug"]) or {}).get("settings"))
+series = cached_result(board_series, view.read(registers.metric_values, filters, rules), spc_settings,
+                       cache_key=(view.version, filters, rules, spc_settings))
+latest_all = view.read(registers.latest_metrics, filters, rules)
+st.dataframe(with_metric_verdicts(matrix_table(matrix, "Locality"), "Locality", latest_all, series, "locality"),
+             hide_index=True, width="stretch", key="localities_matrix")
+st.caption(VERDICT_NOTE)
 
-in_places = view.read(registers.latest_metrics, filters, rules)
+in_places = latest_all
 in_places = in_places[in_places["locality"].notna()]
 if not in_places.empty:
     st.subheader("Metrics by locality", anchor=False)
     latest = latest_table(in_places)
-    side = latest.assign(cell=[f"{v:g} ({r})" if pd.notna(v) else "" for v, r in zip(latest["Latest"], latest["RAG"],
+    found = {(s.metric_id, s.locality): s for s in series}
+    said = [verdict(found.get((int(m), loc)), r) for m, loc, r in zip(in_places["metric_id"], in_places["locality"],
+                                                                     in_places["rag"], strict=True)]
+    side = latest.assign(cell=[f"{v:g} ({w})" if pd.notna(v) else "" for v, w in zip(latest["Latest"], said,
                                                                                    strict=True)])
     wide = side.pivot_table(index="Metric", columns="Locality", values="cell", aggfunc="first").fillna("")
     st.dataframe(wide.reset_index(), hide_index=True, width="stretch", key="localities_metrics")
-    st.caption("Latest value in each place, with its RAG in words.")
+    st.caption("Latest value in each place, with the SPC variation (marked SPC) where the metric has 13 points or "
+               "more there, and its RAG against target in words otherwise.")

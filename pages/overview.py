@@ -5,14 +5,16 @@ from datetime import UTC, datetime, time
 import pandas as pd
 import streamlit as st
 
-from data_model import attention, queries
+from data_model import attention, queries, registers
 from data_model.rollups import rag_matrix
+from data_model.spc import SpcSettings
 from data_model.vocabulary import PATH_SEP, join_path, split_path
 from presentation.rag_view import WORDS, budget_exceptions_table, matrix_chart, matrix_table, status_words
 from presentation.safe import md
+from presentation.spc_view import VERDICT_NOTE, board_series, with_metric_verdicts
 from presentation.upload_report import changes_frame
 from ui.board_page import open_board_page
-from ui.charts import show_chart
+from ui.charts import cached_result, show_chart
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -33,8 +35,14 @@ if by_ws.empty:
             "on the **Upload a tracker** page.")
     st.stop()
 
+spc_settings = SpcSettings.from_settings((view.read(queries.board, board["slug"]) or {}).get("settings"))
+series = cached_result(board_series, view.read(registers.metric_values, filters, rules), spc_settings,
+                       cache_key=(view.version, filters, rules, spc_settings))
+latest = view.read(registers.latest_metrics, filters, rules)
 st.subheader("By workstream", anchor=False)
-st.dataframe(matrix_table(by_ws, "Workstream"), hide_index=True, width="stretch", key="overview_matrix_ws")
+st.dataframe(with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root"),
+             hide_index=True, width="stretch", key="overview_matrix_ws")
+st.caption(VERDICT_NOTE)
 show_chart(matrix_chart, by_ws, "Workstream", width="content")
 
 tree = view.read(queries.workstreams, int(board["id"]))
@@ -52,7 +60,8 @@ for _, top in tops.iterrows():
 by_loc = view.read(rag_matrix, filters, rules, "locality")
 if set(by_loc["group"]) - {"(area-wide)"}:
     st.subheader("By locality", anchor=False)
-    st.dataframe(matrix_table(by_loc, "Locality"), hide_index=True, width="stretch", key="overview_matrix_loc")
+    st.dataframe(with_metric_verdicts(matrix_table(by_loc, "Locality"), "Locality", latest, series, "locality"),
+                 hide_index=True, width="stretch", key="overview_matrix_loc")
 
 st.subheader("Needs attention", anchor=False)
 ms = view.read(attention.milestones_needing_attention, filters, rules)

@@ -464,7 +464,41 @@ Use mapping to identify potential areas for cooperation on commissioning and con
                                               "Crisis response": milestones_crisis, "Enablers": enablers}, about)
     write_xlsx(base / "bcf-risks.xlsx", {"Unified Prevention": risks_up, "LTC Management": risks_ltc,
                                          "Crisis response": risks_crisis, "Enablers": risks_enablers}, about)
-    write_xlsx(base / "bcf-metrics.xlsx", {"BCF metrics": metrics}, about)
+    write_xlsx(base / "bcf-metrics.xlsx", {"BCF metrics": metrics, "Monthly trends": rutland_monthly()}, about)
+
+
+# Three years of monthly figures (April 2014 to March 2017), ILLUSTRATIVE: the seed papers give targets only. They are
+# long enough for statistical process control (13 points or more) and each shows one thing the Metrics page explains:
+# a shift down (improving), a shift up (concerning), common cause around a target (hit and miss), and one outlier in
+# an otherwise stable series whose target the process passes consistently.
+RUTLAND_MONTHLY = (
+    ("Crisis response", "Non-elective admissions per month", "lower", "count", 205,
+     [220, 224, 214, 219, 209, 216, 209, 217, 216, 221, 214, 211, 211, 207, 226, 205, 216, 220, 215, 208, 219, 225,
+      224, 208, 217, 221, 232, 217, 201, 209, 191, 197, 188, 197, 195, 196]),
+    ("Crisis response", "Delayed transfers of care: days delayed per month", "lower", "days", 250,
+     [247, 251, 242, 247, 238, 244, 239, 245, 244, 248, 242, 240, 240, 236, 252, 235, 244, 248, 243, 237, 246, 251,
+      251, 237, 245, 248, 258, 245, 245, 267, 252, 257, 250, 257, 256, 257]),
+    ("LTC Management", "Reablement: people still at home 91 days after discharge (monthly)", "higher", "%", 83,
+     [82.3, 82.4, 85.3, 80.5, 84.0, 80.6, 86.0, 84.5, 86.4, 83.4, 84.8, 83.7, 83.0, 84.4, 82.2, 83.6, 85.3, 84.3, 83.5,
+      87.7, 84.3, 83.3, 84.5, 83.4, 83.6, 83.6, 87.4, 84.2, 84.5, 85.3, 87.4, 83.8, 83.2, 88.2, 81.9, 83.6]),
+    ("Unified Prevention", "Falls admissions of over 65s per month", "lower", "count", 22,
+     [9, 9, 13, 7, 12, 7, 14, 12, 15, 11, 13, 11, 10, 12, 9, 11, 14, 12, 11, 17, 12, 24, 12, 11, 11, 11, 16, 12, 12, 13,
+      16, 12, 11, 17, 9, 11]),
+)
+
+
+def rutland_monthly() -> list[list[object]]:
+    months = [f"{MONTH_NAMES[(3 + k) % 12]} {2014 + (3 + k) // 12}" for k in range(36)]
+    rows: list[list[object]] = [
+        ["Monthly BCF measures, April 2014 to March 2017 (illustrative figures, invented for the demo)"],
+        ["Priority", "Measure", "Month", "Target", "Actual (illustrative)", "Direction", "Unit"]]
+    for priority, name, direction, unit, target, values in RUTLAND_MONTHLY:
+        for month, value in zip(months, values, strict=True):
+            rows.append([priority, name, month, target, value, direction, unit])
+    return rows
+
+
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -545,6 +579,19 @@ Lack of support from key corporate functions such as HR, IT and Quality Improvem
     for loc, (i, month) in itertools.product(localities, enumerate(["2018-19 Q1", "2018-19 Q2"])):
         metric_rows.append(["Home support referrals answered at first point of contact", loc, month, "75%",
                             f"{62 + i * 6 + len(loc) % 5}%", "higher", "%"])
+    # Two years of monthly emergency admissions per place (illustrative), long enough for SPC in each locality:
+    # Coatbridge shifts up from September 2018, North falls away, the other four vary by common cause.
+    import random
+
+    rnd = random.Random(4)
+    rates = {"Airdrie": 9.4, "Bellshill": 8.1, "Coatbridge": 10.2, "Motherwell": 8.8, "North": 7.6, "Wishaw": 9.9}
+    for loc in localities:
+        for k in range(24):
+            value = rates[loc] + rnd.gauss(0, 0.35) + (1.0 if loc == "Coatbridge" and k >= 17 else 0) - (
+                0.25 * (k - 16) if loc == "North" and k >= 17 else 0)
+            metric_rows.append(["Emergency admissions per 1,000 population (monthly)", loc,
+                                f"{MONTH_NAMES[(3 + k) % 12]} {2017 + (3 + k) // 12}", 9, round(value, 1), "lower",
+                                "rate"])
     about = "North Lanarkshire IJB, 7 February 2018: Integrated Service Review Board Programme Plan."
     write_xlsx(base / "programme-plan.xlsx", {"Phase 1 action plan": plan, "Phases 2 and 3": phase2}, about)
     write_xlsx(base / "risks.xlsx", {"Risk": risks}, about)

@@ -1,5 +1,6 @@
 """A large synthetic data set for benchmarks: about 20 boards, 20,000 milestones, 10,000 risks and
-50,000 budget amounts, written as tracker workbooks and loaded through the same import path.
+50,000 budget amounts, and 40 metrics of 36 monthly points on the first board (for SPC), written as tracker
+workbooks and loaded through the same import path.
 
 ``python -m sample_data.synthetic OUT_DIR [--load DATABASE_URL]``
 """
@@ -79,11 +80,42 @@ def budget(path: Path, lines: int, seed: int = 13) -> Path:
     return path
 
 
+def metrics_return(path: Path, metrics: int = 40, points: int = 36, seed: int = 17) -> Path:
+    """``metrics`` monthly series of ``points`` each from April 2014: a quarter stable, a quarter with a shift, a
+    quarter with a trend at the end and a quarter with one outlier, so every SPC rule has something to find."""
+    rnd = random.Random(seed)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("Metrics")
+    ws.write_row(0, 0, ["Priority", "Metric", "Period", "Target", "Actual", "Direction", "Unit"])
+    r = 1
+    months = [date(2014 + (3 + k) // 12, (3 + k) % 12 + 1, 1) for k in range(points)]
+    for i in range(metrics):
+        base, spread = rnd.randrange(50, 500), rnd.uniform(0.02, 0.08)
+        direction = "higher" if i % 2 else "lower"
+        target = round(base * rnd.uniform(0.9, 1.1))
+        for k, month in enumerate(months):
+            value = base * (1 + rnd.gauss(0, spread))
+            if i % 4 == 1 and k >= points * 2 // 3:
+                value += base * spread * 3
+            elif i % 4 == 2 and k >= points - 8:
+                value += base * spread * (k - points + 9)
+            elif i % 4 == 3 and k == points // 2:
+                value += base * spread * 6
+            ws.write_row(r, 0, [PRIORITIES[i % len(PRIORITIES)], f"Measure {i + 1}", month.strftime("%b %Y"), target,
+                                round(value, 1), direction, "count"])
+            r += 1
+    wb.close()
+    return path
+
+
 def build(out: Path, boards: int = 20, milestones: int = 20_000, risks: int = 10_000,
-          budget_amounts: int = 50_000) -> list[tuple[str, Path, str]]:
+          budget_amounts: int = 50_000, metrics: int = 40, points: int = 36) -> list[tuple[str, Path, str]]:
     """Write the workbooks; returns (board slug, file, kind) for each."""
     out.mkdir(parents=True, exist_ok=True)
     files = []
+    if metrics:
+        files.append(("synthetic-board-01", metrics_return(out / "synthetic-board-01-metrics.xlsx", metrics, points),
+                      "metrics"))
     for b in range(boards):
         slug = f"synthetic-board-{b + 1:02d}"
         files.append((slug, milestone_tracker(out / f"{slug}-milestones.xlsx", milestones // boards, seed=b), "milestones"))

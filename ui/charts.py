@@ -36,3 +36,14 @@ def show_chart(builder: Callable[..., alt.TopLevelMixin], *args, cache_key: Hash
     """
     key = cache_key if cache_key is not None else args
     return st.vega_lite_chart(_spec(builder.__module__, builder.__qualname__, key, args), **options)
+
+
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def _result(module: str, name: str, key: Hashable, _args: tuple):
+    return getattr(importlib.import_module(module), name)(*_args)
+
+
+def cached_result(fn: Callable, *args, cache_key: Hashable):
+    """``fn(*args)`` computed once per ``cache_key`` (the data version and settings it depends on), such as every
+    metric's SPC series for a board view."""
+    return _result(fn.__module__, fn.__qualname__, cache_key, args)
