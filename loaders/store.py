@@ -281,7 +281,7 @@ class _Writer:
         label = parent_table.c[self.kind.label_field].label("parent_label")
         q = (select(table.c.id, table.c.removed_upload_id, parent_table.c.key.label("parent_key"), label,
                     parent_table.c.source_sheet, WS.c.path.label("ws_path"),
-                    *[table.c[c] for c in (*children.match, *children.fields) if c != "key"],
+                    *[table.c[c] for c in dict.fromkeys((*children.match, *children.fields, "period")) if c != "key"],
                     *([table.c.key] if "key" in children.match else []))
              .select_from(table.join(parent_table, parent_table.c.id == table.c[fk])
                           .outerjoin(WS, WS.c.id == parent_table.c.workstream_id))

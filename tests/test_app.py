@@ -12,7 +12,7 @@ def test_first_start_loads_the_sample_boards(app_database):
     assert len(names) == 5 and "**Rutland Health and Wellbeing Board**" in names
     # Cards list their counts in board order (by name); Rutland is the fifth.
     counts = [(m.label, m.value) for m in at.metric]
-    assert counts[16:20] == [("Milestones", "58"), ("Risks", "20"), ("Budget lines", "22"), ("Metrics", "6")]
+    assert counts[16:20] == [("Milestones", "58"), ("Risks", "20"), ("Budget lines", "22"), ("Metrics", "10")]  # 6 BCF metrics + 4 monthly trends
 
 
 def test_board_in_the_url_is_selected_and_unknown_board_is_explained(app_database):

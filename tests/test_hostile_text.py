@@ -83,7 +83,8 @@ def markup(source: str) -> list[str]:
     chars = _chars(source)
     found = []
     active = "".join(c if on else "\0" for c, on in chars)
-    if "[" in active:
+    # The app's own badges and colours (":gray-badge[Variation: ...]") are Streamlit directives, not links.
+    if "[" in re.sub(r":[a-z]+(?:-badge|-background)?\[", "", active):
         found.append("link or image syntax")
     for m in re.finditer(r"<", active):
         after = active[m.start() + 1:m.start() + 2]

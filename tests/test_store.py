@@ -16,7 +16,8 @@ def risks(*rows):
 def test_rejected_upload_leaves_every_table_as_it_was(engine):
     import_bytes(risks(["R1", "Crisis", "Funding cut", "H", "M", "Lobby", "CFO"]), "v1.xlsx", "b", engine=engine)
     before = dump(engine)
-    bad = risks(["R1", "Crisis", "Funding cut", "H", "M", "Lobby", "CFO"], ["R1", "Crisis", "Second with same ref", "L", "L", "", ""])
+    # The same reference on the same risk twice: the lead must settle which is right, so the file is refused.
+    bad = risks(["R1", "Crisis", "Funding cut", "H", "M", "Lobby", "CFO"], ["R1", "Crisis", "Funding cut", "L", "L", "", ""])
     result = import_bytes(bad, "bad.xlsx", "b", engine=engine)
     assert result.status == "rejected"
     assert dump(engine) == before

@@ -31,8 +31,8 @@ def test_the_command_writes_loads_and_adds_quarterly_meetings(tmp_path, db_url, 
                                                               budget_amounts=48))
     ran = cli(synthetic.main, str(tmp_path / "out"), "--load", db_url)
     assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.splitlines() == [f"Wrote 6 workbooks to {tmp_path / 'out'}", f"Loaded them into {db_url}"]
-    assert len(list((tmp_path / "out").glob("*.xlsx"))) == 6
+    assert ran.stdout.splitlines() == [f"Wrote 7 workbooks to {tmp_path / 'out'}", f"Loaded them into {db_url}"]
+    assert len(list((tmp_path / "out").glob("*.xlsx"))) == 7  # 3 kinds x 2 boards, and the 40 SPC metrics
     assert _counts(engine) == [40, 20, 48]
     with engine.connect() as conn:
         meetings = conn.execute(select(Board.slug, func.count(Meeting.id)).join(Meeting, Meeting.board_id == Board.id)
