@@ -123,6 +123,7 @@ def _small_disk(limit: int):
     return apply
 
 
+@pytest.mark.slow
 def test_a_backup_onto_a_full_disk_leaves_nothing_and_the_retry_works(tmp_path):
     url = f"sqlite:///{tmp_path / 'live.db'}"
     engine = open_database(url)

@@ -234,6 +234,7 @@ def _check(at, page: str) -> str:
     return "\n".join(seen)
 
 
+@pytest.mark.slow
 def test_every_page_shows_hostile_tracker_text_as_text(hostile_board):
     for page in PAGES:
         at = open_page(page, board=SLUG, as_at=AS_AT)

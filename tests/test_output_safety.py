@@ -3,6 +3,7 @@
 import io
 
 import pandas as pd
+import pytest
 from conftest import ROOT, xlsx
 from signed_in import open_page
 from sqlalchemy import select
@@ -38,6 +39,7 @@ def test_uploaded_file_names_are_labels_not_paths(engine, tmp_path):
     assert not any("evil" in str(p) for p in set(tmp_path.parent.rglob("*")) - before)
 
 
+@pytest.mark.slow
 def test_upload_page_shows_user_text_as_text(app_database):
     at = open_page("upload.py", board="rutland-hwb")
     data = (ROOT / "tests" / "corpus" / "script-and-markdown.xlsx").read_bytes()

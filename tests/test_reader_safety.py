@@ -33,6 +33,7 @@ def test_a_killer_file_is_refused_with_a_sentence_and_nothing_is_written(name, e
     assert import_bytes(SAMPLE.read_bytes(), "bcf-risks.xlsx", "killer-board", engine=engine, dry_run=True).status == "ok"
 
 
+@pytest.mark.slow
 def test_a_worker_that_runs_out_of_memory_gives_a_sentence_and_is_replaced():
     with pytest.raises(ReadError) as refused:
         read_workbook(KILLERS["repeated-cells.ods"][0](), "repeated-cells.ods")
@@ -43,6 +44,7 @@ def test_a_worker_that_runs_out_of_memory_gives_a_sentence_and_is_replaced():
     assert read_workbook(SAMPLE.read_bytes(), "bcf-risks.xlsx").sheets[0].rows[0][0]
 
 
+@pytest.mark.slow
 def test_a_parse_that_runs_too_long_is_stopped_with_a_sentence(monkeypatch):
     rows = [["Risk", "Likelihood", "Impact", "Owner"]] + [[f"Risk {i}", "High", "Low", "Sam"] for i in range(200_000)]
     big = csv_bytes(rows)

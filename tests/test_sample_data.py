@@ -20,6 +20,7 @@ def test_every_sample_file_loads_through_the_cli(board, path, kind, db_url, cli)
     assert out["records"], path
 
 
+@pytest.mark.slow
 def test_loading_all_samples_gives_five_boards_with_meetings_and_the_rutland_shortfall(engine):
     results = load_sample_data(engine)
     assert all(r.status == "ok" for r in results)

@@ -91,6 +91,7 @@ def test_a_fresh_install_says_how_to_make_the_first_admin(app_database, monkeypa
     assert not at.text_input  # no form: there is no account to sign in to, and no default password
 
 
+@pytest.mark.slow
 def test_the_first_sample_start_makes_demo_accounts_and_says_so(app_database, monkeypatch, capfd):
     import streamlit as st
 

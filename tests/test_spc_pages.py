@@ -32,6 +32,7 @@ def texts(at):
     return [m.value for m in at.markdown] + [c.value for c in at.caption]
 
 
+@pytest.mark.slow
 def test_metrics_page_shows_the_xmr_chart_icons_in_words_and_the_reading(sample_app):
     at = open_page("metrics.py", board="rutland-hwb")
     assert not at.exception
@@ -55,6 +56,7 @@ def test_metrics_page_shows_the_xmr_chart_icons_in_words_and_the_reading(sample_
     assert points["encoding"]["shape"]["scale"]["domain"] == ["Common cause", "Improvement"]  # not colour alone
 
 
+@pytest.mark.slow
 def test_overview_and_localities_say_spc_or_rag(sample_app):
     at = open_page("overview.py", board="rutland-hwb")
     assert not at.exception
@@ -79,6 +81,7 @@ def test_overview_and_localities_say_spc_or_rag(sample_app):
     assert by_place.loc["Coatbridge", "Metrics"].startswith("SPC: Concern (high) 1; RAG: ")
 
 
+@pytest.mark.slow
 def test_a_chair_sets_the_run_length_and_a_baseline_and_the_metrics_page_uses_them(sample_app):
     at = open_page("board_settings.py", board="rutland-hwb")
     assert not at.exception

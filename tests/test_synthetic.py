@@ -19,12 +19,14 @@ def _counts(engine) -> list[int]:
                 for t in (Milestone, Risk, BudgetAmount)]
 
 
+@pytest.mark.slow
 def test_synthetic_set_loads_with_the_counts_asked_for(tmp_path, db_url, engine):
     files = build(tmp_path, boards=2, milestones=40, risks=20, budget_amounts=48)
     load(files, db_url)
     assert _counts(engine) == [40, 20, 48]
 
 
+@pytest.mark.slow
 def test_the_command_writes_loads_and_adds_quarterly_meetings(tmp_path, db_url, engine, cli, monkeypatch):
     # The command always builds the full benchmark set (minutes of work); the same code on a small one here.
     monkeypatch.setattr(synthetic, "build", functools.partial(build, boards=2, milestones=40, risks=20,

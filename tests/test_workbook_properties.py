@@ -6,6 +6,7 @@ import io
 from datetime import date, datetime
 
 import openpyxl
+import pytest
 from conftest import dump
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -132,6 +133,7 @@ def workbooks(draw) -> bytes:
 
 @EXAMPLES
 @given(data=workbooks(), kind=st.sampled_from([None, None, None, "milestones", "risks", "budget", "metrics"]))
+@pytest.mark.slow
 def test_any_generated_workbook_is_loaded_or_refused_and_a_refusal_writes_nothing(engine, data, kind):
     before = dump(engine)
     result = import_bytes(data, "generated.xlsx", "property-board", engine=engine, kind=kind)  # any exception fails
