@@ -33,10 +33,16 @@ def database_url(url: str | None = None) -> str:
     return f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
+POOL_SIZE = int(os.environ.get("DASHBOARD_DB_POOL_SIZE", "20"))
+
+
 def make_engine(url: str | None = None, *, echo: bool = False, busy_timeout_ms: int | None = None) -> Engine:
     """Create an engine. SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     url = database_url(url)
     busy = SQLITE_BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
+    # Each page run holds one connection for its consistent snapshot (data_model.snapshot), so the pool must cover
+    # the board members reading at once on this server; past it, a run waits (up to 30 s) rather than fails.
+    pool = {} if url in ("sqlite://", "sqlite:///:memory:") else {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
     if url.startswith("sqlite"):
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         if not in_memory:
@@ -47,10 +53,11 @@ def make_engine(url: str | None = None, *, echo: bool = False, busy_timeout_ms: 
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": busy / 1000},
             poolclass=StaticPool if in_memory else None,
+            **pool,
         )
         _configure_sqlite(engine, wal=not in_memory, busy_timeout_ms=busy)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True, **pool)
 
 
 def _configure_sqlite(engine: Engine, *, wal: bool, busy_timeout_ms: int) -> None:

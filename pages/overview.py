@@ -55,7 +55,11 @@ for _, top in tops.iterrows():
     with st.expander(f"{md(top['level_label'])}: {md(top['name'])}"):
         inner = by_path[(by_path["group"] == top["name"]) | by_path["group"].str.startswith(top["name"] + PATH_SEP)]
         inner = inner.assign(group=inner["group"].map(lambda p: join_path(split_path(p)[1:])).replace("", "(itself)"))
-        st.dataframe(matrix_table(inner, children["level_label"].iloc[0]), hide_index=True, width="stretch")
+        label = children["level_label"].iloc[0]
+        st.dataframe(with_metric_verdicts(
+            matrix_table(inner, label), label, latest, series, "workstream",
+            group_of=lambda g, top=top["name"]: top if g == "(itself)" else join_path((top, g))),
+            hide_index=True, width="stretch")
 
 by_loc = view.read(rag_matrix, filters, rules, "locality")
 if set(by_loc["group"]) - {"(area-wide)"}:

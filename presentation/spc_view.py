@@ -192,7 +192,8 @@ def summary_table(series: list[SeriesSpc]) -> pd.DataFrame:
 
 
 def metric_cells(latest: pd.DataFrame, series: list[SeriesSpc], by: str) -> dict[str, str]:
-    """The Metrics cell of the RAG matrix per group ('root' workstream or 'locality'): the SPC verdict of each metric
+    """The Metrics cell of the RAG matrix per group ('root' workstream, 'workstream' path or 'locality'): the SPC
+    verdict of each metric
     with 13 points or more and the RAG of the others, each counted and named, like
     'SPC: Concern (low) 1 · Common cause 2; RAG: Red 1', or 'Red 1 · Green 1' where no metric has 13 points."""
     found = {(s.metric_id, s.locality or ""): s for s in series}
@@ -200,7 +201,11 @@ def metric_cells(latest: pd.DataFrame, series: list[SeriesSpc], by: str) -> dict
     rag: dict[str, Counter] = {}
     for row in latest[latest["actual"].notna()].itertuples(index=False):
         loc = row.locality if isinstance(row.locality, str) else None
-        group = (loc or NO_LOCALITY) if by == "locality" else (row.top if isinstance(row.top, str) else NO_WORKSTREAM)
+        if by == "locality":
+            group = loc or NO_LOCALITY
+        else:
+            named = row.workstream if by == "workstream" else row.top
+            group = named if isinstance(named, str) else NO_WORKSTREAM
         s = found.get((int(row.metric_id), loc or ""))
         if s is not None and s.uses_spc and s.result.variation:
             spc.setdefault(group, Counter())[VARIATION_LABELS[s.result.variation]] += 1
@@ -332,8 +337,12 @@ VERDICT_NOTE = ("Metrics column: the SPC variation (marked SPC) where a metric h
 
 
 def with_metric_verdicts(table: pd.DataFrame, group_label: str, latest: pd.DataFrame, series: list[SeriesSpc],
-                         by: str) -> pd.DataFrame:
-    """The RAG matrix table (``rag_view.matrix_table``) with its Metrics column read the SPC way where it can be."""
+                         by: str, group_of=None) -> pd.DataFrame:
+    """The RAG matrix table (``rag_view.matrix_table``) with its Metrics column read the SPC way where it can be.
+
+    ``group_of`` turns the table's labels into the groups counted (a next-level table labels its rows by the path
+    below its top workstream)."""
     cells = metric_cells(latest, series, by)
-    return table.assign(Metrics=table[group_label].map(lambda g: cells.get(g, "—")))
+    name = group_of or (lambda g: g)
+    return table.assign(Metrics=table[group_label].map(lambda g: cells.get(name(g), "—")))
 

@@ -126,3 +126,24 @@ def _metric_id(db_url: str, name: str) -> int:
         found = conn.execute(select(Metric.__table__.c.id).where(Metric.__table__.c.name == name)).scalar_one()
     engine.dispose()
     return int(found)
+
+
+def test_a_next_level_workstream_says_spc_for_its_long_series(app_database, monkeypatch):
+    """The Overview's next-level matrices read metrics the SPC way too, not only the top level."""
+    from conftest import xlsx
+
+    from loaders import import_bytes
+
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    rows = [["Priority", "Scheme", "Metric", "Period", "Actual", "Direction"]]
+    rows += [["Crisis", "Night sitting", "Calls answered in an hour", f"{month} 2016", 50 + (i % 3), "Higher"]
+             for i, month in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                                        "Dec"])]
+    rows += [["Crisis", "Night sitting", "Calls answered in an hour", f"{m} 2017", 51, "Higher"] for m in ("Jan", "Feb")]
+    engine = open_database(app_database)
+    assert import_bytes(xlsx({"Metrics": rows}), "metrics.xlsx", "spc-board", engine=engine).status == "ok"
+    engine.dispose()
+    at = open_page("overview.py", board="spc-board")
+    assert not at.exception
+    inner = [df.value for df in at.dataframe if "Scheme" in df.value.columns]
+    assert inner and inner[0].set_index("Scheme").loc["Night sitting", "Metrics"].startswith("SPC: ")
