@@ -118,6 +118,24 @@ class Upload(SQLModel, table=True):
     sheets: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     # {"added": n, "updated": n, "removed": n, "unchanged": n}
     changes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # What the lead chose in the mapping step (loaders.mapping.Choices.as_json); {} for the importer's own reading.
+    choices: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
+
+
+class SavedMapping(SQLModel, table=True):
+    """A lead's mapping of one tracker sheet, remembered for the board under its header row's signature, so the
+    next upload of the same tracker reads the same way with no clicks (loaders.mapping)."""
+
+    __tablename__ = "saved_mapping"
+    __table_args__ = (UniqueConstraint("board_id", "signature"),)
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    signature: str = Field(max_length=64)
+    sheet: str  # the sheet's name when it was saved: a label
+    headers: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # the header row as written
+    choice: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # SheetChoice.as_json()
+    saved_by: str | None = None
+    saved_at: datetime = Field(default_factory=utcnow)
 
 
 class ImportIssue(SQLModel, table=True):

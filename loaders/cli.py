@@ -32,7 +32,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--board", required=True, metavar="SLUG",
                      help="the board's short name, e.g. rutland-hwb (created if it does not exist)")
     imp.add_argument("--kind", choices=KIND_NAMES, help="what the file holds; detected from its headers when left out")
-    imp.add_argument("--sheet", metavar="NAME", help="read only this sheet")
+    imp.add_argument("--sheet", metavar="NAME", action="append",
+                     help="read only this sheet (repeat for several); every sheet when left out")
+    imp.add_argument("--header-row", type=int, metavar="N",
+                     help="the header row, counted from 1 as the spreadsheet numbers rows; found when left out")
+    imp.add_argument("--map", metavar="HEADER=FIELD", action="append", dest="maps",
+                     help="read the column headed HEADER as FIELD (or 'ignore'), e.g. --map \"Risk Description=title\"; "
+                          "repeat for several. The fields of each kind are listed by --dry-run's column report")
+    imp.add_argument("--month-first", metavar="COLUMN", action="append",
+                     help="read this column's dates month first (07/14/2023); repeatable")
+    imp.add_argument("--day-first", metavar="COLUMN", action="append",
+                     help="read this column's dates day first (14/07/2023), the default; repeatable")
     imp.add_argument("--db", metavar="URL", help="database URL (default: $DATABASE_URL, else the local SQLite file)")
     imp.add_argument("--dry-run", action="store_true", help="check and report what would change, but write nothing")
     imp.add_argument("--json", action="store_true", help="print one JSON object with records, issues and changes")
@@ -76,6 +86,7 @@ def _failed(args: argparse.Namespace, message: str, code: int = EXIT_REJECTED) -
 
 def run_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from loaders.importer import import_path
+    from loaders.mapping import ChoiceError, from_cli
 
     if not _SLUG.match(args.board):
         parser.error(f"--board '{terminal_text(args.board)}' must be lower-case letters, digits and hyphens, "
@@ -83,7 +94,12 @@ def run_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     path = Path(args.path)
     if not path.is_file():
         parser.error(f"no such file: {terminal_text(args.path)}")
-    result = import_path(path, args.board, db_url=args.db, kind=args.kind, sheet=args.sheet, dry_run=args.dry_run)
+    try:
+        choices = from_cli(kind=args.kind, sheets=args.sheet, header_row=args.header_row, maps=args.maps,
+                           month_first=args.month_first, day_first=args.day_first)
+    except ChoiceError as exc:
+        parser.error(str(exc))
+    result = import_path(path, args.board, db_url=args.db, dry_run=args.dry_run, choices=choices)
     if args.json:
         print(json_line(result.as_json()))
     else:
@@ -93,13 +109,18 @@ def run_import(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
 
 def print_summary(result) -> None:
     a = result.analysis
-    kind = a.kind.label if a.kind else "tracker"
+    kind = " and ".join(k.label for k in a.kinds) or "tracker"
     out = sys.stdout
     if result.status == "ok":
         verb = "would load" if result.dry_run else "loaded"
         print(f"{terminal_text(a.file_name)}: {kind}, {len(a.records)} rows {verb}.", file=out)
         for s in a.sheets:
-            print(f"  sheet '{terminal_text(s.name)}': header on row {s.header_row}, {s.records} rows", file=out)
+            reading = a.reading(s.name)
+            how = f" ({reading.kind.label}, {reading.confidence})" if reading and reading.kind else ""
+            print(f"  sheet '{terminal_text(s.name)}'{how}: header on row {s.header_row}, {s.records} rows", file=out)
+        if a.choices.remembered:
+            print("  read with the board's remembered mapping for: "
+                  + ", ".join(f"'{terminal_text(n)}'" for n in a.choices.remembered), file=out)
         c = result.changes
         if result.already_imported:
             print(f"  This exact file was already imported (upload {result.already_imported}); nothing changed.", file=out)

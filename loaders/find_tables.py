@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from data_model.vocabulary import fold
-from loaders.headers import Column, ColumnProfile, Mapping, column_letter, detect
+from loaders.headers import Column, ColumnProfile, Mapping, column_letter, map_headers
 from loaders.issues import Issue, warning
 from loaders.read import Sheet
 from loaders.text import clean_text, header_key
@@ -108,16 +108,39 @@ def find_header(sheet: Sheet, kinds: tuple[TrackerKind, ...]) -> tuple[int, Mapp
     A row of numbers and dates is never a header (it is data), and each candidate is judged with what its
     columns hold below it.
     """
+    found = best_headers(sheet, kinds)
     best: tuple[int, Mapping] | None = None
+    for index, mapping in sorted(found.values(), key=lambda f: f[0]):
+        if best is None or mapping.score > best[1].score:
+            best = (index, mapping)
+    return best
+
+
+def best_headers(sheet: Sheet, kinds: tuple[TrackerKind, ...]) -> dict[TrackerKind, tuple[int, Mapping]]:
+    """Each kind's best header row on the sheet (0-based) and its mapping: how well the sheet fits every kind,
+    which is what says how sure a detection is."""
+    best: dict[TrackerKind, tuple[int, Mapping]] = {}
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        texts = [v for v in row if not _blank(v)]
-        if len(texts) < 2 or sum(1 for v in texts if _number_or_date(v)) * 2 >= len(texts):
+        if not _could_be_header(row):
             continue
         profiles = column_profiles(sheet.rows, r)
-        mapping = detect(row, kinds, profiles)
-        if mapping and (best is None or mapping.score > best[1].score):
-            best = (r, _with_group_column(mapping, row, profiles))
+        for kind in kinds:
+            mapping = map_headers(row, kind, profiles)
+            if mapping.score and (kind not in best or mapping.score > best[kind][1].score):
+                best[kind] = (r, _with_group_column(mapping, row, profiles))
     return best
+
+
+def header_at(sheet: Sheet, index: int, kind: TrackerKind) -> Mapping:
+    """Row ``index`` (0-based) read as the header of a ``kind`` table, as a lead who named the row asks."""
+    row = sheet.rows[index] if 0 <= index < len(sheet.rows) else []
+    profiles = column_profiles(sheet.rows, index)
+    return _with_group_column(map_headers(row, kind, profiles), row, profiles)
+
+
+def _could_be_header(row: list[object]) -> bool:
+    texts = [v for v in row if not _blank(v)]
+    return len(texts) >= 2 and sum(1 for v in texts if _number_or_date(v)) * 2 < len(texts)
 
 
 def _with_group_column(mapping: Mapping, header: list[object], profiles: dict[int, ColumnProfile]) -> Mapping:

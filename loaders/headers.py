@@ -113,6 +113,9 @@ class ColumnProfile:
 NOT_NUMBERS = frozenset({"title", "line", "name", "owner", "mitigation", "consequence", "ws1", "ws2", "ws3",
                          "locality", "funder", "commissioner", "notes"})
 NOT_WORDS = frozenset({"allocated", "forecast", "spent", "period_amount", "total", "variance", "target", "actual"})
+# Fields a column of dates can never be: a "Target Date" is a due date, not a metric's target.
+NOT_DATES = frozenset({"allocated", "forecast", "spent", "total", "variance", "target", "actual", "baseline",
+                       "likelihood", "impact", "score"})
 
 
 STRONG = 8  # header words at least this strong are the lead's own naming of the field
@@ -127,6 +130,8 @@ def unfit(fld: str, profile: ColumnProfile | None) -> bool:
     if fld in NOT_NUMBERS and profile.numbers + profile.dates >= 0.8 * held:
         return True
     if fld in NOT_WORDS and profile.words >= 0.5 * held:
+        return True
+    if fld in NOT_DATES and profile.dates >= 0.8 * held:
         return True
     if fld == "unit" and profile.populations >= 0.8 * held:
         return True  # "Unit: Persons" says who is counted, not what the number is
@@ -151,6 +156,7 @@ class Mapping:
     columns: list[Column]
     ignored: list[tuple[int, str]] = field(default_factory=list)  # headers we did not use
     score: int = 0
+    date_orders: dict[int, str] = field(default_factory=dict)  # column -> month_first/day_first, as the lead chose
 
     def get(self, fld: str) -> Column | None:
         for c in self.columns:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from data_model import audit, make_engine, upgrade
+from data_model import audit, make_engine, saved_mappings, upgrade
 from data_model.board_settings import board_rules
 from data_model.engine import database_url
 from data_model.locks import BusyError, write_transaction
@@ -19,6 +19,7 @@ from data_model.tables import Board
 from data_model.vocabulary import top_level
 from loaders.issues import error
 from loaders.kinds import TrackerKind
+from loaders.mapping import Choices, SheetChoice
 from loaders.pipeline import Analysis, analyse
 from loaders.store import StoreResult, UploadRefused, plan, store
 
@@ -41,6 +42,11 @@ class ImportResult:
             "file": a.file_name,
             "kind": a.kind_name,
             "status": self.status,
+            "sheets": [{"sheet": r.sheet, "kind": r.kind.name if r.kind else None, "confidence": r.confidence,
+                        "header_row": r.header_row, "alternatives": dict(r.alternatives),
+                        "columns": [{"column": c.column, "header": c.header, "field": c.field, "chosen": c.chosen}
+                                    for c in r.columns]} for r in a.readings],
+            "choices": a.choices.describe(),
             "records": a.json_records() if self.status == "ok" or a.records else [],
             "errors": [i.as_json() for i in a.errors],
             "warnings": [i.as_json() for i in a.warnings],
@@ -50,15 +56,17 @@ class ImportResult:
 
 def import_bytes(data: bytes, file_name: str, board: str, *, engine: Engine, kind: str | TrackerKind | None = None,
                  sheet: str | None = None, dry_run: bool = False, uploaded_by: str | None = None,
-                 actor: Actor | None = None) -> ImportResult:
+                 actor: Actor | None = None, choices: Choices | None = None) -> ImportResult:
     """Analyse and store one file. Errors reject the whole file and nothing is written.
 
     ``actor`` is the signed-in person, whose role on the board decides whether they may load this file (a lead
     only for their own workstreams). The command line passes none: whoever runs it already holds the database.
-    Every real (not dry-run) import is audited, accepted or rejected.
+    Every real (not dry-run) import is audited, accepted or rejected. ``choices`` are the lead's mapping; the
+    board's remembered mappings apply under them.
     """
     who = actor.email if actor else (uploaded_by or "command line")
-    analysis = analyse(data, file_name, kind=kind, sheet=sheet, rules=board_rules(engine, board))
+    analysis = analyse(data, file_name, kind=kind, sheet=sheet, rules=board_rules(engine, board), choices=choices,
+                       remembered=remembered_mappings(engine, board))
     return store_analysis(analysis, board, engine=engine, dry_run=dry_run, uploaded_by=uploaded_by, actor=actor,
                           who=who)
 
@@ -86,6 +94,8 @@ def store_analysis(analysis: Analysis, board: str, *, engine: Engine, dry_run: b
             with write_transaction(engine) as conn:
                 result = store(conn, analysis, board, uploaded_by=uploaded_by or (actor.label if actor else None),
                                granted=granted)
+                if not analysis.choices.empty:
+                    _remember(conn, analysis, board, who)
                 c = result.changes
                 audit.record(conn, who, "upload", board_id=_board_id(conn, board), detail=(
                     f"{analysis.file_name} ({analysis.kind_name}): {c['added']} added, {c['updated']} updated, "
@@ -105,6 +115,23 @@ def store_analysis(analysis: Analysis, board: str, *, engine: Engine, dry_run: b
                         result.already_imported, dry_run, result)
 
 
+def remembered_mappings(engine: Engine, board: str) -> dict[str, SheetChoice]:
+    """The board's saved sheet mappings, by header signature, as choices the pipeline lays under a lead's own."""
+    with engine.connect() as conn:
+        return {sig: SheetChoice.from_json(c) for sig, c in saved_mappings.by_signature(conn, board).items()}
+
+
+def _remember(conn, analysis: Analysis, board: str, who: str) -> None:
+    """After a load, keep each sheet's mapping that the lead chose (or that was remembered and still applied)."""
+    board_id = _board_id(conn, board)
+    for reading in analysis.readings:
+        choice = analysis.choices.to_remember(reading.sheet)
+        if choice is None or reading.signature is None or board_id is None:
+            continue
+        saved = replace(choice, header_row=None).as_json()  # the signature finds the row next time
+        saved_mappings.remember(conn, board_id, reading.signature, reading.sheet, list(reading.header), saved, who)
+
+
 def file_workstreams(analysis: Analysis) -> tuple[str, ...]:
     """The top-level workstreams a file's rows belong to ("" for rows with none)."""
     return tuple(sorted({top_level(r.workstream) for r in analysis.records}))
@@ -112,8 +139,6 @@ def file_workstreams(analysis: Analysis) -> tuple[str, ...]:
 
 def _with_error(analysis: Analysis, message: str, code: str) -> Analysis:
     """The analysis with one more error, leaving the caller's (perhaps cached) analysis as it was."""
-    from dataclasses import replace
-
     return replace(analysis, issues=[*analysis.issues, error(message, code=code)])
 
 
@@ -150,7 +175,8 @@ def _rejected(engine: Engine, analysis: Analysis, board: str, who: str, dry_run:
 
 
 def import_path(path: str | Path, board: str, *, db_url: str | None = None, kind: str | None = None,
-                sheet: str | None = None, dry_run: bool = False, uploaded_by: str | None = None) -> ImportResult:
+                sheet: str | None = None, dry_run: bool = False, uploaded_by: str | None = None,
+                choices: Choices | None = None) -> ImportResult:
     path = Path(path)
     url = database_url(db_url)
     if dry_run and url.startswith("sqlite:///") and not Path(url.split("///", 1)[1]).exists():
@@ -159,6 +185,6 @@ def import_path(path: str | Path, board: str, *, db_url: str | None = None, kind
     try:
         upgrade(engine)
         return import_bytes(path.read_bytes(), path.name, board, engine=engine, kind=kind, sheet=sheet,
-                            dry_run=dry_run, uploaded_by=uploaded_by)
+                            dry_run=dry_run, uploaded_by=uploaded_by, choices=choices)
     finally:
         engine.dispose()

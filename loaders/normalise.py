@@ -92,7 +92,7 @@ class Context:
         """Whether a column's numeric dates can only be month first (07-14-2023); the lead is told once."""
         if col is None:
             return False
-        order = self._orders.get(col.index)
+        order = self._orders.get(col.index) or self.table.mapping.date_orders.get(col.index)
         if order is None:
             order = self._orders[col.index] = date_order([r.values[col.index] for r in self.table.rows])
             if order == "month_first":

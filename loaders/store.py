@@ -81,6 +81,11 @@ class StoreResult:
     already_imported: int | None = None  # the earlier upload of the very same file
     board_created: bool = False
     change_rows: list[dict] = field(default_factory=list)
+    upload_ids: list[int] = field(default_factory=list)  # one per kind stored, when the file held several
+
+    def __post_init__(self) -> None:
+        if not self.upload_ids and self.upload_id is not None:
+            self.upload_ids = [self.upload_id]
 
 
 def bulk_insert(conn: Connection, table, rows: list[dict], *, ids: bool = False) -> list[int]:
@@ -120,13 +125,20 @@ def insert_values(conn: Connection, table, columns: list[str], values: list[tupl
 
 def store(conn: Connection, analysis: Analysis, board_slug: str, *, uploaded_by: str | None = None,
           granted: Iterable[str] | None = None) -> StoreResult:
-    """Write an analysis (which must have no errors) inside the caller's transaction.
+    """Write an analysis (which must have no errors) inside the caller's transaction: each of its parts (one per
+    kind of tracker in the file) as an upload of its own, all or nothing.
 
     ``granted`` are the top-level workstreams a lead may change (None: any). Every row the upload would add,
     change or remove is checked against them by the same ``workstream_key`` the matching uses, whatever the
     file's spelling, before anything is written; UploadRefused otherwise.
     """
-    assert analysis.ok and analysis.kind, "only an analysis without errors can be stored"
+    assert analysis.ok and analysis.parts, "only an analysis without errors can be stored"
+    results = [_store_part(conn, part, board_slug, uploaded_by, granted) for part in analysis.parts]
+    return _combined(results)
+
+
+def _store_part(conn: Connection, analysis: Analysis, board_slug: str, uploaded_by: str | None,
+                granted: Iterable[str] | None) -> StoreResult:
     board_id, programme_id, created = ensure_board(conn, board_slug)
     writer = _Writer(conn, board_id, programme_id, analysis)
     writer.diff()
@@ -149,7 +161,11 @@ def plan(conn: Connection, analysis: Analysis, board_slug: str, *, granted: Iter
     The upload page shows this before a lead confirms; ``change_rows`` has one row per addition, removal and
     changed field, as the change log will record them.
     """
-    assert analysis.ok and analysis.kind, "only an analysis without errors can be planned"
+    assert analysis.ok and analysis.parts, "only an analysis without errors can be planned"
+    return _combined([_plan_part(conn, part, board_slug, granted) for part in analysis.parts])
+
+
+def _plan_part(conn: Connection, analysis: Analysis, board_slug: str, granted: Iterable[str] | None) -> StoreResult:
     ids = board_ids(conn, board_slug)
     board_id, programme_id = ids if ids is not None else (-1, -1)  # a new board: everything is an addition
     writer = _Writer(conn, board_id, programme_id, analysis)
@@ -164,6 +180,18 @@ def plan(conn: Connection, analysis: Analysis, board_slug: str, *, granted: Iter
             .order_by(UP.c.id.desc())).scalar()
     return StoreResult(None, counts, already_imported=earlier, board_created=ids is None,
                        change_rows=writer.planned())
+
+
+def _combined(results: list[StoreResult]) -> StoreResult:
+    """The parts' results as one: counts added up; "already imported" only when every part was."""
+    if len(results) == 1:
+        return results[0]
+    counts = {k: sum(r.changes[k] for r in results) for k in results[0].changes}
+    ids = [r.upload_id for r in results if r.upload_id is not None]
+    already = results[0].already_imported if all(r.already_imported for r in results) else None
+    return StoreResult(ids[0] if ids else None, counts, already_imported=already,
+                       board_created=any(r.board_created for r in results),
+                       change_rows=[row for r in results for row in r.change_rows], upload_ids=ids)
 
 
 def board_ids(conn: Connection, slug: str) -> tuple[int, int] | None:
@@ -364,6 +392,7 @@ class _Writer:
             board_id=self.board_id, programme_id=self.programme_id, kind=kind.name, file_name=a.file_name,
             sha256=a.sha256, size_bytes=a.size_bytes, uploaded_by=uploaded_by, uploaded_at=self.now,
             row_count=len(a.records), sheets=[s.as_json() for s in a.sheets], changes=counts,
+            choices={} if a.choices.empty else a.choices.as_json(),
         ).returning(UP.c.id)).scalar_one()
         bulk_insert(self.conn, ISSUE, [
             {"upload_id": upload_id, "severity": i.severity, "sheet": i.sheet, "row": i.row, "column": i.column,

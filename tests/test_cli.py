@@ -34,8 +34,12 @@ def test_json_output_has_the_contract_fields(run, risk_file, db_url):
     proc = run("import", str(risk_file), "--board", "rutland-hwb", "--db", db_url, "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert set(out) == {"file", "kind", "status", "records", "errors", "warnings", "changes"}
+    # The contract's fields, and how each sheet was read (the mapping step's reading) beside them.
+    assert set(out) == {"file", "kind", "status", "records", "errors", "warnings", "changes", "sheets", "choices"}
     assert (out["file"], out["kind"], out["status"]) == ("register.xlsx", "risks", "ok")
+    [sheet] = out["sheets"]
+    assert (sheet["sheet"], sheet["kind"], sheet["header_row"]) == ("Risks", "risks", 2)
+    assert {c["header"]: c["field"] for c in sheet["columns"]}["Review date"] == "review_due"
     assert out["changes"] == {"added": 2, "updated": 0, "removed": 0, "unchanged": 0}
     r1 = out["records"][0]
     assert list(r1) == ["ref", "workstream", "locality", "title", "owner", "opened", "likelihood", "impact", "score",

@@ -208,10 +208,20 @@ def test_one_reference_on_two_different_milestones_loads_both_and_says_so():
     assert "Reference 'M1' is used by two different milestones (rows 2 and 3)" in said.message
 
 
-def test_other_kinds_of_sheet_are_named_not_loaded():
+def test_each_sheet_is_read_as_its_own_kind():
+    """A workbook with a milestone sheet and a risk sheet loads both, each as what it holds."""
     data = xlsx({"Milestones": [["Milestone", "Due"], ["A", "May 16"], ["B", "June 16"]],
                  "Risks": [["Risk", "Likelihood", "Impact"], ["X", "H", "L"]]})
     a = analyse(data, "both.xlsx")
+    assert a.ok, a.errors
+    assert [p.kind.name for p in a.parts] == ["milestones", "risks"]
+    assert [r.title for r in a.parts[0].records] == ["A", "B"] and a.parts[1].records[0].title == "X"
+
+
+def test_a_kind_given_for_the_file_names_the_other_sheets_and_leaves_them_out():
+    data = xlsx({"Milestones": [["Milestone", "Due"], ["A", "May 16"], ["B", "June 16"]],
+                 "Risks": [["Risk", "Likelihood", "Impact"], ["X", "H", "L"]]})
+    a = analyse(data, "both.xlsx", kind="milestones")
     assert a.kind_name == "milestones" and len(a.records) == 2
     assert any(i.code == "other_kind" and i.sheet == "Risks" for i in a.warnings)
     assert analyse(data, "both.xlsx", kind="risks").records[0].title == "X"

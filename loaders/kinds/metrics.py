@@ -252,7 +252,9 @@ METRICS = TrackerKind(
     weights={"name": 3, "target": 3, "actual": 3, "unit": 2, "direction": 2, "baseline": 2, "period_amount": 1},
     anchors=("ref", "target", "actual", "period"),
     fill_down=("name", "unit", "direction"),
-    wide=h.WideLayout("period_amount", default_value="actual", value_words=("target",)),
+    # A period column in pounds is money, never a measure ("08/09 financial year £").
+    wide=h.WideLayout("period_amount", default_value="actual", value_words=("target",),
+                      skip=re.compile(r"[£$€]|\b(costs?|budget|spend|spent|funding|allocation|expenditure)\b")),
     totals_without_anchor=True,
     normalise=normalise,
     row_type=MetricRow,
