@@ -9,6 +9,7 @@ from data_model.permissions import ROLE_NAMES, ROLES
 from presentation.safe import md
 from ui.auth import require
 from ui.context import boards, cached_read, clear_caches, get_engine, require_entry
+from ui.tables import table
 
 require_entry()
 who = require("users")
@@ -49,7 +50,7 @@ if people["demo"].any() and people.loc[people["demo"], "active"].any():
         done("Demo accounts switched off" + (" (except your own: switch it off after making a real admin)."
                                              if who.email in set(people.loc[people["demo"], "email"]) else "."))
 
-st.dataframe(people, hide_index=True, width="stretch", column_config={
+table(people, column_config={
     "email": "Email", "name": "Name", "admin": st.column_config.CheckboxColumn("Admin"),
     "active": st.column_config.CheckboxColumn("Active"), "sign_in": "Signs in with",
     "locked": st.column_config.CheckboxColumn("Locked"), "demo": st.column_config.CheckboxColumn("Demo"),

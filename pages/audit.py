@@ -11,6 +11,7 @@ from data_model.permissions import Resource, allowed
 from presentation.safe import csv_bytes
 from ui.auth import require
 from ui.context import boards, get_engine, require_entry
+from ui.tables import table
 
 require_entry()
 who = require("audit")
@@ -37,7 +38,7 @@ events = audit.events(engine, boards=scope, since=since, until=until, action=act
 if not who.is_admin:
     st.caption("You see the events of the boards you chair. Sign-ins and account changes are for administrators.")
 st.caption(f"{len(events):,} events, newest first." + (" Showing the newest 5,000." if len(events) >= 5000 else ""))
-st.dataframe(events, hide_index=True, width="stretch", column_config={
+table(events, column_config={
     "at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss"), "actor": "Who",
     "action": "What", "board": "Board", "outcome": "Outcome", "detail": st.column_config.TextColumn("Detail", width="large"),
 })

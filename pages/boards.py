@@ -9,6 +9,7 @@ from presentation.safe import md
 from presentation.upload_report import changes_frame
 from ui.auth import actor, require
 from ui.context import boards, cached_read, get_engine, require_entry
+from ui.tables import table
 
 require_entry()
 require("view")
@@ -23,7 +24,7 @@ CARDS_UP_TO = 8  # more boards than this read better as one table than as a wall
 
 st.caption(f"{len(df)} board{'s' if len(df) != 1 else ''}. Choose one in the sidebar to work with it.")
 if len(df) > CARDS_UP_TO:
-    st.dataframe(df[["name", "board_type", "area", "milestones", "risks", "budget_lines", "metrics", "last_upload"]],
+    table(df[["name", "board_type", "area", "milestones", "risks", "budget_lines", "metrics", "last_upload"]],
                  hide_index=True, width="stretch", key="boards_table", column_config={
                      "name": "Board", "board_type": "Type", "area": "Area", "milestones": "Milestones",
                      "risks": "Risks", "budget_lines": "Budget lines", "metrics": "Metrics",
@@ -58,7 +59,7 @@ if board:
         history["summary"] = history["changes"].map(
             lambda c: f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, {c.get('removed', 0)} removed"
             if isinstance(c, dict) else "")
-        st.dataframe(
+        table(
             history[["uploaded_at", "file_name", "kind", "uploaded_by", "row_count", "summary"]],
             hide_index=True, width="stretch",
             column_config={
@@ -69,4 +70,4 @@ if board:
         )
         latest = int(history["id"].iloc[0])
         with st.expander("What the latest upload changed"):
-            st.dataframe(changes_frame(cached_read(version, queries.upload_changes, latest)), hide_index=True, width="stretch")
+            table(changes_frame(cached_read(version, queries.upload_changes, latest)))

@@ -4,11 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from data_model import registers
-from presentation.budget_view import period_chart
+from presentation.budget_view import LINE_KINDS, period_chart
 from presentation.rag_view import money
 from presentation.safe import md
 from ui.board_page import open_board_page
 from ui.charts import show_chart
+from ui.tables import table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -37,36 +38,37 @@ if len(contributions) or len(reserves):
     left, right = st.columns(2)
     with left:
         st.markdown("**Contributions**")
-        table = pd.DataFrame({"Contribution": contributions["line"], "Amount": contributions["allocated"].map(money)})
+        given = pd.DataFrame({"Contribution": contributions["line"], "Amount": contributions["allocated"].map(money)})
         if contributions["funder"].notna().any():
-            table.insert(1, "From", contributions["funder"].fillna(""))
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={"Contribution": st.column_config.TextColumn(width="large")})
+            given.insert(1, "From", contributions["funder"].fillna(""))
+        table(given, name="Contributions to the pooled fund",
+              column_config={"Contribution": st.column_config.TextColumn(width="large"),
+                             "Amount": st.column_config.TextColumn(width="small")})
         st.markdown(f"**Total: {money(contributions['allocated'].sum())}**")
     with right:
         st.markdown("**Reserves, held apart**")
         if reserves.empty:
             st.write("No contingency or risk-share reserve recorded.")
         else:
-            st.dataframe(pd.DataFrame({"Reserve": reserves["line"], "Kind": reserves["line_kind"].map(
-                {"contingency": "Contingency", "risk_share": "Risk share"}), "Amount": reserves["allocated"].map(money)}),
-                hide_index=True, width="stretch")
+            table(pd.DataFrame({"Reserve": reserves["line"], "Kind": reserves["line_kind"].map(LINE_KINDS), "Amount": reserves["allocated"].map(money)}),
+                name="Reserves held apart", column_config={"Reserve": st.column_config.TextColumn(width="large")})
 
 by_period = view.read(registers.budget_by_period, filters)
 if not by_period.empty:
     st.subheader("Allocation against forecast and spend", anchor=False)
     show_chart(period_chart, by_period)
-    st.dataframe(pd.DataFrame({
+    table(pd.DataFrame({
         "Workstream": by_period["workstream"], "Period": by_period["period"].replace("", "Whole programme"),
         "Allocated": by_period["allocated"].map(money), "Forecast": by_period["forecast"].map(money),
         "Spent": by_period["spent"].map(money), "Variance": by_period["variance"].map(money),
-        "Variance %": by_period["variance_pct"].round(1)}), hide_index=True, width="stretch")
+        "Variance %": by_period["variance_pct"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}%")}),
+        name="Allocation against forecast and spend, by workstream and period")
     st.caption("Variance compares the forecast (or, where there is none, the spend) with the allocation of the same "
                "lines: lines with no forecast yet are left out of the comparison.")
 
 st.subheader("Budget lines", anchor=False)
-st.dataframe(pd.DataFrame({
+table(pd.DataFrame({
     "Workstream": lines["workstream"], "Line": lines["line"], "Funder": lines["funder"].fillna(""),
-    "Commissioner": lines["commissioner"].fillna(""), "Kind": lines["line_kind"],
+    "Commissioner": lines["commissioner"].fillna(""), "Kind": lines["line_kind"].map(LINE_KINDS).fillna("Allocation"),
     "Allocated": lines["allocated"].map(money), "Forecast": lines["forecast"].map(money),
-    "Spent": lines["spent"].map(money)}), hide_index=True, width="stretch")
+    "Spent": lines["spent"].map(money)}))

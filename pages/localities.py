@@ -11,6 +11,7 @@ from presentation.rag_view import matrix_table
 from presentation.spc_view import VERDICT_NOTE, board_series, verdict, with_metric_verdicts
 from ui.board_page import open_board_page
 from ui.charts import cached_result
+from ui.tables import table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -27,7 +28,7 @@ spc_settings = SpcSettings.from_settings((view.read(queries.board, board["slug"]
 series = cached_result(board_series, view.read(registers.metric_values, filters, rules), spc_settings,
                        cache_key=(view.version, filters, rules, spc_settings))
 latest_all = view.read(registers.latest_metrics, filters, rules)
-st.dataframe(with_metric_verdicts(matrix_table(matrix, "Locality"), "Locality", latest_all, series, "locality"),
+table(with_metric_verdicts(matrix_table(matrix, "Locality"), "Locality", latest_all, series, "locality"),
              hide_index=True, width="stretch", key="localities_matrix")
 st.caption(VERDICT_NOTE)
 
@@ -42,6 +43,6 @@ if not in_places.empty:
     side = latest.assign(cell=[f"{v:g} ({w})" if pd.notna(v) else "" for v, w in zip(latest["Latest"], said,
                                                                                    strict=True)])
     wide = side.pivot_table(index="Metric", columns="Locality", values="cell", aggfunc="first").fillna("")
-    st.dataframe(wide.reset_index(), hide_index=True, width="stretch", key="localities_metrics")
+    table(wide.reset_index(), key="localities_metrics")
     st.caption("Latest value in each place, with the SPC variation (marked SPC) where the metric has 13 points or "
                "more there, and its RAG against target in words otherwise.")

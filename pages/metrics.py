@@ -19,6 +19,7 @@ from presentation.spc_view import (
 )
 from ui.board_page import open_board_page
 from ui.charts import cached_result, show_chart
+from ui.tables import table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -34,9 +35,12 @@ series = cached_result(board_series, values, spc_settings, cache_key=(view.versi
 latest = latest_table(view.read(registers.latest_metrics, filters, rules))
 a, b, c, d = st.columns(4)
 a.metric("Metrics", values["name"].nunique())
-b.metric("Off target (red)", int((latest["RAG"] == "Red").sum()))
-c.metric("Near target (amber)", int((latest["RAG"] == "Amber").sum()))
+b.metric("Latest values off target", int((latest["RAG"] == "Red").sum()))
+c.metric("Near target", int((latest["RAG"] == "Amber").sum()))
 d.metric("On target", int((latest["RAG"] == "Green").sum()))
+if len(latest) > values["name"].nunique():
+    st.caption("A metric reported for each locality has a latest value for each, so the counts of values can be more "
+               "than the number of metrics.")
 
 st.subheader("Variation over time (SPC)", anchor=False)
 st.caption(f"XmR charts as NHS England's Making Data Count draws them: a point beyond a process limit, a shift of "
@@ -51,7 +55,7 @@ two_sigma = st.toggle("Show the two-sigma lines", value=False, key="spc_two_sigm
 st.subheader("Latest values against target (RAG)", anchor=False)
 st.caption(f"Rated against target in each metric's own direction; amber means worse than target by up to "
            f"{rules.metric_tolerance_pct:g}% of it.")
-st.dataframe(latest, hide_index=True, width="stretch")
+table(latest, name="Latest value of each metric against its target")
 
 by_metric: dict[int, list] = {}
 for s in series:

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from data_model import queries, registers
-from presentation.milestone_view import MAX_BARS, timeline, undated_table
+from presentation.milestone_view import MAX_BARS, outside, timeline, undated_table
 from presentation.rag_view import WORDS, status_words
 from presentation.safe import md
 from ui.board_page import open_board_page
 from ui.charts import show_chart
+from ui.tables import table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -26,9 +27,13 @@ a.metric("Milestones", len(df))
 b.metric("Overdue", int(((df["rag"] == "red")).sum()))
 c.metric("Complete", int((df["status"] == "complete").sum()))
 d.metric("Undated", int(df["due"].isna().sum()))
-if meeting is not None:
-    st.caption(f"Dashed lines: the as-at date ({filters.as_at:%d %b %Y}) and the next meeting ({meeting:%d %b %Y}). "
-               "A black tick marks a milestone's baseline date where it has moved.")
+lines = f"the as-at date ({filters.as_at:%d %b %Y})" + (f" and the next meeting ({meeting:%d %b %Y})" if meeting else "")
+st.caption(f"Each timeline spans its milestones. Dashed lines: {lines}, where they fall within it. A black tick marks a "
+           "milestone's baseline date where it has moved.")
+off = outside(df, filters.as_at)
+if off:
+    st.info(f"The as-at date, {filters.as_at:%d %B %Y}, is {off}, so it is not drawn on the timelines. Choose an "
+            "earlier as-at date in the sidebar to see the programme as it stood.", icon=":material/info:")
 
 for top, group in df.groupby(df["top"].fillna("(no workstream)"), sort=False):
     with st.expander(f"{md(top)} — {len(group)} milestones", expanded=len(df) <= 60):
@@ -36,9 +41,9 @@ for top, group in df.groupby(df["top"].fillna("(no workstream)"), sort=False):
                    cache_key=(view.version, filters, rules, top, meeting))
         if len(group[group["due"].notna()]) > MAX_BARS:
             st.caption(f"Showing the first {MAX_BARS} dated milestones; narrow the workstream filter to see the rest.")
-        table = group.assign(rag=group["rag"].map(WORDS).fillna("Not rated"), status=status_words(group["status"]))
-        st.dataframe(table[["rag", "workstream", "ref", "title", "owner", "start", "due", "baseline_due", "slippage_days",
-                            "status", "locality"]], hide_index=True, width="stretch", column_config={
+        shown = group.assign(rag=group["rag"].map(WORDS).fillna("Not rated"), status=status_words(group["status"]))
+        table(shown[["rag", "workstream", "ref", "title", "owner", "start", "due", "baseline_due", "slippage_days",
+                            "status", "locality"]], column_config={
             "rag": "RAG", "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Milestone"),
             "owner": "Owner", "start": st.column_config.DateColumn("Start", format="D MMM YYYY"),
             "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
@@ -50,4 +55,4 @@ st.subheader(f"Without dates ({len(undated)})", anchor=False)
 if undated.empty:
     st.write("Every milestone has a date.")
 else:
-    st.dataframe(undated, hide_index=True, width="stretch")
+    table(undated)

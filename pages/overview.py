@@ -15,6 +15,7 @@ from presentation.spc_view import VERDICT_NOTE, board_series, with_metric_verdic
 from presentation.upload_report import changes_frame
 from ui.board_page import open_board_page
 from ui.charts import cached_result, show_chart
+from ui.tables import table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -40,7 +41,7 @@ series = cached_result(board_series, view.read(registers.metric_values, filters,
                        cache_key=(view.version, filters, rules, spc_settings))
 latest = view.read(registers.latest_metrics, filters, rules)
 st.subheader("By workstream", anchor=False)
-st.dataframe(with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root"),
+table(with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root"),
              hide_index=True, width="stretch", key="overview_matrix_ws")
 st.caption(VERDICT_NOTE)
 show_chart(matrix_chart, by_ws, "Workstream", width="content")
@@ -56,7 +57,7 @@ for _, top in tops.iterrows():
         inner = by_path[(by_path["group"] == top["name"]) | by_path["group"].str.startswith(top["name"] + PATH_SEP)]
         inner = inner.assign(group=inner["group"].map(lambda p: join_path(split_path(p)[1:])).replace("", "(itself)"))
         label = children["level_label"].iloc[0]
-        st.dataframe(with_metric_verdicts(
+        table(with_metric_verdicts(
             matrix_table(inner, label), label, latest, series, "workstream",
             group_of=lambda g, top=top["name"]: top if g == "(itself)" else join_path((top, g))),
             hide_index=True, width="stretch")
@@ -64,7 +65,7 @@ for _, top in tops.iterrows():
 by_loc = view.read(rag_matrix, filters, rules, "locality")
 if set(by_loc["group"]) - {"(area-wide)"}:
     st.subheader("By locality", anchor=False)
-    st.dataframe(with_metric_verdicts(matrix_table(by_loc, "Locality"), "Locality", latest, series, "locality"),
+    table(with_metric_verdicts(matrix_table(by_loc, "Locality"), "Locality", latest, series, "locality"),
                  hide_index=True, width="stretch", key="overview_matrix_loc")
 
 st.subheader("Needs attention", anchor=False)
@@ -77,7 +78,7 @@ with tabs[0]:
     if ms.empty:
         st.write(f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days.")
     else:
-        st.dataframe(ms.assign(status=status_words(ms["status"]))[["state", "days", "workstream", "title", "owner", "due",
+        table(ms.assign(status=status_words(ms["status"]))[["state", "days", "workstream", "title", "owner", "due",
                                                                    "status", "locality"]], hide_index=True,
                      width="stretch", column_config={
                          "state": "", "days": st.column_config.NumberColumn("Days to due", help="Negative: overdue"),
@@ -89,7 +90,7 @@ with tabs[1]:
         st.write("No open risk is red or rising.")
     else:
         rk = rk.assign(rag=rk["rag"].map(WORDS))
-        st.dataframe(rk[["reason", "rag", "score", "previous_score", "workstream", "ref", "title", "owner", "review_due"]],
+        table(rk[["reason", "rag", "score", "previous_score", "workstream", "ref", "title", "owner", "review_due"]],
                      hide_index=True, width="stretch", column_config={
                          "reason": "Why", "rag": "RAG", "score": "Score", "previous_score": "Was",
                          "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"),
@@ -99,12 +100,12 @@ with tabs[2]:
         st.write(f"Every budget line is within {rules.budget_amber_pct:g}% of its allocation (or has no forecast or "
                  "spend yet).")
     else:
-        st.dataframe(budget_exceptions_table(bl), hide_index=True, width="stretch")
+        table(budget_exceptions_table(bl))
 with tabs[3]:
     if mt.empty:
         st.write("Every rated metric is on target.")
     else:
-        st.dataframe(mt.assign(rag=mt["rag"].map(WORDS))[["rag", "workstream", "name", "locality", "period", "target",
+        table(mt.assign(rag=mt["rag"].map(WORDS))[["rag", "workstream", "name", "locality", "period", "target",
                                                           "actual", "unit", "direction"]],
                      hide_index=True, width="stretch", column_config={
                          "rag": "RAG", "workstream": "Workstream", "name": "Metric", "locality": "Locality",
@@ -121,7 +122,7 @@ st.caption(f"Uploads after the meeting of {last:%d %B %Y}, up to the as-at date.
 if changed.empty:
     st.write("Nothing has been uploaded in that time.")
 else:
-    st.dataframe(pd.concat([changed[["uploaded_at", "file_name"]].reset_index(drop=True),
+    table(pd.concat([changed[["uploaded_at", "file_name"]].reset_index(drop=True),
                             changes_frame(changed).reset_index(drop=True)], axis=1),
                  hide_index=True, width="stretch", column_config={
                      "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY"),

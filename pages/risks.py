@@ -5,9 +5,10 @@ import streamlit as st
 
 from data_model import registers
 from presentation.rag_view import RAID_WORDS, WORDS
-from presentation.risk_view import heat_cells, heat_map
+from presentation.risk_view import cell_words, heat_cells, heat_map, heat_summary
 from ui.board_page import open_board_page
 from ui.charts import show_chart
+from ui.tables import table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -24,7 +25,7 @@ def show_raid() -> None:
                       for t, n in raid["raid_type"].value_counts().sort_index().items())
     st.subheader(f"Issues, assumptions and dependencies ({len(raid)})", anchor=False)
     st.caption(f"From the board's RAID log ({kinds}). They are not risks, so no risk count includes them.")
-    st.dataframe(raid.assign(raid_type=raid["raid_type"].map(RAID_WORDS)), hide_index=True, width="stretch",
+    table(raid.assign(raid_type=raid["raid_type"].map(RAID_WORDS)),
                  column_order=["raid_type", "ref", "title", "workstream", "owner", "mitigation", "status", "review_due"],
                  column_config={"raid_type": "Type", "ref": "Ref", "title": st.column_config.TextColumn("Entry",
                                 width="large"), "workstream": "Workstream", "owner": "Owner",
@@ -51,44 +52,59 @@ d.metric("Reviews overdue", len(overdue))
 
 COLUMNS = {"rag": "RAG", "score": "Score", "trend": "Trend", "previous_score": "Was", "workstream": "Workstream",
            "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"), "owner": "Owner",
-           "likelihood": "Likelihood", "impact": "Impact", "mitigation": "Mitigation",
+           "likelihood": "Likelihood", "impact": "Impact", "mitigation": st.column_config.TextColumn("Mitigation",
+                                                                                                      width="large"),
            "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY")}
+SHORT = ("rag", "score", "title", "workstream")  # beside the heat map: what a member scans first
 
 
-def show(frame: pd.DataFrame, key: str) -> None:
-    st.dataframe(frame.assign(rag=frame["rag"].map(WORDS).fillna("Not rated"))[list(COLUMNS)], hide_index=True,
-                 width="stretch", column_config=COLUMNS, key=key)
+def show(frame: pd.DataFrame, key: str, name: str, columns: tuple[str, ...] | None = None) -> None:
+    """The risks as a table; the trend and "was" columns only when some risk has an earlier score."""
+    cols = [c for c in (columns or COLUMNS) if c not in ("trend", "previous_score")
+            or frame["previous_score"].notna().any()]
+    table(frame.assign(rag=frame["rag"].map(WORDS).fillna("Not rated"))[cols], name=name,
+          column_config={c: COLUMNS[c] for c in cols}, key=key)
 
 
 left, right = st.columns([1, 1])
 with left:
     st.subheader("Heat map", anchor=False)
     cells = heat_cells(scored, rules)
-    event = show_chart(heat_map, cells, on_select="rerun", key="risk_heat_map")
-    st.caption("Open, scored risks by likelihood and impact (1-5, higher is worse). Click a cell to list its risks.")
+    # Keyed by board: a cell chosen on one board never stays chosen on another.
+    event = show_chart(heat_map, cells, on_select="rerun", key=f"risk_heat_map_{board['id']}")
+    st.caption(f"Chart: {heat_summary(cells)} Open, scored risks by likelihood and impact (1-5, higher is worse). "
+               "Click a cell, or choose one below, to list its risks.")
+    filled = cells[cells["count"] > 0]
+    options = [None, *zip(filled["likelihood"], filled["impact"], strict=True)]
+    keyed = st.selectbox("Show the risks in one cell", options, key=f"risk_cell_{board['id']}",
+                         format_func=lambda c: "Top risks (no cell chosen)" if c is None else cell_words(cells, *c))
 with right:
     chosen = (event.selection.get("cell") or []) if event else []
-    if chosen:
-        pick = chosen[0]
-        in_cell = scored[(scored["likelihood"] == pick["likelihood"]) & (scored["impact"] == pick["impact"])]
-        st.subheader(f"Likelihood {pick['likelihood']}, impact {pick['impact']} ({len(in_cell)})", anchor=False)
-        show(in_cell, "risks_in_cell")
+    pick = (chosen[0]["likelihood"], chosen[0]["impact"]) if chosen else keyed
+    if pick:
+        in_cell = scored[(scored["likelihood"] == pick[0]) & (scored["impact"] == pick[1])]
+        st.subheader(f"Likelihood {pick[0]}, impact {pick[1]} ({len(in_cell)})", anchor=False)
+        show(in_cell, "risks_in_cell", f"Risks with likelihood {pick[0]} and impact {pick[1]}", SHORT)
     else:
         st.subheader("Top risks", anchor=False)
-        show(scored.head(10), "risks_top")
+        if scored.empty:
+            st.write("No open risk has both a likelihood and an impact, so none can be ranked by score: see "
+                     "**Unscored** below.")
+        else:
+            show(scored.head(10), "risks_top", "Top risks by score", SHORT)
 
 st.subheader("All open risks", anchor=False)
-show(open_risks, "risks_all")
+show(open_risks, "risks_all", "All open risks")
 st.subheader(f"Unscored ({len(unscored)})", anchor=False)
 if unscored.empty:
     st.write("Every open risk has a likelihood and an impact.")
 else:
     st.caption("These risks have no likelihood or impact rating, so they cannot be placed on the heat map.")
-    show(unscored, "risks_unscored")
+    show(unscored, "risks_unscored", "Unscored risks")
 st.subheader(f"Reviews overdue ({len(overdue)})", anchor=False)
 if overdue.empty:
     st.write(f"No open risk was due a review before {filters.as_at:%d %B %Y}.")
 else:
-    show(overdue, "risks_overdue")
+    show(overdue, "risks_overdue", "Risks whose review is overdue")
 
 show_raid()

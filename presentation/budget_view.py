@@ -9,6 +9,10 @@ from presentation.rag_view import PALETTE
 
 MEASURES = ["Allocated", "Forecast", "Spent"]
 
+# A budget line's kind in the words a board uses (the store keeps short names).
+LINE_KINDS = {"allocation": "Allocation", "contribution": "Contribution", "contingency": "Contingency",
+              "risk_share": "Risk share"}
+
 
 def period_chart(by_period: pd.DataFrame) -> alt.Chart:
     """Bars of allocated, forecast and spent pounds side by side for each workstream (all periods summed)."""
@@ -17,7 +21,7 @@ def period_chart(by_period: pd.DataFrame) -> alt.Chart:
     long["measure"] = long["measure"].map(dict(zip(["allocated", "forecast", "spent"], MEASURES, strict=True)))
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("measure:N", title=None, sort=MEASURES),
-        y=alt.Y("sum(pounds):Q", title="£", axis=alt.Axis(format="~s")),
+        y=alt.Y("sum(pounds):Q", title="Pounds", axis=alt.Axis(labelExpr="'£' + format(datum.value, ',.0f')")),
         color=alt.Color("measure:N", title=None, sort=MEASURES,
                         scale=alt.Scale(range=["#56B4E9", PALETTE["amber"], "#0072B2"])),
         column=alt.Column("workstream:N", title=None),

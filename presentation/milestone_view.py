@@ -27,8 +27,11 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
     y = alt.Y("row:O", title=None, sort=None,
               axis=alt.Axis(labelExpr=_label_expr(dated["label"]), labelLimit=320, labelOverlap=False))
     height = max(120, 24 * len(dated))
-    bars = alt.Chart(dated).mark_bar(cornerRadius=2).encode(
-        x=alt.X("bar_start:T", title=None, axis=alt.Axis(format="%b %Y")), x2="bar_end:T", y=y, color=colour,
+    lo, hi = span(dated)
+    x_scale = alt.Scale(domain=[lo.isoformat(), hi.isoformat()])
+    bars = alt.Chart(dated).mark_bar(cornerRadius=2, clip=True).encode(
+        x=alt.X("bar_start:T", title=None, axis=alt.Axis(format="%b %Y"), scale=x_scale), x2="bar_end:T", y=y,
+        color=colour,
         tooltip=[alt.Tooltip("title:N", title="Milestone"), alt.Tooltip("workstream:N", title="Workstream"),
                  alt.Tooltip("owner:N", title="Owner"), alt.Tooltip("due:T", title="Due", format="%d %b %Y"),
                  alt.Tooltip("baseline_due:T", title="Baseline", format="%d %b %Y"),
@@ -39,16 +42,48 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
     if not slipped.empty:
         layers.append(alt.Chart(slipped).mark_tick(thickness=2, size=16, color="#333").encode(
             x="baseline_due:T", y=y, tooltip=[alt.Tooltip("baseline_due:T", title="Baseline", format="%d %b %Y")]))
-    if meeting is not None and meeting == today:
-        marks = pd.DataFrame([{"when": pd.Timestamp(today), "what": "As at and meeting"}])
-    else:
-        marks = pd.DataFrame([{"when": pd.Timestamp(today), "what": "As at"}]
-                             + ([{"when": pd.Timestamp(meeting), "what": "Meeting"}] if meeting else []))
-    layers.append(alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#444").encode(
-        x="when:T", tooltip=[alt.Tooltip("what:N"), alt.Tooltip("when:T", format="%d %b %Y")]))
-    layers.append(alt.Chart(marks).mark_text(align="left", dx=3, dy=-6, color="#444").encode(
-        x="when:T", y=alt.value(0), text="what:N"))
+    marks = pd.DataFrame(_marks(today, meeting, lo, hi), columns=["when", "what"])
+    if not marks.empty:
+        layers.append(alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#444").encode(
+            x=alt.X("when:T", scale=x_scale), tooltip=[alt.Tooltip("what:N"), alt.Tooltip("when:T", format="%d %b %Y")]))
+        layers.append(alt.Chart(marks).mark_text(align="left", dx=3, dy=-6, color="#444").encode(
+            x=alt.X("when:T", scale=x_scale), y=alt.value(0), text="what:N"))
     return alt.layer(*layers).properties(height=height)
+
+
+def span(dated: pd.DataFrame) -> tuple[date, date]:
+    """The dates the timeline shows: from the first bar's start to the last bar's end, a fortnight either side,
+    so the bars fill the chart whatever the as-at date (a 2016 programme viewed in 2026 still reads)."""
+    if dated.empty:
+        return date.today() - timedelta(days=30), date.today() + timedelta(days=30)
+    starts = pd.concat([dated["start"], dated["due"] - pd.Timedelta(days=30)]).dropna()
+    ends = pd.concat([dated["completed"], dated["due"], dated["baseline_due"]]).dropna()
+    lo, hi = pd.Timestamp(starts.min()).date(), pd.Timestamp(ends.max()).date()
+    return lo - timedelta(days=14), hi + timedelta(days=14)
+
+
+def outside(df: pd.DataFrame, when: date) -> str | None:
+    """Words for where ``when`` (the as-at date) falls when it is off the timeline, else None."""
+    dated = df[df["due"].notna()]
+    if dated.empty:
+        return None
+    lo, hi = span(dated)
+    if when > hi:
+        return f"after the last milestone ({hi - timedelta(days=14):%d %b %Y})"
+    if when < lo:
+        return f"before the first milestone starts ({lo + timedelta(days=14):%d %b %Y})"
+    return None
+
+
+def _marks(today: date, meeting: date | None, lo: date, hi: date) -> list[dict]:
+    """The as-at and meeting lines that fall on the timeline (one line when they are the same day)."""
+    if meeting is not None and meeting == today:
+        marks = [{"when": pd.Timestamp(today), "what": "As at and meeting"}]
+    else:
+        marks = [{"when": pd.Timestamp(today), "what": "As at"}]
+        if meeting is not None:
+            marks.append({"when": pd.Timestamp(meeting), "what": "Meeting"})
+    return [m for m in marks if lo <= m["when"].date() <= hi]
 
 
 def _label_expr(labels: pd.Series) -> str:

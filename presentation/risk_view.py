@@ -48,3 +48,20 @@ def heat_map(cells: pd.DataFrame) -> alt.LayerChart:
 
 def _levels_expr() -> str:
     return "{'1': '1 Low', '2': '2', '3': '3 Medium', '4': '4', '5': '5 High'}[datum.value]"
+
+
+def cell_words(cells: pd.DataFrame, likelihood: int, impact: int) -> str:
+    """One heat-map cell in words, for the keyboard's way of choosing it."""
+    row = cells[(cells["likelihood"] == likelihood) & (cells["impact"] == impact)].iloc[0]
+    n = int(row["count"])
+    return f"Likelihood {likelihood}, impact {impact}: {n} risk{'s' if n != 1 else ''} ({row['rag']})"
+
+
+def heat_summary(cells: pd.DataFrame) -> str:
+    """The heat map as a sentence (its text alternative): how many risks sit in each RAG band."""
+    total = int(cells["count"].sum())
+    if total == 0:
+        return "no open risk has both a likelihood and an impact."
+    bands = cells.groupby("rag")["count"].sum()
+    parts = [f"{int(bands.get(b, 0))} {b.lower()}" for b in ("Red", "Amber", "Green") if bands.get(b, 0)]
+    return f"{total} scored open risk{'s' if total != 1 else ''}: " + ", ".join(parts) + "."
