@@ -134,13 +134,17 @@ def _snapshot(engine, args) -> int:  # an Engine and the parsed arguments
     print(terminal_text(f"What changed on {args.board}, from {before.label} (as at {before.as_at:%d %B %Y}) to "
                         f"{after.label} (as at {after.as_at:%d %B %Y}):"))
     for section, groups in changes.counts().items():
-        parts = [f"{n} {name.replace('_', ' ')}" for name, n in groups.items()]
+        parts = [f"{n} {_words(name)}" for name, n in groups.items()]
         print(f"  {section.capitalize()}: {', '.join(parts)}")
     for section, groups in changes.sections().items():
         for name, items in groups.items():
             for item in items:
-                print(terminal_text(f"  {section} {name.replace('_', ' ')}: {_change_line(item)}"))
+                print(terminal_text(f"  {section} {_words(name)}: {_change_line(item)}"))
     return 0
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ").replace("rag", "RAG")
 
 
 def _change_line(item) -> str:  # one of data_model.changes' *Change items

@@ -36,19 +36,39 @@ view = open_board_page()
 board, filters = view.board, view.filters
 st.title("What changed")
 
+def _url_date(param: str) -> date | None:
+    """A date the link carries (YYYY-MM-DD); a bad one is explained and dropped."""
+    raw = st.query_params.get(param)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        st.warning(f"'{md(raw)}' in the link is not a date (use YYYY-MM-DD). Showing the default instead.")
+        del st.query_params[param]
+        return None
+
+
 choices = reading_choices(view)
 tokens = list(choices)
-last_meeting = view.read(attention.previous_meeting, filters.board_id, filters.as_at)
+wanted = {param: st.query_params.get(param) for param in ("from", "to")}
 from_col, to_col, date_col = st.columns(3)
-from_token = from_col.selectbox("From", tokens, index=tokens.index(EARLIER), format_func=choices.get,
-                                key="changes_from")
-to_token = to_col.selectbox("To", tokens, index=tokens.index(NOW), format_func=choices.get, key="changes_to")
-earlier = filters.as_at - timedelta(days=28)
-if last_meeting and last_meeting < filters.as_at:
-    earlier = last_meeting
+from_token = from_col.selectbox("From", tokens, index=tokens.index(wanted["from"] if wanted["from"] in choices else
+                                                                   EARLIER), format_func=choices.get, key="changes_from")
+to_token = to_col.selectbox("To", tokens, index=tokens.index(wanted["to"] if wanted["to"] in choices else NOW),
+                            format_func=choices.get, key="changes_to")
+last_meeting = view.read(attention.previous_meeting, filters.board_id, filters.as_at)
+earlier = last_meeting or filters.as_at - timedelta(days=28)
+earlier = min(_url_date("since") or earlier, filters.as_at)
 if EARLIER in (from_token, to_token):
     earlier = date_col.date_input("Earlier date", value=earlier, max_value=filters.as_at, format="DD/MM/YYYY",
                                   key="changes_earlier", help="Defaults to the last meeting before the as-at date.")
+# Kept in the address, like the filters, so a link pasted into an email opens the same comparison.
+st.query_params.update({"from": from_token, "to": to_token})
+if EARLIER in (from_token, to_token):
+    st.query_params["since"] = earlier.isoformat()
+elif "since" in st.query_params:
+    del st.query_params["since"]
 
 before, after = open_reading(view, from_token, earlier), open_reading(view, to_token, earlier)
 if before.label == after.label:

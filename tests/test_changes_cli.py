@@ -35,7 +35,7 @@ def test_now_against_now_prints_the_contract_with_nothing_changed(run, loaded):
     assert out["budget"] == [] and out["actions"] == {"opened": [], "closed": [], "overdue": []}
     text = run("--board", BOARD, "now", "now")
     assert text.returncode == 0 and f"What changed on {BOARD}, from now" in text.stdout
-    assert "Milestones: 0 added, 0 removed, 0 completed, 0 slipped, 0 brought forward, 0 rag changed" in text.stdout
+    assert "Milestones: 0 added, 0 removed, 0 completed, 0 slipped, 0 brought forward, 0 RAG changed" in text.stdout
 
 
 def test_an_unknown_board_or_reading_is_refused_with_a_sentence(run, loaded):

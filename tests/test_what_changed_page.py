@@ -47,6 +47,8 @@ def test_counts_then_tables_from_an_earlier_date_to_now(app):
         "Review date passed", "Review lapses", "Review due 15 Sep 2016", "Review overdue since 15 Sep 2016"]
     assert "No change to the budget." in [m.value for m in at.markdown]
     assert not {"None", "nan", "NaT"} & set(cells(at))
+    assert (at.query_params["from"], at.query_params["to"], at.query_params["since"]) == (
+        "earlier", "now", "2016-09-03")
 
 
 def test_a_later_earlier_date_finds_nothing_left_to_change(app):
@@ -56,6 +58,16 @@ def test_a_later_earlier_date_finds_nothing_left_to_change(app):
     assert [m.value for m in at.metric] == ["0"] * 5
     text = [m.value for m in at.markdown]
     assert "No change to the milestones." in text and "No change to the risks." in text
+
+
+def test_the_comparison_comes_from_the_link(app):
+    at = what_changed(as_at="2016-10-01", since="2016-09-25")
+    assert at.date_input(key="changes_earlier").value == date(2016, 9, 25)
+    assert [m.value for m in at.metric] == ["0"] * 5
+    at = what_changed(as_at="2016-10-01", since="someday", **{"from": "nowhere"})
+    assert "'someday' in the link is not a date" in at.warning[0].value
+    assert at.selectbox(key="changes_from").value == "earlier"
+    assert at.date_input(key="changes_earlier").value == date(2016, 9, 3)
 
 
 def test_the_same_reading_twice_is_explained(app):
