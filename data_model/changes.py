@@ -9,7 +9,7 @@ what the pages showed then and show now. Unchanged rows are never reported.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from data_model import registers
-from data_model.rag import RagRules
+from data_model.rag import DEFAULT_RULES, RagRules
 from data_model.rollups import BA, BL, LOC, MS, MT, MV, RK, WS, Filters, P, read_frame
 from data_model.tables import Board, Upload
 
@@ -300,7 +300,7 @@ def what_changed(before: Any, after: Any, board_slug_or_id: str | int, *, before
     was = _Side(before, slug, before_as_at, rules_before)
     now = _Side(after, slug, after_as_at, rules_after)
     return Changes(board=slug, before_as_at=before_as_at, after_as_at=after_as_at,
-                   rules_changed=rules_before != rules_after, milestones=_milestones(was, now),
+                   rules_changed=_rag_part(rules_before) != _rag_part(rules_after), milestones=_milestones(was, now),
                    risks=_risks(was, now), budget=_budget(was, now), metrics=_metrics(was, now))
 
 
@@ -568,6 +568,11 @@ def _metrics(was: _Side, now: _Side) -> MetricChanges:
 # ---------------------------------------------------------------------------------------------------------------
 # Plain values
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def _rag_part(rules: RagRules) -> RagRules:
+    """The thresholds that decide a RAG (the reporting gap decides none)."""
+    return replace(rules, reporting_gap_meetings=DEFAULT_RULES.reporting_gap_meetings)
 
 
 def _board_slug(source: Any, board: str | int) -> str | None:

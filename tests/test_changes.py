@@ -238,6 +238,9 @@ def test_a_change_of_rules_changes_rag_as_the_pages_show_it(readings):
     assert changes.rules_changed
     assert {c.title: (c.before.rag, c.after.rag) for c in changes.risks.rag_changed} == {"Steady": ("amber", "red")}
     assert changes.risks.rag_changed[0].upload is None
+    gap_only = what_changed(live, live, BOARD, before_as_at=AFTER, after_as_at=AFTER, rules_before=RagRules(),
+                            rules_after=RagRules(reporting_gap_meetings=5))
+    assert gap_only.empty and not gap_only.rules_changed  # the reporting gap decides no RAG
 
 
 def test_the_board_is_found_by_id_and_an_unknown_one_is_refused(readings):
