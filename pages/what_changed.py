@@ -96,4 +96,7 @@ for section, build in SECTION_TABLES.items():
     if table.empty:
         st.write(f"No change to the {SECTION_TITLES[section].lower()}.")
     else:
-        st.dataframe(table, hide_index=True, width="stretch", key=f"changes_{section}")
+        # The item's name at medium width, so Before and After stay in view beside a long title.
+        names = {c: st.column_config.TextColumn(c, width="medium") for c in ("Milestone", "Risk", "Line", "Metric",
+                                                                             "Action") if c in table.columns}
+        st.dataframe(table, hide_index=True, width="stretch", key=f"changes_{section}", column_config=names)
