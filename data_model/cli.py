@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="Stop imports first. PostgreSQL installs use pg_dump and pg_restore instead.")
     r.add_argument("path", type=Path, metavar="PATH", help="a file made by 'backup'")
     _users_parser(sub)
+    _snapshot_parser(sub)
     from data_model import spc_cli
 
     spc_cli.add_parser(sub)
@@ -83,6 +84,83 @@ def _users_parser(sub) -> None:  # argparse's subparsers action
                        epilog="With --password-stdin the password is read from standard input instead.")
     rp.add_argument("email")
     rp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+
+def _snapshot_parser(sub) -> None:  # argparse's subparsers action
+    s = sub.add_parser("snapshot", help="a board's meeting snapshots, and what changed between two readings",
+                       description="Meeting snapshots of a board's data, and what changed between them.")
+    ss = s.add_subparsers(dest="snapshot_command", required=True, metavar="ACTION")
+    d = ss.add_parser("diff", help="what changed on a board between two readings (FROM and TO)",
+                      epilog="FROM and TO are each a snapshot id, a meeting date (YYYY-MM-DD) or 'now'. Example: "
+                             "python -m data_model snapshot diff --board rutland-hwb 2016-06-28 now --json")
+    d.add_argument("--board", required=True, metavar="SLUG", help="the board's short name, e.g. rutland-hwb")
+    d.add_argument("before", metavar="FROM", help="the earlier reading: a snapshot id, a meeting date or 'now'")
+    d.add_argument("after", metavar="TO", help="the later reading: a snapshot id, a meeting date or 'now'")
+    d.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    d.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                   help="database URL (default: $DATABASE_URL, else the local SQLite file)")
+
+
+class Refused(Exception):
+    """A command that cannot do what was asked, in a sentence for the person who asked (exit status 1)."""
+
+
+def resolve_source(engine, board: str, token: str):  # an Engine, a board's slug -> data_model.changes.Reading
+    """What FROM or TO of `snapshot diff` names: 'now' is the live data as at today under the board's rules in force.
+    A snapshot id or a meeting date names a frozen snapshot; with no snapshot of it, Refused."""
+    from datetime import date
+
+    from data_model.board_settings import board_rules
+    from data_model.changes import Reading
+
+    if token.strip().lower() == "now":
+        return Reading(engine, date.today(), board_rules(engine, board), "now")
+    raise Refused(f"There is no snapshot for that meeting ('{terminal_text(token)}') on {terminal_text(board)}. "
+                  "FROM and TO are each a snapshot id, a meeting date (YYYY-MM-DD) or 'now'.")
+
+
+def _snapshot(engine, args) -> int:  # an Engine and the parsed arguments
+    from data_model import queries
+    from data_model.changes import compare
+
+    if queries.board(engine, args.board) is None:
+        raise Refused(f"There is no board called '{terminal_text(args.board)}'. The board list shows each board's "
+                      "short name.")
+    before, after = resolve_source(engine, args.board, args.before), resolve_source(engine, args.board, args.after)
+    changes = compare(before, after, args.board)
+    if args.json:
+        print(json_line(changes.as_json()))
+        return 0
+    print(terminal_text(f"What changed on {args.board}, from {before.label} (as at {before.as_at:%d %B %Y}) to "
+                        f"{after.label} (as at {after.as_at:%d %B %Y}):"))
+    for section, groups in changes.counts().items():
+        parts = [f"{n} {_words(name)}" for name, n in groups.items()]
+        print(f"  {section.capitalize()}: {', '.join(parts)}")
+    for section, groups in changes.sections().items():
+        for name, items in groups.items():
+            for item in items:
+                print(terminal_text(f"  {section} {_words(name)}: {_change_line(item)}"))
+    return 0
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ").replace("rag", "RAG")
+
+
+def _change_line(item) -> str:  # one of data_model.changes' *Change items
+    """One change in a line: what it is, where, the before and after, and the file it came from."""
+    data = item.as_json()
+    name = " ".join(str(data[k]) for k in ("ref", "title", "line", "name", "period", "locality") if data.get(k))
+    days = f", {data['days']} days" if "days" in data else ""
+    source = f" [{data['file']}, {data['uploaded_by'] or 'uploader not recorded'}]" if data.get("file") else ""
+    return (f"{name} ({data['workstream'] or 'no workstream'}): {_state_text(data['before'])} -> "
+            f"{_state_text(data['after'])}{days}{source}")
+
+
+def _state_text(state: dict | None) -> str:
+    if state is None:
+        return "none"
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in state.items() if v is not None) or "blank"
 
 
 def _password_from_stdin() -> str:
@@ -173,7 +251,10 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "users":
             upgrade(engine)
             return _users(engine, args)
-    except (BackupError, AccountError) as exc:
+        elif args.command == "snapshot":
+            upgrade(engine)
+            return _snapshot(engine, args)
+    except (BackupError, AccountError, Refused) as exc:
         print(terminal_text(exc), file=sys.stderr)
         return 1
     finally:

@@ -484,3 +484,23 @@ def pytest_sessionfinish(session, exitstatus):
     if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(reliability_report(session.config.getoption("--db")), encoding="utf-8")
+
+
+def frozen_copy(engine):
+    """Every row of the database copied into an in-memory SQLite database with the same schema: how a meeting
+    snapshot is read (the data_model queries run on it unchanged), for comparing a reading before an import with
+    one after it."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
+    from sqlmodel import SQLModel
+
+    import data_model.tables  # noqa: F401 - the tables the copy is made of
+
+    copy = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    SQLModel.metadata.create_all(copy)
+    with engine.connect() as source, copy.begin() as target:
+        for table in SQLModel.metadata.sorted_tables:
+            rows = [row._asdict() for row in source.execute(select(table))]
+            if rows:
+                target.execute(table.insert(), rows)
+    return copy

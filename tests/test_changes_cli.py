@@ -1,0 +1,78 @@
+"""`python -m data_model snapshot diff`: its contract as a script sees it, run in-process through ``main(argv)``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import frozen_copy
+from test_changes import BEFORE, BOARD, TWO, load
+
+from data_model import cli as data_model_cli
+from data_model.changes import Reading
+from data_model.rag import RagRules
+
+
+@pytest.fixture
+def run(cli, db_url):
+    """``run(*args)``: `python -m data_model snapshot diff *args --db URL`, in this process."""
+    return lambda *args: cli(data_model_cli.main, "snapshot", "diff", *args, "--db", db_url)
+
+
+@pytest.fixture
+def loaded(engine):
+    load(engine, 1)
+    return engine
+
+
+def test_now_against_now_prints_the_contract_with_nothing_changed(run, loaded):
+    proc = run("--board", BOARD, "now", "now", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert list(out) == ["milestones", "risks", "budget", "metrics", "actions"]
+    assert out["milestones"] == dict.fromkeys(
+        ("added", "removed", "completed", "slipped", "brought_forward", "rag_changed"), [])
+    assert out["budget"] == [] and out["actions"] == {"opened": [], "closed": [], "overdue": []}
+    text = run("--board", BOARD, "now", "now")
+    assert text.returncode == 0 and f"What changed on {BOARD}, from now" in text.stdout
+    assert "Milestones: 0 added, 0 removed, 0 completed, 0 slipped, 0 brought forward, 0 RAG changed" in text.stdout
+
+
+def test_an_unknown_board_or_reading_is_refused_with_a_sentence(run, loaded):
+    proc = run("--board", "nowhere", "now", "now")
+    assert proc.returncode == 1 and "There is no board called 'nowhere'" in proc.stderr and not proc.stdout
+    for token in ("2016-06-28", "17"):
+        proc = run("--board", BOARD, token, "now", "--json")
+        assert proc.returncode == 1 and not proc.stdout
+        assert f"There is no snapshot for that meeting ('{token}') on {BOARD}" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+
+def test_usage_errors_exit_2(cli, db_url):
+    assert cli(data_model_cli.main, "snapshot", "diff", "--board", BOARD, "now", "--db", db_url).returncode == 2
+    assert cli(data_model_cli.main, "snapshot", "diff", "now", "now", "--db", db_url).returncode == 2
+    global_db = cli(data_model_cli.main, "--db", db_url, "snapshot", "diff", "--board", "nowhere", "now", "now")
+    assert global_db.returncode == 1  # --db before the command works too, and reaches the board check
+
+
+def test_the_diff_prints_each_change_once_readings_resolve(run, engine, monkeypatch):
+    """Once FROM resolves to an earlier reading (the snapshot a meeting date will name), the changes an import made
+    are printed, as JSON and as lines naming the file and its uploader."""
+    load(engine, 1)
+    frozen = frozen_copy(engine)
+    load(engine, 2)
+    real = data_model_cli.resolve_source
+
+    def resolve(source, board, token):
+        if token == "version-1":
+            return Reading(frozen, BEFORE, RagRules(), "version 1")
+        reading = real(source, board, token)
+        return Reading(reading.source, BEFORE, reading.rules, reading.label)
+
+    monkeypatch.setattr(data_model_cli, "resolve_source", resolve)
+    out = json.loads(run("--board", BOARD, "version-1", "now", "--json").stdout)
+    assert [(m["title"], m["days"]) for m in out["milestones"]["slipped"]] == [("Slips", 31)]
+    text = run("--board", BOARD, "version-1", "now").stdout
+    assert "milestones slipped: M2 Slips (Prevention): due 2016-10-10" in text
+    assert f"31 days [plan-v2.xlsx, {TWO}]" in text
+    frozen.dispose()
