@@ -89,6 +89,7 @@ class Table:
     continuations: int = 0
     notes: list[tuple[int, str]] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # rows with nothing in any column read
+    stated_period: str | None = None  # "Period: April 2019" in the lines above the table
 
     @property
     def kind(self) -> TrackerKind:
@@ -114,10 +115,58 @@ def find_header(sheet: Sheet, kinds: tuple[TrackerKind, ...]) -> tuple[int, Mapp
         if len(texts) < 2 or sum(1 for v in texts if _number_or_date(v)) * 2 >= len(texts):
             continue
         profiles = column_profiles(sheet.rows, r)
-        mapping = detect(row, kinds, profiles)
+        mapping = _with_groups(row, header_groups(sheet.rows, r), kinds, profiles)
         if mapping and (best is None or mapping.score > best[1].score):
             best = (r, _with_group_column(mapping, row, profiles))
     return best
+
+
+def header_groups(rows: list[list[object]], r: int) -> dict[int, str]:
+    """Headings in the row just above a header row, each over its columns up to the next heading or a gap in the
+    header ("Delayed Days" over "Acute | Non-Acute | Total", "2016-17" over "Budget | Spend"). A lone title over
+    the table's first column is a title, not a group."""
+    if r == 0:
+        return {}
+    above, header = rows[r - 1], rows[r]
+    cells = {i: v for i, v in enumerate(above) if not _blank(v)}
+    if not cells or any(_number_or_date(v) and not isinstance(v, str) for v in cells.values()):
+        return {}
+    if any(i >= len(header) or _blank(header[i]) for i in cells):
+        return {}
+    first = next((i for i, v in enumerate(header) if not _blank(v)), None)
+    if len(cells) == 1 and next(iter(cells)) == first:
+        return {}
+    groups: dict[int, str] = {}
+    current: str | None = None
+    for i, v in enumerate(header):
+        if i in cells:
+            current = clean_text(cells[i])
+        elif _blank(v):
+            current = None
+        if current and not _blank(v):
+            groups[i] = current
+    return groups
+
+
+def _with_groups(row: list[object], groups: dict[int, str], kinds: tuple[TrackerKind, ...],
+                 profiles: dict[int, ColumnProfile]) -> Mapping | None:
+    """A header over two rows: the row read alone, or each cell with the group above it ("2016-17 Budget"),
+    whichever reads more of its columns. Read alone, each column keeps its group (for measure names)."""
+    mapping = detect(row, kinds, profiles)
+    if not groups:
+        return mapping
+    merged = [f"{groups[i]} {clean_text(v)}" if i in groups and not _blank(v) else v for i, v in enumerate(row)]
+    both = detect(merged, kinds, profiles)
+    if both is not None and (mapping is None or _columns_read(both) > _columns_read(mapping)):
+        return both
+    if mapping is not None:
+        for c in mapping.columns:
+            c.group = groups.get(c.index)
+    return mapping
+
+
+def _columns_read(mapping: Mapping) -> int:
+    return sum(1 for c in mapping.columns if c.field != "ignored")
 
 
 def _with_group_column(mapping: Mapping, header: list[object], profiles: dict[int, ColumnProfile]) -> Mapping:
@@ -217,6 +266,7 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
     title_lines = [clean_text(v) for r in rows[:header_index] for v in r if not _blank(v)]
     sheet_ws = sheet.name.strip() if is_meaningful_sheet_name(sheet.name) else None
     table = Table(sheet, mapping, header_index + 1, [], [], " / ".join(title_lines) or None, sheet_ws, [])
+    table.stated_period = stated_period(rows[:header_index])
 
     last: TableRow | None = None
     table_group = _group_in_header(header_cells[key_index]) if key_index is not None and key_index < len(header_cells) else None
@@ -347,6 +397,23 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
     return table
 
 
+_PERIOD_LABEL = re.compile(r"^\s*(period|reporting period|time period|month|quarter|year|financial year)\s*:\s*(.*)$",
+                           re.I)
+
+
+def stated_period(rows: list[list[object]]) -> str | None:
+    """The period a title block states ("Period: | April 2019", or "Period: April 2019" in one cell)."""
+    for row in rows:
+        cells = [clean_text(v) for v in row if not _blank(v)]
+        for i, text in enumerate(cells):
+            m = _PERIOD_LABEL.match(text)
+            if m:
+                rest = m.group(2).strip() or (cells[i + 1] if i + 1 < len(cells) else "")
+                if rest:
+                    return rest
+    return None
+
+
 _ID_LIKE = re.compile(r"^[A-Za-z]{0,12}[-_ /.]?\d[\w.\-/]*$|^[A-Za-z]{1,4}$")
 
 
@@ -375,10 +442,11 @@ def _heads_numbered_block(rows: list[list[object]], r: int, raw: list[object], n
 def _warn_duplicate_headers(table: Table) -> None:
     """Two columns with the same header: the lead is told which one was read, never left to guess."""
     used = {c.index for c in table.mapping.columns}
-    by_header: dict[str, list[int]] = {}
+    groups = header_groups(table.sheet.rows, table.header_row - 1)
+    by_header: dict[tuple[str, str], list[int]] = {}
     for i, value in enumerate(table.sheet.rows[table.header_row - 1]):
         if not _blank(value):
-            by_header.setdefault(fold(clean_text(value)), []).append(i)
+            by_header.setdefault((groups.get(i, ""), fold(clean_text(value))), []).append(i)
     for indexes in by_header.values():
         if len(indexes) < 2:
             continue

@@ -34,7 +34,7 @@ def words(fld: str, strength: int, alternatives: str, exact: bool = True) -> Hea
 
 
 # Fields that several columns may hold at once.
-MULTI = {"period_amount", "gantt", "total", "ws1", "ws2", "ws3", "ignored"}
+MULTI = {"period_amount", "gantt", "total", "ws1", "ws2", "ws3", "ignored", "measure"}
 
 
 # --- header words every kind (or several) share; each kind lists these beside its own -------------------
@@ -143,6 +143,12 @@ class Column:
     period: Period | None = None  # period columns of a wide layout
     value_kind: str | None = None  # allocated/forecast/spent (budget) or target/actual (metrics)
     unit: Decimal = Decimal(1)  # money multiplier from the header: 1000 under "(£k)"
+    group: str | None = None  # the heading over it in a row above ("Delayed Days" over "Acute | Non-Acute")
+
+    @property
+    def measure_name(self) -> str:
+        """A measure column's metric name: its group and its own header ("Delayed Days: Acute")."""
+        return f"{self.group}: {self.header}" if self.group else self.header
 
 
 @dataclass
@@ -179,6 +185,8 @@ class Mapping:
                 label = f"{c.value_kind} for {c.period.label}"
             elif c.field == "gantt":
                 label = f"milestone month {c.period.label}"
+            elif c.field == "measure":
+                label = f"measure '{c.measure_name}'"
             out.append({"column": _column_letter(c.index), "header": c.header, "field": label})
         for index, header in self.ignored:
             out.append({"column": _column_letter(index), "header": header, "field": None})
@@ -256,6 +264,9 @@ def map_headers(cells: list[object], kind: TrackerKind,
         taken_fields.add(fld)
 
     _number_workstream_levels(columns)
+    if kind.measures:
+        columns = measure_columns(columns, texts, profiles)
+        taken_cols = {c.index for c in columns}
     ignored = [(i, texts[i]) for i in sorted(texts) if i not in taken_cols]
     mapping = Mapping(kind, columns, ignored)
     empty = {i for i, p in (profiles or {}).items() if p.empty}
@@ -285,6 +296,41 @@ def _period_columns(wide: WideLayout | None, periods: dict[int, Period], texts: 
         if (wide.skip is not None and wide.skip.search(key)) or re.fullmatch(r"(total|totals)\b.*", key):
             continue
         out.append(_period_column(i, texts[i], period, wide))
+    return out
+
+
+_AREA_FIELDS = ("locality", "name")
+_MEASURE_SKIP = re.compile(r"^(code|codes|ref|id|no|number|year|rank|ons code|la code|org code|"
+                           r".*\b(code|id)|population)$")
+
+
+def measure_columns(columns: list[Column], texts: dict[int, str],
+                    profiles: dict[int, ColumnProfile] | None) -> list[Column]:
+    """A wide table of measures by area: one row per area, one column of figures per measure (delayed days by
+    type of care for every local authority). When a row names its area (a locality column, or a plain "Name")
+    and has no target, actual or period column, each unnamed column of figures is a measure, and the finest
+    area column is the locality. Anything else is left as it was."""
+    if not profiles or any(c.field in ("target", "actual", "period_amount") for c in columns):
+        return columns
+    # A "Total" column in a table of measures is one more measure (delayed days of every type), not a check.
+    taken = {c.index for c in columns if c.field != "total"}
+    figures = [i for i, t in texts.items() if i not in taken and i in profiles and profiles[i].filled >= 0.5
+               and profiles[i].numbers >= 0.8 * profiles[i].filled and not _MEASURE_SKIP.match(header_key(t))]
+    areas = [c for c in columns if c.field in _AREA_FIELDS and (c.field == "locality" or c.strength < STRONG)
+             and profiles.get(c.index) is not None and profiles[c.index].words >= 0.8 * profiles[c.index].filled]
+    if len(figures) < 2 or not areas:
+        return columns
+    # The area is the column that names a row: a plain "Name" beside a Region is the local authority.
+    area = next((c for c in areas if c.field == "name"), areas[0])
+    out = []
+    for c in columns:
+        if c is area:
+            out.append(Column(c.index, c.header, "locality", strength=c.strength, group=c.group))
+        elif c.field in _AREA_FIELDS or c.index in figures:
+            continue  # a coarser area (Region over local authorities) is no field of a metric
+        else:
+            out.append(c)
+    out += [Column(i, texts[i], "measure", strength=1) for i in sorted(figures)]
     return out
 
 
