@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from data_model.vocabulary import fold
-from loaders.headers import Column, ColumnProfile, Mapping, column_letter, detect
+from loaders.headers import NOT_WORDS, Column, ColumnProfile, Mapping, column_letter, detect
 from loaders.issues import Issue, warning
 from loaders.read import Sheet
 from loaders.text import clean_text, header_key
@@ -64,6 +64,7 @@ class TableRow:
     table_group: str | None = None  # "Phase 1" when the table's own header names it
     bold: bool = False
     merged_rows: list[int] = field(default_factory=list)
+    after_gap: bool = False  # blank rows separate it from the rows above
 
 
 @dataclass
@@ -90,6 +91,7 @@ class Table:
     notes: list[tuple[int, str]] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # rows with nothing in any column read
     stated_period: str | None = None  # "Period: April 2019" in the lines above the table
+    actuals: Table | None = None  # the same rows' actuals on another sheet (loaders.sheet_pairs)
 
     @property
     def kind(self) -> TrackerKind:
@@ -173,12 +175,14 @@ def _with_group_column(mapping: Mapping, header: list[object], profiles: dict[in
     """A first column with no header whose few labels head blocks of rows ("Session 1" beside the first of its
     tasks) is the top workstream level, filled down, as a person reads it."""
     key = mapping.get("title") or mapping.get("line") or mapping.get("name")
-    first = profiles.get(0)
-    if (key is None or key.index == 0 or any(c.index == 0 for c in mapping.columns) or first is None
+    # The first column holding anything (a sheet may leave column A empty as a margin).
+    at = min((i for i, p in profiles.items() if p.filled > 0), default=0)
+    first = profiles.get(at)
+    if (key is None or key.index <= at or any(c.index <= at for c in mapping.columns) or first is None
             or not (0 < first.filled <= 0.6) or first.words < 0.9 * first.filled
-            or (len(header) > 0 and not _blank(header[0])) or mapping.has("ws1")):
+            or (len(header) > at and not _blank(header[at])) or mapping.has("ws1")):
         return mapping
-    columns = [Column(0, "(first column, no header)", "ws1", level=1, strength=1)]
+    columns = [Column(at, "(first column, no header)", "ws1", level=1, strength=1)]
     for c in mapping.columns:
         if c.field in ("ws2", "ws3") and c.level:
             c.level += 1
@@ -240,6 +244,23 @@ def column_profiles(rows: list[list[object]], header_index: int) -> dict[int, Co
     return out
 
 
+_PLAN_WORDS = re.compile(r"\b(estimat\w*|budget(s|ed)?|plan(s|ned)?|baseline|projected|original|allocat\w*|"
+                         r"forecasts?)\b", re.I)
+_ACTUAL_WORDS = re.compile(r"\b(actuals?|expenditures?|outturn|spend|spent|achieved|delivered|paid)\b", re.I)
+
+
+def table_side(table: Table) -> str | None:
+    """Whether a table's sheet (else its title) names a plan or what actually happened: "plan", "actual" or None.
+
+    "Estimated Costs", "Budget", "Plan" are plans; "Actual Costs", "Expenditure", "Actuals" are actuals; a name
+    with both ("Budget vs Actual") or neither says nothing."""
+    for text in (table.sheet.name, table.title or ""):
+        plan, actual = bool(_PLAN_WORDS.search(text)), bool(_ACTUAL_WORDS.search(text))
+        if plan != actual:
+            return "plan" if plan else "actual"
+    return None
+
+
 def is_meaningful_sheet_name(name: str) -> bool:
     return bool(name.strip()) and not GENERIC_SHEET.search(name.strip())
 
@@ -262,6 +283,7 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
     read_cols = {c.index for c in mapping.columns if c.field != "ignored"}
     ref_col = mapping.get("ref")
     ref_index = ref_col.index if ref_col else None
+    figure_cols = {c.index for c in mapping.columns if c.field in NOT_WORDS}
 
     title_lines = [clean_text(v) for r in rows[:header_index] for v in r if not _blank(v)]
     sheet_ws = sheet.name.strip() if is_meaningful_sheet_name(sheet.name) else None
@@ -322,6 +344,13 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
             after_break = False
             continue
 
+        if blank_run > 0 and last is not None and _starts_another_table(rows, r, raw, nonempty, figure_cols):
+            # "Date Codes | Month | BentCoInvestment ..." under a summary: the header of another table, not data.
+            cells = " | ".join(clean_text(raw[i]) for i in nonempty[:5])
+            table.issues.append(warning(
+                f"Another table starts at row {r + 1} ('{cells[:80]}'); it was not read as part of the table above.",
+                sheet=sheet.name, row=r + 1, code="second_table"))
+            break
         if (blank_run > 0 and last is not None and len(nonempty) > 1 and not has_anchor
                 and (key_index is None or _blank(raw[key_index]))):
             # After the table has ended, a row with no title and nothing of a record: the notes and answers below.
@@ -375,7 +404,8 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
                 values[i] = filled[i]
             else:
                 filled[i] = values[i]
-        last = TableRow(r + 1, values, section, table_group=table_group)
+        last = TableRow(r + 1, values, section, table_group=table_group,
+                        after_gap=blank_run > 0 and last is not None)
         table.rows.append(last)
         after_break = False
         blank_run = 0
@@ -415,6 +445,18 @@ def stated_period(rows: list[list[object]]) -> str | None:
 
 
 _ID_LIKE = re.compile(r"^[A-Za-z]{0,12}[-_ /.]?\d[\w.\-/]*$|^[A-Za-z]{1,4}$")
+
+
+def _starts_another_table(rows: list[list[object]], r: int, raw: list[object], nonempty: list[int],
+                          figure_cols: set[int]) -> bool:
+    """After a gap, a row of words only, with words where the table has figures, over a row with figures: the
+    header of a second table on the sheet."""
+    if len(nonempty) < 2 or not figure_cols & set(nonempty):
+        return False
+    if any(_number_or_date(raw[i]) or not isinstance(raw[i], str) for i in nonempty):
+        return False
+    below = next((row for row in rows[r + 1: r + 4] if any(not _blank(v) for v in row)), None)
+    return below is not None and any(_number_or_date(v) for v in below if not _blank(v))
 
 
 def _id_like(value: object) -> bool:

@@ -63,7 +63,8 @@ NOTES = words("notes", 5, r"comments?|notes?|update|updates|commentary|progress 
 COMMON = (REF, WS1, PHASE, LOCALITY, OWNER, OWNER_LOOSE, NOTES)
 RAG = words("rag", 10, r"rag|rag status|rag rating|brag|b rag|overall rag|rag score|delivery confidence|"
             r"red amber green|traffic light|status rag|rag / status|current rag|risk rag|rating rag|rag rating current")
-TOTAL = words("total", 9, r"totals?( £| £k| £m| cost| costs| budget)?|grand total|overall total|total funding|total plan")
+TOTAL = words("total", 9, r"totals?( £| £k| £m| cost| costs| budget)?|grand total|overall total|total funding|total plan|"
+              r"total per (task|line|item|activity|scheme|project|row)|total for (the )?(task|line|item|row)")
 PERIOD = words("period", 8, r"period|year|financial year|fy|quarter|month|reporting period|time period")
 
 

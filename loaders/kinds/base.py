@@ -122,6 +122,7 @@ class TrackerKind:
     recognised: Callable[[Mapping], bool] | None = None  # evidence a header row must show beyond the required fields
     totals_without_anchor: bool = False  # a "Total" row counts as a total even with no anchor field in it
     measures: bool = False  # reads a wide table of measures by area (one column per measure, one row per area)
+    joins_actuals: bool = False  # its normaliser reads a plan table's ``actuals`` (loaders.sheet_pairs)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_records", TypeAdapter(list[self.record_model]))
