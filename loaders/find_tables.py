@@ -382,7 +382,7 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
                 after_break = False
                 continue
             if is_single and len(text) <= 150 and not NOTE_START.match(text):
-                bold = has_styles and sheet.is_bold(r, nonempty[0])
+                bold = html_bold(raw[nonempty[0]]) or (has_styles and sheet.is_bold(r, nonempty[0]))
                 looks_heading = bold or (text.isupper() and len(text) > 3) or bool(HEADING_LIKE.match(text))
                 if looks_heading or not sheet.has_styles:
                     pending_section = (r + 1, text)
@@ -457,6 +457,15 @@ def _starts_another_table(rows: list[list[object]], r: int, raw: list[object], n
         return False
     below = next((row for row in rows[r + 1: r + 4] if any(not _blank(v) for v in row)), None)
     return below is not None and any(_number_or_date(v) for v in below if not _blank(v))
+
+
+_HTML_BOLD = re.compile(r"^\s*(<(b|strong)\b[^>]*>)(?s:.*)</(b|strong)\s*>\s*$", re.I)
+
+
+def html_bold(value: object) -> bool:
+    """A cell marked bold through HTML from a converted document ("<b>Priority 1</b>"): a heading, as a cell style
+    makes one."""
+    return isinstance(value, str) and "<" in value and bool(_HTML_BOLD.match(value))
 
 
 def _id_like(value: object) -> bool:

@@ -253,6 +253,9 @@ def map_headers(cells: list[object], kind: TrackerKind,
     for col in _period_columns(kind.wide, periods, texts):
         columns.append(col)
         taken_cols.add(col.index)
+    for col in _numbered_columns(kind.wide, texts, taken_cols):
+        columns.append(col)
+        taken_cols.add(col.index)
 
     for _weak, minus_strength, i, fld in sorted(candidates):
         if i in taken_cols or (fld in taken_fields and fld not in MULTI):
@@ -333,6 +336,31 @@ def measure_columns(columns: list[Column], texts: dict[int, str],
             out.append(c)
     out += [Column(i, texts[i], "measure", strength=1) for i in sorted(figures)]
     return out
+
+
+_NUMBERED = re.compile(r"^(budget|allocation|allocated|amount|funding|cost|costs|value|spend|spent|actual|actuals|"
+                       r"expenditure|forecast|outturn|target|plan|planned) (\d{1,2})$")
+
+
+def _numbered_columns(wide: WideLayout | None, texts: dict[int, str], taken: set[int]) -> list[Column]:
+    """Numbered amount columns that pair up: "budget1, spend1, budget2, spend2" are the allocation and spend of
+    number 1 and of number 2, one amount each, as the period columns of a wide layout are. Read so only when
+    there are at least two numbers and one of them has a pair; a lone "Budget 1" is just a budget."""
+    if wide is None or wide.default_value is None:
+        return []
+    found: dict[int, tuple[str, str]] = {}
+    for i, text in texts.items():
+        m = _NUMBERED.match(header_key(text)) if i not in taken else None
+        if m:
+            value_kind = next((vk for pattern, vk in _VALUE_KIND_WORDS if pattern.search(m.group(1))), None)
+            found[i] = (m.group(2), value_kind if value_kind in wide.value_words else wide.default_value)
+    numbers: dict[str, set[str]] = {}
+    for number, value_kind in found.values():
+        numbers.setdefault(number, set()).add(value_kind)
+    if len(numbers) < 2 or not any(len(kinds) > 1 for kinds in numbers.values()):
+        return []
+    return [Column(i, texts[i], wide.field, period=Period(f"No. {number}", "numbered", None, None),
+                   value_kind=value_kind, unit=header_unit(texts[i])) for i, (number, value_kind) in found.items()]
 
 
 def _sparse_names_last(candidates: list[tuple[bool, int, int, str]],

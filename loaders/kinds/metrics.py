@@ -221,10 +221,20 @@ def _measure(ctx: Context, values: list[object], col: Column | None, row: int):
     if v is None:
         return None, None, None
     try:
-        return parse_measure(v, decimal_comma=ctx.table.sheet.decimal_comma)
+        return parse_measure(v, decimal_comma=ctx.table.sheet.decimal_comma,
+                             percent_format=_percent_cell(ctx.table, v, row, col))
     except ValueError as exc:
         ctx.warn(f"{exc}; left blank.", row, col, v, "unknown_number")
         return None, None, None
+
+
+def _percent_cell(table: Table, value: object, row: int, col: Column) -> bool:
+    """Whether a typed number is shown as a percentage by its cell's format (0.9 shown as 90%). Only a figure a
+    percentage format could show as a plain percentage is looked up, so a table of counts never reads styles."""
+    sheet = table.sheet
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not sheet.has_styles or abs(value) > 10:
+        return False
+    return sheet.is_percent(row - 1, col.index)
 
 
 def _unit(text: str | None) -> str | None:
