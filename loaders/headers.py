@@ -318,8 +318,10 @@ def measure_columns(columns: list[Column], texts: dict[int, str],
         return columns
     # A "Total" column in a table of measures is one more measure (delayed days of every type), not a check.
     taken = {c.index for c in columns if c.field != "total"}
+    # Figures, where there are any: "-" for a suppressed value is no word.
     figures = [i for i, t in texts.items() if i not in taken and i in profiles and profiles[i].filled >= 0.5
-               and profiles[i].numbers >= 0.8 * profiles[i].filled and not _MEASURE_SKIP.match(header_key(t))]
+               and profiles[i].numbers > 0 and profiles[i].numbers >= 0.8 * (profiles[i].filled - profiles[i].nothing)
+               and not _MEASURE_SKIP.match(header_key(t))]
     areas = [c for c in columns if c.field in _AREA_FIELDS and (c.field == "locality" or c.strength < STRONG)
              and profiles.get(c.index) is not None and profiles[c.index].words >= 0.8 * profiles[c.index].filled]
     if len(figures) < 2 or not areas:
