@@ -322,7 +322,10 @@ def measure_columns(columns: list[Column], texts: dict[int, str],
     figures = [i for i, t in texts.items() if i not in taken and i in profiles and profiles[i].filled >= 0.5
                and profiles[i].numbers > 0 and profiles[i].numbers >= 0.8 * (profiles[i].filled - profiles[i].nothing)
                and not _MEASURE_SKIP.match(header_key(t))]
-    areas = [c for c in columns if c.field in _AREA_FIELDS and (c.field == "locality" or c.strength < STRONG)
+    # A plain "Name" names an area only beside a code or another area column ("Code | Name", "Region | Name").
+    beside = any(c.field in ("ref", "locality") for c in columns)
+    areas = [c for c in columns if c.field in _AREA_FIELDS
+             and (c.field == "locality" or (c.strength < STRONG and beside))
              and profiles.get(c.index) is not None and profiles[c.index].words >= 0.8 * profiles[c.index].filled]
     if len(figures) < 2 or not areas:
         return columns

@@ -324,3 +324,9 @@ def test_html_bold_marks_a_section_row():
     assert a.ok, a.errors
     assert [(r.title, r.workstream) for r in a.records] == [("Open the hub", "Building the hub"),
                                                            ("Hire staff", "Staffing")]
+
+
+def test_a_list_of_names_and_figures_is_no_table_of_areas():
+    """A plain Name beside figures, with no code or area column, is not taken for areas: no metrics are made up."""
+    a = analyse(xlsx({"Team": [["Name", "Hours", "Days"], ["Ann Smith", 30, 4], ["Bo Lee", 22, 3]]}), "team.xlsx")
+    assert a.kind_name != "metrics" or not a.records
