@@ -8,7 +8,10 @@
 - a row with a single short text cell that is bold, in capitals or numbered like a heading (or any
   such row in a CSV) names the workstream for the rows under it;
 - total and subtotal rows are kept apart for checking, not loaded;
-- notes after the table are ignored.
+- notes after the table are ignored, and a second table below it (a header row of words over figures, after a
+  gap) ends it;
+- a row of headings just above the header groups its columns ("Delayed Days" over "Acute | Total", "2016-17"
+  over "Budget | Spend"), and a "Period: April 2019" line in the title block is the table's stated period.
 """
 
 from __future__ import annotations

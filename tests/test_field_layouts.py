@@ -330,3 +330,16 @@ def test_a_list_of_names_and_figures_is_no_table_of_areas():
     """A plain Name beside figures, with no code or area column, is not taken for areas: no metrics are made up."""
     a = analyse(xlsx({"Team": [["Name", "Hours", "Days"], ["Ann Smith", 30, 4], ["Bo Lee", 22, 3]]}), "team.xlsx")
     assert a.kind_name != "metrics" or not a.records
+
+
+def test_the_reader_tells_percent_cells_only_of_xlsx_sheets():
+    """The number format comes with the workbook's cells for .xlsx (read when first asked); a CSV has none."""
+    from conftest import csv_bytes
+
+    data = xlsx({"A": [["Metric", "Actual", "Count"], ["Uptake", 0.5, 3]], "B": [["x"], [0.1]]},
+                formats={("A", 2, 2): "0.0%", ("B", 2, 1): "0%"})
+    first, second = read_workbook(data, "k.xlsx").sheets
+    assert first.is_percent(1, 1) and not first.is_percent(1, 2) and not first.is_percent(0, 1)
+    assert second.is_percent(1, 0) and not second.is_percent(1, 1)
+    [sheet] = read_workbook(csv_bytes([["Metric", "Actual"], ["Uptake", "0.5"]]), "k.csv").sheets
+    assert not sheet.is_percent(1, 1)
