@@ -351,7 +351,8 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
             # "Date Codes | Month | BentCoInvestment ..." under a summary: the header of another table, not data.
             cells = " | ".join(clean_text(raw[i]) for i in nonempty[:5])
             table.issues.append(warning(
-                f"Another table starts at row {r + 1} ('{cells[:80]}'); it was not read as part of the table above.",
+                f"Another table starts at row {r + 1} ('{cells[:80]}'); only the table above it was read. Put "
+                "the other table on a sheet of its own to load it.",
                 sheet=sheet.name, row=r + 1, code="second_table"))
             break
         if (blank_run > 0 and last is not None and len(nonempty) > 1 and not has_anchor
