@@ -8,7 +8,10 @@
 - a row with a single short text cell that is bold, in capitals or numbered like a heading (or any
   such row in a CSV) names the workstream for the rows under it;
 - total and subtotal rows are kept apart for checking, not loaded;
-- notes after the table are ignored.
+- notes after the table are ignored, and a second table below it (a header row of words over figures, after a
+  gap) ends it;
+- a row of headings just above the header groups its columns ("Delayed Days" over "Acute | Total", "2016-17"
+  over "Budget | Spend"), and a "Period: April 2019" line in the title block is the table's stated period.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from data_model.vocabulary import fold
-from loaders.headers import Column, ColumnProfile, Mapping, column_letter, map_headers
+from loaders.headers import NOT_WORDS, Column, ColumnProfile, Mapping, column_letter, map_headers
 from loaders.issues import Issue, warning
 from loaders.read import Sheet
 from loaders.text import clean_text, header_key
@@ -64,6 +67,7 @@ class TableRow:
     table_group: str | None = None  # "Phase 1" when the table's own header names it
     bold: bool = False
     merged_rows: list[int] = field(default_factory=list)
+    after_gap: bool = False  # blank rows separate it from the rows above
 
 
 @dataclass
@@ -89,6 +93,8 @@ class Table:
     continuations: int = 0
     notes: list[tuple[int, str]] = field(default_factory=list)
     skipped: list[tuple[int, str]] = field(default_factory=list)  # rows with nothing in any column read
+    stated_period: str | None = None  # "Period: April 2019" in the lines above the table
+    actuals: Table | None = None  # the same rows' actuals on another sheet (loaders.sheet_pairs)
 
     @property
     def kind(self) -> TrackerKind:
@@ -124,9 +130,10 @@ def best_headers(sheet: Sheet, kinds: tuple[TrackerKind, ...]) -> dict[TrackerKi
         if not _could_be_header(row):
             continue
         profiles = column_profiles(sheet.rows, r)
+        groups = header_groups(sheet.rows, r)
         for kind in kinds:
-            mapping = map_headers(row, kind, profiles)
-            if mapping.score and (kind not in best or mapping.score > best[kind][1].score):
+            mapping = _with_groups(row, groups, kind, profiles)
+            if mapping is not None and (kind not in best or mapping.score > best[kind][1].score):
                 best[kind] = (r, _with_group_column(mapping, row, profiles))
     return best
 
@@ -135,7 +142,8 @@ def header_at(sheet: Sheet, index: int, kind: TrackerKind) -> Mapping:
     """Row ``index`` (0-based) read as the header of a ``kind`` table, as a lead who named the row asks."""
     row = sheet.rows[index] if 0 <= index < len(sheet.rows) else []
     profiles = column_profiles(sheet.rows, index)
-    return _with_group_column(map_headers(row, kind, profiles), row, profiles)
+    mapping = _with_groups(row, header_groups(sheet.rows, index), kind, profiles) or map_headers(row, kind, profiles)
+    return _with_group_column(mapping, row, profiles)
 
 
 def _could_be_header(row: list[object]) -> bool:
@@ -143,16 +151,69 @@ def _could_be_header(row: list[object]) -> bool:
     return len(texts) >= 2 and sum(1 for v in texts if _number_or_date(v)) * 2 < len(texts)
 
 
+def header_groups(rows: list[list[object]], r: int) -> dict[int, str]:
+    """Headings in the row just above a header row, each over its columns up to the next heading or a gap in the
+    header ("Delayed Days" over "Acute | Non-Acute | Total", "2016-17" over "Budget | Spend"). A lone title over
+    the table's first column is a title, not a group."""
+    if r == 0:
+        return {}
+    above, header = rows[r - 1], rows[r]
+    cells = {i: v for i, v in enumerate(above) if not _blank(v)}
+    if not cells or any(_number_or_date(v) and not isinstance(v, str) for v in cells.values()):
+        return {}
+    if any(i >= len(header) or _blank(header[i]) for i in cells):
+        return {}
+    first = next((i for i, v in enumerate(header) if not _blank(v)), None)
+    if len(cells) == 1 and next(iter(cells)) == first:
+        return {}
+    if len(cells) * 2 > sum(1 for v in header if not _blank(v)):
+        return {}  # a heading over every column or two is a header row itself (and the row under it data)
+    groups: dict[int, str] = {}
+    current: str | None = None
+    for i, v in enumerate(header):
+        if i in cells:
+            current = clean_text(cells[i])
+        elif _blank(v):
+            current = None
+        if current and not _blank(v):
+            groups[i] = current
+    return groups
+
+
+def _with_groups(row: list[object], groups: dict[int, str], kind: TrackerKind,
+                 profiles: dict[int, ColumnProfile]) -> Mapping | None:
+    """A header over two rows: the row read alone, or each cell with the group above it ("2016-17 Budget"),
+    whichever reads more of its columns. Read alone, each column keeps its group (for measure names)."""
+    alone = map_headers(row, kind, profiles)
+    mapping = alone if alone.score else None
+    if not groups:
+        return mapping
+    merged = [f"{groups[i]} {clean_text(v)}" if i in groups and not _blank(v) else v for i, v in enumerate(row)]
+    both = map_headers(merged, kind, profiles)
+    if both.score and (mapping is None or _columns_read(both) > _columns_read(mapping)):
+        return both
+    if mapping is not None:
+        for c in mapping.columns:
+            c.group = groups.get(c.index)
+    return mapping
+
+
+def _columns_read(mapping: Mapping) -> int:
+    return sum(1 for c in mapping.columns if c.field != "ignored")
+
+
 def _with_group_column(mapping: Mapping, header: list[object], profiles: dict[int, ColumnProfile]) -> Mapping:
     """A first column with no header whose few labels head blocks of rows ("Session 1" beside the first of its
     tasks) is the top workstream level, filled down, as a person reads it."""
     key = mapping.get("title") or mapping.get("line") or mapping.get("name")
-    first = profiles.get(0)
-    if (key is None or key.index == 0 or any(c.index == 0 for c in mapping.columns) or first is None
+    # The first column holding anything (a sheet may leave column A empty as a margin).
+    at = min((i for i, p in profiles.items() if p.filled > 0), default=0)
+    first = profiles.get(at)
+    if (key is None or key.index <= at or any(c.index <= at for c in mapping.columns) or first is None
             or not (0 < first.filled <= 0.6) or first.words < 0.9 * first.filled
-            or (len(header) > 0 and not _blank(header[0])) or mapping.has("ws1")):
+            or (len(header) > at and not _blank(header[at])) or mapping.has("ws1")):
         return mapping
-    columns = [Column(0, "(first column, no header)", "ws1", level=1, strength=1)]
+    columns = [Column(at, "(first column, no header)", "ws1", level=1, strength=1)]
     for c in mapping.columns:
         if c.field in ("ws2", "ws3") and c.level:
             c.level += 1
@@ -214,6 +275,23 @@ def column_profiles(rows: list[list[object]], header_index: int) -> dict[int, Co
     return out
 
 
+_PLAN_WORDS = re.compile(r"\b(estimat\w*|budget(s|ed)?|plan(s|ned)?|baseline|projected|original|allocat\w*|"
+                         r"forecasts?)\b", re.I)
+_ACTUAL_WORDS = re.compile(r"\b(actuals?|expenditures?|outturn|spend|spent|achieved|delivered|paid)\b", re.I)
+
+
+def table_side(table: Table) -> str | None:
+    """Whether a table's sheet (else its title) names a plan or what actually happened: "plan", "actual" or None.
+
+    "Estimated Costs", "Budget", "Plan" are plans; "Actual Costs", "Expenditure", "Actuals" are actuals; a name
+    with both ("Budget vs Actual") or neither says nothing."""
+    for text in (table.sheet.name, table.title or ""):
+        plan, actual = bool(_PLAN_WORDS.search(text)), bool(_ACTUAL_WORDS.search(text))
+        if plan != actual:
+            return "plan" if plan else "actual"
+    return None
+
+
 def is_meaningful_sheet_name(name: str) -> bool:
     return bool(name.strip()) and not GENERIC_SHEET.search(name.strip())
 
@@ -236,10 +314,12 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
     read_cols = {c.index for c in mapping.columns if c.field != "ignored"}
     ref_col = mapping.get("ref")
     ref_index = ref_col.index if ref_col else None
+    figure_cols = {c.index for c in mapping.columns if c.field in NOT_WORDS}
 
     title_lines = [clean_text(v) for r in rows[:header_index] for v in r if not _blank(v)]
     sheet_ws = sheet.name.strip() if is_meaningful_sheet_name(sheet.name) else None
     table = Table(sheet, mapping, header_index + 1, [], [], " / ".join(title_lines) or None, sheet_ws, [])
+    table.stated_period = stated_period(rows[:header_index])
 
     last: TableRow | None = None
     table_group = _group_in_header(header_cells[key_index]) if key_index is not None and key_index < len(header_cells) else None
@@ -295,6 +375,14 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
             after_break = False
             continue
 
+        if blank_run > 0 and last is not None and _starts_another_table(rows, r, raw, nonempty, figure_cols):
+            # "Date Codes | Month | BentCoInvestment ..." under a summary: the header of another table, not data.
+            cells = " | ".join(clean_text(raw[i]) for i in nonempty[:5])
+            table.issues.append(warning(
+                f"Another table starts at row {r + 1} ('{cells[:80]}'); only the table above it was read. Put "
+                "the other table on a sheet of its own to load it.",
+                sheet=sheet.name, row=r + 1, code="second_table"))
+            break
         if (blank_run > 0 and last is not None and len(nonempty) > 1 and not has_anchor
                 and (key_index is None or _blank(raw[key_index]))):
             # After the table has ended, a row with no title and nothing of a record: the notes and answers below.
@@ -326,7 +414,7 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
                 after_break = False
                 continue
             if is_single and len(text) <= 150 and not NOTE_START.match(text):
-                bold = has_styles and sheet.is_bold(r, nonempty[0])
+                bold = html_bold(raw[nonempty[0]]) or (has_styles and sheet.is_bold(r, nonempty[0]))
                 looks_heading = bold or (text.isupper() and len(text) > 3) or bool(HEADING_LIKE.match(text))
                 if looks_heading or not sheet.has_styles:
                     pending_section = (r + 1, text)
@@ -348,7 +436,8 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
                 values[i] = filled[i]
             else:
                 filled[i] = values[i]
-        last = TableRow(r + 1, values, section, table_group=table_group)
+        last = TableRow(r + 1, values, section, table_group=table_group,
+                        after_gap=blank_run > 0 and last is not None)
         table.rows.append(last)
         after_break = False
         blank_run = 0
@@ -370,7 +459,45 @@ def read_table(sheet: Sheet, header_index: int, mapping: Mapping) -> Table:  # n
     return table
 
 
+_PERIOD_LABEL = re.compile(r"^\s*(period|reporting period|time period|month|quarter|year|financial year)\s*:\s*(.*)$",
+                           re.I)
+
+
+def stated_period(rows: list[list[object]]) -> str | None:
+    """The period a title block states ("Period: | April 2019", or "Period: April 2019" in one cell)."""
+    for row in rows:
+        cells = [clean_text(v) for v in row if not _blank(v)]
+        for i, text in enumerate(cells):
+            m = _PERIOD_LABEL.match(text)
+            if m:
+                rest = m.group(2).strip() or (cells[i + 1] if i + 1 < len(cells) else "")
+                if rest:
+                    return rest
+    return None
+
+
 _ID_LIKE = re.compile(r"^[A-Za-z]{0,12}[-_ /.]?\d[\w.\-/]*$|^[A-Za-z]{1,4}$")
+
+
+def _starts_another_table(rows: list[list[object]], r: int, raw: list[object], nonempty: list[int],
+                          figure_cols: set[int]) -> bool:
+    """After a gap, a row of words only, with words where the table has figures, over a row with figures: the
+    header of a second table on the sheet."""
+    if len(nonempty) < 2 or not figure_cols & set(nonempty):
+        return False
+    if any(_number_or_date(raw[i]) or not isinstance(raw[i], str) for i in nonempty):
+        return False
+    below = next((row for row in rows[r + 1: r + 4] if any(not _blank(v) for v in row)), None)
+    return below is not None and any(_number_or_date(v) for v in below if not _blank(v))
+
+
+_HTML_BOLD = re.compile(r"^\s*(<(b|strong)\b[^>]*>)(?s:.*)</(b|strong)\s*>\s*$", re.I)
+
+
+def html_bold(value: object) -> bool:
+    """A cell marked bold through HTML from a converted document ("<b>Priority 1</b>"): a heading, as a cell style
+    makes one."""
+    return isinstance(value, str) and "<" in value and bool(_HTML_BOLD.match(value))
 
 
 def _id_like(value: object) -> bool:
@@ -398,10 +525,11 @@ def _heads_numbered_block(rows: list[list[object]], r: int, raw: list[object], n
 def _warn_duplicate_headers(table: Table) -> None:
     """Two columns with the same header: the lead is told which one was read, never left to guess."""
     used = {c.index for c in table.mapping.columns}
-    by_header: dict[str, list[int]] = {}
+    groups = header_groups(table.sheet.rows, table.header_row - 1)
+    by_header: dict[tuple[str, str], list[int]] = {}
     for i, value in enumerate(table.sheet.rows[table.header_row - 1]):
         if not _blank(value):
-            by_header.setdefault(fold(clean_text(value)), []).append(i)
+            by_header.setdefault((groups.get(i, ""), fold(clean_text(value))), []).append(i)
     for indexes in by_header.values():
         if len(indexes) < 2:
             continue

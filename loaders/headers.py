@@ -34,7 +34,7 @@ def words(fld: str, strength: int, alternatives: str, exact: bool = True) -> Hea
 
 
 # Fields that several columns may hold at once.
-MULTI = {"period_amount", "gantt", "total", "ws1", "ws2", "ws3", "ignored"}
+MULTI = {"period_amount", "gantt", "total", "ws1", "ws2", "ws3", "ignored", "measure"}
 
 
 # --- header words every kind (or several) share; each kind lists these beside its own -------------------
@@ -63,7 +63,8 @@ NOTES = words("notes", 5, r"comments?|notes?|update|updates|commentary|progress 
 COMMON = (REF, WS1, PHASE, LOCALITY, OWNER, OWNER_LOOSE, NOTES)
 RAG = words("rag", 10, r"rag|rag status|rag rating|brag|b rag|overall rag|rag score|delivery confidence|"
             r"red amber green|traffic light|status rag|rag / status|current rag|risk rag|rating rag|rag rating current")
-TOTAL = words("total", 9, r"totals?( £| £k| £m| cost| costs| budget)?|grand total|overall total|total funding|total plan")
+TOTAL = words("total", 9, r"totals?( £| £k| £m| cost| costs| budget)?|grand total|overall total|total funding|total plan|"
+              r"total per (task|line|item|activity|scheme|project|row)|total for (the )?(task|line|item|row)")
 PERIOD = words("period", 8, r"period|year|financial year|fy|quarter|month|reporting period|time period")
 
 
@@ -148,6 +149,12 @@ class Column:
     period: Period | None = None  # period columns of a wide layout
     value_kind: str | None = None  # allocated/forecast/spent (budget) or target/actual (metrics)
     unit: Decimal = Decimal(1)  # money multiplier from the header: 1000 under "(£k)"
+    group: str | None = None  # the heading over it in a row above ("Delayed Days" over "Acute | Non-Acute")
+
+    @property
+    def measure_name(self) -> str:
+        """A measure column's metric name: its group and its own header ("Delayed Days: Acute")."""
+        return f"{self.group}: {self.header}" if self.group else self.header
 
 
 @dataclass
@@ -185,6 +192,8 @@ class Mapping:
                 label = f"{c.value_kind} for {c.period.label}"
             elif c.field == "gantt":
                 label = f"milestone month {c.period.label}"
+            elif c.field == "measure":
+                label = f"measure '{c.measure_name}'"
             out.append({"column": _column_letter(c.index), "header": c.header, "field": label})
         for index, header in self.ignored:
             out.append({"column": _column_letter(index), "header": header, "field": None})
@@ -250,6 +259,9 @@ def map_headers(cells: list[object], kind: TrackerKind,
     for col in _period_columns(kind.wide, periods, texts):
         columns.append(col)
         taken_cols.add(col.index)
+    for col in _numbered_columns(kind.wide, texts, taken_cols):
+        columns.append(col)
+        taken_cols.add(col.index)
 
     for _weak, minus_strength, i, fld in sorted(candidates):
         if i in taken_cols or (fld in taken_fields and fld not in MULTI):
@@ -262,6 +274,9 @@ def map_headers(cells: list[object], kind: TrackerKind,
         taken_fields.add(fld)
 
     _number_workstream_levels(columns)
+    if kind.measures:
+        columns = measure_columns(columns, texts, profiles)
+        taken_cols = {c.index for c in columns}
     ignored = [(i, texts[i]) for i in sorted(texts) if i not in taken_cols]
     mapping = Mapping(kind, columns, ignored)
     empty = {i for i, p in (profiles or {}).items() if p.empty}
@@ -292,6 +307,71 @@ def _period_columns(wide: WideLayout | None, periods: dict[int, Period], texts: 
             continue
         out.append(_period_column(i, texts[i], period, wide))
     return out
+
+
+_AREA_FIELDS = ("locality", "name")
+_MEASURE_SKIP = re.compile(r"^(code|codes|ref|id|no|number|year|rank|ons code|la code|org code|"
+                           r".*\b(code|id)|population)$")
+
+
+def measure_columns(columns: list[Column], texts: dict[int, str],
+                    profiles: dict[int, ColumnProfile] | None) -> list[Column]:
+    """A wide table of measures by area: one row per area, one column of figures per measure (delayed days by
+    type of care for every local authority). When a row names its area (a locality column, or a plain "Name")
+    and has no target, actual or period column, each unnamed column of figures is a measure, and the finest
+    area column is the locality. Anything else is left as it was."""
+    if not profiles or any(c.field in ("target", "actual", "period_amount") for c in columns):
+        return columns
+    # A "Total" column in a table of measures is one more measure (delayed days of every type), not a check.
+    taken = {c.index for c in columns if c.field != "total"}
+    # Figures, where there are any: "-" for a suppressed value is no word.
+    figures = [i for i, t in texts.items() if i not in taken and i in profiles and profiles[i].filled >= 0.5
+               and profiles[i].numbers > 0 and profiles[i].numbers >= 0.8 * (profiles[i].filled - profiles[i].nothing)
+               and not _MEASURE_SKIP.match(header_key(t))]
+    # A plain "Name" names an area only beside a code or another area column ("Code | Name", "Region | Name").
+    beside = any(c.field in ("ref", "locality") for c in columns)
+    areas = [c for c in columns if c.field in _AREA_FIELDS
+             and (c.field == "locality" or (c.strength < STRONG and beside))
+             and profiles.get(c.index) is not None and profiles[c.index].words >= 0.8 * profiles[c.index].filled]
+    if len(figures) < 2 or not areas:
+        return columns
+    # The area is the column that names a row: a plain "Name" beside a Region is the local authority.
+    area = next((c for c in areas if c.field == "name"), areas[0])
+    out = []
+    for c in columns:
+        if c is area:
+            out.append(Column(c.index, c.header, "locality", strength=c.strength, group=c.group))
+        elif c.field in _AREA_FIELDS or c.index in figures:
+            continue  # a coarser area (Region over local authorities) is no field of a metric
+        else:
+            out.append(c)
+    out += [Column(i, texts[i], "measure", strength=1) for i in sorted(figures)]
+    return out
+
+
+_NUMBERED = re.compile(r"^(budget|allocation|allocated|amount|funding|cost|costs|value|spend|spent|actual|actuals|"
+                       r"expenditure|forecast|outturn|target|plan|planned) (\d{1,2})$")
+
+
+def _numbered_columns(wide: WideLayout | None, texts: dict[int, str], taken: set[int]) -> list[Column]:
+    """Numbered amount columns that pair up: "budget1, spend1, budget2, spend2" are the allocation and spend of
+    number 1 and of number 2, one amount each, as the period columns of a wide layout are. Read so only when
+    there are at least two numbers and one of them has a pair; a lone "Budget 1" is just a budget."""
+    if wide is None or wide.default_value is None:
+        return []
+    found: dict[int, tuple[str, str]] = {}
+    for i, text in texts.items():
+        m = _NUMBERED.match(header_key(text)) if i not in taken else None
+        if m:
+            value_kind = next((vk for pattern, vk in _VALUE_KIND_WORDS if pattern.search(m.group(1))), None)
+            found[i] = (m.group(2), value_kind if value_kind in wide.value_words else wide.default_value)
+    numbers: dict[str, set[str]] = {}
+    for number, value_kind in found.values():
+        numbers.setdefault(number, set()).add(value_kind)
+    if len(numbers) < 2 or not any(len(kinds) > 1 for kinds in numbers.values()):
+        return []
+    return [Column(i, texts[i], wide.field, period=Period(f"No. {number}", "numbered", None, None),
+                   value_kind=value_kind, unit=header_unit(texts[i])) for i, (number, value_kind) in found.items()]
 
 
 def _sparse_names_last(candidates: list[tuple[bool, int, int, str]],

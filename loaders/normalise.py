@@ -100,6 +100,14 @@ class Context:
                           "the whole column is read month first.", None, col, None, "month_first")
         return order == "month_first"
 
+    def _fill_rag(self, row: TableRow, col: Column) -> tuple[str | None, str | None]:
+        sheet = self.table.sheet
+        if not sheet.has_styles:
+            return None, None
+        colour = sheet.fill(row.row - 1, col.index)
+        rag = rag_from_colour(colour)
+        return (rag, f"cell colour #{colour}") if rag else (None, None)
+
     def date(self, values: list[object], col: Column | None, row: int, what: str) -> tuple[ParsedDate | None, str | None]:
         v = cell(values, col)
         if v is None:
@@ -115,22 +123,24 @@ class Context:
             self.warn(f"Read the {what} '{raw}' as {describe(parsed)}.", row, col, v, "date_from_text")
         return parsed, raw
 
-    def rag(self, row: TableRow, col: Column | None) -> tuple[str | None, str | None]:
-        """A RAG stated in a cell (as a word, a letter or its fill colour), and the cell as written."""
+    def rag(self, row: TableRow, col: Column | None, fill_from: Column | None = None) -> tuple[str | None, str | None]:
+        """A RAG stated in a cell (as a word, a letter or its fill colour), and the cell as written.
+
+        With no RAG column, a status column coloured red, amber or green (``fill_from``) states the RAG by its fill,
+        whatever its words say ("In progress" on amber); so does a RAG cell whose words are no RAG."""
         if col is None:
-            return None, None
+            if fill_from is None:
+                return None, None
+            return self._fill_rag(row, fill_from)
         value = cell(row.values, col)
-        sheet = self.table.sheet
         if value is None:
-            if sheet.has_styles:
-                colour = sheet.fill(row.row - 1, col.index)
-                rag = rag_from_colour(colour)
-                if rag:
-                    return rag, f"cell colour #{colour}"
-            return None, None
+            return self._fill_rag(row, col)
         try:
             parsed = parse_rag(value)
         except RatingParseError as exc:
+            rag, how = self._fill_rag(row, col)
+            if rag:
+                return rag, how
             self.warn(f"{exc}; left unrated.", row.row, col, value, "unknown_rag")
             return None, raw_text(value)
         if parsed.note:

@@ -35,6 +35,7 @@ from loaders.mapping import (
     header_signature,
 )
 from loaders.read import ReadError, Sheet, read_workbook
+from loaders.sheet_pairs import join_tables
 from loaders.text import safe_file_name
 
 
@@ -319,6 +320,7 @@ def _tables(sheets: list[Sheet], choices: Choices, result: Analysis) -> list[Tab
             picked = _as_detected(s, found, choice, result)
         if picked is not None:
             tables.append(picked)
+    tables = join_tables(tables)  # a plan sheet and an actual sheet of the same rows read as one; ledgers a summary covers left out
     if not tables and not result.errors:
         kind = choices.default.kind
         result.issues.append(_nothing_found(BY_NAME.get(kind) if kind else None, fits))

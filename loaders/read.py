@@ -73,6 +73,7 @@ class Sheet:
     _styles: StyleSource | None = field(default=None, repr=False)
     _fills: dict[tuple[int, int], str] | None = field(default=None, repr=False)
     _bold: set[tuple[int, int]] | None = field(default=None, repr=False)
+    _percent: set[tuple[int, int]] | None = field(default=None, repr=False)
 
     @property
     def has_styles(self) -> bool:
@@ -94,6 +95,15 @@ class Sheet:
         self._load_styles()
         return (row, col) in self._bold
 
+    def is_percent(self, row: int, col: int) -> bool:
+        """Whether a cell's number format is a percentage (Excel stores the 90% a person sees as 0.9).
+
+        Read the first time it is asked, from the workbook's styles and the sheet's cell style indexes only (no
+        cell values), so a sheet nobody asks about costs nothing."""
+        if self._percent is None:
+            self._percent = self._styles.percent_cells() if self._styles is not None else set()
+        return (row, col) in self._percent
+
 
 @dataclass
 class StyleSource:
@@ -110,6 +120,15 @@ class StyleSource:
         except sandbox.Unsafe:
             return {}, set()  # styles are a nicety; the values were read already
         return answer.value if answer.status == "ok" else ({}, set())
+
+    def percent_cells(self) -> set[tuple[int, int]]:
+        """The sheet's cells formatted as a percentage, (row, col) 0-based; read in a parse worker."""
+        try:
+            answer = sandbox.default_pool().run("styles", (self.data, self.sheet_name, self.rows, self.columns,
+                                                           "percent"))
+        except sandbox.Unsafe:
+            return set()
+        return answer.value if answer.status == "ok" and isinstance(answer.value, set) else set()
 
 
 @dataclass
@@ -429,8 +448,11 @@ _THEME = ["FFFFFF", "000000", "E7E6E6", "44546A", "4472C4", "ED7D31", "A5A5A5", 
 MAX_STYLED_CELLS = 1_000_000  # past this many styled cells a sheet's styles are not worth the memory
 
 
-def styles_here(data: bytes, sheet_name: str, rows: int, columns: int) -> tuple[dict, set]:
-    """Fills and bold cells of one sheet, within its values' extent; run inside a worker (see ``StyleSource``)."""
+def styles_here(data: bytes, sheet_name: str, rows: int, columns: int, what: str = "styles") -> tuple[dict, set] | set:
+    """Fills and bold cells of one sheet, within its values' extent; run inside a worker (see ``StyleSource``).
+    With ``what="percent"``, the cells whose number format is a percentage instead."""
+    if what == "percent":
+        return percent_cells_here(data, sheet_name, rows, columns)
     import openpyxl
     from openpyxl.styles.colors import COLOR_INDEX
 
@@ -470,6 +492,68 @@ def styles_here(data: bytes, sheet_name: str, rows: int, columns: int) -> tuple[
     finally:
         wb.close()
     return fills, bold
+
+
+# Excel's built-in percentage formats (0% and 0.00%); a workbook's own formats are read from its styles.
+_BUILTIN_PERCENT = frozenset({9, 10})
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b[^>]*>")
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_CELL_STYLE = re.compile(rb'\bs="(\d+)"')
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
+    """The cell style indexes (``s="N"``) whose number format shows a percentage."""
+    try:
+        root = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError):
+        return set()
+    formats = set(_BUILTIN_PERCENT)
+    xfs: list = []
+    for el in root.iter():
+        tag = el.tag.rpartition("}")[2]
+        if tag == "numFmt" and "%" in _QUOTED.sub("", el.get("formatCode", "")):
+            formats.add(int(el.get("numFmtId", "-1")))
+        elif tag == "cellXfs":
+            xfs = [x for x in el if x.tag.rpartition("}")[2] == "xf"]
+    return {i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in formats}
+
+
+def percent_cells_here(data: bytes, sheet_name: str, rows: int, columns: int) -> set[tuple[int, int]]:
+    """Cells of one sheet formatted as a percentage, found by streaming the sheet's XML for cell style indexes:
+    no values are parsed, and a workbook with no percentage style costs one read of its styles part."""
+    out: set[tuple[int, int]] = set()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        styles = _percent_styles(archive)
+        part = next((p for p, name in _sheet_parts(archive).items() if name == sheet_name), None)
+        if not styles or part is None:
+            return out
+        wanted = {str(i).encode() for i in styles}
+        tail = b""
+        with archive.open(part) as stream:
+            while chunk := stream.read(CHUNK):
+                window = tail + chunk
+                cut = window.rfind(b"<")
+                body, tail = (window[:cut], window[cut:]) if cut > 0 else (window, b"")
+                for tag in _CELL_TAG.finditer(body):
+                    style = _CELL_STYLE.search(tag.group())
+                    if style is None or style.group(1) not in wanted:
+                        continue
+                    ref = _CELL_REF.search(tag.group())
+                    if ref is None:
+                        continue
+                    col = 0
+                    for ch in ref.group(1):
+                        col = col * 26 + ch - 64
+                    r, c = int(ref.group(2)) - 1, col - 1
+                    if r < rows and c < columns:
+                        out.add((r, c))
+                if len(out) > MAX_STYLED_CELLS:
+                    return set()
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return set()
+    return out
 
 
 # --- CSV ---------------------------------------------------------------------------------------------------

@@ -105,8 +105,10 @@ def engine(db_url: str):
     eng.dispose()
 
 
-def xlsx(sheets: dict[str, list[list[object]]], *, fills: dict | None = None, bold: dict | None = None) -> bytes:
-    """A workbook from rows. ``fills`` maps (sheet, row, col) 1-based to an RGB fill; ``bold`` to True."""
+def xlsx(sheets: dict[str, list[list[object]]], *, fills: dict | None = None, bold: dict | None = None,
+         formats: dict | None = None) -> bytes:
+    """A workbook from rows. ``fills`` maps (sheet, row, col) 1-based to an RGB fill; ``bold`` to True; ``formats``
+    to a number format such as "0%"."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in sheets.items():
@@ -119,6 +121,8 @@ def xlsx(sheets: dict[str, list[list[object]]], *, fills: dict | None = None, bo
         wb[sheet].cell(row=r, column=c).fill = PatternFill("solid", fgColor=rgb)
     for (sheet, r, c) in (bold or {}):
         wb[sheet].cell(row=r, column=c).font = Font(bold=True)
+    for (sheet, r, c), number_format in (formats or {}).items():
+        wb[sheet].cell(row=r, column=c).number_format = number_format
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -128,9 +128,10 @@ def test_a_grants_list_is_a_budget_not_milestones_when_its_dates_are_empty():
 
 def test_a_total_of_days_is_not_money():
     """Published statistics: a Name, a Code and a Total of delayed days: no currency, no money word, no budget."""
-    a, _recs = read(xlsx({"LA": [["Code", "Name", "Acute", "Non-Acute", "Total"], ["E1", "Hartlepool", 120, 30, 150],
-                                 ["E2", "Middlesbrough", 200, 10, 210]]}))
-    assert a.kind_name != "budget" and not a.ok  # refused, and never loaded as pounds
+    a, recs = read(xlsx({"LA": [["Code", "Name", "Acute", "Non-Acute", "Total"], ["E1", "Hartlepool", 120, 30, 150],
+                                ["E2", "Middlesbrough", 200, 10, 210]]}))
+    assert a.kind_name != "budget"  # never loaded as pounds: a wide table of measures by area is a metrics return
+    assert all(getattr(r, "unit", None) != "gbp" for r in recs)
 
 
 def test_a_row_of_data_is_never_taken_for_the_header():

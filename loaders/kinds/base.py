@@ -121,6 +121,8 @@ class TrackerKind:
     money_fields: tuple[str, ...] = ()  # fields whose header may carry a unit ("Allocation (£k)")
     recognised: Callable[[Mapping], bool] | None = None  # evidence a header row must show beyond the required fields
     totals_without_anchor: bool = False  # a "Total" row counts as a total even with no anchor field in it
+    measures: bool = False  # reads a wide table of measures by area (one column per measure, one row per area)
+    joins_actuals: bool = False  # its normaliser reads a plan table's ``actuals`` (loaders.sheet_pairs)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_records", TypeAdapter(list[self.record_model]))

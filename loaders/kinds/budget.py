@@ -20,7 +20,7 @@ from data_model.rag import RagRules
 from data_model.vocabulary import fold, join_path
 from loaders import headers as h
 from loaders.dates import DateParseError
-from loaders.find_tables import Table, TableRow, section_name
+from loaders.find_tables import Table, TableRow, section_name, table_side
 from loaders.headers import Column, Mapping, words
 from loaders.issues import Issue
 from loaders.kinds.base import Children, Provenance, Record, Row, StoredRow, Template, TrackerKind
@@ -90,6 +90,11 @@ class _Check:
     lines: list[tuple[dict, str]]
 
 
+def holds_spending(table: Table) -> bool:
+    """A table of what was spent (an "Actual Costs" sheet): its one figure column is spent, not allocated."""
+    return table_side(table) == "actual"
+
+
 class _BudgetReader:
     """One budget table's reading: its columns, its group rows, and the totals to check."""
 
@@ -104,6 +109,13 @@ class _BudgetReader:
             # The only figure is a "Total" column: that is the allocation.
             self.single["allocated"] = self.totals_cols[0]
             self.totals_cols = self.totals_cols[1:]
+        if holds_spending(table) and self.single["allocated"] is not None and not self.single["spent"] \
+                and not self.single["forecast"]:
+            # "Actual Costs": its one figure is what was spent, whatever word heads it ("COST"); the mapping says
+            # so too, for the upload's preview.
+            col = self.single["allocated"]
+            col.field, col.strength = "spent", min(col.strength, h.STRONG - 1)
+            self.single["spent"], self.single["allocated"] = col, None
         self.contribution_table = bool(_CONTRIBUTION_TABLE.search(f"{table.sheet.name} {table.title or ''}"))
         self.checks: list[_Check] = []
         self.records: list[dict] = []
@@ -152,9 +164,35 @@ class _BudgetReader:
                 groups.add(idx)
         return groups
 
+    def without_sums_below(self, parsed: list[tuple[TableRow, Amounts]]) -> list[tuple[TableRow, Amounts]]:
+        """A row set apart below the lines whose every figure is the sum of a column above ("Program Spend YTD"
+        under Budget and Spend) is a total, whatever its label says: checked by construction, never a line."""
+        out: list[tuple[TableRow, Amounts]] = []
+        for trow, amounts in parsed:
+            figures = [m.amount for _p, m, _c in amounts.values() if m is not None and m.amount is not None]
+            if trow.after_gap and figures and len(out) >= 2:
+                sums = self._column_sums(out)
+                if all(f in sums for f in figures):
+                    label = text_of(trow.values, self.table.mapping.get("line")) or f"row {trow.row}"
+                    self.ctx.warn(f"'{label}' adds up a column of the lines above it, so it was read as a total, not "
+                                  "a budget line.", trow.row, None, label, "total_row")
+                    continue
+            out.append((trow, amounts))
+        return out
+
+    @staticmethod
+    def _column_sums(parsed: list[tuple[TableRow, Amounts]]) -> set[Decimal]:
+        sums: dict[tuple[str, str], Decimal] = {}
+        for _trow, amounts in parsed:
+            for key, (_p, money, _c) in amounts.items():
+                if money is not None and money.amount is not None:
+                    sums[key] = sums.get(key, Decimal(0)) + money.amount
+        return set(sums.values())
+
     def read(self) -> list[dict]:
         m = self.table.mapping
         parsed = [(trow, self.amounts_of(trow)) for trow in self.table.rows]
+        parsed = self.without_sums_below(parsed)
         groups = self.group_rows(parsed)
         group: tuple[str, int, Amounts] | None = None
         group_records: list[dict] = []
@@ -321,7 +359,8 @@ class _BudgetReader:
                 elif col.field == "period_amount":
                     lines = [(rec, col.value_kind) for rec in in_scope if rec["period_label"] == col.period.label]
                 else:
-                    lines = [(rec, col.field) for rec in in_scope]
+                    kind = next((k for k, c in self.single.items() if c is col), col.field)
+                    lines = [(rec, kind) for rec in in_scope]
                 self.checks.append(_Check(f"'{total.label}' ({col.header})", total.row, col, tm.amount, lines))
             start_row = total.row
             if not total.is_subtotal:
@@ -331,7 +370,13 @@ class _BudgetReader:
 def normalise(table: Table, rules: RagRules) -> tuple[list[BudgetRow], list[Issue]]:
     reader = _BudgetReader(table)
     ctx = reader.ctx
-    rows = [_typed(rec, ctx.sheet) for rec in _distinct_lines(reader.read(), ctx)]
+    records = reader.read()
+    if table.actuals is not None:
+        # An actual-costs sheet of the same lines (loaders.sheet_pairs): its figures are the lines' spend.
+        other = _BudgetReader(table.actuals)
+        records = _join_actuals(records, other.read(), table.actuals.sheet.name)
+        ctx.issues.extend(other.ctx.issues)
+    rows = [_typed(rec, rec.get("sheet") or ctx.sheet) for rec in _distinct_lines(records, ctx)]
     rows = dedupe_keys(rows, ctx, "budget line", label="line")
     for row in rows:
         raw = row.provenance.raw
@@ -341,6 +386,30 @@ def normalise(table: Table, rules: RagRules) -> tuple[list[BudgetRow], list[Issu
     return rows, ctx.issues
 
 
+def _join_actuals(plan: list[dict], actuals: list[dict], sheet: str) -> list[dict]:
+    """The plan's lines with the spend of the same lines on the actual sheet; a line only on the actual sheet is
+    a line of its own (spent, nothing allocated). Lines match by name and period, in the same group if the name
+    is in several."""
+    by_name: dict[tuple[str, str], list[dict]] = {}
+    for rec in plan:
+        by_name.setdefault((fold(rec["line"]), rec["period_label"]), []).append(rec)
+    used: set[int] = set()
+    extra = []
+    for rec in actuals:
+        spent = {vk: rec[vk] for vk in ("spent", "forecast") if rec[vk] is not None}
+        candidates = [p for p in by_name.get((fold(rec["line"]), rec["period_label"]), []) if id(p) not in used]
+        same_group = [p for p in candidates if fold(join_path(p["path"])) == fold(join_path(rec["path"]))]
+        match = (same_group or candidates or [None])[0]
+        if match is None or not spent:
+            extra.append({**rec, "sheet": sheet})
+            continue
+        used.add(id(match))
+        for vk, amount in spent.items():
+            match[vk] = amount if match[vk] is None else match[vk] + amount
+            match["raw"][vk] = rec["raw"].get(vk)
+    return plan + extra
+
+
 def _distinct_lines(records: list[dict], ctx: Context) -> list[dict]:
     """Two rows giving the same line the same period's money, with no reference, are two lines: the second is
     numbered, and the lead told. (One row per period is a long layout, one line; a repeated reference is the
@@ -348,6 +417,7 @@ def _distinct_lines(records: list[dict], ctx: Context) -> list[dict]:
     first_row: dict[tuple[str, str], int] = {}
     seen: dict[str, int] = {}
     renamed: dict[tuple[str, int], str] = {}
+    repeats: list[tuple[dict, int]] = []  # (the repeated line's record, the row it first appeared on)
     for rec in records:
         key, row, period = rec["line_key"], rec["row"], rec["period_label"]
         if key.startswith("ref:"):
@@ -361,11 +431,26 @@ def _distinct_lines(records: list[dict], ctx: Context) -> list[dict]:
             if (key, row) not in renamed:
                 seen[key] = seen.get(key, 1) + 1
                 renamed[(key, row)] = f"{key}#{seen[key]}"
-                ctx.warn(f"The budget line '{rec['line']}' appears more than once (first at row "
-                         f"{first_row[(key, period)]}); "
-                         "both are kept as separate lines.", row, None, rec["line"], "duplicate_row")
+                repeats.append((rec, first_row[(key, period)]))
             rec["line_key"] = renamed[(key, row)]
+    _warn_repeats(repeats, ctx)
     return records
+
+
+def _warn_repeats(repeats: list[tuple[dict, int]], ctx: Context) -> None:
+    """One warning for the table's repeated lines, not one per row: a ledger repeats its codes hundreds of times."""
+    if not repeats:
+        return
+    rec, first = repeats[0]
+    if len(repeats) == 1:
+        ctx.warn(f"The budget line '{rec['line']}' appears more than once (first at row {first}); both are kept as "
+                 "separate lines.", rec["row"], None, rec["line"], "duplicate_row")
+        return
+    names = len({fold(r["line"]) for r, _f in repeats})
+    ctx.warn(f"{len(repeats)} rows repeat a budget line above them ({names} line name(s), such as '{rec['line']}' at "
+             f"rows {first} and {rec['row']}); each row is kept as its own line."
+             + (" If this is a list of transactions, load the summary of its lines instead." if len(repeats) >= 10
+                else ""), rec["row"], None, rec["line"], "duplicate_row")
 
 
 def _typed(rec: dict, sheet: str) -> BudgetRow:
@@ -431,7 +516,12 @@ def _has_money(mapping: Mapping) -> bool:
     A bare "Total" of delayed days or beds is not pounds."""
     if mapping.fields & {"allocated", "forecast", "spent", "period_amount"}:
         return True
+    if any(_CURRENCY.search(header) for _i, header in mapping.ignored):
+        return True  # "TOTAL PER TASK" beside "LABOR COST ($)": the row's other figures are money
     return any(_MONEY_WORDS.search(c.header) or c.unit != 1 for c in mapping.all("total"))
+
+
+_CURRENCY = re.compile(r"[£$€]|\b(gbp|usd|eur)\b", re.I)
 
 
 def stored(row: BudgetRow) -> tuple[StoredRow, StoredRow]:
@@ -511,6 +601,7 @@ BUDGET = TrackerKind(
     money_fields=("allocated", "forecast", "spent", "total", "variance"),
     totals_without_anchor=True,
     recognised=_has_money,
+    joins_actuals=True,
     normalise=normalise,
     row_type=BudgetRow,
     record_model=BudgetRecord,

@@ -89,6 +89,8 @@ def normalise(table: Table, rules: RagRules) -> tuple[list[MetricRow], list[Issu
 def _rows(ctx: Context, trow: TableRow, directions: dict[str, str | None]) -> list[MetricRow]:
     m = ctx.table.mapping
     v, r = trow.values, trow.row
+    if m.has("measure"):
+        return _measure_rows(ctx, trow, directions)
     name = text_of(v, m.get("name"))
     if not name:
         ctx.fail("This row has figures but no metric name. Add the name or delete the row.", r, m.get("name"))
@@ -120,9 +122,53 @@ def _rows(ctx: Context, trow: TableRow, directions: dict[str, str | None]) -> li
     ) for e in entries]
 
 
+def _measure_rows(ctx: Context, trow: TableRow, directions: dict[str, str | None]) -> list[MetricRow]:
+    """A row of a wide table of measures: one value per measure column, for the row's area."""
+    m = ctx.table.mapping
+    v, r = trow.values, trow.row
+    measures = [(col, _measure(ctx, v, col, r)) for col in m.all("measure")]
+    measures = [(col, got) for col, got in measures if got[0] is not None]
+    if not measures:
+        return []
+    loc = text_of(v, m.get("locality"))
+    if not loc:
+        ctx.fail("This row has figures but does not name its area. Add the area's name or delete the row.", r,
+                 m.get("locality"))
+        return []
+    period = _period(ctx, trow)
+    if period is None:
+        return []
+    path, labels = ctx.workstream_path(trow)
+    out = []
+    for col, (value, unit, _d) in measures:
+        name = col.measure_name
+        metric_key = text_key("m", join_path(path), name)
+        directions.setdefault(metric_key, _direction_from_name(name))
+        out.append(MetricRow(
+            key=f"{metric_key}@{fold(period.label)}|{fold(loc)}", path=path, labels=labels,
+            provenance=Provenance(ctx.sheet, r, {"actual": raw_text(cell(v, col))}),
+            workstream=join_path(path) or None, locality=loc, name=name, period=period.label or None,
+            target=None, actual=value, unit=unit or _unit_in_name(name), direction=None, metric_key=metric_key,
+            period_type=period.period_type, period_start=period.start, period_end=period.end))
+    return out
+
+
+_NAME_UNITS = ((re.compile(r"%|\b(percent|per cent|percentage|proportion)\b", re.I), "percent"),
+               (re.compile(r"\bdays?\b", re.I), "days"), (re.compile(r"\bminutes?\b", re.I), "minutes"),
+               (re.compile(r"\b(rate|per 1,?000|per 100,?000)\b", re.I), "rate"),
+               (re.compile(r"\b(number|count|beds)\b", re.I), "count"))
+
+
+def _unit_in_name(name: str) -> str | None:
+    """The unit a measure's name says ("Delayed Days: Acute" counts days); None when it names none."""
+    return next((unit for pattern, unit in _NAME_UNITS if pattern.search(name)), None)
+
+
 def _period(ctx: Context, trow: TableRow) -> Period | None:
     col = ctx.table.mapping.get("period")
     value = cell(trow.values, col)
+    if value is None and col is None and ctx.table.stated_period:
+        return _stated_period(ctx)
     if value is None:
         return NO_PERIOD
     try:
@@ -131,6 +177,17 @@ def _period(ctx: Context, trow: TableRow) -> Period | None:
         ctx.fail(f"Period '{raw_text(value)}' is not a month, quarter or year we can read "
                  "(use e.g. Jul 2016, 2016-17 Q2 or 2016-17).", trow.row, col, value, "unknown_period")
         return None
+
+
+def _stated_period(ctx: Context) -> Period:
+    """The period the title block states ("Period: April 2019") for a table with no period column; read once."""
+    text = ctx.table.stated_period
+    try:
+        return period_in_cell(text)
+    except DateParseError:
+        ctx.warn_once("stated_period", f"The sheet says 'Period: {text}', which is not a month, quarter or year we "
+                      "can read, so its figures load with no period.", code="unknown_period")
+        return NO_PERIOD
 
 
 def _entries(ctx: Context, trow: TableRow, period: Period, target: float | None, actual: float | None,
@@ -164,10 +221,20 @@ def _measure(ctx: Context, values: list[object], col: Column | None, row: int):
     if v is None:
         return None, None, None
     try:
-        return parse_measure(v, decimal_comma=ctx.table.sheet.decimal_comma)
+        return parse_measure(v, decimal_comma=ctx.table.sheet.decimal_comma,
+                             percent_format=_percent_cell(ctx.table, v, row, col))
     except ValueError as exc:
         ctx.warn(f"{exc}; left blank.", row, col, v, "unknown_number")
         return None, None, None
+
+
+def _percent_cell(table: Table, value: object, row: int, col: Column) -> bool:
+    """Whether a typed number is shown as a percentage by its cell's format (0.9 shown as 90%). Only a figure a
+    percentage format could show as a plain percentage is looked up, so a table of counts never reads styles."""
+    sheet = table.sheet
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not sheet.has_styles or abs(value) > 10:
+        return False
+    return sheet.is_percent(row - 1, col.index)
 
 
 def _unit(text: str | None) -> str | None:
@@ -248,14 +315,16 @@ METRICS = TrackerKind(
         words("period", 8, r"date|as at|as of|period ending|month ending|quarter ending|reporting date"),
         words("baseline", 7, r"baseline|baseline value|baseline position"),
     ),
-    required=(frozenset({"name"}), frozenset({"target", "actual", "period_amount"})),
-    weights={"name": 3, "target": 3, "actual": 3, "unit": 2, "direction": 2, "baseline": 2, "period_amount": 1},
-    anchors=("ref", "target", "actual", "period"),
+    required=(frozenset({"name", "measure"}), frozenset({"target", "actual", "period_amount", "measure"})),
+    weights={"name": 3, "target": 3, "actual": 3, "unit": 2, "direction": 2, "baseline": 2, "period_amount": 1,
+             "measure": 3},
+    anchors=("ref", "target", "actual", "period", "measure"),
     fill_down=("name", "unit", "direction"),
     # A period column in pounds is money, never a measure ("08/09 financial year £").
     wide=h.WideLayout("period_amount", default_value="actual", value_words=("target",),
                       skip=re.compile(r"[£$€]|\b(costs?|budget|spend|spent|funding|allocation|expenditure)\b")),
     totals_without_anchor=True,
+    measures=True,
     normalise=normalise,
     row_type=MetricRow,
     record_model=MetricRecord,
@@ -266,7 +335,8 @@ METRICS = TrackerKind(
                       counted=True, show=lambda f, v: (f, v),
                       removed_label=lambda old: f"{old['parent_label']} ({old['period'] or 'no period'})"),
     field_labels={"name": "Metric", "target": "Target", "actual": "Actual", "unit": "Unit",
-                  "direction": "Direction", "period": "Period", "baseline": "Baseline (not stored yet)"},
+                  "direction": "Direction", "period": "Period", "baseline": "Baseline (not stored yet)",
+                  "measure": "Measure (one metric per column)"},
     template=Template(
         sheet="Metrics",
         headers=("Priority", "Metric", "Locality", "Period", "Target", "Actual", "Unit", "Direction"),

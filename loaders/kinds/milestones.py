@@ -12,7 +12,7 @@ from pydantic import Field
 
 from data_model import kinds as stored_kinds
 from data_model.rag import RagRules
-from data_model.vocabulary import MILESTONE_STATUSES, RAGS, join_path
+from data_model.vocabulary import MILESTONE_STATUSES, RAGS, fold, join_path
 from loaders import headers as h
 from loaders.dates import ParsedDate
 from loaders.find_tables import Table, TableRow
@@ -96,7 +96,38 @@ def normalise(table: Table, rules: RagRules) -> tuple[list[MilestoneRow], list[I
         if row is None:
             continue
         rows.extend(_gantt_rows(ctx, trow, row, gantt, gantt_by_fill))
+    if table.actuals is not None:
+        # An Actual sheet repeating the plan's tasks (loaders.sheet_pairs): its dates are what happened.
+        other = Context(table.actuals)
+        actual = [r for trow in table.actuals.rows if (r := _row(other, trow)) is not None]
+        rows = _join_actuals(rows, actual, date.today())
+        ctx.issues.extend(other.issues)
     return dedupe_keys(rows, ctx, "milestone", label="title"), ctx.issues
+
+
+def _join_actuals(plan: list[MilestoneRow], actuals: list[MilestoneRow], today: date) -> list[MilestoneRow]:
+    """The plan's milestones with the actual sheet's dates: the plan's due date becomes the baseline, an actual end
+    that has passed (or a task the actual sheet says is complete) is the completion date, a later one the new due
+    date. A task only on the actual sheet is kept as it is."""
+    by_title: dict[str, list[int]] = {}
+    for i, row in enumerate(plan):
+        by_title.setdefault(fold(row.title), []).append(i)
+    out, extra, used = list(plan), [], set()
+    for act in actuals:
+        index = next((i for i in by_title.get(fold(act.title), []) if i not in used), None)
+        if index is None:
+            extra.append(act)
+            continue
+        used.add(index)
+        mine = out[index]
+        end = act.completed or act.due
+        finished = end is not None and (act.status == "complete" or (act.status is None and end <= today))
+        out[index] = dataclasses.replace(
+            mine, start=act.start or mine.start, due=mine.due if finished else (act.due or mine.due),
+            baseline_due=mine.baseline_due or mine.due, completed=end if finished else mine.completed,
+            status=act.status or ("complete" if finished else mine.status), rag=act.rag or mine.rag,
+            owner=mine.owner or act.owner, notes=mine.notes or act.notes)
+    return out + extra
 
 
 def _row(ctx: Context, trow: TableRow) -> MilestoneRow | None:
@@ -118,7 +149,7 @@ def _row(ctx: Context, trow: TableRow) -> MilestoneRow | None:
             ctx.warn(f"Status '{status_raw}' is not one we know (use Not started, In progress, Complete, Delayed, "
                      "On hold or Cancelled); kept as text.", r, c_status, status_raw, "unknown_status")
         status = parsed_status or status
-    rag, rag_raw = ctx.rag(trow, m.get("rag"))
+    rag, rag_raw = ctx.rag(trow, m.get("rag"), fill_from=m.get("status"))
     start, start_raw = ctx.date(v, m.get("start"), r, "start date")
     due, due_raw = ctx.date(v, m.get("due"), r, "due date")
     done, done_raw = ctx.date(v, m.get("completed"), r, "completion date")
@@ -231,6 +262,7 @@ MILESTONES = TrackerKind(
     anchors=("ref", "start", "due", "completed", "status", "rag", "baseline_due"),
     fill_down=(),
     wide=h.WideLayout("gantt", period_types=("month", "quarter")),
+    joins_actuals=True,
     normalise=normalise,
     row_type=MilestoneRow,
     record_model=MilestoneRecord,

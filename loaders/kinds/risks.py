@@ -127,7 +127,7 @@ def _row(ctx: Context, trow: TableRow, rules: RagRules, l_get: Callable, i_get: 
     likelihood, l_raw = l_get(v, r)
     impact, i_raw = i_get(v, r)
     score = likelihood * impact if likelihood is not None and impact is not None else None
-    rag, rag_raw = ctx.rag(trow, m.get("rag"))
+    rag, rag_raw = ctx.rag(trow, m.get("rag"), fill_from=m.get("status"))
     given = cell(v, c_score)
     if given is not None:
         if score_words:
