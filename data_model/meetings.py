@@ -342,7 +342,7 @@ def set_action_status(engine: Engine, board_id: int, action_id: int, status: str
 # Reads
 # --------------------------------------------------------------------------------------------------------------
 
-MEETING_COLUMNS = ["id", "date", "title", "status", "start_time", "venue", "items", "actions_raised"]
+MEETING_COLUMNS = ["id", "date", "title", "status", "start_time", "venue", "notes", "items", "actions_raised"]
 
 
 def meetings(source, board_id: int) -> pd.DataFrame:
@@ -350,7 +350,7 @@ def meetings(source, board_id: int) -> pd.DataFrame:
     items = select(AI.c.meeting_id, func.count().label("items")).group_by(AI.c.meeting_id).subquery()
     raised = (select(ACT.c.meeting_id, func.count().label("actions_raised")).where(ACT.c.board_id == board_id)
               .group_by(ACT.c.meeting_id).subquery())
-    q = (select(MTG.c.id, MTG.c.date, MTG.c.title, MTG.c.status, MTG.c.start_time, MTG.c.venue,
+    q = (select(MTG.c.id, MTG.c.date, MTG.c.title, MTG.c.status, MTG.c.start_time, MTG.c.venue, MTG.c.notes,
                 func.coalesce(items.c["items"], 0).label("items"),
                 func.coalesce(raised.c.actions_raised, 0).label("actions_raised"))
          .select_from(MTG.outerjoin(items, items.c.meeting_id == MTG.c.id)
