@@ -308,8 +308,10 @@ with st.expander("Actions"):
             statuses = list(ACTION_STATUSES)
             e_status = c3.selectbox("Status", statuses, index=statuses.index(a.status),
                                     format_func=ACTION_STATUSES.get, key=f"ae_status_a{pick_action}")
-            e_closed = c4.date_input("Closed on (done or dropped)", value=None if pd.isna(a.closed_on) else a.closed_on,
-                                     format="DD/MM/YYYY", key=f"ae_closed_a{pick_action}")
+            raised_on = pd.Timestamp(a.raised_at).date()
+            closing = a.closed_on if not pd.isna(a.closed_on) else max(raised_on, min(when, date.today()))
+            e_closed = c4.date_input("Closed on (for done or dropped)", value=closing, format="DD/MM/YYYY",
+                                     key=f"ae_closed_a{pick_action}")
             if st.form_submit_button("Save the action"):
                 def save_action() -> None:
                     keep = ActionInput(e_title, e_owner, e_due, a.ref,
@@ -319,4 +321,5 @@ with st.expander("Actions"):
                     meetings.set_action_status(view.engine, board_id, pick_action, e_status, by=who,
                                                closed_on=e_closed if e_status != "open" else None)
                 attempt(save_action, f"Saved action {a.ref}.")
-        st.caption(f"Closing an action without a date closes it today ({date.today():%d %B %Y}).")
+        st.caption("The closing date counts only for an action marked done or dropped: matters arising list it at "
+                   "every meeting up to that date.")
