@@ -28,7 +28,7 @@ manage = can("meetings", Resource(board_id))
 st.title("Meetings")
 FLASH = f"meetings_flash_{board['slug']}"
 if FLASH in st.session_state:
-    st.success(st.session_state.pop(FLASH), icon=":material/check_circle:")
+    st.success(md(st.session_state.pop(FLASH)), icon=":material/check_circle:")
 
 DATE = st.column_config.DateColumn(format="D MMM YYYY")
 

@@ -94,7 +94,7 @@ def test_a_chair_runs_the_meeting_through_the_page_and_every_write_is_audited(en
     at.selectbox(key=f"ai_purpose_{key}").set_value("decision")
     button(at, "Add the item").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert "Added item 3." in at.success[0].value
+    assert "Added item 3." in as_read(at.success[0].value)
     assert "3) Terms of Reference – review" in text(at) and "Report No. 131/2016" in text(at)
 
     [item] = mt.agenda(engine, board_id, sept)["id"].tolist()
@@ -137,6 +137,16 @@ def test_bad_input_is_refused_with_a_sentence_and_nothing_is_written(engine, boa
     button(at, "Add the action").click().run()
     assert not at.exception and "Give the action." in as_read(at.error[0].value)
     assert dump(engine) == before
+
+
+def test_text_people_typed_shows_as_text_never_as_a_link(engine, board_with_meetings):
+    board_id, june, _sept = board_with_meetings
+    link = "[Session expired: sign in again](https://evil.example)"
+    mt.add_agenda_item(engine, board_id, june, mt.AgendaItemInput("6", link, presenter=link), by="tests")
+    at = meetings_page(VIEWER, meeting="2016-06-28")
+    raw = " ".join(m.value for m in at.markdown)
+    assert link not in raw  # escaped in the markdown source...
+    assert f"6) {link}" in text(at)  # ...so it reads exactly as typed
 
 
 def test_a_link_to_a_meeting_the_board_does_not_have_says_so(board_with_meetings):
