@@ -186,21 +186,38 @@ def _item_values(item: AgendaItemInput) -> dict:
 
 
 def add_agenda_item(engine: Engine, board_id: int, meeting_id: int, item: AgendaItemInput, *, by: str) -> int:
-    values = _item_values(item)
+    return add_agenda_items(engine, board_id, meeting_id, [item], by=by)[0]
+
+
+def add_agenda_items(engine: Engine, board_id: int, meeting_id: int, items: list[AgendaItemInput], *,
+                     by: str) -> list[int]:
+    """Items added after the agenda's last, all or none (such as the reporting schedule's suggestions)."""
+    rows = [_item_values(item) for item in items]
+    ids = []
     with engine.begin() as conn:
         meeting = _meeting_row(conn, board_id, meeting_id)
-        _check_workstreams(conn, board_id, item.workstream_ids)
-        if conn.execute(select(AI.c.id).where(AI.c.meeting_id == meeting_id, AI.c.number == values["number"])).first():
-            raise MeetingError(f"This agenda already has an item {values['number']}: give the new one its own number.")
-        order = conn.execute(select(func.coalesce(func.max(AI.c.sort_order), 0)).where(AI.c.meeting_id == meeting_id)
-                             ).scalar_one() + 1
-        item_id = conn.execute(insert(AI).values(meeting_id=meeting_id, sort_order=order, **values)
-                               .returning(AI.c.id)).scalar_one()
-        _set_item_workstreams(conn, item_id, item.workstream_ids)
-        audit.record(conn, by, "meeting_change", board_id=board_id,
-                     detail=f"{meeting.date.isoformat()} {meeting.title}: agenda item {values['number']} added: "
-                            f"{values['title']}")
-    return item_id
+        for item, values in zip(items, rows, strict=True):
+            _check_workstreams(conn, board_id, item.workstream_ids)
+            if conn.execute(select(AI.c.id).where(AI.c.meeting_id == meeting_id,
+                                                  AI.c.number == values["number"])).first():
+                raise MeetingError(f"This agenda already has an item {values['number']}: give the new one its own "
+                                   "number.")
+            order = conn.execute(select(func.coalesce(func.max(AI.c.sort_order), 0))
+                                 .where(AI.c.meeting_id == meeting_id)).scalar_one() + 1
+            item_id = conn.execute(insert(AI).values(meeting_id=meeting_id, sort_order=order, **values)
+                                   .returning(AI.c.id)).scalar_one()
+            _set_item_workstreams(conn, item_id, item.workstream_ids)
+            audit.record(conn, by, "meeting_change", board_id=board_id,
+                         detail=f"{meeting.date.isoformat()} {meeting.title}: agenda item {values['number']} added: "
+                                f"{values['title']}")
+            ids.append(item_id)
+    return ids
+
+
+def next_number(agenda: pd.DataFrame, offset: int = 0) -> str:
+    """The number after the agenda's highest plain number ('13' after '12' and '12a')."""
+    numbers = [int(n) for n in agenda["number"] if str(n).isdigit()] if not agenda.empty else []
+    return str(max(numbers, default=0) + 1 + offset)
 
 
 def _set_item_workstreams(conn: Connection, item_id: int, ids: tuple[int, ...]) -> None:

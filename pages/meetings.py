@@ -137,6 +137,17 @@ with tabs[0]:
         if due:
             text += (" " if text else "") + "Milestones it lists for then: " + "; ".join(md(m) for m in due) + "."
         st.info(text, icon=":material/event_note:")
+        already = {str(t).casefold() for t in agenda["title"]}
+        fresh = [(i, row.workstream) for row in ahead.itertuples() for i in row.agenda_items
+                 if i.casefold() not in already]
+        if manage and fresh and st.button(f"Add the schedule's {len(fresh)} suggested item(s) to this agenda",
+                                          key=f"add_suggested_{board['slug']}_{chosen}"):
+            by_path = {path: i for i, path in ws_names.items()}
+            suggested_items = [AgendaItemInput(meetings.next_number(agenda, n), title, workstream_ids=tuple(
+                [by_path[path]] if path in by_path else [])) for n, (title, path) in enumerate(fresh)]
+            attempt(lambda: meetings.add_agenda_items(view.engine, board_id, chosen, suggested_items,
+                                                      by=actor().email),
+                    f"Added {len(fresh)} item(s) from the reporting schedule.")
 
 ACTION_VIEW = {"ref": "Ref", "title": st.column_config.TextColumn("Action"), "owner": "Owner",
                "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
@@ -221,7 +232,7 @@ with st.expander("Agenda items"):
     with st.form(f"add_item_{key}", clear_on_submit=True):
         st.markdown("**Add an agenda item**")
         c1, c2, c3 = st.columns([1, 4, 2])
-        number = c1.text_input("No.", value=str(len(agenda) + 1), key=f"ai_number_{key}")
+        number = c1.text_input("No.", value=meetings.next_number(agenda), key=f"ai_number_{key}")
         title = c2.text_input("Title", key=f"ai_title_{key}")
         report = c3.text_input("Report number", placeholder="123/2016", key=f"ai_report_{key}")
         c4, c5 = st.columns(2)

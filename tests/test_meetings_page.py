@@ -171,3 +171,19 @@ def test_board_settings_points_the_chair_to_the_meetings_page(board_with_meeting
     at = open_page("board_settings.py", email=CHAIR, board="test-board")
     assert not at.exception
     assert any("Meetings page" in c.value for c in at.caption)
+
+
+def test_a_chair_adds_the_schedules_suggested_items_to_the_agenda(engine, board_with_meetings):
+    board_id, _june, sept = board_with_meetings
+    plan = xlsx({"Meeting schedule": [["Month", "Priority", "Identified milestone", "Suggested agenda items"],
+                                      ["Sep 2016", "Prevention", None, "● Falls service update ● Agents review"]]})
+    assert import_bytes(plan, "forward-plan.xlsx", "test-board", engine=engine).status == "ok"
+    viewer = meetings_page(VIEWER, meeting="2016-09-27")
+    assert not [b for b in viewer.button if b.label.startswith("Add the schedule's")]
+    at = meetings_page(CHAIR, meeting="2016-09-27")
+    button(at, "Add the schedule's 2 suggested item(s) to this agenda").click().run()
+    assert not at.exception and not at.error
+    agenda = mt.agenda(engine, board_id, sept)
+    assert agenda[["number", "title", "workstreams"]].values.tolist() == [
+        ["1", "Falls service update", "Prevention"], ["2", "Agents review", "Prevention"]]
+    assert not [b for b in at.button if b.label.startswith("Add the schedule's")]  # nothing left to add
