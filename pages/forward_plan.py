@@ -31,7 +31,8 @@ for meeting in ahead.itertuples():
     items = due[due["meeting"] == meeting.date] if not due.empty else due
     risks = reviews[reviews["meeting"] == meeting.date] if not reviews.empty else reviews
     planned = schedule[schedule["meeting"] == meeting.date] if not schedule.empty else schedule
-    tops = sorted(set(items["top"].fillna("(no workstream)")) | set(risks["top"].fillna("(no workstream)")))
+    tops = sorted(set(items["top"].fillna("(no workstream)")) | set(risks["top"].fillna("(no workstream)"))
+                  | set(planned["top"].dropna()))
     with st.container(border=True):
         st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}")
         if tops:
