@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
-from datetime import date
+from datetime import date, time
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -145,14 +145,22 @@ def parse_recalculation(text: str) -> tuple[str, ...]:
     return tuple(sorted(set(out)))
 
 
-def add_meeting(engine: Engine, board_id: int, when: date, title: str, *, by: str) -> None:
-    title = (title or "").strip() or "Board meeting"
+def add_meeting(engine: Engine, board_id: int, when: date, title: str, *, by: str, start_time: time | None = None,
+                venue: str | None = None) -> int:
+    """A planned meeting (its agenda, decisions and actions are data_model.meetings'); returns its id."""
+    title = " ".join((title or "").split()) or "Board meeting"
+    venue = " ".join((venue or "").split()) or None
+    if len(title) > 500 or (venue and len(venue) > 200):
+        raise SettingsError("Keep a meeting's title under 500 characters and its venue under 200.")
     with engine.begin() as conn:
         if conn.execute(select(MTG.c.id).where(MTG.c.board_id == board_id, MTG.c.date == when,
                                                MTG.c.title == title)).first():
             raise SettingsError(f"There is already a meeting called '{title}' on {when:%d %B %Y}.")
-        conn.execute(insert(MTG).values(board_id=board_id, date=when, title=title, status="planned"))
+        meeting_id = conn.execute(insert(MTG).values(board_id=board_id, date=when, title=title, status="planned",
+                                                     start_time=start_time, venue=venue)
+                                  .returning(MTG.c.id)).scalar_one()
         audit.record(conn, by, "meeting_change", board_id=board_id, detail=f"added {when.isoformat()} {title}")
+    return meeting_id
 
 
 def set_meeting_status(engine: Engine, board_id: int, meeting_id: int, status: str, *, by: str) -> None:

@@ -1,4 +1,5 @@
-"""The forward plan: meetings ahead, what each is due to hear, and workstreams that have gone quiet."""
+"""The forward plan: meetings ahead, what each is due to hear (milestones, risk reviews and the board's reporting
+schedule), and workstreams that have gone quiet."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from sqlalchemy.engine import Engine
 
 from data_model.rag import RagRules
 from data_model.rollups import BL, MS, MT, RK, ROOT_WS, WS, Filters, P, _scope, read_frame
-from data_model.tables import Meeting, Upload
+from data_model.tables import Meeting, ScheduleItem, Upload
 
-MTG, UP = Meeting.__table__, Upload.__table__
+MTG, UP, SI = Meeting.__table__, Upload.__table__, ScheduleItem.__table__
 ROOT = ROOT_WS
 
 
@@ -59,6 +60,40 @@ def reviews_before_meetings(engine: Engine, filters: Filters, meeting_dates: lis
                 RK.c.review_due <= max(meeting_dates))
          .order_by(RK.c.review_due))
     return _by_meeting(read_frame(engine, q), "review_due", meeting_dates)
+
+
+SCHEDULE_COLUMNS = ["meeting", "month", "month_label", "workstream", "top", "milestones", "agenda_items", "owner"]
+
+
+def schedule_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[date]) -> pd.DataFrame:
+    """What the reporting schedule (the ``schedule`` tracker) has each of ``meeting_dates`` hear.
+
+    A schedule month belongs to the board's first meeting (cancelled ones aside) in or after that month, so a month
+    with no meeting of its own goes to the next one; only months belonging to one of ``meeting_dates`` are returned.
+    ``milestones`` and ``agenda_items`` are lists, one entry a line of the schedule's cell.
+    """
+    if not meeting_dates:
+        return pd.DataFrame(columns=SCHEDULE_COLUMNS)
+    q = (select(SI.c.month, SI.c.month_label, WS.c.path.label("workstream"), ROOT.c.name.label("top"),
+                SI.c.milestones, SI.c.agenda_items, SI.c.owner)
+         .select_from(SI.join(P, P.c.id == SI.c.programme_id).outerjoin(WS, WS.c.id == SI.c.workstream_id)
+                      .outerjoin(ROOT, ROOT.c.id == WS.c.root_id))
+         .where(_scope(SI, filters, has_locality=False), SI.c.month <= max(meeting_dates))
+         .order_by(SI.c.month, WS.c.path, SI.c.id))
+    rows = read_frame(engine, q)
+    held = read_frame(engine, select(MTG.c.date).where(MTG.c.board_id == filters.board_id,
+                                                       MTG.c.status != "cancelled"))
+    every = sorted(set(pd.to_datetime(held["date"]).dt.date) | set(meeting_dates)) if not held.empty else \
+        sorted(meeting_dates)
+    wanted = set(meeting_dates)
+    if rows.empty:
+        return pd.DataFrame(columns=SCHEDULE_COLUMNS)
+    months = pd.to_datetime(rows["month"]).dt.date
+    rows["meeting"] = [next((m for m in every if m >= month), None) for month in months]
+    rows = rows[rows["meeting"].isin(wanted)].reset_index(drop=True)
+    for column in ("milestones", "agenda_items"):
+        rows[column] = [text.split("\n") if isinstance(text, str) and text else [] for text in rows[column]]
+    return rows[SCHEDULE_COLUMNS]
 
 
 def last_reports(engine: Engine, filters: Filters) -> pd.DataFrame:

@@ -10,7 +10,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import Table
 
-from data_model.tables import BudgetAmount, BudgetLine, Metric, MetricValue, Milestone, Risk, RiskAssessment
+from data_model.tables import (
+    BudgetAmount,
+    BudgetLine,
+    Metric,
+    MetricValue,
+    Milestone,
+    Risk,
+    RiskAssessment,
+    ScheduleItem,
+)
 
 
 @dataclass(frozen=True)
@@ -33,5 +42,6 @@ BUDGET = StoredKind("budget", BudgetLine.__table__, "budget_line", "line", "budg
                     "budget_amount", "budget_line_id")
 METRICS = StoredKind("metrics", Metric.__table__, "metric", "name", "metrics", MetricValue.__table__, "metric_value",
                      "metric_id")
-STORED_KINDS: tuple[StoredKind, ...] = (MILESTONES, RISKS, BUDGET, METRICS)
+SCHEDULE = StoredKind("schedule", ScheduleItem.__table__, "schedule_item", "month_label", "schedule_items")
+STORED_KINDS: tuple[StoredKind, ...] = (MILESTONES, RISKS, BUDGET, METRICS, SCHEDULE)
 KIND_NAMES = tuple(k.name for k in STORED_KINDS)

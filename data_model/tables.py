@@ -11,8 +11,9 @@ text beside each parsed date, rating or amount.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from datetime import time as clock_time
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -96,6 +97,69 @@ class Meeting(SQLModel, table=True):
     title: str = "Board meeting"
     status: str = "planned"  # planned, held, cancelled
     notes: str | None = None
+    start_time: clock_time | None = None  # "commencing at 2.00 pm"
+    venue: str | None = None  # "Council Chamber, Catmose, Oakham"
+
+
+# --------------------------------------------------------------------------------------------
+# What a meeting hears and decides: its agenda, decisions and the action log (data_model.meetings)
+# --------------------------------------------------------------------------------------------
+
+
+class AgendaItem(SQLModel, table=True):
+    """One item of a meeting's agenda: "5) Better Care Fund 2016-2017: Report No. 123/2016 from Mark Andrews"."""
+
+    __tablename__ = "agenda_item"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    number: str  # "5", "5a": as the agenda prints it
+    sort_order: int = 0
+    title: str
+    report_number: str | None = None  # "123/2016", shown as "Report No. 123/2016"
+    presenter: str | None = None
+    purpose: str | None = None  # approval, endorsement, decision, note, information (data_model.meetings.PURPOSES)
+
+
+class AgendaItemWorkstream(SQLModel, table=True):
+    """The workstreams an agenda item covers (top-level or below)."""
+
+    __tablename__ = "agenda_item_workstream"
+    agenda_item_id: int = Field(foreign_key="agenda_item.id", primary_key=True)
+    workstream_id: int = Field(foreign_key="workstream.id", primary_key=True, index=True)
+
+
+class Decision(SQLModel, table=True):
+    """What the board resolved on an agenda item, in the minutes' words."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agenda_item.id", index=True)
+    sort_order: int = 0
+    text: str
+    recorded_by: str | None = None
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class Action(SQLModel, table=True):
+    """The action log: an action arising at a meeting, carried forward as a matter arising until it is closed.
+
+    A closed action (done or dropped) has the date it closed; an open one has none: the database holds to that.
+    """
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'done', 'dropped')", name="ck_action_status"),
+        CheckConstraint("(status = 'open') = (closed_on IS NULL)", name="ck_action_closed_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)  # the meeting it arose at
+    agenda_item_id: int | None = Field(default=None, foreign_key="agenda_item.id", index=True)
+    ref: str | None = None
+    title: str
+    owner: str | None = None
+    due: date | None = None
+    status: str = "open"  # open, done, dropped
+    closed_on: date | None = None
+    workstream_id: int | None = Field(default=None, foreign_key="workstream.id")
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,6 +378,22 @@ class MetricValue(SQLModel, table=True):
     removed_upload_id: int | None = Field(default=None, foreign_key="upload.id")
 
 
+class ScheduleItem(Sourced, table=True):
+    """One month of a reporting schedule (a forward plan): the milestones due and the agenda items suggested for the
+    board's meeting that month."""
+
+    __tablename__ = "schedule_item"
+    __table_args__ = (UniqueConstraint("programme_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    workstream_id: int | None = Field(default=None, foreign_key="workstream.id", index=True)
+    month: date  # the month's first day
+    month_raw: str | None = None
+    month_label: str  # "November 2008": how the change log and the pages name the row
+    milestones: str | None = None  # one per line
+    agenda_items: str | None = None  # one per line
+    owner: str | None = None
+    notes: str | None = None
 
 
 # --------------------------------------------------------------------------------------------

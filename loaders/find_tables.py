@@ -47,7 +47,7 @@ GENERIC_SHEET = re.compile(
     r"^(sheet\s*\d*|data|table\s*\d*|import|export|template|summary|dashboard|lists?|lookups?|instructions|"
     r"readme|read me|notes|guidance|cover|contents|version|version control|change log)$|"
     r"milestone|tracker|risk|register|budget|finance|metric|kpi|measure|performance|action plan|programme plan|"
-    r"project plan|plan$|raid|issues log|log$|gantt|timeline|forward plan|fund|funding|costs?$|about|sample|"
+    r"project plan|plan$|raid|issues log|log$|gantt|timeline|forward plan|schedule|fund|funding|costs?$|about|sample|"
     r"^schemes?$|^priorit(y|ies)$|^workstreams?$|^all\b|^overview$",
     re.IGNORECASE,
 )

@@ -1,20 +1,16 @@
 """Board settings, for the board's chair: the RAG rules every view uses, and the board's meetings."""
 
 from dataclasses import asdict
-from datetime import date
 
 import streamlit as st
 
 from data_model import queries
 from data_model.board_settings import (
-    MEETING_STATUSES,
     SettingsError,
-    add_meeting,
     board_metrics,
     parse_recalculation,
     save_rules,
     save_spc_settings,
-    set_meeting_status,
 )
 from data_model.permissions import Resource
 from data_model.rag import RagRules
@@ -114,37 +110,12 @@ st.subheader("Meetings", anchor=False)
 if not can("meetings", Resource(board_id)):
     st.stop()
 meetings = queries.meetings(engine, board_id)
+st.caption("Each meeting's date, time and venue, its agenda, decisions and action log are kept on the Meetings page.")
+st.page_link("pages/meetings.py", label="Open the Meetings page", icon=":material/groups:")
 if meetings.empty:
-    st.info("No meetings yet. Add the board's meeting dates: the forward plan and \"since the last meeting\" use them.")
+    st.info("No meetings yet. Add the board's meeting dates on the Meetings page: the forward plan and \"since the last "
+            "meeting\" use them.")
 else:
     st.dataframe(meetings[["date", "title", "status"]], hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn("Date", format="D MMM YYYY"), "title": "Meeting",
                                 "status": "Status"})
-left, right = st.columns(2)
-with left.form(f"add_meeting_{board['slug']}", clear_on_submit=True):
-    st.markdown("**Add a meeting**")
-    when = st.date_input("Date", value=date.today(), format="DD/MM/YYYY")
-    title = st.text_input("Title", value=f"{board['name']} meeting")
-    if st.form_submit_button("Add the meeting"):
-        try:
-            add_meeting(engine, board_id, when, title, by=who.email)
-        except SettingsError as exc:
-            st.error(md(str(exc)))
-        else:
-            clear_caches()
-            st.rerun()
-if not meetings.empty:
-    with right.form(f"meeting_status_{board['slug']}"):
-        st.markdown("**Mark a meeting held or cancelled**")
-        ids = meetings["id"].tolist()
-        labels = {r.id: f"{r.date:%d %b %Y} — {r.title} ({r.status})" for r in meetings.itertuples()}
-        chosen = st.selectbox("Meeting", ids, format_func=labels.get)
-        status = st.selectbox("Status", MEETING_STATUSES)
-        if st.form_submit_button("Save"):
-            try:
-                set_meeting_status(engine, board_id, int(chosen), status, by=who.email)
-            except SettingsError as exc:
-                st.error(md(str(exc)))
-            else:
-                clear_caches()
-                st.rerun()

@@ -1,4 +1,5 @@
-"""Forward plan: the meetings ahead, the milestones due before each, and workstreams that have gone quiet."""
+"""Forward plan: the meetings ahead, what each is due to hear (the reporting schedule, milestones and risk reviews),
+and workstreams that have gone quiet."""
 
 import streamlit as st
 
@@ -25,14 +26,26 @@ if ahead.empty:
 dates = list(ahead["date"])
 due = view.read(forward_plan.due_before_meetings, filters, dates)
 reviews = view.read(forward_plan.reviews_before_meetings, filters, dates)
+schedule = view.read(forward_plan.schedule_before_meetings, filters, dates)
 for meeting in ahead.itertuples():
     items = due[due["meeting"] == meeting.date] if not due.empty else due
     risks = reviews[reviews["meeting"] == meeting.date] if not reviews.empty else reviews
-    tops = sorted(set(items["top"].fillna("(no workstream)")) | set(risks["top"].fillna("(no workstream)")))
+    planned = schedule[schedule["meeting"] == meeting.date] if not schedule.empty else schedule
+    tops = sorted(set(items["top"].fillna("(no workstream)")) | set(risks["top"].fillna("(no workstream)"))
+                  | set(planned["top"].dropna()))
     with st.container(border=True):
         st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}")
         if tops:
             st.markdown("Due to hear from: " + ", ".join(md(t) for t in tops))
+        if not planned.empty:
+            suggested = [i for row in planned.itertuples() for i in row.agenda_items]
+            listed = [m for row in planned.itertuples() for m in row.milestones]
+            months = ", ".join(dict.fromkeys(planned["month_label"]))
+            st.markdown(f"From the reporting schedule ({md(months)}):")
+            if suggested:
+                st.markdown("\n".join(f"- {md(i)}" for i in suggested))
+            if listed:
+                st.caption("Milestones the schedule lists: " + "; ".join(md(m) for m in listed))
         if not risks.empty:
             st.markdown(f"Risk reviews due ({len(risks)}):")
             st.dataframe(risks[["review_due", "workstream", "ref", "title", "owner"]], hide_index=True, width="stretch",
@@ -46,5 +59,5 @@ for meeting in ahead.itertuples():
                          column_config={"due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
                                         "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone"),
                                         "owner": "Owner", "status": "Status"})
-        if items.empty and risks.empty:
-            st.caption("No open milestone or risk review falls due before this meeting.")
+        if items.empty and risks.empty and planned.empty:
+            st.caption("No open milestone, risk review or scheduled item falls due before this meeting.")

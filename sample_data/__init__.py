@@ -1,7 +1,8 @@
 """The sample boards: five programmes from real board papers, loaded through the same loaders a lead uses.
 
-``load_sample_data`` creates each board with its meetings, then imports each tracker file with
-``loaders.import_bytes``. It is what the app runs on its first start against an empty database.
+``load_sample_data`` creates each board with its meetings, imports each tracker file with ``loaders.import_bytes``,
+then gives the meetings their seeds' agendas, decisions and a few actions (``sample_data.meetings``). It is what the
+app runs on its first start against an empty database.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ SAMPLE_BOARDS = (
     SampleBoard(
         "nottinghamshire-p2is", "Nottinghamshire P2IS Project Board", "Project board", "Nottinghamshire",
         "Pathway to Integrated Services: children's integrated early intervention (PID, 2008-10).",
-        (("nottinghamshire-p2is/milestones.xlsx", "milestones"), ("nottinghamshire-p2is/project-costs.xlsx", "budget")),
+        (("nottinghamshire-p2is/milestones.xlsx", "milestones"), ("nottinghamshire-p2is/project-costs.xlsx", "budget"),
+         ("nottinghamshire-p2is/meeting-schedule.xlsx", "schedule")),
         tuple(date(y, m, 15) for y, m in [(2008, 11), (2008, 12)] + [(2009, m) for m in range(1, 13)]
               + [(2010, m) for m in (1, 2, 3)]),
     ),
@@ -105,5 +107,8 @@ def load_sample_data(engine: Engine, *, uploaded_by: str = "sample data") -> lis
             path = HERE / name
             results.append(import_bytes(path.read_bytes(), path.name, board.slug, engine=engine, kind=kind,
                                         uploaded_by=uploaded_by))
+    from sample_data.meetings import load_sample_meetings
+
+    load_sample_meetings(engine, by=uploaded_by)
     return results
 

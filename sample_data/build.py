@@ -142,6 +142,42 @@ Total\t12050\t25700\t26000
     about = "Nottinghamshire P2IS Project Board: costs (PID section 6) and milestones (Appendix 2 meeting schedule)."
     write_xlsx(base / "project-costs.xlsx", {"Estimated costs": costs}, about)
     write_xlsx(base / "milestones.xlsx", {"Appendix 2": schedule}, about)
+    write_xlsx(base / "meeting-schedule.xlsx", {"Meeting schedule": nottinghamshire_schedule()},
+               "Nottinghamshire P2IS Project Board: the reporting schedule for its monthly meetings (PID Appendix 2, "
+               "'Possible Meeting Schedule'), as written, 'Dec 2009' for the December 2008 slot included.")
+
+
+def nottinghamshire_schedule() -> list[list[object]]:
+    """Appendix 2 as the PID prints it: month, the milestones (◆) due and the suggested agenda items (●), with its
+    HTML list debris. The PID leaves the month column unnamed; a programme office names it to upload it."""
+    ul = '<ul style="list-style-type: none"> '
+    rows = _rows("""
+Pathway to Integrated Services Project Board:
+Possible Meeting Schedule September 2008 – March 2009
+
+Month\tIdentified milestone\tSuggested Agenda Items
+Sep 2008\t◆ P2IS Project Board proposal to CSEG\t
+Oct 2008\t◆ P2IS Project Board proposal to CYPP ◆ ContactPoint DCSF RA 6\t
+Nov 2008\t◆ First meeting of P2IS Project Board\tUL● Agreement of Group Terms of Reference ● Overview of all projects and developments to be overseen by P2IS Project Board
+Dec 2009\t◆ First meetings of District Review Groups overseeing Test Beds ◆ Programme for Change draft action plans\tUL● Reports from Test Beds and Programme for Change ● ContactPoint and eCAF ● Identify interdependencies with other development areas
+Jan 2009\t◆ JAT roll-out phase 4 complete ◆ ContactPoint Early Adopter Authorities go live ◆ ContactPoint DCSF RA 7\tUL● JAT and CAF roll-out progress reports ● Lead Professional development ● ContactPoint and eCAF ● Identify interdependencies with other development areas
+Feb 2009\t◆ District Test Beds Action Plans produced ◆ Programme for Change publication / dissemination of final action plans\tUL● Reports from Test Beds and Programme for Change ● Review of Test Beds Action Plans and Programme for Change action plan
+Mar 2009\t◆ ContactPoint Deployment slot 1: Receipt of national system\tUL● ContactPoint and eCAF ● Information sharing ● Review interdependencies with other development areas
+Apr 2009\t◆ ContactPoint accreditation and connection of partnership data sources\tUL● Reports from Test Beds ● JAT and CAF roll-out progress reports ● Lead Professional development
+May 2009\t◆ JAT roll-out phase 5 complete\tUL● ContactPoint and eCAF ● Information sharing ● Review interdependencies with other development areas
+Jun 2009\t◆ ContactPoint training for partnership commences\tUL● Reports from Test Beds ● JAT and CAF roll-out progress reports ● Lead Professional development
+Jul 2009\t\tUL● ContactPoint and eCAF ● Information sharing ● Review interdependencies with other development areas
+
+Aug 2009\t\t
+Sep 2009\t◆ JAT roll-out phase 6 complete\tUL● Reports from Test Beds ● JAT and CAF roll-out progress reports ● Lead Professional development ● ContactPoint and eCAF
+Oct 2009\t◆ External evaluation of District Test Beds completed\tUL● Reports from Test Beds ● Review Test Bed External Evaluation ● Development work on county-wide infrastructure model
+Nov 2009\t\tUL● ContactPoint and eCAF ● Information sharing ● Development work on county-wide infrastructure model
+Dec 2009\t◆ District Review Groups have completed recommendations for integrated working\tUL● Review Test Bed recommendations ● Development work on county-wide infrastructure model
+Jan 2010\tUL◆ JAT roll-out phase 7 complete ◆ CAF training roll-out completed\tUL● ContactPoint and eCAF ● Final review of JAT and CAF roll-out and agreement on any further action needed to embed CAF/JAT /lead professional ● Development work on county-wide infrastructure model
+Feb 2010\t◆ Model for county-wide infrastructure to support integrated working completed\tUL● Agree model for county-wide infrastructure to support integrated working
+Mar 2010\t\tUL● Publication / dissemination of model for county-wide infrastructure and agreement of implementation plan
+""")
+    return [[c.replace("UL", ul) if isinstance(c, str) else c for c in row] for row in rows]
 
 
 # ------------------------------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from loaders.kinds.budget import BUDGET
 from loaders.kinds.metrics import METRICS
 from loaders.kinds.milestones import MILESTONES
 from loaders.kinds.risks import RISKS
+from loaders.kinds.schedule import SCHEDULE
 
-KINDS: tuple[TrackerKind, ...] = (MILESTONES, RISKS, BUDGET, METRICS)
+KINDS: tuple[TrackerKind, ...] = (MILESTONES, RISKS, BUDGET, METRICS, SCHEDULE)
 BY_NAME = {k.name: k for k in KINDS}
 assert tuple(BY_NAME) == KIND_NAMES, "data_model.kinds must list the registry's kinds in order"
 
@@ -23,4 +24,4 @@ def kind(name: str) -> TrackerKind:
     return BY_NAME[name]
 
 
-__all__ = ["BUDGET", "BY_NAME", "KINDS", "METRICS", "MILESTONES", "RISKS", "TrackerKind", "kind"]
+__all__ = ["BUDGET", "BY_NAME", "KINDS", "METRICS", "MILESTONES", "RISKS", "SCHEDULE", "TrackerKind", "kind"]
