@@ -24,6 +24,7 @@ run([
     (st.Page(PAGES / "metrics.py", title="Metrics", icon=":material/monitoring:", url_path="metrics"), "view"),
     (st.Page(PAGES / "localities.py", title="Localities", icon=":material/map:", url_path="localities"), "view"),
     (st.Page(PAGES / "forward_plan.py", title="Forward plan", icon=":material/event:", url_path="forward_plan"), "view"),
+    (st.Page(PAGES / "snapshots.py", title="Snapshots", icon=":material/photo_camera:", url_path="snapshots"), "view"),
     (st.Page(PAGES / "upload.py", title="Upload a tracker", icon=":material/upload_file:", url_path="upload"), "upload"),
     (st.Page(PAGES / "board_settings.py", title="Board settings", icon=":material/tune:", url_path="board_settings"),
      "rules"),

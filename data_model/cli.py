@@ -1,4 +1,5 @@
-"""``python -m data_model``: database housekeeping (schema upgrade, backup and restore) and user administration."""
+"""``python -m data_model``: database housekeeping (schema upgrade, backup and restore), user administration and
+meeting snapshots."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import os
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 # Characters a terminal acts on rather than shows: C0 controls (ESC starts colour and cursor sequences), DEL, the
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="Stop imports first. PostgreSQL installs use pg_dump and pg_restore instead.")
     r.add_argument("path", type=Path, metavar="PATH", help="a file made by 'backup'")
     _users_parser(sub)
+    _snapshot_parser(sub)
     from data_model import spc_cli
 
     spc_cli.add_parser(sub)
@@ -83,6 +86,91 @@ def _users_parser(sub) -> None:  # argparse's subparsers action
                        epilog="With --password-stdin the password is read from standard input instead.")
     rp.add_argument("email")
     rp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+
+def _meeting_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write the meeting's date as YYYY-MM-DD") from None
+
+
+def _snapshot_parser(sub) -> None:  # argparse's subparsers action
+    s = sub.add_parser("snapshot", help="freeze a board's data for a meeting, and list its snapshots",
+                       description="Meeting snapshots: frozen copies of a board's data, each with its sha256 hash. "
+                                   "Taking one is recorded in the audit trail.")
+    ss = s.add_subparsers(dest="snapshot_command", required=True, metavar="ACTION")
+    create = ss.add_parser("create", help="freeze the board's data for a meeting (made if the board has none)",
+                           epilog="Example: python -m data_model snapshot create --board rutland-hwb "
+                                  "--meeting 2016-06-28 --by chair@rutland.gov.uk --json")
+    create.add_argument("--board", required=True, metavar="SLUG", help="the board's short name, e.g. rutland-hwb")
+    create.add_argument("--meeting", required=True, type=_meeting_date, metavar="YYYY-MM-DD",
+                        help="the meeting's date")
+    create.add_argument("--by", metavar="EMAIL",
+                        help="who takes it: an account that is the board's chair or an admin (default: whoever runs "
+                             "the command)")
+    listing = ss.add_parser("list", help="the board's snapshots, newest meeting first")
+    listing.add_argument("--board", required=True, metavar="SLUG", help="the board's short name")
+    for p in (create, listing):
+        p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                       help="database URL (default: $DATABASE_URL, else the local SQLite file)")
+        p.add_argument("--json", action="store_true", help="print JSON instead of sentences")
+
+
+def _snapshot_line(info) -> str:  # a data_model.snapshots.SnapshotInfo
+    c = info.counts
+    state = f", superseded by snapshot {info.superseded_by}" if info.superseded else ""
+    return terminal_text(
+        f"Snapshot {info.id} of {info.board} for the meeting of {info.meeting.day} {info.meeting:%B %Y}{state}: hash "
+        f"{info.hash}, taken by {info.taken_by} on {info.taken_at.day} {info.taken_at:%B %Y at %H:%M} UTC; "
+        f"{c.milestones} milestones, {c.risks} "
+        f"risks, {c.budget_lines} budget lines, {c.metric_values} metric values.")
+
+
+def _snapshot(engine, args) -> int:  # an Engine and the parsed arguments
+    from data_model import snapshots
+    from data_model.accounts import load_actor, user_id
+
+    if args.snapshot_command == "create":
+        by: object = _by()
+        if args.by:
+            found = user_id(engine, args.by)
+            actor = load_actor(engine, found) if found is not None else None
+            if actor is None:
+                raise snapshots.SnapshotError(f"There is no active account for {args.by.strip().lower()}: --by "
+                                              "names the chair or admin taking the snapshot. Nothing was written.")
+            by = actor
+        info = snapshots.take_snapshot(engine, args.board, args.meeting, by)
+        if args.json:
+            out = info.as_json()
+            print(json_line({k: out[k] for k in ("id", "board", "meeting", "taken_at", "taken_by", "hash",
+                                                 "counts")}))
+        else:
+            print(_snapshot_line(info))
+        return 0
+    board = _board_id(engine, args.board)
+    found = snapshots.list_snapshots(engine, board)
+    if args.json:
+        print(json_line([info.as_json() for info in found]))
+    elif not found:
+        print(terminal_text(f"{args.board} has no snapshots yet. A chair takes one with: python -m data_model "
+                            f"snapshot create --board {args.board} --meeting YYYY-MM-DD"))
+    for info in found if not args.json else ():
+        print(_snapshot_line(info))
+    return 0
+
+
+def _board_id(engine, slug: str) -> int:  # an Engine
+    from sqlalchemy import select
+
+    from data_model.snapshots import SnapshotError
+    from data_model.tables import Board
+
+    with engine.connect() as conn:
+        found = conn.execute(select(Board.__table__.c.id).where(Board.__table__.c.slug == slug)).scalar()
+    if found is None:
+        raise SnapshotError(f"There is no board called '{slug}'. The board list shows each board's short name.")
+    return int(found)
 
 
 def _password_from_stdin() -> str:
@@ -156,6 +244,7 @@ def _run(args: argparse.Namespace) -> int:
     from data_model import make_engine, upgrade
     from data_model.accounts import AccountError
     from data_model.backup import BackupError, backup, restore, sqlite_path
+    from data_model.snapshots import SnapshotError
 
     engine = make_engine(args.db)
     try:
@@ -173,7 +262,10 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "users":
             upgrade(engine)
             return _users(engine, args)
-    except (BackupError, AccountError) as exc:
+        elif args.command == "snapshot":
+            upgrade(engine)
+            return _snapshot(engine, args)
+    except (BackupError, AccountError, SnapshotError) as exc:
         print(terminal_text(exc), file=sys.stderr)
         return 1
     finally:

@@ -104,7 +104,8 @@ def boards(visible: set[int] | None = None):
 
 
 @st.cache_data(ttl=600, max_entries=2048, show_spinner=False)
-def _cached_read(version: tuple[int, int], module: str, name: str, args: tuple, _source: read_transactions.ReadTransaction):
+def _cached_read(version: tuple, module: str, name: str, args: tuple, _source):
+    """``_source`` is the run's read transaction, or a materialised snapshot (data_model.snapshots.FrozenSource)."""
     return getattr(importlib.import_module(module), name)(_source, *args)
 
 
@@ -121,6 +122,19 @@ def cached_read(version: tuple[int, int], fn: Callable, *args):
         return _cached_read(reads.version, fn.__module__, fn.__qualname__, args, reads)
     with read_transactions.read_transaction(get_engine()) as one_off:
         return _cached_read(one_off.version, fn.__module__, fn.__qualname__, args, one_off)
+
+
+def cached_frozen_read(snapshot_key: tuple, source, fn: Callable, *args):
+    """A data_model query run on a materialised snapshot (``source``), cached under the snapshot's key: its content
+    never changes, so the result is good for as long as the cache keeps it."""
+    return _cached_read(snapshot_key, fn.__module__, fn.__qualname__, args, source)
+
+
+def frozen_source(snapshot_id: int):
+    """The snapshot as a source for data_model queries (built once per process, see data_model.snapshots)."""
+    from data_model.snapshots import snapshot_source
+
+    return snapshot_source(get_engine(), snapshot_id)
 
 
 def clear_caches() -> None:
@@ -151,6 +165,8 @@ def board_picker(visible: set[int] | None = None) -> dict | None:
     if current not in names:
         current = slugs[0]
     choice = st.sidebar.selectbox("Board", slugs, index=slugs.index(current), format_func=names.get, key="board_select")
+    if st.session_state.get("board") not in (None, choice) and "snapshot" in st.query_params:
+        del st.query_params["snapshot"]  # a snapshot is of one board: switching boards goes back to now
     st.session_state["board"] = choice
     st.query_params["board"] = choice
     row = df[df["slug"] == choice].iloc[0].to_dict()
