@@ -17,13 +17,27 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, Table, create_engine, func, insert, select
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    TypeDecorator,
+    create_engine,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import ColumnElement
@@ -119,7 +133,8 @@ def _scope(frozen: FrozenTable, board_id: int) -> ColumnElement[bool]:
 
 
 def _canonical(value: object) -> object:
-    """A stored value as plain JSON: ISO dates and times (in UTC), decimals as strings, JSON values as they are."""
+    """A stored value as plain JSON: ISO dates and times (in UTC), decimals as strings, JSON objects with their keys
+    sorted (so a part needs no sorting when it is written)."""
     if isinstance(value, datetime):
         return (value.astimezone(UTC) if value.utcoffset() is not None else value).isoformat()
     if isinstance(value, date):
@@ -127,14 +142,25 @@ def _canonical(value: object) -> object:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):
-        return {str(k): _canonical(v) for k, v in value.items()}
+        return {str(k): _canonical(value[k]) for k in sorted(value, key=str)}
     if isinstance(value, list | tuple):
         return [_canonical(v) for v in value]
     return value
 
 
+def _encoder(column) -> Callable[[object], object] | None:
+    """What a column's values need to become canonical JSON; None for numbers and text, which are already."""
+    kind = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+    if isinstance(kind, Numeric) and not isinstance(kind, Float):
+        return _canonical  # Decimal: as a string
+    if isinstance(kind, Integer | String | Boolean | Float):
+        return None
+    return _canonical  # dates, times and JSON values
+
+
 def canonical_json(rows: list[dict]) -> str:
-    """One table's rows as the canonical text the hash is taken over: sorted keys, no spaces, UTF-8 as it is."""
+    """One table's rows as the canonical text the hash is taken over: sorted keys, no spaces, UTF-8 as it is.
+    (``freeze`` writes the same text without re-sorting, its rows being built in key order.)"""
     return json.dumps(rows, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
@@ -154,10 +180,19 @@ def freeze(conn: Connection, board_id: int) -> dict[str, tuple[int, str]]:
     parts = {}
     for frozen in FROZEN_TABLES:
         table = frozen.table
-        names = [c.name for c in table.c]
-        result = conn.execute(select(table).where(_scope(frozen, board_id)).order_by(*table.primary_key.columns))
-        rows = [{name: _canonical(value) for name, value in zip(names, row, strict=True)} for row in result]
-        parts[frozen.name] = (len(rows), canonical_json(rows))
+        columns = sorted(table.c, key=lambda c: c.name)  # each row's keys already in order: no sorting to write it
+        names = [c.name for c in columns]
+        encoders = [(i, e) for i, c in enumerate(columns) if (e := _encoder(c)) is not None]
+        result = conn.execute(select(*columns).where(_scope(frozen, board_id)).order_by(*table.primary_key.columns))
+        rows = []
+        for row in result:
+            values = list(row)
+            for i, encode in encoders:
+                if values[i] is not None:
+                    values[i] = encode(values[i])
+            rows.append(dict(zip(names, values, strict=True)))
+        text = json.dumps(rows, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        parts[frozen.name] = (len(rows), text)
     return parts
 
 

@@ -16,7 +16,7 @@ from data_model import accounts, attention, audit, forward_plan, queries, regist
 from data_model.board_settings import save_rules
 from data_model.rag import RagRules
 from data_model.rollups import Filters, rag_matrix
-from data_model.snapshots import FROZEN_TABLES, SnapshotError, content_hash, take_snapshot
+from data_model.snapshots import FROZEN_TABLES, SnapshotError, canonical_json, content_hash, take_snapshot
 from data_model.tables import Snapshot, SnapshotPart
 from loaders import import_bytes
 
@@ -75,6 +75,8 @@ def test_a_snapshot_freezes_every_table_of_the_board_with_a_hash_over_it(engine,
         parts = dict(conn.execute(select(SP.c.table_name, SP.c.rows).where(SP.c.snapshot_id == info.id)).all())
     assert set(parts) == {f.name for f in FROZEN_TABLES}
     assert content_hash(parts) == info.hash and len(info.hash) == 64
+    for name, rows in parts.items():  # canonical: sorted keys, no spaces, so the same rows always give the same text
+        assert rows == canonical_json(json.loads(rows)), name
     milestones = json.loads(parts["milestone"])
     assert [m["title"] for m in milestones][:2] == ["Done early", "Overdue"]
     assert [m["id"] for m in milestones] == sorted(m["id"] for m in milestones)  # primary-key order
