@@ -73,17 +73,20 @@ if not found:
     st.stop()
 st.subheader(f"Snapshots ({len(found)})", anchor=False)
 table = pd.DataFrame([{
-    "open": f"overview?board={board['slug']}&snapshot={s.id}",
     "meeting": s.meeting, "id": s.id, "state": f"Superseded by snapshot {s.superseded_by}" if s.superseded else
     ("Current, a correction of snapshot " + str(s.supersedes_id) if s.supersedes_id else "Current"),
     "hash": s.hash, "taken_by": s.taken_by, "taken_at": s.taken_at, "milestones": s.counts.milestones,
     "risks": s.counts.risks, "budget_lines": s.counts.budget_lines, "metric_values": s.counts.metric_values,
 } for s in found])
 st.dataframe(table, hide_index=True, width="stretch", key="snapshot_list", column_config={
-    "open": st.column_config.LinkColumn("View", display_text="Open", help="The board's views as frozen"),
     "meeting": st.column_config.DateColumn("Meeting", format="D MMM YYYY"), "id": "No.", "state": "State",
     "hash": st.column_config.TextColumn("Hash (sha256)", width="large"), "taken_by": "Taken by",
     "taken_at": st.column_config.DatetimeColumn("Taken (UTC)", format="D MMM YYYY HH:mm"),
     "milestones": "Milestones", "risks": "Risks", "budget_lines": "Budget lines", "metric_values": "Metric values"})
 st.caption("Open a snapshot to see every board view as frozen, or pick it under **Snapshot** in the sidebar of any "
            "view.")
+columns = st.columns(4)
+for i, s in enumerate(found):
+    columns[i % 4].page_link(
+        "pages/overview.py", query_params={"board": board["slug"], "snapshot": str(s.id)}, icon=":material/history:",
+        label=f"Open snapshot {s.id}: {s.meeting.day} {s.meeting:%b %Y}" + (" (superseded)" if s.superseded else ""))

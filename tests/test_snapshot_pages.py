@@ -9,6 +9,7 @@ from signed_in import open_page
 from test_snapshots import later_upload
 
 from data_model import accounts
+from data_model.board_settings import add_meeting
 from data_model.snapshots import take_snapshot
 
 VIEWS = ["overview", "milestones", "risks", "budget", "metrics", "localities", "forward_plan"]
@@ -88,8 +89,10 @@ def test_a_link_to_a_snapshot_the_board_does_not_have_is_explained(app, engine):
         assert "snapshot" not in at.query_params and "As frozen" not in banners(at)
 
 
-def test_a_chair_freezes_a_snapshot_on_the_snapshots_page(app, engine):
+def test_a_chair_freezes_a_snapshot_on_the_snapshots_page(app, engine, board):
+    add_meeting(engine, board["id"], AS_AT, "September board", by="tests")
     at = open_page("snapshots.py", email=person(engine, "chair"), board="test-board")
+    assert at.selectbox(key="snapshot_meeting_test-board").value  # the board's meeting, chosen for the chair
     assert not at.exception
     at.button(key="take_snapshot").click().run()
     assert not at.exception
@@ -97,7 +100,9 @@ def test_a_chair_freezes_a_snapshot_on_the_snapshots_page(app, engine):
     listed = next(df.value for df in at.dataframe if "hash" in df.value.columns)
     assert len(listed) == 1 and listed["hash"].iloc[0] in done and listed["taken_by"].iloc[0] == "chair@pages.example.org"
     assert listed["state"].iloc[0] == "Current"
-    assert listed["open"].iloc[0] == f"overview?board=test-board&snapshot={listed['id'].iloc[0]}"
+    [link] = at.get("page_link")
+    assert link.proto.label.startswith(f"Open snapshot {listed['id'].iloc[0]}: 27 Sep 2016")
+    assert f"snapshot={listed['id'].iloc[0]}" in link.proto.query_string and link.proto.page.endswith("overview")
 
 
 def test_a_viewer_reads_the_snapshots_but_has_no_button(app, engine):
