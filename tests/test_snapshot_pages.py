@@ -3,6 +3,9 @@ unchanged by a later upload; the snapshot picker beside the filters; and the Sna
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 import pytest
 from conftest import AS_AT, as_read
 from signed_in import open_page
@@ -112,3 +115,33 @@ def test_a_viewer_reads_the_snapshots_but_has_no_button(app, engine):
     assert not [b for b in at.button if b.key == "take_snapshot"]
     listed = next(df.value for df in at.dataframe if "hash" in df.value.columns)
     assert listed["hash"].tolist() == [info.hash]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", ["rutland-hwb", "north-lanarkshire-ijb"])
+def test_a_fresh_snapshot_of_a_sample_board_shows_every_view_as_the_live_board_does(app_database, slug):
+    """Frozen the moment before, a snapshot's views hold the same tables as the live views at its as-at date."""
+    import os
+
+    from data_model import open_database
+
+    open_page()  # the first start loads the sample boards
+    engine = open_database(os.environ["DATABASE_URL"])
+    try:
+        info = take_snapshot(engine, slug, date(2016, 9, 27), "tests")
+    finally:
+        engine.dispose()
+    compared = 0
+    for view in VIEWS:
+        live = open_page(f"{view}.py", board=slug, as_at="2016-09-27")
+        frozen = open_page(f"{view}.py", board=slug, snapshot=str(info.id))
+        assert not live.exception and not frozen.exception, view
+        assert "As frozen for the meeting of 27 September 2016" in banners(frozen)
+        assert [t.value for t in frozen.title] == [t.value for t in live.title]
+        for a, b in zip(live.dataframe, frozen.dataframe, strict=True):
+            pd.testing.assert_frame_equal(b.value.reset_index(drop=True), a.value.reset_index(drop=True),
+                                          check_dtype=False, obj=f"{slug} {view}")
+            compared += 1
+        assert [m.value for m in frozen.metric] == [m.value for m in live.metric], view
+        assert [m.value for m in frozen.markdown] == [m.value for m in live.markdown], view
+    assert compared >= 10
