@@ -5,6 +5,9 @@ document per table (sorted keys, ISO dates and times, decimals as strings, rows 
 snapshot's hash is sha256 over those documents. The database refuses any UPDATE or DELETE of either table (migration
 0007), so a correction is a new snapshot of the same meeting, and "superseded" is derived from that later one.
 
+Deleting a board or a meeting that has snapshots is refused by the database, with a sentence saying why: snapshots
+are the record of what a board was shown, so they outlive its live data (a board is retired, not deleted).
+
 Reading one back (``snapshot_source``) materialises it into an in-memory SQLite database with the app's own schema,
 which every data_model query accepts in place of an engine: the pages run the very same queries on it, under the
 RAG rules frozen with the board's settings, at the snapshot's as-at date. Its content can never change, so it is
@@ -304,7 +307,8 @@ def take_snapshot(engine: Engine, board_slug: str, meeting_date: date, by: str |
 
     ``by`` is the signed-in person (an Actor: they must be the board's chair or an admin, else SnapshotError and
     nothing is written but the refusal's audit record) or, for the command line and the sample data, a name. The
-    views of it are worked out as at ``as_at``, the meeting's date unless given. Taking one is audited in the same
+    views of it are worked out as at ``as_at``: unless given, the meeting's date, or today for a meeting still ahead
+    (papers frozen before a meeting are as at the day they were frozen, as that moment's data is). Taking one is audited in the same
     transaction, which holds the import lock, so no upload lands half-way through the copy.
     """
     actor = by if isinstance(by, Actor) else None
@@ -323,9 +327,10 @@ def take_snapshot(engine: Engine, board_slug: str, meeting_date: date, by: str |
         digest = content_hash({name: text for name, (_n, text) in parts.items()})
         supersedes = conn.execute(select(func.max(SN.c.id)).where(SN.c.meeting_id == meeting_id)).scalar()
         counts = _counts(conn, board.id)
+        taken_at = datetime.now(UTC)
         snapshot_id = conn.execute(insert(SN).values(
-            board_id=board.id, meeting_id=meeting_id, meeting_date=meeting_date, as_at=as_at or meeting_date,
-            taken_at=datetime.now(UTC), taken_by=who, hash=digest, supersedes_id=supersedes,
+            board_id=board.id, meeting_id=meeting_id, meeting_date=meeting_date,
+            as_at=as_at or min(meeting_date, taken_at.date()), taken_at=taken_at, taken_by=who, hash=digest, supersedes_id=supersedes,
             counts=counts.as_json()).returning(SN.c.id)).scalar_one()
         conn.execute(insert(SP), [{"snapshot_id": snapshot_id, "table_name": name, "row_count": n, "rows": text}
                                   for name, (n, text) in parts.items()])

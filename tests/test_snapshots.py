@@ -197,3 +197,10 @@ def test_the_materialised_copy_is_built_once_per_process(engine, board):
     assert snapshots.snapshot_source(engine, info.id)._db is first._db
     with pytest.raises(SnapshotError, match="There is no snapshot 999"):
         snapshots.snapshot_source(engine, 999)
+
+
+def test_papers_frozen_before_a_meeting_are_as_at_the_day_they_were_frozen(engine, board):
+    ahead = take_snapshot(engine, "test-board", date(2099, 1, 14), "tests")
+    assert ahead.meeting == date(2099, 1, 14) and ahead.as_at == ahead.taken_at.date()
+    assert take_snapshot(engine, "test-board", AS_AT, "tests").as_at == AS_AT  # a past meeting: as at its date
+    assert take_snapshot(engine, "test-board", AS_AT, "tests", as_at=date(2016, 9, 1)).as_at == date(2016, 9, 1)
