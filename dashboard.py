@@ -25,6 +25,7 @@ run([
     (st.Page(PAGES / "localities.py", title="Localities", icon=":material/map:", url_path="localities"), "view"),
     (st.Page(PAGES / "forward_plan.py", title="Forward plan", icon=":material/event:", url_path="forward_plan"), "view"),
     (st.Page(PAGES / "meetings.py", title="Meetings", icon=":material/groups:", url_path="meetings"), "view"),
+    (st.Page(PAGES / "snapshots.py", title="Snapshots", icon=":material/photo_camera:", url_path="snapshots"), "view"),
     (st.Page(PAGES / "what_changed.py", title="What changed", icon=":material/difference:", url_path="what_changed"), "view"),
     (st.Page(PAGES / "upload.py", title="Upload a tracker", icon=":material/upload_file:", url_path="upload"), "upload"),
     (st.Page(PAGES / "board_settings.py", title="Board settings", icon=":material/tune:", url_path="board_settings"),

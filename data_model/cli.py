@@ -1,4 +1,5 @@
-"""``python -m data_model``: database housekeeping (schema upgrade, backup and restore) and user administration."""
+"""``python -m data_model``: database housekeeping (schema upgrade, backup and restore), user administration and
+meeting snapshots."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 import os
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 # Characters a terminal acts on rather than shows: C0 controls (ESC starts colour and cursor sequences), DEL, the
@@ -86,19 +88,98 @@ def _users_parser(sub) -> None:  # argparse's subparsers action
     rp.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
 
+def _meeting_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write the meeting's date as YYYY-MM-DD") from None
+
+
 def _snapshot_parser(sub) -> None:  # argparse's subparsers action
-    s = sub.add_parser("snapshot", help="a board's meeting snapshots, and what changed between two readings",
-                       description="Meeting snapshots of a board's data, and what changed between them.")
+    s = sub.add_parser("snapshot", help="freeze a board's data for a meeting, list its snapshots, compare two",
+                       description="Meeting snapshots: frozen copies of a board's data, each with its sha256 hash, "
+                                   "and what changed between two of them (or a snapshot and now). Taking one is "
+                                   "recorded in the audit trail.")
     ss = s.add_subparsers(dest="snapshot_command", required=True, metavar="ACTION")
+    create = ss.add_parser("create", help="freeze the board's data for a meeting (made if the board has none)",
+                           epilog="Example: python -m data_model snapshot create --board rutland-hwb "
+                                  "--meeting 2016-06-28 --by chair@rutland.gov.uk --json")
+    create.add_argument("--board", required=True, metavar="SLUG", help="the board's short name, e.g. rutland-hwb")
+    create.add_argument("--meeting", required=True, type=_meeting_date, metavar="YYYY-MM-DD",
+                        help="the meeting's date")
+    create.add_argument("--by", metavar="EMAIL",
+                        help="who takes it: an account that is the board's chair or an admin (default: whoever runs "
+                             "the command)")
+    listing = ss.add_parser("list", help="the board's snapshots, newest meeting first")
+    listing.add_argument("--board", required=True, metavar="SLUG", help="the board's short name")
     d = ss.add_parser("diff", help="what changed on a board between two readings (FROM and TO)",
                       epilog="FROM and TO are each a snapshot id, a meeting date (YYYY-MM-DD) or 'now'. Example: "
                              "python -m data_model snapshot diff --board rutland-hwb 2016-06-28 now --json")
     d.add_argument("--board", required=True, metavar="SLUG", help="the board's short name, e.g. rutland-hwb")
     d.add_argument("before", metavar="FROM", help="the earlier reading: a snapshot id, a meeting date or 'now'")
     d.add_argument("after", metavar="TO", help="the later reading: a snapshot id, a meeting date or 'now'")
-    d.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    d.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
-                   help="database URL (default: $DATABASE_URL, else the local SQLite file)")
+    for p in (create, listing, d):
+        p.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                       help="database URL (default: $DATABASE_URL, else the local SQLite file)")
+        p.add_argument("--json", action="store_true", help="print JSON instead of sentences")
+
+
+def _snapshot_line(info) -> str:  # a data_model.snapshots.SnapshotInfo
+    c = info.counts
+    state = f", superseded by snapshot {info.superseded_by}" if info.superseded else ""
+    return terminal_text(
+        f"Snapshot {info.id} of {info.board} for the meeting of {info.meeting.day} {info.meeting:%B %Y}{state}: hash "
+        f"{info.hash}, taken by {info.taken_by} on {info.taken_at.day} {info.taken_at:%B %Y at %H:%M} UTC; "
+        f"{c.milestones} milestones, {c.risks} "
+        f"risks, {c.budget_lines} budget lines, {c.metric_values} metric values.")
+
+
+def _snapshot(engine, args) -> int:  # an Engine and the parsed arguments
+    from data_model import snapshots
+    from data_model.accounts import load_actor, user_id
+
+    if args.snapshot_command == "diff":
+        return _diff(engine, args)
+    if args.snapshot_command == "create":
+        by: object = _by()
+        if args.by:
+            found = user_id(engine, args.by)
+            actor = load_actor(engine, found) if found is not None else None
+            if actor is None:
+                raise snapshots.SnapshotError(f"There is no active account for {args.by.strip().lower()}: --by "
+                                              "names the chair or admin taking the snapshot. Nothing was written.")
+            by = actor
+        info = snapshots.take_snapshot(engine, args.board, args.meeting, by)
+        if args.json:
+            out = info.as_json()
+            print(json_line({k: out[k] for k in ("id", "board", "meeting", "taken_at", "taken_by", "hash",
+                                                 "counts")}))
+        else:
+            print(_snapshot_line(info))
+        return 0
+    board = _board_id(engine, args.board)
+    found = snapshots.list_snapshots(engine, board)
+    if args.json:
+        print(json_line([info.as_json() for info in found]))
+    elif not found:
+        print(terminal_text(f"{args.board} has no snapshots yet. A chair takes one with: python -m data_model "
+                            f"snapshot create --board {args.board} --meeting YYYY-MM-DD"))
+    for info in found if not args.json else ():
+        print(_snapshot_line(info))
+    return 0
+
+
+def _board_id(engine, slug: str) -> int:  # an Engine
+    from sqlalchemy import select
+
+    from data_model.snapshots import SnapshotError
+    from data_model.tables import Board
+
+    with engine.connect() as conn:
+        found = conn.execute(select(Board.__table__.c.id).where(Board.__table__.c.slug == slug)).scalar()
+    if found is None:
+        raise SnapshotError(f"There is no board called '{slug}'. The board list shows each board's short name.")
+    return int(found)
 
 
 class Refused(Exception):
@@ -106,20 +187,60 @@ class Refused(Exception):
 
 
 def resolve_source(engine, board: str, token: str):  # an Engine, a board's slug -> data_model.changes.Reading
-    """What FROM or TO of `snapshot diff` names: 'now' is the live data as at today under the board's rules in force.
-    A snapshot id or a meeting date names a frozen snapshot; with no snapshot of it, Refused."""
+    """What FROM or TO of `snapshot diff` names: 'now' is the live data as at today under the board's rules in force;
+    a snapshot id, or a meeting date (its latest snapshot), is that frozen copy as at its date under its frozen rules.
+    Refused when there is no such snapshot."""
     from datetime import date
 
+    from data_model import queries, snapshots
     from data_model.board_settings import board_rules
     from data_model.changes import Reading
+    from data_model.rag import RagRules
 
-    if token.strip().lower() == "now":
+    text = token.strip().lower()
+    if text == "now":
         return Reading(engine, date.today(), board_rules(engine, board), "now")
-    raise Refused(f"There is no snapshot for that meeting ('{terminal_text(token)}') on {terminal_text(board)}. "
-                  "FROM and TO are each a snapshot id, a meeting date (YYYY-MM-DD) or 'now'.")
+    found = snapshots.list_snapshots(engine, _board_id(engine, board))
+    chosen = None
+    if text.isdigit():
+        chosen = next((i for i in found if i.id == int(text)), None)
+    else:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            day = None
+        of_day = [i for i in found if i.meeting == day and not i.superseded]
+        chosen = of_day[0] if of_day else None
+    if chosen is None:
+        raise Refused(f"There is no snapshot for that meeting ('{terminal_text(token)}') on {terminal_text(board)}. "
+                      "FROM and TO are each a snapshot id, a meeting date (YYYY-MM-DD) or 'now'; "
+                      f"`python -m data_model snapshot list --board {terminal_text(board)}` lists them.")
+    source = snapshots.snapshot_source(engine, chosen.id)
+    rules = RagRules.from_settings((queries.board(source, board) or {}).get("settings"))
+    return Reading(source, chosen.as_at, rules, f"snapshot {chosen.id} (meeting of {chosen.meeting:%d %B %Y})")
 
 
-def _snapshot(engine, args) -> int:  # an Engine and the parsed arguments
+def _words(name: str) -> str:
+    return name.replace("_", " ").replace("rag", "RAG")
+
+
+def _change_line(item) -> str:  # one of data_model.changes' *Change items
+    """One change in a line: what it is, where, the before and after, and the file it came from."""
+    data = item.as_json()
+    name = " ".join(str(data[k]) for k in ("ref", "title", "line", "name", "period", "locality") if data.get(k))
+    days = f", {data['days']} days" if "days" in data else ""
+    source = f" [{data['file']}, {data['uploaded_by'] or 'uploader not recorded'}]" if data.get("file") else ""
+    return (f"{name} ({data['workstream'] or 'no workstream'}): {_state_text(data['before'])} -> "
+            f"{_state_text(data['after'])}{days}{source}")
+
+
+def _state_text(state: dict | None) -> str:
+    if state is None:
+        return "none"
+    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in state.items() if v is not None) or "blank"
+
+
+def _diff(engine, args) -> int:  # an Engine and the parsed arguments
     from data_model import queries
     from data_model.changes import compare
 
@@ -141,26 +262,6 @@ def _snapshot(engine, args) -> int:  # an Engine and the parsed arguments
             for item in items:
                 print(terminal_text(f"  {section} {_words(name)}: {_change_line(item)}"))
     return 0
-
-
-def _words(name: str) -> str:
-    return name.replace("_", " ").replace("rag", "RAG")
-
-
-def _change_line(item) -> str:  # one of data_model.changes' *Change items
-    """One change in a line: what it is, where, the before and after, and the file it came from."""
-    data = item.as_json()
-    name = " ".join(str(data[k]) for k in ("ref", "title", "line", "name", "period", "locality") if data.get(k))
-    days = f", {data['days']} days" if "days" in data else ""
-    source = f" [{data['file']}, {data['uploaded_by'] or 'uploader not recorded'}]" if data.get("file") else ""
-    return (f"{name} ({data['workstream'] or 'no workstream'}): {_state_text(data['before'])} -> "
-            f"{_state_text(data['after'])}{days}{source}")
-
-
-def _state_text(state: dict | None) -> str:
-    if state is None:
-        return "none"
-    return ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in state.items() if v is not None) or "blank"
 
 
 def _password_from_stdin() -> str:
@@ -234,6 +335,7 @@ def _run(args: argparse.Namespace) -> int:
     from data_model import make_engine, upgrade
     from data_model.accounts import AccountError
     from data_model.backup import BackupError, backup, restore, sqlite_path
+    from data_model.snapshots import SnapshotError
 
     engine = make_engine(args.db)
     try:
@@ -254,7 +356,7 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "snapshot":
             upgrade(engine)
             return _snapshot(engine, args)
-    except (BackupError, AccountError, Refused) as exc:
+    except (BackupError, AccountError, Refused, SnapshotError) as exc:
         print(terminal_text(exc), file=sys.stderr)
         return 1
     finally:

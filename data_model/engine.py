@@ -40,7 +40,7 @@ def make_engine(url: str | None = None, *, echo: bool = False, busy_timeout_ms: 
     """Create an engine. SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     url = database_url(url)
     busy = SQLITE_BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
-    # Each page run holds one connection for its consistent snapshot (data_model.snapshot), so the pool must cover
+    # Each page run holds one connection for its consistent read (data_model.read_transaction), so the pool must cover
     # the board members reading at once on this server; past it, a run waits (up to 30 s) rather than fails.
     pool = {} if url in ("sqlite://", "sqlite:///:memory:") else {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
     if url.startswith("sqlite"):

@@ -114,3 +114,10 @@ def upload_refusal(actor: Actor | None, board_id: int, board_name: str, workstre
     outside = [w or "(rows with no workstream)" for w in workstreams if not within(w, grant.workstreams)]
     return (f"This file has rows for {', '.join(outside)}, but on {board_name} you upload only for {theirs}. "
             "Nothing was loaded. Split the file, or ask your board administrator to assign you those workstreams.")
+
+
+def refusal(action: str, board_name: str) -> str:
+    """Why a person may not do ``action`` on this board, in a sentence they can act on (for chair-only actions)."""
+    needs = "the chair role on this board, or an administrator" if action in CHAIR_ACTIONS else "a role on this board"
+    return (f"You can't {ACTIONS.get(action, action)} for {board_name}: that needs {needs}. Nothing was written. "
+            "Ask your board administrator.")

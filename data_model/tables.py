@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from datetime import time as clock_time
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -394,6 +394,40 @@ class ScheduleItem(Sourced, table=True):
     agenda_items: str | None = None  # one per line
     owner: str | None = None
     notes: str | None = None
+
+# --------------------------------------------------------------------------------------------
+# Meeting snapshots: a board's data frozen for a meeting (data_model.snapshots)
+# --------------------------------------------------------------------------------------------
+
+
+class Snapshot(SQLModel, table=True):
+    """One frozen copy of a board's data for a meeting. Written once: the database's own triggers refuse any UPDATE
+    or DELETE (migration 0007). A correction is a new snapshot of the same meeting naming this one in
+    ``supersedes_id``; "superseded" is derived from that, so nothing frozen is ever changed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    meeting_date: date  # as the meeting stood when frozen, so the banner never moves with a rescheduled meeting
+    as_at: date  # the as-at date every view of the snapshot is worked out for
+    taken_at: datetime = Field(default_factory=utcnow)
+    taken_by: str
+    hash: str = Field(max_length=64)  # sha256 of the canonical JSON of every part, in table order
+    supersedes_id: int | None = Field(default=None, foreign_key="snapshot.id")
+    # {"milestones": n, "risks": n, "budget_lines": n, "metric_values": n}: the current rows frozen
+    counts: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class SnapshotPart(SQLModel, table=True):
+    """One table's rows as they stood when the snapshot was taken: canonical JSON (sorted keys, ISO dates, rows in
+    primary-key order), the text the snapshot's hash is taken over."""
+
+    __tablename__ = "snapshot_part"
+    snapshot_id: int = Field(foreign_key="snapshot.id", primary_key=True)
+    table_name: str = Field(primary_key=True, max_length=64)
+    row_count: int
+    rows: str = Field(sa_column=Column(Text, nullable=False))
+
 
 
 # --------------------------------------------------------------------------------------------

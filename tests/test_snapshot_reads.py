@@ -10,7 +10,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from data_model import open_database, queries
-from data_model.snapshot import read_snapshot
+from data_model.read_transaction import read_transaction
 from loaders import import_bytes
 
 BOARD = "snapshot-board"
@@ -43,7 +43,7 @@ def upload_from_another_thread(db_url: str, data: bytes, name: str) -> None:
 def test_a_snapshot_keeps_reading_what_it_first_saw_while_an_upload_commits(engine, db_url):
     assert import_bytes(tracker(1, 3), "plan.xlsx", BOARD, engine=engine).status == "ok"
     board_id = queries.board(engine, BOARD)["id"]
-    with read_snapshot(engine) as snapshot:
+    with read_transaction(engine) as snapshot:
         before = queries.boards_with_counts(snapshot)
         upload_from_another_thread(db_url, tracker(2, 5), "plan-v2.xlsx")
         assert queries.data_version(snapshot) == snapshot.version  # the version read again inside: unchanged

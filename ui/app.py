@@ -44,7 +44,7 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
     try:
         navigation.run()
     finally:
-        end_run_reads()  # the run's read snapshot (ui.context.run_snapshot) ends with the page
+        end_run_reads()  # the run's read transaction (ui.context.run_transaction) ends with the page
 
 
 def _no_roles() -> None:

@@ -1,4 +1,5 @@
-"""What every board view starts with: the entry check, the chosen board, its RAG rules and the shared filters."""
+"""What every board view starts with: the entry check, the chosen board (now, or as frozen in a snapshot), its RAG
+rules and the shared filters, and the banner that says which snapshot is shown."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from data_model import queries
 from data_model.permissions import Resource
 from data_model.rag import RagRules
 from data_model.rollups import Filters
+from data_model.snapshots import SnapshotError, SnapshotInfo
+from presentation.safe import md
 from ui.auth import require
-from ui.context import cached_read, get_engine, require_entry, run_version
-from ui.filters import shared_filters
+from ui.context import cached_frozen_read, cached_read, frozen_source, get_engine, require_entry, run_version
+from ui.filters import shared_filters, snapshot_picker
 
 
 @dataclass(frozen=True)
@@ -23,11 +26,16 @@ class BoardPage:
     board: dict
     rules: RagRules
     filters: Filters
-    version: tuple[int, int]
+    version: tuple  # the data version (live), or ("snapshot", id, hash): what caches of this view are keyed on
+    snapshot: SnapshotInfo | None = None  # the snapshot shown, None for the board as it is now
+    source: object = None  # that snapshot materialised (data_model.snapshots.FrozenSource)
 
     def read(self, fn: Callable, *args):
         """A data_model query's result, cached until the next import. Every read of the run comes from the run's one
-        read snapshot (ui.context.run_snapshot), at ``version``: an upload landing mid-run shows on the next run."""
+        read transaction (ui.context.run_transaction), at ``version``: an upload landing mid-run shows on the next
+        run. With a snapshot chosen, the very same query runs on the snapshot's frozen copy instead."""
+        if self.snapshot is not None:
+            return cached_frozen_read(self.version, self.source, fn, *args)
         return cached_read(self.version, fn, *args)
 
 
@@ -40,6 +48,39 @@ def open_board_page() -> BoardPage:
         st.stop()
     require("view", Resource(int(board["id"])))
     engine = get_engine()
-    version = run_version()
-    rules = RagRules.from_settings((cached_read(version, queries.board, board["slug"]) or {}).get("settings"))
-    return BoardPage(engine, board, rules, shared_filters(board, version), version)
+    snapshot = snapshot_picker(board)
+    if snapshot is not None:
+        try:
+            source = frozen_source(snapshot.id)
+        except SnapshotError as exc:
+            st.error(md(str(exc)), icon=":material/error:")
+            st.stop()
+        snapshot = source.info
+        version: tuple = ("snapshot", snapshot.id, snapshot.hash)
+        page = BoardPage(engine, board, RagRules(), Filters(int(board["id"])), version, snapshot, source)
+    else:
+        page = BoardPage(engine, board, RagRules(), Filters(int(board["id"])), run_version())
+    frozen_board = page.read(queries.board, board["slug"]) or {}
+    rules = RagRules.from_settings(frozen_board.get("settings"))
+    filters = shared_filters(board, page.read, snapshot.as_at if snapshot is not None else None)
+    if snapshot is not None:
+        show_banner(snapshot)
+    return BoardPage(engine, board, rules, filters, page.version, snapshot, page.source)
+
+
+def banner_text(snapshot: SnapshotInfo) -> str:
+    """The line every view of a snapshot opens with (markdown, the person's name escaped)."""
+    taken = snapshot.taken_at
+    text = (f"**As frozen for the meeting of {snapshot.meeting.day} {snapshot.meeting:%B %Y}**, hash "
+            f"`{snapshot.short_hash}`…, taken by {md(snapshot.taken_by)} on {taken.day} {taken:%B %Y at %H:%M} UTC. "
+            f"Every view shows the data, meetings and RAG rules as they stood then, as at "
+            f"{snapshot.as_at.day} {snapshot.as_at:%B %Y}.")
+    if snapshot.superseded:
+        text += (f" **Superseded by a later snapshot** of the same meeting (snapshot {snapshot.superseded_by}); this one "
+                 "is kept as it was.")
+    return text
+
+
+def show_banner(snapshot: SnapshotInfo) -> None:
+    icon = ":material/history:" if not snapshot.superseded else ":material/layers:"
+    (st.warning if snapshot.superseded else st.info)(banner_text(snapshot), icon=icon)

@@ -12,7 +12,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-import data_model.snapshot as snapshots
+import data_model.read_transaction as read_transactions
 from data_model import open_database, queries
 from presentation.safe import md
 
@@ -50,16 +50,16 @@ def print_demo_accounts(made: list[tuple[str, str, str]]) -> None:
 
 
 class _RunReads:
-    """The read snapshot of one script run, and the run it belongs to; closed by the frame at the end of the run.
+    """The read transaction of one script run, and the run it belongs to; closed by the frame at the end of the run.
 
     If a run ends without the frame closing it (a rerun or stop raised before the page), the next run on this
     thread closes it, and so does the script thread's end (its thread-local state is dropped, which drops this).
     """
 
-    def __init__(self, run: object, snapshot: snapshots.Snapshot) -> None:
+    def __init__(self, run: object, reads: read_transactions.ReadTransaction) -> None:
         self.run = run
-        self.snapshot = snapshot
-        self._finalizer = weakref.finalize(self, snapshot.close)
+        self.reads = reads
+        self._finalizer = weakref.finalize(self, reads.close)
 
     def close(self) -> None:
         self._finalizer()
@@ -68,23 +68,23 @@ class _RunReads:
 _run_reads = threading.local()
 
 
-def run_snapshot() -> snapshots.Snapshot | None:
-    """This script run's read snapshot, opened by its first read (None outside a script run): the data version the
-    run keys its caches on and every query it makes come from one state of the database, however many uploads
+def run_transaction() -> read_transactions.ReadTransaction | None:
+    """This script run's read transaction, opened by its first read (None outside a script run): the data version
+    the run keys its caches on and every query it makes come from one state of the database, however many uploads
     land while it runs."""
     run = _this_run()
     if run is None:
         return None
     current: _RunReads | None = getattr(_run_reads, "current", None)
-    if current is not None and current.run is run and not current.snapshot.closed:
-        return current.snapshot
+    if current is not None and current.run is run and not current.reads.closed:
+        return current.reads
     end_run_reads()  # one left by an earlier run on this thread
-    current = _run_reads.current = _RunReads(run, snapshots.Snapshot(get_engine()))
-    return current.snapshot
+    current = _run_reads.current = _RunReads(run, read_transactions.ReadTransaction(get_engine()))
+    return current.reads
 
 
 def end_run_reads() -> None:
-    """End this run's read snapshot (the frame calls it when the page has run; clear_caches after a write)."""
+    """End this run's read transaction (the frame calls it when the page has run; clear_caches after a write)."""
     current: _RunReads | None = getattr(_run_reads, "current", None)
     _run_reads.current = None
     if current is not None:
@@ -92,9 +92,9 @@ def end_run_reads() -> None:
 
 
 def run_version() -> tuple[int, int]:
-    """The data version this run reads at (see run_snapshot)."""
-    snapshot = run_snapshot()
-    return snapshot.version if snapshot is not None else queries.data_version(get_engine())
+    """The data version this run reads at (see run_transaction)."""
+    reads = run_transaction()
+    return reads.version if reads is not None else queries.data_version(get_engine())
 
 
 def boards(visible: set[int] | None = None):
@@ -104,7 +104,8 @@ def boards(visible: set[int] | None = None):
 
 
 @st.cache_data(ttl=600, max_entries=2048, show_spinner=False)
-def _cached_read(version: tuple[int, int], module: str, name: str, args: tuple, _source: snapshots.Snapshot):
+def _cached_read(version: tuple, module: str, name: str, args: tuple, _source):
+    """``_source`` is the run's read transaction, or a materialised snapshot (data_model.snapshots.FrozenSource)."""
     return getattr(importlib.import_module(module), name)(_source, *args)
 
 
@@ -113,18 +114,31 @@ def cached_read(version: tuple[int, int], fn: Callable, *args):
 
     Keyed on the data version every import bumps, so a second server process sees a new upload on its next run,
     and on the function's name so the cache holds plain values, never functions. The version in the key is always
-    the one of the snapshot a miss reads from (the run's), so the cache never holds data newer or older than its
-    key; ``version`` is the caller's reading of it and is not trusted, as it may come from outside that snapshot.
+    the one of the read transaction a miss reads from (the run's), so the cache never holds data newer or older than its
+    key; ``version`` is the caller's reading of it and is not trusted, as it may come from outside that transaction.
     """
-    snapshot = run_snapshot()
-    if snapshot is not None:
-        return _cached_read(snapshot.version, fn.__module__, fn.__qualname__, args, snapshot)
-    with snapshots.read_snapshot(get_engine()) as one_off:
+    reads = run_transaction()
+    if reads is not None:
+        return _cached_read(reads.version, fn.__module__, fn.__qualname__, args, reads)
+    with read_transactions.read_transaction(get_engine()) as one_off:
         return _cached_read(one_off.version, fn.__module__, fn.__qualname__, args, one_off)
 
 
+def cached_frozen_read(snapshot_key: tuple, source, fn: Callable, *args):
+    """A data_model query run on a materialised snapshot (``source``), cached under the snapshot's key: its content
+    never changes, so the result is good for as long as the cache keeps it."""
+    return _cached_read(snapshot_key, fn.__module__, fn.__qualname__, args, source)
+
+
+def frozen_source(snapshot_id: int):
+    """The snapshot as a source for data_model queries (built once per process, see data_model.snapshots)."""
+    from data_model.snapshots import snapshot_source
+
+    return snapshot_source(get_engine(), snapshot_id)
+
+
 def clear_caches() -> None:
-    """After a write: every cached query is stale, and so is this run's snapshot (later reads see the write)."""
+    """After a write: every cached query is stale, and so is this run's read transaction (later reads see the write)."""
     st.cache_data.clear()
     end_run_reads()
 
@@ -151,6 +165,8 @@ def board_picker(visible: set[int] | None = None) -> dict | None:
     if current not in names:
         current = slugs[0]
     choice = st.sidebar.selectbox("Board", slugs, index=slugs.index(current), format_func=names.get, key="board_select")
+    if st.session_state.get("board") not in (None, choice) and "snapshot" in st.query_params:
+        del st.query_params["snapshot"]  # a snapshot is of one board: switching boards goes back to now
     st.session_state["board"] = choice
     st.query_params["board"] = choice
     row = df[df["slug"] == choice].iloc[0].to_dict()

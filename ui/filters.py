@@ -1,16 +1,19 @@
-"""The shared filters: workstream, locality and an as-at date, kept in the URL so a pasted link opens the same view."""
+"""The shared filters: a snapshot (or now), workstream, locality and an as-at date, kept in the URL so a pasted link
+opens the same view."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
 
 from data_model import queries
 from data_model.rollups import Filters
+from data_model.snapshots import SnapshotInfo, list_snapshots
 from data_model.vocabulary import split_path
 from presentation.safe import md
-from ui.context import cached_read
+from ui.context import get_engine, run_transaction
 
 
 def _warn_bad(param: str, value: str, what: str) -> None:
@@ -18,10 +21,40 @@ def _warn_bad(param: str, value: str, what: str) -> None:
     del st.query_params[param]
 
 
-def shared_filters(board: dict, version: tuple[int, int]) -> Filters:
-    """Read the filters from the URL, show them in the sidebar, and write any change back to the URL."""
-    tree = cached_read(version, queries.workstreams, int(board["id"]))
-    places = cached_read(version, queries.localities, int(board["id"]))
+def snapshot_picker(board: dict) -> SnapshotInfo | None:
+    """The snapshot the views show (?snapshot=ID), or None for the board as it is now. Read fresh each run (one small
+    query), so a snapshot frozen on another server is offered at once."""
+    found = list_snapshots(run_transaction() or get_engine(), int(board["id"]))
+    by_id = {s.id: s for s in found}
+    raw = st.query_params.get("snapshot")
+    wanted = None
+    if raw:
+        wanted = int(raw) if raw.isdigit() else None
+        if wanted not in by_id:
+            st.sidebar.warning(f"The link asks for snapshot '{md(raw)}', which {md(board['name'])} does not have. "
+                               "Showing the board as it is now instead.")
+            del st.query_params["snapshot"]
+            wanted = None
+    if not found:
+        return None
+    options = [0, *by_id]
+    choice = st.sidebar.selectbox(
+        "Snapshot", options, index=options.index(wanted) if wanted else 0,
+        format_func=lambda i: "Now (live data)" if not i else by_id[i].label(), key=f"filter_snapshot_{board['slug']}",
+        help="Show every view as it was frozen for a meeting. Each snapshot is named by its meeting and the start of "
+             "its hash.")
+    _write("snapshot", str(choice) if choice else "")
+    return by_id.get(choice)
+
+
+def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None) -> Filters:
+    """Read the filters from the URL, show them in the sidebar, and write any change back to the URL.
+
+    ``read(fn, *args)`` runs a data_model query on what the page shows (the board now, or a snapshot);
+    ``pinned_as_at`` is a snapshot's as-at date, which the as-at filter then shows and cannot change.
+    """
+    tree = read(queries.workstreams, int(board["id"]))
+    places = read(queries.localities, int(board["id"]))
 
     ws_paths = tree["path"].tolist()
     wanted = st.query_params.get("workstream")
@@ -45,6 +78,15 @@ def shared_filters(board: dict, version: tuple[int, int]) -> Filters:
     loc_choice = st.sidebar.selectbox("Locality", loc_options, index=loc_options.index(wanted_loc) if wanted_loc else 0,
                                       format_func=lambda n: n or "All localities", key=f"filter_loc_{board['slug']}")
 
+    if pinned_as_at is not None:
+        st.sidebar.date_input("As at", value=pinned_as_at, format="DD/MM/YYYY", disabled=True,
+                              key=f"filter_as_at_frozen_{board['slug']}",
+                              help="A snapshot is shown as at the date it was frozen for.")
+        _write("workstream", ws_choice)
+        _write("locality", loc_choice)
+        return Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice),
+                       pinned_as_at)
+
     as_at = date.today()
     raw = st.query_params.get("as_at")
     if raw:
@@ -58,9 +100,11 @@ def shared_filters(board: dict, version: tuple[int, int]) -> Filters:
     _write("workstream", ws_choice)
     _write("locality", loc_choice)
     _write("as_at", as_at.isoformat() if as_at != date.today() else "")
-    ws_id = int(tree.loc[tree["path"] == ws_choice, "id"].iloc[0]) if ws_choice else None
-    loc_id = int(places.loc[places["name"] == loc_choice, "id"].iloc[0]) if loc_choice else None
-    return Filters(int(board["id"]), ws_id, loc_id, as_at)
+    return Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice), as_at)
+
+
+def _id_of(frame, column: str, value: str) -> int | None:  # a DataFrame with an id column
+    return int(frame.loc[frame[column] == value, "id"].iloc[0]) if value else None
 
 
 def _write(param: str, value: str) -> None:

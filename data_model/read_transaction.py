@@ -1,5 +1,5 @@
-"""A read snapshot: one read-only transaction standing in for an engine, so that several read queries (a page run's)
-see one state of the database whatever commits meanwhile."""
+"""A read transaction: one read-only transaction standing in for an engine, so that several read queries (a page
+run's) see one state of the database whatever commits meanwhile. (A meeting's frozen copy is data_model.snapshots.)"""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from sqlalchemy.engine import Connection, Engine
 from data_model.queries import data_version
 
 
-class Snapshot:
+class ReadTransaction:
     """One read-only transaction that every read query can take in place of an engine: its ``connect()`` hands out
     the same connection each time, so the data version and all the reads made through it see one state of the
     database, whatever commits meanwhile.
 
-    PostgreSQL: REPEATABLE READ READ ONLY (the snapshot is taken by the first statement). SQLite (WAL): a deferred
-    BEGIN whose first SELECT pins the snapshot. That first statement is the data version, read here.
+    PostgreSQL: REPEATABLE READ READ ONLY (what it sees is fixed by the first statement). SQLite (WAL): a deferred
+    BEGIN whose first SELECT pins what it reads. That first statement is the data version, read here.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -35,9 +35,9 @@ class Snapshot:
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        """The snapshot's connection, left open (and in its transaction) when the ``with`` block ends."""
+        """The transaction's connection, left open (and in its transaction) when the ``with`` block ends."""
         if self._conn is None:
-            raise RuntimeError("This read snapshot has been closed.")
+            raise RuntimeError("This read transaction has been closed.")
         yield self._conn
 
     @property
@@ -58,10 +58,10 @@ class Snapshot:
 
 
 @contextmanager
-def read_snapshot(engine: Engine) -> Iterator[Snapshot]:
-    """A Snapshot for the length of a ``with`` block."""
-    snapshot = Snapshot(engine)
+def read_transaction(engine: Engine) -> Iterator[ReadTransaction]:
+    """A ReadTransaction for the length of a ``with`` block."""
+    reads = ReadTransaction(engine)
     try:
-        yield snapshot
+        yield reads
     finally:
-        snapshot.close()
+        reads.close()

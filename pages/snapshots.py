@@ -1,0 +1,92 @@
+"""Snapshots: each frozen copy of the board's data with its hash, a link to view the board as it was, and, for the
+board's chair (or an admin), the button that freezes one for a meeting."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data_model import queries
+from data_model.permissions import Resource
+from data_model.snapshots import SnapshotError, list_snapshots, take_snapshot
+from presentation.safe import md
+from ui.auth import can, require
+from ui.context import clear_caches, get_engine, require_entry
+
+require_entry()
+board = st.session_state.get("current_board")
+if not board:
+    st.info("There are no boards to show yet.")
+    st.stop()
+board_id = int(board["id"])
+who = require("view", Resource(board_id))
+engine = get_engine()
+st.title("Snapshots")
+st.caption(f"{md(board['name'])}: each snapshot is the board's data frozen for a meeting (milestones, risks and their "
+           "ratings, budget, metrics, the uploads and warnings behind them, meetings and the RAG rules in force). "
+           "Nothing can change it afterwards, not even in the database; its hash (sha256) lets anyone check a copy. "
+           "A correction is a new snapshot of the same meeting, and the older one is kept, marked superseded.")
+
+done = st.session_state.pop("snapshot_taken", None)
+if done:
+    st.success(done, icon=":material/check_circle:")
+
+if can("snapshot", Resource(board_id)):
+    meetings = queries.meetings(engine, board_id)
+    meetings = meetings[meetings["status"] != "cancelled"] if not meetings.empty else meetings
+    today = date.today()
+    ahead = [d for d in meetings["date"] if d >= today] if not meetings.empty else []
+    options = [*(int(i) for i in meetings["id"]), 0]
+    labels = {int(r.id): f"{r.date.day} {r.date:%B %Y}: {r.title} ({r.status})" for r in meetings.itertuples()}
+    labels[0] = "A meeting not on the list yet…"
+    default = next((int(r.id) for r in meetings.itertuples() if ahead and r.date == ahead[0]),
+                   int(meetings["id"].iloc[-1]) if not meetings.empty else 0)
+    with st.container(border=True):
+        st.markdown("**Freeze a snapshot for a meeting**")
+        chosen = st.selectbox("Meeting", options, index=options.index(default), format_func=labels.get,
+                              key=f"snapshot_meeting_{board['slug']}")
+        when = (st.date_input("Meeting date", value=today, format="DD/MM/YYYY", key=f"snapshot_date_{board['slug']}")
+                if chosen == 0 else meetings.loc[meetings["id"] == chosen, "date"].iloc[0])
+        title = meetings.loc[meetings["id"] == chosen, "title"].iloc[0] if chosen else None
+        earlier = [s for s in list_snapshots(engine, board_id) if s.meeting == when and not s.superseded]
+        if earlier:
+            st.caption(f"This meeting already has snapshot {earlier[0].id} (hash {earlier[0].short_hash}…). A new one "
+                       "is a correction: it supersedes that one, which is kept as it was.")
+        if st.button("Freeze a snapshot", type="primary", icon=":material/photo_camera:", key="take_snapshot"):
+            try:
+                info = take_snapshot(engine, board["slug"], when, who, title=title)
+            except SnapshotError as exc:
+                st.error(md(str(exc)), icon=":material/error:")
+            else:
+                clear_caches()
+                st.session_state["snapshot_taken"] = (
+                    f"Frozen: snapshot {info.id} for the meeting of {info.meeting.day} {info.meeting:%B %Y}, hash "
+                    f"`{info.hash}`.")
+                st.rerun()
+else:
+    st.caption("The board's chair (or an administrator) freezes a snapshot for each meeting.")
+
+found = list_snapshots(engine, board_id)
+if not found:
+    st.info("No snapshots yet. Once one is frozen, every board view can be shown as it was: pick it under "
+            "**Snapshot** in the sidebar.")
+    st.stop()
+st.subheader(f"Snapshots ({len(found)})", anchor=False)
+table = pd.DataFrame([{
+    "meeting": s.meeting, "id": s.id, "state": f"Superseded by snapshot {s.superseded_by}" if s.superseded else
+    ("Current, a correction of snapshot " + str(s.supersedes_id) if s.supersedes_id else "Current"),
+    "hash": s.hash, "taken_by": s.taken_by, "taken_at": s.taken_at, "milestones": s.counts.milestones,
+    "risks": s.counts.risks, "budget_lines": s.counts.budget_lines, "metric_values": s.counts.metric_values,
+} for s in found])
+st.dataframe(table, hide_index=True, width="stretch", key="snapshot_list", column_config={
+    "meeting": st.column_config.DateColumn("Meeting", format="D MMM YYYY"), "id": "No.", "state": "State",
+    "hash": st.column_config.TextColumn("Hash (sha256)", width="large"), "taken_by": "Taken by",
+    "taken_at": st.column_config.DatetimeColumn("Taken (UTC)", format="D MMM YYYY HH:mm"),
+    "milestones": "Milestones", "risks": "Risks", "budget_lines": "Budget lines", "metric_values": "Metric values"})
+st.caption("Open a snapshot to see every board view as frozen, or pick it under **Snapshot** in the sidebar of any "
+           "view.")
+columns = st.columns(4)
+for i, s in enumerate(found):
+    columns[i % 4].page_link(
+        "pages/overview.py", query_params={"board": board["slug"], "snapshot": str(s.id)}, icon=":material/history:",
+        label=f"Open snapshot {s.id}: {s.meeting.day} {s.meeting:%b %Y}" + (" (superseded)" if s.superseded else ""))

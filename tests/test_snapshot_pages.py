@@ -1,0 +1,160 @@
+"""Time travel in the app: every board view shown as frozen in a snapshot (?snapshot=ID), with the banner saying so,
+unchanged by a later upload; the snapshot picker beside the filters; and the Snapshots page where a chair freezes one."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from conftest import AS_AT, as_read
+from signed_in import open_page
+from test_snapshots import later_upload
+
+from data_model import accounts
+from data_model.board_settings import add_meeting
+from data_model.snapshots import take_snapshot
+
+VIEWS = ["overview", "milestones", "risks", "budget", "metrics", "localities", "forward_plan"]
+
+
+@pytest.fixture
+def app(app_database, monkeypatch, board):
+    """The app on the known board alone (no sample boards)."""
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+
+
+def person(engine, role: str) -> str:
+    email = f"{role}@pages.example.org"
+    accounts.add_user(engine, email, by="tests")
+    accounts.grant(engine, email, "test-board", role, by="tests")
+    return email
+
+
+def banners(at) -> str:
+    """The banners' text as a person reads it: no markdown's bold or code marks."""
+    return " ".join(as_read(b.value).replace("**", "").replace("`", "") for b in [*at.info, *at.warning])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_board_view_of_a_snapshot_says_so_in_a_banner(app, engine, view):
+    info = take_snapshot(engine, "test-board", AS_AT, "chair@pages.example.org")
+    at = open_page(f"{view}.py", board="test-board", snapshot=str(info.id))
+    assert not at.exception
+    text = banners(at)
+    assert "As frozen for the meeting of 27 September 2016" in text and f"hash {info.hash[:12]}…" in text
+    assert "taken by chair@pages.example.org on " in text
+    assert at.sidebar.selectbox(key="filter_snapshot_test-board").value == info.id
+
+
+def test_a_snapshot_shows_what_it_showed_whatever_is_uploaded_later(app, engine):
+    info = take_snapshot(engine, "test-board", AS_AT, "tests")
+    later_upload(engine)
+    frozen = open_page("milestones.py", board="test-board", snapshot=str(info.id), as_at="2017-01-01")
+    assert not frozen.exception
+    assert [(m.label, m.value) for m in frozen.metric] == [("Milestones", "7"), ("Overdue", "1"), ("Complete", "1"),
+                                                            ("Undated", "1")]
+    assert frozen.sidebar.date_input(key="filter_as_at_frozen_test-board").value == AS_AT  # pinned to the snapshot's
+    titles = {t for df in frozen.dataframe if "title" in df.value.columns for t in df.value["title"]}
+    assert "Brand new" not in titles and "Overdue" in titles
+    live = open_page("milestones.py", board="test-board", as_at="2016-09-27")
+    assert [(m.label, m.value) for m in live.metric][:3] == [("Milestones", "6"), ("Overdue", "0"), ("Complete", "2")]
+    assert "As frozen" not in banners(live)
+
+
+def test_a_superseded_snapshot_says_so(app, engine):
+    first = take_snapshot(engine, "test-board", AS_AT, "tests")
+    second = take_snapshot(engine, "test-board", AS_AT, "tests")
+    at = open_page("overview.py", board="test-board", snapshot=str(first.id))
+    assert f"Superseded by a later snapshot of the same meeting (snapshot {second.id})" in banners(at)
+    assert "Superseded" not in banners(open_page("overview.py", board="test-board", snapshot=str(second.id)))
+
+
+def test_the_picker_puts_the_snapshot_in_the_link_and_back_to_now(app, engine):
+    info = take_snapshot(engine, "test-board", AS_AT, "tests")
+    at = open_page("risks.py", board="test-board", as_at="2016-09-27")
+    picker = at.sidebar.selectbox(key="filter_snapshot_test-board")
+    assert picker.value == 0 and "As frozen" not in banners(at)
+    picker.set_value(info.id).run()
+    assert at.query_params["snapshot"] == str(info.id) and "As frozen for the meeting" in banners(at)
+    at.sidebar.selectbox(key="filter_snapshot_test-board").set_value(0).run()
+    assert "snapshot" not in at.query_params and "As frozen" not in banners(at)
+
+
+def test_a_link_to_a_snapshot_the_board_does_not_have_is_explained(app, engine):
+    take_snapshot(engine, "test-board", AS_AT, "tests")
+    for wanted in ("999", "latest"):
+        at = open_page("overview.py", board="test-board", snapshot=wanted)
+        assert not at.exception
+        assert f"The link asks for snapshot '{wanted}', which Test Board does not have" in " ".join(
+            as_read(w.value) for w in at.sidebar.warning)
+        assert "snapshot" not in at.query_params and "As frozen" not in banners(at)
+
+
+def test_a_chair_freezes_a_snapshot_on_the_snapshots_page(app, engine, board):
+    add_meeting(engine, board["id"], AS_AT, "September board", by="tests")
+    at = open_page("snapshots.py", email=person(engine, "chair"), board="test-board")
+    assert at.selectbox(key="snapshot_meeting_test-board").value  # the board's meeting, chosen for the chair
+    assert not at.exception
+    at.button(key="take_snapshot").click().run()
+    assert not at.exception
+    [done] = [s.value for s in at.success]
+    listed = next(df.value for df in at.dataframe if "hash" in df.value.columns)
+    assert len(listed) == 1 and listed["hash"].iloc[0] in done and listed["taken_by"].iloc[0] == "chair@pages.example.org"
+    assert listed["state"].iloc[0] == "Current"
+    [link] = at.get("page_link")
+    assert link.proto.label.startswith(f"Open snapshot {listed['id'].iloc[0]}: 27 Sep 2016")
+    assert f"snapshot={listed['id'].iloc[0]}" in link.proto.query_string and link.proto.page.endswith("overview")
+
+
+def test_a_viewer_reads_the_snapshots_but_has_no_button(app, engine):
+    info = take_snapshot(engine, "test-board", AS_AT, "tests")
+    at = open_page("snapshots.py", email=person(engine, "viewer"), board="test-board")
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "take_snapshot"]
+    listed = next(df.value for df in at.dataframe if "hash" in df.value.columns)
+    assert listed["hash"].tolist() == [info.hash]
+
+
+def in_order(frame: pd.DataFrame, backend: str) -> pd.DataFrame:
+    """A table's rows as compared: as shown on SQLite; on PostgreSQL sorted on every column first, since rows the
+    views order by a date alone (milestones due the same day) come in no fixed order there, and PostgreSQL's text
+    collation is not SQLite's, while the snapshot's copy is always read by SQLite. PostgreSQL also sums integers as
+    decimals, so a percentage worked out from sums may differ from SQLite's in its last binary digit."""
+    frame = frame.reset_index(drop=True)
+    if backend != "postgresql" or frame.empty:
+        return frame
+    frame = frame.map(lambda v: float(v) if isinstance(v, Decimal | float) else v)
+    return frame.iloc[sorted(range(len(frame)), key=lambda i: [str(v) for v in frame.iloc[i]])].reset_index(drop=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", ["rutland-hwb", "north-lanarkshire-ijb"])
+def test_a_fresh_snapshot_of_a_sample_board_shows_every_view_as_the_live_board_does(app_database, backend, slug):
+    """Frozen the moment before, a snapshot's views hold the same tables as the live views at its as-at date."""
+    import os
+
+    from data_model import open_database
+
+    open_page()  # the first start loads the sample boards
+    engine = open_database(os.environ["DATABASE_URL"])
+    try:
+        info = take_snapshot(engine, slug, date(2016, 9, 27), "tests")
+    finally:
+        engine.dispose()
+    compared = 0
+    for view in VIEWS:
+        live = open_page(f"{view}.py", board=slug, as_at="2016-09-27")
+        frozen = open_page(f"{view}.py", board=slug, snapshot=str(info.id))
+        assert not live.exception and not frozen.exception, view
+        assert "As frozen for the meeting of 27 September 2016" in banners(frozen)
+        assert [t.value for t in frozen.title] == [t.value for t in live.title]
+        for a, b in zip(live.dataframe, frozen.dataframe, strict=True):
+            pd.testing.assert_frame_equal(in_order(b.value, backend), in_order(a.value, backend), check_dtype=False,
+                                          check_exact=backend == "sqlite", obj=f"{slug} {view}")
+            compared += 1
+        assert [m.value for m in frozen.metric] == [m.value for m in live.metric], view
+        assert [m.value for m in frozen.markdown] == [m.value for m in live.markdown], view
+    assert compared >= 10
