@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from sqlalchemy import (
@@ -35,6 +35,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Table,
+    Time,
     TypeDecorator,
     create_engine,
     func,
@@ -150,7 +151,7 @@ def _canonical(value: object) -> object:
     sorted (so a part needs no sorting when it is written)."""
     if isinstance(value, datetime):
         return (value.astimezone(UTC) if value.utcoffset() is not None else value).isoformat()
-    if isinstance(value, date):
+    if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
@@ -405,6 +406,8 @@ def _decoder(column):
         return lambda v: None if v is None else datetime.fromisoformat(v)
     if isinstance(kind, Date):
         return lambda v: None if v is None else date.fromisoformat(v)
+    if isinstance(kind, Time):
+        return lambda v: None if v is None else time.fromisoformat(v)
     return None  # numbers, text and JSON values bind as they are
 
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import frozen_copy
-from test_changes import BEFORE, BOARD, TWO, load
+from change_trackers import BEFORE, BOARD, TWO, load
 
 from data_model import cli as data_model_cli
-from data_model.changes import Reading
-from data_model.rag import RagRules
 
 
 @pytest.fixture
@@ -55,24 +52,20 @@ def test_usage_errors_exit_2(cli, db_url):
     assert global_db.returncode == 1  # --db before the command works too, and reaches the board check
 
 
-def test_the_diff_prints_each_change_once_readings_resolve(run, engine, monkeypatch):
-    """Once FROM resolves to an earlier reading (the snapshot a meeting date will name), the changes an import made
-    are printed, as JSON and as lines naming the file and its uploader."""
+def test_the_diff_between_two_real_snapshots_prints_each_change_once(run, engine):
+    """FROM a meeting date (its snapshot) TO a snapshot id: the changes version 2's import made, as JSON and as lines
+    naming the file and its uploader; both snapshots are read as at the same date, so time alone changes nothing."""
+    from datetime import timedelta
+
+    from data_model.snapshots import take_snapshot
+
     load(engine, 1)
-    frozen = frozen_copy(engine)
+    take_snapshot(engine, BOARD, BEFORE, "test chair", as_at=BEFORE)
     load(engine, 2)
-    real = data_model_cli.resolve_source
-
-    def resolve(source, board, token):
-        if token == "version-1":
-            return Reading(frozen, BEFORE, RagRules(), "version 1")
-        reading = real(source, board, token)
-        return Reading(reading.source, BEFORE, reading.rules, reading.label)
-
-    monkeypatch.setattr(data_model_cli, "resolve_source", resolve)
-    out = json.loads(run("--board", BOARD, "version-1", "now", "--json").stdout)
+    later = take_snapshot(engine, BOARD, BEFORE + timedelta(days=1), "test chair", as_at=BEFORE)
+    out = json.loads(run("--board", BOARD, BEFORE.isoformat(), str(later.id), "--json").stdout)
     assert [(m["title"], m["days"]) for m in out["milestones"]["slipped"]] == [("Slips", 31)]
-    text = run("--board", BOARD, "version-1", "now").stdout
+    assert [m["title"] for m in out["milestones"]["added"]] == ["New in version 2"]
+    text = run("--board", BOARD, BEFORE.isoformat(), str(later.id)).stdout
     assert "milestones slipped: M2 Slips (Prevention): due 2016-10-10" in text
     assert f"31 days [plan-v2.xlsx, {TWO}]" in text
-    frozen.dispose()

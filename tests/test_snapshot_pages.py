@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from change_trackers import later_upload
 from conftest import AS_AT, as_read
 from signed_in import open_page
-from test_snapshots import later_upload
 
 from data_model import accounts
 from data_model.board_settings import add_meeting

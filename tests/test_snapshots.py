@@ -8,7 +8,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import AS_AT, dump, xlsx
+from change_trackers import later_upload
+from conftest import AS_AT, dump
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -18,7 +19,6 @@ from data_model.rag import RagRules
 from data_model.rollups import Filters, rag_matrix
 from data_model.snapshots import FROZEN_TABLES, SnapshotError, canonical_json, content_hash, take_snapshot
 from data_model.tables import Snapshot, SnapshotPart
-from loaders import import_bytes
 
 SN, SP = Snapshot.__table__, SnapshotPart.__table__
 
@@ -41,23 +41,6 @@ def page_reads(source, board_id: int) -> dict[str, pd.DataFrame]:
         "due before meetings": forward_plan.due_before_meetings(source, f, meetings),
         "workstreams": queries.workstreams(source, board_id), "uploads": queries.uploads(source, board_id),
     }
-
-
-def later_upload(engine) -> None:
-    """A lead's next milestone tracker and risk register: M2 done, a new milestone, R2 re-rated high."""
-    plan = xlsx({"Plan": [
-        ["Ref", "Priority", "Scheme", "Locality", "Milestone", "Due", "Status"],
-        ["M1", "Prevention", "Agents", "North", "Done early", "June 16", "Complete"],
-        ["M2", "Prevention", "Agents", "North", "Overdue", "Aug 16", "Complete"],
-        ["M9", "Prevention", "Agents", "North", "Brand new", "Dec 16", "In progress"],
-    ]})
-    register = xlsx({"Register": [
-        ["Ref", "Priority", "Risk", "Likelihood", "Impact", "RAG"],
-        ["R1", "Prevention", "High high", "High", "High", None],
-        ["R2", "Prevention", "Medium", "High", "High", None],
-    ]})
-    assert import_bytes(plan, "m2.xlsx", "test-board", engine=engine).status == "ok"
-    assert import_bytes(register, "r2.xlsx", "test-board", engine=engine).status == "ok"
 
 
 def chair(engine, role: str = "chair"):

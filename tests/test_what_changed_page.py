@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from change_trackers import BOARD, load
 from signed_in import open_page
-from test_changes import BOARD, load
 
 
 @pytest.fixture
