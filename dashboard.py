@@ -24,6 +24,7 @@ run([
     (st.Page(PAGES / "metrics.py", title="Metrics", icon=":material/monitoring:", url_path="metrics"), "view"),
     (st.Page(PAGES / "localities.py", title="Localities", icon=":material/map:", url_path="localities"), "view"),
     (st.Page(PAGES / "forward_plan.py", title="Forward plan", icon=":material/event:", url_path="forward_plan"), "view"),
+    (st.Page(PAGES / "board_pack.py", title="Board pack", icon=":material/picture_as_pdf:", url_path="board_pack"), "pack"),
     (st.Page(PAGES / "upload.py", title="Upload a tracker", icon=":material/upload_file:", url_path="upload"), "upload"),
     (st.Page(PAGES / "board_settings.py", title="Board settings", icon=":material/tune:", url_path="board_settings"),
      "rules"),
