@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 
 import pandas as pd
 
@@ -440,7 +441,8 @@ def _rag_chart(matrix: pd.DataFrame) -> Chart | None:
 
 
 def _value(v: object) -> object:
-    """A cell as a plain Python value: NaN and NaT become None, numpy numbers Python numbers, timestamps dates."""
+    """A cell as a plain Python value: NaN and NaT become None, numpy numbers and Decimals Python numbers,
+    timestamps dates."""
     if v is None:
         return None
     if isinstance(v, pd.Timestamp):
@@ -452,6 +454,8 @@ def _value(v: object) -> object:
         pass
     if hasattr(v, "item"):
         return v.item()
+    if isinstance(v, Decimal):  # PostgreSQL's sums of pence: numbers, as on SQLite
+        return int(v) if v == v.to_integral_value() else float(v)
     return v
 
 
