@@ -27,6 +27,7 @@ run([
     (st.Page(PAGES / "meetings.py", title="Meetings", icon=":material/groups:", url_path="meetings"), "view"),
     (st.Page(PAGES / "snapshots.py", title="Snapshots", icon=":material/photo_camera:", url_path="snapshots"), "view"),
     (st.Page(PAGES / "what_changed.py", title="What changed", icon=":material/difference:", url_path="what_changed"), "view"),
+    (st.Page(PAGES / "board_pack.py", title="Board pack", icon=":material/picture_as_pdf:", url_path="board_pack"), "pack"),
     (st.Page(PAGES / "upload.py", title="Upload a tracker", icon=":material/upload_file:", url_path="upload"), "upload"),
     (st.Page(PAGES / "board_settings.py", title="Board settings", icon=":material/tune:", url_path="board_settings"),
      "rules"),

@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     from data_model import spc_cli
 
     spc_cli.add_parser(sub)
+    from exports import cli as export_cli
+
+    export_cli.add_parser(sub)
     return parser
 
 
@@ -332,6 +335,10 @@ def _run(args: argparse.Namespace) -> int:
         from data_model import spc_cli
 
         return spc_cli.run(args)
+    if args.command == "export":
+        from exports import cli as export_cli
+
+        return export_cli.run(args, _by())
     from data_model import make_engine, upgrade
     from data_model.accounts import AccountError
     from data_model.backup import BackupError, backup, restore, sqlite_path

@@ -22,6 +22,7 @@ ACTIONS = {
     "meetings": "manage this board's meetings",
     "snapshot": "freeze a meeting snapshot",
     "export": "export this board's data",
+    "pack": "export this board's board pack",
     "rules": "change this board's RAG rules",
     "audit": "read this board's audit trail",
     "users": "manage users, boards and roles",
@@ -82,7 +83,7 @@ def allowed(action: str, resource: Resource | None, actor: Actor | None) -> bool
     grant = actor.grant(resource.board_id)
     if grant is None:
         return False
-    if action == "view":
+    if action in ("view", "pack"):  # every role on the board reads its views and its board packs
         return True
     if action == "upload":
         if grant.role != "lead":

@@ -34,6 +34,7 @@ MAY = {
     "meetings": {"chair", "admin"},
     "snapshot": {"chair", "admin"},
     "export": {"chair", "admin"},
+    "pack": {"viewer", "lead", "chair", "admin"},
     "rules": {"chair", "admin"},
     "audit": {"chair", "admin"},
     "users": {"admin"},

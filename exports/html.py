@@ -1,0 +1,98 @@
+"""The pack's HTML from its one template (Jinja2, autoescaped): the page WeasyPrint typesets, and the single-file
+HTML pack. Jinja2 is already installed with Altair; every value goes through its escaping, so text a lead typed
+can never become markup in either."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from exports import charts
+from exports.content import PackContent
+from presentation.rag_view import WORDS, money
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NUMERIC = frozenset({"money", "number", "integer"})
+
+
+def day(value: date | None) -> str:
+    """'27 Sep 2016'."""
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def longday(value: date | None) -> str:
+    """'Tuesday 27 September 2016'."""
+    return f"{value:%A} {value.day} {value:%B %Y}" if value else ""
+
+
+def stamp(value: datetime | None) -> str:
+    """'27 Sep 2016 14:05 UTC'."""
+    return f"{day(value)} {value:%H:%M} UTC" if value else ""
+
+
+def number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def text(value: object, kind: str) -> str:
+    """A cell's value as printed."""
+    if value is None:
+        return ""
+    if kind == "rag":
+        return WORDS.get(str(value), str(value).capitalize())
+    if kind == "money":
+        return money(float(value))
+    if kind == "integer":
+        return f"{int(value):,}"
+    if kind == "number":
+        return number(float(value)) if isinstance(value, int | float) else str(value)
+    if kind == "datetime" and isinstance(value, datetime):
+        return stamp(value)
+    if kind in ("date", "datetime") and isinstance(value, date):
+        return day(value)
+    return str(value)
+
+
+def td(value: object, kind: str) -> Markup:
+    """One <td>, classed for its kind: RAG cells carry their colour and their word."""
+    css = {"money": "num", "number": "num", "integer": "num", "date": "date", "datetime": "date"}.get(kind, "")
+    if kind == "rag":
+        css = f"rag-{value}" if value in WORDS and value != "unrated" else "rag-none"
+        if value is None:
+            value = "unrated"
+    if isinstance(value, str) and len(value) == 64 and all(ch in "0123456789abcdef" for ch in value):
+        css = "hash"
+    cls = f' class="{css}"' if css else ""
+    return Markup(f"<td{cls}>") + escape(text(value, kind)) + Markup("</td>")
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "html"]),
+                      trim_blocks=False, lstrip_blocks=False)
+    env.filters.update(td=td, day=day, longday=longday, stamp=stamp, chart_uri=charts.data_uri)
+    return env
+
+
+def contents(content: PackContent) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The contents page: (anchor, label, children)."""
+    items = [("agenda", "Agenda", [("matters-arising", "Matters arising")]),
+             ("overview", "RAG overview", [("exceptions", "Exceptions")]),
+             ("changes", "What changed", [])]
+    items += [(s.anchor, f"Workstream: {s.name}", []) for s in content.sections]
+    items += [("forward-plan", "Forward plan", []),
+              ("appendix", "Appendix: uploads", [("warnings", "Import warnings")])]
+    return items
+
+
+def render(content: PackContent, *, pdf: bool) -> str:
+    """The pack as one HTML document. ``pdf``: page references are printed page numbers (CSS target-counter, which
+    only a paged renderer fills); otherwise they are links."""
+    css = (TEMPLATES / "pack.css").read_text(encoding="utf-8")
+    return environment().get_template("pack.html.j2").render(
+        c=content, pdf=pdf, css=Markup(css), numeric=NUMERIC, contents=contents(content),
+        stamp=content.stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
