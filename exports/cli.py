@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, by: str) -> int:
             snapshot = None
             if not args.now:
                 snapshot = resolve_snapshot(engine, int(board["id"]), snapshot_id=args.snapshot, meeting=args.meeting)
-            as_at = snapshot.taken_at.date() if snapshot else datetime.now(UTC).date()
+            as_at = (snapshot.as_at or snapshot.taken_at.date()) if snapshot else datetime.now(UTC).date()
             pack = export_pack(engine, operator, args.board, args.format, as_at=as_at, snapshot=snapshot)
         except PackRefused as exc:
             print(terminal_text(exc), file=sys.stderr)

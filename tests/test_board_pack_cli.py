@@ -71,3 +71,25 @@ def test_python_m_data_model_export_writes_the_html_pack(engine, board, db_url, 
     path = tmp_path / proc.stdout.strip().rsplit("/", 1)[-1]
     assert path.name.endswith("_board-pack.html") and path.read_text().startswith("<!DOCTYPE html>")
     assert "Workstream: Prevention" in path.read_text()
+
+
+def test_a_pack_from_a_snapshot_shows_its_hash_and_is_unchanged_by_later_uploads(cli, engine, board, db_url, tmp_path):
+    """The chair's pack for a meeting is the meeting's snapshot: its hash on the cover, and the same bytes after a
+    lead uploads again (the frozen copy is what it reads)."""
+    from datetime import date
+
+    from change_trackers import later_upload
+
+    from data_model.snapshots import take_snapshot
+
+    info = take_snapshot(engine, "test-board", date(2016, 9, 27), "test chair")
+    args = ("export", "--board", "test-board", "--meeting", "2016-09-27", "--format", "html", "--db", db_url)
+    first = cli(main, *args, "--out", str(tmp_path / "a"))
+    assert first.returncode == 0, first.stderr
+    path = tmp_path / "a" / "test-board_2016-09-27_board-pack.html"
+    assert first.stdout.strip() == str(path)
+    assert info.hash in path.read_text(encoding="utf-8")
+    later_upload(engine)
+    again = cli(main, *args, "--out", str(tmp_path / "b"))
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "b" / path.name).read_bytes() == path.read_bytes()
