@@ -682,10 +682,10 @@ def check_session(engine: Engine, session_id: int, *, now: datetime | None = Non
                                   U.c.active).join(U, U.c.id == S.c.user_id).where(S.c.id == session_id)).first()
     if row is None or (token is not None and not hmac.compare_digest(row.token_hash or "", _digest(token))):
         return SessionCheck(None, None, "unknown")
-    if row.revoked_at is not None:
-        return SessionCheck(session_id, None, "signed out")
     if not row.active:
         return SessionCheck(session_id, None, "switched off")
+    if row.revoked_at is not None:
+        return SessionCheck(session_id, None, "signed out")
     if _aware(row.expires_at) <= now:
         return SessionCheck(session_id, None, "expired")
     if now - _aware(row.last_seen_at) > timedelta(minutes=session_idle_minutes()):
