@@ -698,19 +698,22 @@ def check_session(engine: Engine, session_id: int, *, now: datetime | None = Non
 
 def _touch(engine: Engine, session_id: int, now: datetime) -> None:
     """Best effort: a page run never waits on an import's write lock just to note that its person is active."""
+    from data_model.engine import SQLITE_BUSY_TIMEOUT_MS
+
     try:
         with engine.connect() as conn:
-            if conn.dialect.name == "sqlite":
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
                 conn.exec_driver_sql("PRAGMA busy_timeout=200")
+                conn.commit()
             try:
-                with conn.begin():
-                    conn.execute(update(S).where(S.c.id == session_id, S.c.revoked_at.is_(None))
-                                 .values(last_seen_at=now))
+                conn.execute(update(S).where(S.c.id == session_id, S.c.revoked_at.is_(None)).values(last_seen_at=now))
+                conn.commit()
             finally:
-                if conn.dialect.name == "sqlite":
-                    from data_model.engine import SQLITE_BUSY_TIMEOUT_MS
-
+                conn.rollback()
+                if sqlite:
                     conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                    conn.commit()
     except OperationalError:
         pass  # written on a later run
 
