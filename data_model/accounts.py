@@ -696,6 +696,11 @@ def check_session(engine: Engine, session_id: int, *, now: datetime | None = Non
     return SessionCheck(session_id, row.user_id)
 
 
+def session_user(engine: Engine, session_id: int) -> int | None:
+    with engine.connect() as conn:
+        return conn.execute(select(S.c.user_id).where(S.c.id == session_id)).scalar()
+
+
 def _touch(engine: Engine, session_id: int, now: datetime) -> None:
     """Best effort: a page run never waits on an import's write lock just to note that its person is active."""
     from data_model.engine import SQLITE_BUSY_TIMEOUT_MS

@@ -57,23 +57,19 @@ def current_actor() -> Actor | None:
     engine = get_engine()
     session = st.session_state.get(AUTH)
     now = time.time()
-    if session and now - session["last_seen"] > session_timeout_minutes() * 60:
-        actor = accounts.load_actor(engine, session["user_id"])
-        audit.record_now(engine, actor.email if actor else "(removed account)", "sign_out",
-                         detail=f"timed out after {session_timeout_minutes()} minutes idle")
-        if session.get("session_id"):
-            accounts.end_session(engine, session["session_id"], "timed out")
-        del st.session_state[AUTH]
-        _signed_out_note("timed out")
-        if session["method"] != "password":
-            st.logout()
-        return None
     if session and session.get("session_id"):
+        # Shared by every tab of the browser: the database knows when any of them was last used.
         check = accounts.check_session(engine, session["session_id"])
         if not check.ok:
             del st.session_state[AUTH]
-            _signed_out_note(check.refused)
+            _ended(engine, session["user_id"], check.refused)
             return None
+    elif session and now - session["last_seen"] > session_timeout_minutes() * 60:
+        del st.session_state[AUTH]
+        _ended(engine, session["user_id"], "timed out")
+        if session["method"] != "password":
+            st.logout()
+        return None
     if session is None:
         session = _session_from_cookie(engine, now)
     if session is None:
@@ -105,11 +101,25 @@ def _session_from_cookie(engine, now: float) -> dict | None:
     if not check.ok:
         st.session_state["cookie_refused"] = value  # the cookie stays until sign-in replaces it: look once
         if check.refused in ("timed out", "switched off"):
-            _signed_out_note(check.refused)
+            _ended(engine, check_user(engine, check), check.refused)
         return None
     session = st.session_state[AUTH] = {"user_id": check.user_id, "method": "password", "last_seen": now,
                                         "session_id": check.session_id}
     return session
+
+
+def check_user(engine, check: accounts.SessionCheck) -> int | None:
+    return accounts.session_user(engine, check.session_id) if check.session_id else None
+
+
+def _ended(engine, user_id: int | None, why: str | None) -> None:
+    """A session that no longer signs its person in: a time-out is recorded as a sign-out, and the sign-in page
+    says why."""
+    if why == "timed out":
+        actor = accounts.load_actor(engine, user_id) if user_id else None
+        audit.record_now(engine, actor.email if actor else "(removed account)", "sign_out",
+                         detail=f"timed out after {session_timeout_minutes()} minutes idle")
+    _signed_out_note(why)
 
 
 def _signed_out_note(why: str | None) -> None:

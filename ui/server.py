@@ -167,7 +167,9 @@ def build_app():
     from starlette.middleware import Middleware
     from starlette.routing import Route
 
-    routes = [Route(SESSION_PATH, _session, methods=["GET"]), Route(SIGN_OUT_PATH, _sign_out, methods=["GET"])]
+    base = base_path()  # the options are loaded by now (main), so a server.baseUrlPath applies here too
+    routes = [Route(base + SESSION_PATH, _session, methods=["GET"]),
+              Route(base + SIGN_OUT_PATH, _sign_out, methods=["GET"])]
     _mounted = True
     return st.App(str(ROOT / "dashboard.py"), routes=routes, middleware=[Middleware(KeepAddressThroughSingleSignOn)])
 
@@ -232,7 +234,10 @@ def _config(argv: Sequence[str]) -> dict[str, object]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Prepare the database, then serve; Streamlit prints the address to open."""
+    from streamlit.web import bootstrap
+
     config = _config(sys.argv[1:] if argv is None else argv)
+    bootstrap.load_config_options(flag_options=config)  # App.run loads them again, with the same options
     started = time.monotonic()
     prepare_database().dispose()
     from loaders.sandbox import default_pool
