@@ -11,7 +11,7 @@ import pytest
 from browser import add_account, app_server, sign_in, wait_idle
 from playwright.sync_api import expect
 from sqlalchemy import select
-from test_sso import KNOWN, provider, sign_in_with_provider, sso_app  # noqa: F401 - fixtures used below
+from test_sso import KNOWN, provider, sso_app  # noqa: F401 - fixtures used below
 
 from data_model import accounts, open_database
 from data_model.tables import AuditEvent
