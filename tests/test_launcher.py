@@ -93,3 +93,11 @@ def test_a_wrong_option_gets_a_sentence_not_a_traceback(tmp_path):
                          timeout=120)
     assert ran.returncode != 0
     assert "Unknown option '--server.prot'" in ran.stderr and "Traceback" not in ran.stderr + ran.stdout
+
+
+def test_a_database_it_cannot_reach_gets_a_sentence_not_a_traceback():
+    ran = subprocess.run([sys.executable, "-m", "dashboard"], cwd=ROOT, text=True, capture_output=True, timeout=120,
+                         env={**os.environ, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/board"})
+    assert ran.returncode == 1
+    assert "Cannot open the database" in ran.stderr and "Check DATABASE_URL" in ran.stderr
+    assert "Traceback" not in ran.stderr + ran.stdout

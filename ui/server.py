@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSION_PATH = "/_dashboard/session"
@@ -227,7 +228,11 @@ def _config(argv: Sequence[str]) -> dict[str, object]:
             if not args:
                 raise SystemExit(f"The option {flag} needs a value.")
             value = args.pop(0)
-        typed: object = value.lower() in ("true", "1", "yes") if option.type is bool else option.type(value)
+        try:
+            typed: object = value.lower() in ("true", "1", "yes") if option.type is bool else option.type(value)
+        except ValueError:
+            kind = {int: "a whole number", float: "a number"}.get(option.type, "a value")
+            raise SystemExit(f"The option {flag} takes {kind}, not {value!r}.") from None
         options[name] = [*options.get(name, []), typed] if option.multiple else typed
     return options
 
@@ -239,7 +244,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = _config(sys.argv[1:] if argv is None else argv)
     bootstrap.load_config_options(flag_options=config)  # App.run loads them again, with the same options
     started = time.monotonic()
-    prepare_database().dispose()
+    try:
+        prepare_database().dispose()
+    except OperationalError as exc:
+        raise SystemExit(f"Cannot open the database ({_where()}): {str(exc.orig).strip().splitlines()[0]}. Check "
+                         "DATABASE_URL and that the database server is running.") from None
     from loaders.sandbox import default_pool
 
     default_pool().warm_up()  # a parse worker starts now, so the first upload does not wait for one
