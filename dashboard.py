@@ -1,15 +1,23 @@
 """The board dashboard: the pages and the action each needs, run inside the frame of ui.app (database, sign-in,
 the menu the person may use, board picker).
 
-Run with ``streamlit run dashboard.py``. The database is the local SQLite file unless
-``DATABASE_URL`` names another; an empty database is filled with the sample boards on first start.
+Start it with ``python -m dashboard`` (ui.server): the database is made ready (migrations; on an empty database the
+sample boards and the demo accounts, printed once) before the server answers, and built-in sign-ins last across
+reloads and tabs. The database is the local SQLite file unless ``DATABASE_URL`` names another.
 """
 
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from ui.app import run
+if __name__ == "__main__" and get_script_run_ctx(suppress_warning=True) is None:
+    # `python -m dashboard`, not a page run: prepare the database and start the server (before any st.cache is made).
+    from ui.server import main
+
+    raise SystemExit(main())
+
+from ui.app import run  # after the launcher's exit: the launcher makes no Streamlit cache
 
 PAGES = Path(__file__).resolve().parent / "pages"
 # Each page's url_path is its file name: on a freshly started server Streamlit first routes by file name (see

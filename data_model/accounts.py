@@ -7,6 +7,9 @@ Passwords are hashed with Argon2id (argon2-cffi) and never stored, logged or aud
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
 import re
 import secrets
@@ -28,7 +31,7 @@ from sqlalchemy.exc import OperationalError
 
 from data_model import audit
 from data_model.permissions import ROLES, Actor, Grant
-from data_model.tables import AuditEvent, Board, BoardRole, UserAccount
+from data_model.tables import AuditEvent, Board, BoardRole, ServerSecret, SignInSession, UserAccount
 
 U, BR, B, A = UserAccount.__table__, BoardRole.__table__, Board.__table__, AuditEvent.__table__
 HASHER = PasswordHasher()
@@ -435,6 +438,7 @@ def set_password(engine: Engine, email: str, *, by: str, password: str | None = 
         row = _user(conn, email)
         conn.execute(update(U).where(U.c.id == row.id).values(password_hash=password_hash, failed_attempts=0,
                                                               locked_until=None))
+        _end_sessions_of(conn, row.id, "password reset")
         audit.record(conn, by, "password_reset", detail=row.email)
     return generated
 
@@ -454,6 +458,8 @@ def set_active(engine: Engine, email: str, active: bool, *, by: str) -> None:
         if not active and row.is_admin and _active_admins(conn) <= 1:
             raise AccountError("This is the only admin; make someone else an admin first.")
         conn.execute(update(U).where(U.c.id == row.id).values(active=active, failed_attempts=0, locked_until=None))
+        if not active:
+            _end_sessions_of(conn, row.id, "account switched off")
         audit.record(conn, by, "role_change", detail=f"{row.email}: account {'switched on' if active else 'switched off'}")
 
 
@@ -535,3 +541,195 @@ def demo_accounts_active(engine: Engine) -> bool:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(U).where(U.c.is_demo, U.c.active)).scalar_one() > 0
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Staying signed in: server-side sessions behind a signed, expiring, HTTP-only cookie (ui.server sets it)
+# ---------------------------------------------------------------------------------------------
+
+S, SECRET = SignInSession.__table__, ServerSecret.__table__
+SESSION_COOKIE = "dashboard_session"
+HANDOFF_SECONDS = 60  # a fresh sign-in's one-time code is traded for the cookie at once, by a redirect
+TOUCH_SECONDS = 60  # how stale a session's last_seen_at may get before a page run writes it again
+_KEYS: dict[str, bytes] = {}  # database URL -> its signing key, read once per process
+_KEYS_LOCK = threading.Lock()
+
+
+def session_idle_minutes() -> int:
+    """A signed-in session idle this long is signed out (DASHBOARD_SESSION_TIMEOUT_MINUTES)."""
+    return _int_env("DASHBOARD_SESSION_TIMEOUT_MINUTES", 30)
+
+
+def session_max_hours() -> int:
+    """However active, a cookie signs in for at most this long after the password was typed."""
+    return _int_env("DASHBOARD_SESSION_MAX_HOURS", 12)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def signing_key(engine: Engine) -> bytes:
+    """The key cookies are signed with: DASHBOARD_SESSION_SECRET when set, else a random key kept in the database,
+    so every app server on one database accepts the others' cookies and a restart signs nobody out."""
+    configured = os.environ.get("DASHBOARD_SESSION_SECRET")
+    if configured:
+        return configured.encode()
+    url = engine.url.render_as_string(hide_password=False)
+    with _KEYS_LOCK:
+        if url not in _KEYS:
+            def read_or_make(conn: Connection) -> str:
+                found = conn.execute(select(SECRET.c.value).where(SECRET.c.name == SESSION_COOKIE)).scalar()
+                if found is None:
+                    found = secrets.token_urlsafe(32)
+                    conn.execute(insert(SECRET).values(name=SESSION_COOKIE, value=found))
+                return found
+
+            _KEYS[url] = _write(engine, read_or_make).encode()
+        return _KEYS[url]
+
+
+def _sign(engine: Engine, payload: str) -> str:
+    mac = hmac.new(signing_key(engine), payload.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def start_session(engine: Engine, user_id: int, *, now: datetime | None = None) -> tuple[int, str]:
+    """A session for a sign-in that just succeeded: its id and the one-time code the browser trades for its cookie
+    (``redeem_handoff``) within a minute."""
+    now = now or datetime.now(UTC)
+    code = secrets.token_urlsafe(32)
+
+    def add(conn: Connection) -> int:
+        return conn.execute(insert(S).values(
+            user_id=user_id, handoff_hash=_digest(code), handoff_expires_at=now + timedelta(seconds=HANDOFF_SECONDS),
+            created_at=now, last_seen_at=now, expires_at=now + timedelta(hours=session_max_hours()))
+            .returning(S.c.id)).scalar_one()
+
+    return _write(engine, add), code
+
+
+@dataclass(frozen=True)
+class Cookie:
+    """What the browser keeps: the signed value and how many seconds it lasts (the session's absolute expiry)."""
+
+    value: str
+    max_age: int
+
+
+def redeem_handoff(engine: Engine, code: str, *, now: datetime | None = None) -> Cookie | None:
+    """The cookie for a one-time code, or None when the code is unknown, used or older than a minute. A new random
+    token is made here and only its hash stored, so the token itself exists only in the browser's cookie."""
+    now = now or datetime.now(UTC)
+    if not code or len(code) > 200:
+        return None
+    token = secrets.token_urlsafe(32)
+
+    def trade(conn: Connection):
+        row = conn.execute(select(S.c.id, S.c.handoff_expires_at, S.c.expires_at, S.c.revoked_at)
+                           .where(S.c.handoff_hash == _digest(code))).first()
+        if row is None:
+            return None
+        conn.execute(update(S).where(S.c.id == row.id).values(handoff_hash=None, handoff_expires_at=None,
+                                                              token_hash=_digest(token)))
+        if row.revoked_at is not None or _aware(row.handoff_expires_at) <= now:
+            return None
+        return row.id, _aware(row.expires_at)
+
+    found = _write(engine, trade)
+    if found is None:
+        return None
+    session_id, expires = found
+    payload = f"{session_id}.{token}.{int(expires.timestamp())}"
+    return Cookie(f"{payload}.{_sign(engine, payload)}", max(0, int((expires - now).total_seconds())))
+
+
+@dataclass(frozen=True)
+class SessionCheck:
+    """A cookie's or a tab's session as it stands: the account it signs in, or why it no longer does."""
+
+    session_id: int | None
+    user_id: int | None
+    refused: str | None = None  # forged, expired, signed out, timed out, switched off, unknown
+
+    @property
+    def ok(self) -> bool:
+        return self.user_id is not None
+
+
+def session_from_cookie(engine: Engine, value: str | None, *, now: datetime | None = None) -> SessionCheck:
+    """Who a cookie signs in. Refused when its signature is wrong (forged or altered), its expiry has passed, or its
+    session has ended (signed out, idle, account switched off or password reset)."""
+    now = now or datetime.now(UTC)
+    parts = (value or "").split(".")
+    if len(parts) != 4 or not parts[0].isdigit() or not parts[2].isdigit() or len(value) > 400:
+        return SessionCheck(None, None, "forged")
+    payload = ".".join(parts[:3])
+    if not hmac.compare_digest(_sign(engine, payload), parts[3]):
+        return SessionCheck(None, None, "forged")
+    if int(parts[2]) <= now.timestamp():
+        return SessionCheck(None, None, "expired")
+    return check_session(engine, int(parts[0]), now=now, token=parts[1])
+
+
+def check_session(engine: Engine, session_id: int, *, now: datetime | None = None,
+                  token: str | None = None) -> SessionCheck:
+    """Whether a session still signs its person in (checked on every page run), ending it once idle too long.
+    ``token``, from a cookie, must be the one the session handed out."""
+    now = now or datetime.now(UTC)
+    with engine.connect() as conn:
+        row = conn.execute(select(S.c.user_id, S.c.token_hash, S.c.last_seen_at, S.c.expires_at, S.c.revoked_at,
+                                  U.c.active).join(U, U.c.id == S.c.user_id).where(S.c.id == session_id)).first()
+    if row is None or (token is not None and not hmac.compare_digest(row.token_hash or "", _digest(token))):
+        return SessionCheck(None, None, "unknown")
+    if not row.active:
+        return SessionCheck(session_id, None, "switched off")
+    if row.revoked_at is not None:
+        return SessionCheck(session_id, None, "signed out")
+    if _aware(row.expires_at) <= now:
+        return SessionCheck(session_id, None, "expired")
+    if now - _aware(row.last_seen_at) > timedelta(minutes=session_idle_minutes()):
+        end_session(engine, session_id, f"timed out after {session_idle_minutes()} minutes idle", now=now)
+        return SessionCheck(session_id, None, "timed out")
+    if now - _aware(row.last_seen_at) > timedelta(seconds=TOUCH_SECONDS):
+        _touch(engine, session_id, now)
+    return SessionCheck(session_id, row.user_id)
+
+
+def session_user(engine: Engine, session_id: int) -> int | None:
+    with engine.connect() as conn:
+        return conn.execute(select(S.c.user_id).where(S.c.id == session_id)).scalar()
+
+
+def _touch(engine: Engine, session_id: int, now: datetime) -> None:
+    """Best effort: a page run never waits on an import's write lock just to note that its person is active."""
+    from data_model.engine import SQLITE_BUSY_TIMEOUT_MS
+
+    try:
+        with engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA busy_timeout=200")
+                conn.commit()
+            try:
+                conn.execute(update(S).where(S.c.id == session_id, S.c.revoked_at.is_(None)).values(last_seen_at=now))
+                conn.commit()
+            finally:
+                conn.rollback()
+                if sqlite:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                    conn.commit()
+    except OperationalError:
+        pass  # written on a later run
+
+
+def end_session(engine: Engine, session_id: int, why: str, *, now: datetime | None = None) -> None:
+    """Sign-out or time-out: the session's cookie signs nobody in from now on, in any tab."""
+    now = now or datetime.now(UTC)
+    _write(engine, lambda conn: conn.execute(update(S).where(S.c.id == session_id, S.c.revoked_at.is_(None))
+                                             .values(revoked_at=now, revoked_why=why, handoff_hash=None)))
+
+
+def _end_sessions_of(conn: Connection, user: int, why: str) -> None:
+    conn.execute(update(S).where(S.c.user_id == user, S.c.revoked_at.is_(None))
+                 .values(revoked_at=datetime.now(UTC), revoked_why=why, handoff_hash=None))

@@ -476,3 +476,32 @@ class AuditEvent(SQLModel, table=True):
     board_id: int | None = Field(default=None, foreign_key="board.id", index=True)
     outcome: str = "ok"  # ok, refused, failed
     detail: str | None = None
+
+
+class SignInSession(SQLModel, table=True):
+    """One browser's stay signed in with a built-in account, behind its HTTP-only cookie (ui.server).
+
+    Only hashes of the cookie's token and of the one-time hand-over code are stored, so a copy of the database signs
+    nobody in. A row ends at its absolute expiry, after the idle time-out, on sign-out, or when the account is
+    switched off or its password reset (``revoked_at``); ended rows are kept for a while as a record.
+    """
+
+    __tablename__ = "sign_in_session"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)  # the cookie's, once handed over
+    handoff_hash: str | None = Field(default=None, max_length=64, unique=True)  # one use, a minute
+    handoff_expires_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    revoked_why: str | None = None
+
+
+class ServerSecret(SQLModel, table=True):
+    """A random key the app servers sharing this database sign their cookies with, made on first use."""
+
+    __tablename__ = "server_secret"
+    name: str = Field(primary_key=True, max_length=64)
+    value: str

@@ -1,4 +1,5 @@
-"""A real server and a real browser for the browser tests: `streamlit run` on a free port, Debian's chromium."""
+"""A real server and a real browser for the browser tests: `python -m dashboard` (the README's start command) on a free
+port, Debian's chromium."""
 
 from __future__ import annotations
 
@@ -40,17 +41,18 @@ def free_port() -> int:
 
 @contextmanager
 def app_server(database_url: str, *, port: int | None = None, args: tuple[str, ...] = (), **env: str):
-    """`streamlit run dashboard.py` against ``database_url``; yields the base URL. ``args`` go to streamlit."""
+    """`python -m dashboard` against ``database_url``; yields the base URL once it answers (the database is ready by
+    then: the launcher prepares it first). ``args`` are Streamlit options (``--secrets.files PATH``)."""
     port = port or free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+        [sys.executable, "-m", "dashboard", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url, **env},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # the sample boards load first: slow on a busy machine
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"{base}/_stcore/health", timeout=2)
@@ -60,7 +62,7 @@ def app_server(database_url: str, *, port: int | None = None, args: tuple[str, .
                     raise RuntimeError(f"streamlit exited early:\n{proc.stdout.read()}") from None
                 time.sleep(0.3)
         else:
-            raise RuntimeError("streamlit did not start within 60 s")
+            raise RuntimeError("the server did not start within 180 s")
         yield base
     finally:
         proc.terminate()
@@ -101,11 +103,15 @@ def grant(database_url: str, email: str, board: str, role: str, workstreams: lis
 
 
 def sign_in(page, email: str, password: str) -> None:
-    """Fill in the sign-in form the app shows before anything else, and wait for the page asked for."""
+    """Fill in the sign-in form the app shows before anything else, and wait for the page asked for: the browser
+    fetches its session cookie and opens that address again, signed in (ui.server)."""
+    from playwright.sync_api import expect
+
     page.get_by_role("textbox", name="Email").wait_for(timeout=90_000)
     page.get_by_role("textbox", name="Email").fill(email)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Signed in as", timeout=90_000)
     wait_idle(page)
 
 

@@ -83,9 +83,8 @@ def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backen
         wait_idle(lead)
         expect(lead.get_by_test_id("stMain")).to_contain_text("20 added, 0 updated, 0 removed")
 
-        reader.reload()  # a new browser session: built-in accounts sign in again (single sign-on keeps a cookie)
+        reader.reload()  # a new browser session, still signed in by its cookie
         wait_idle(reader)
-        sign_in(reader, ADMIN, PASSWORD)
         expect(metric_value(reader.locator(".st-key-board-card-bradford-tig"), "Risks")).to_have_text("23")
         lead.close()
         reader.close()
@@ -131,9 +130,8 @@ def test_a_viewer_typing_the_upload_address_is_refused(browser, db_url):
         page = open_as(browser, base, "?board=rutland-hwb", db_url, viewer, PASSWORD, "rutland-hwb", "viewer")
         expect(page.get_by_role("link", name="Overview")).to_be_visible()
         expect(page.get_by_role("link", name="Upload a tracker")).to_have_count(0)  # not in a viewer's menu
-        page.goto(f"{base}/upload?board=rutland-hwb")  # typed into the address bar: a new session
+        page.goto(f"{base}/upload?board=rutland-hwb")  # typed into the address bar: a new session, still signed in
         wait_idle(page)
-        sign_in(page, viewer, PASSWORD)
         expect(page.get_by_role("heading", name="Boards")).to_be_visible()  # the home page instead
         expect(page.get_by_text("Tracker file")).to_have_count(0)
         expect(page.get_by_text("Uploading for")).to_have_count(0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from data_model import accounts
@@ -10,6 +13,8 @@ from presentation.safe import md
 from ui import auth
 from ui.context import board_picker, end_run_reads, get_engine, mark_entry
 
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
+
 
 def run(pages: list[tuple[st.Page, str]]) -> None:
     """Run the page the URL asks for, if the signed-in person may use it.
@@ -17,7 +22,8 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
     ``pages`` pairs each page with the action it needs (data_model.permissions.ACTIONS); the menu lists only the
     pages the person may use, and each page checks again before doing anything.
     """
-    st.set_page_config(page_title="Board dashboard", page_icon=":material/dashboard:", layout="wide")
+    # A local icon: a ":material/...:" page icon makes every browser fetch it from fonts.gstatic.com.
+    st.set_page_config(page_title="Board dashboard", page_icon=str(FAVICON), layout="wide")
     engine = get_engine()
     actor = auth.current_actor()
     st.session_state["_actor"] = actor
@@ -26,8 +32,8 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
                    "switch them off on the Users and boards page before real board data goes in.", icon=":material/science:")
     if actor is None:
         # Every page stays routable but hidden, so the address asked for opens once the person has signed in.
-        st.navigation([page for page, _ in pages], position="hidden")
-        auth.sign_in_page()
+        asked = st.navigation([page for page, _ in pages], position="hidden")
+        auth.sign_in_page(address(asked))
         st.stop()
 
     usable = [page for page, action in pages if allowed(action, ANYWHERE, actor)]
@@ -45,6 +51,12 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
         navigation.run()
     finally:
         end_run_reads()  # the run's read transaction (ui.context.run_transaction) ends with the page
+
+
+def address(page: st.Page) -> str:
+    """The address of ``page`` with this run's query string: where a person goes back to once signed in."""
+    query = urlencode(st.query_params.to_dict())
+    return f"/{page.url_path}" + (f"?{query}" if query else "")
 
 
 def _no_roles() -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Mapping
+from urllib.parse import quote
 
 import streamlit as st
 
 from data_model import accounts, audit
 from data_model.permissions import ACTIONS, Actor, Resource, allowed
 from presentation.safe import md
+from ui import server
 from ui.context import get_engine
 
 AUTH = "auth"  # session_state: {"user_id", "method", "last_seen"}
@@ -23,10 +25,7 @@ PROVIDER_NAMES = {"microsoft": "Microsoft", "google": "Google", "okta": "Okta", 
 
 
 def session_timeout_minutes() -> int:
-    try:
-        return max(1, int(os.environ.get("DASHBOARD_SESSION_TIMEOUT_MINUTES", "30")))
-    except ValueError:
-        return 30
+    return accounts.session_idle_minutes()
 
 
 def password_sign_in_enabled() -> bool:
@@ -53,20 +52,26 @@ def _sso_email() -> str | None:
 
 
 def current_actor() -> Actor | None:
-    """The signed-in person, or None. Ends a session idle for longer than the timeout."""
+    """The signed-in person, or None. Ends a session idle for longer than the timeout, or ended elsewhere (signed
+    out in another tab, the account switched off); a tab with no sign-in of its own takes the browser's cookie."""
     engine = get_engine()
     session = st.session_state.get(AUTH)
     now = time.time()
-    if session and now - session["last_seen"] > session_timeout_minutes() * 60:
-        actor = accounts.load_actor(engine, session["user_id"])
-        audit.record_now(engine, actor.email if actor else "(removed account)", "sign_out",
-                         detail=f"timed out after {session_timeout_minutes()} minutes idle")
+    if session and session.get("session_id"):
+        # Shared by every tab of the browser: the database knows when any of them was last used.
+        check = accounts.check_session(engine, session["session_id"])
+        if not check.ok:
+            del st.session_state[AUTH]
+            _ended(engine, session["user_id"], check.refused)
+            return None
+    elif session and now - session["last_seen"] > session_timeout_minutes() * 60:
         del st.session_state[AUTH]
-        st.session_state["signed_out_note"] = (f"You were signed out after {session_timeout_minutes()} minutes "
-                                               "without activity. Sign in again to carry on.")
+        _ended(engine, session["user_id"], "timed out")
         if session["method"] != "password":
             st.logout()
         return None
+    if session is None:
+        session = _session_from_cookie(engine, now)
     if session is None:
         email = _sso_email()
         if email is None or st.session_state.get("sso_refused") == email:
@@ -84,6 +89,51 @@ def current_actor() -> Actor | None:
     return actor
 
 
+def _session_from_cookie(engine, now: float) -> dict | None:
+    """This browser's built-in sign-in, from its HTTP-only cookie (set by ui.server), if it still holds."""
+    try:
+        value = st.context.cookies.get(accounts.SESSION_COOKIE)
+    except Exception:  # no browser connection (AppTest)
+        return None
+    if not value or st.session_state.get("cookie_refused") == value:
+        return None
+    check = accounts.session_from_cookie(engine, value)
+    if not check.ok:
+        st.session_state["cookie_refused"] = value  # the cookie stays until sign-in replaces it: look once
+        if check.refused in ("timed out", "switched off"):
+            _ended(engine, check_user(engine, check), check.refused)
+        return None
+    session = st.session_state[AUTH] = {"user_id": check.user_id, "method": "password", "last_seen": now,
+                                        "session_id": check.session_id}
+    return session
+
+
+def check_user(engine, check: accounts.SessionCheck) -> int | None:
+    return accounts.session_user(engine, check.session_id) if check.session_id else None
+
+
+def _ended(engine, user_id: int | None, why: str | None) -> None:
+    """A session that no longer signs its person in: a time-out is recorded as a sign-out, and the sign-in page
+    says why."""
+    if why == "timed out":
+        actor = accounts.load_actor(engine, user_id) if user_id else None
+        audit.record_now(engine, actor.email if actor else "(removed account)", "sign_out",
+                         detail=f"timed out after {session_timeout_minutes()} minutes idle")
+    _signed_out_note(why)
+
+
+def _signed_out_note(why: str | None) -> None:
+    notes = {
+        "timed out": f"You were signed out after {session_timeout_minutes()} minutes without activity. Sign in "
+                     "again to carry on.",
+        "signed out": "You signed out in another tab or window. Sign in again to carry on.",
+        "switched off": "Your account has been switched off. If you need to carry on, ask your board administrator.",
+        "expired": f"Sign-ins last {accounts.session_max_hours()} hours at most. Sign in again to carry on.",
+    }
+    if why in notes:
+        st.session_state["signed_out_note"] = notes[why]
+
+
 def client_address() -> str | None:
     """The browser's address as Streamlit sees the connection (None on localhost), for throttling failed sign-ins.
 
@@ -96,8 +146,9 @@ def client_address() -> str | None:
         return None
 
 
-def sign_in_page() -> None:
-    """Who is this? The only page anyone sees before signing in."""
+def sign_in_page(next_path: str = "/") -> None:
+    """Who is this? The only page anyone sees before signing in. ``next_path`` is the address asked for (page and
+    query string), opened once the person has signed in, by password or single sign-on."""
     engine = get_engine()
     st.title("Sign in")
     note = st.session_state.pop("signed_out_note", None)
@@ -115,7 +166,7 @@ def sign_in_page() -> None:
         label = PROVIDER_NAMES.get(provider, provider.title() if provider else "your organisation")
         if st.button(f"Sign in with {md(label)}", key=f"sso_{provider or 'default'}", type="primary",
                      icon=":material/login:"):
-            st.login(provider) if provider else st.login()
+            _single_sign_on(provider, next_path)
     if not password_sign_in_enabled():
         return
     if accounts.account_count(engine) == 0:
@@ -130,17 +181,54 @@ def sign_in_page() -> None:
     if submitted:
         result = accounts.sign_in(engine, email, password, address=client_address())
         if result.ok:
-            st.session_state[AUTH] = {"user_id": result.user_id, "method": "password", "last_seen": time.time()}
+            session_id, code = accounts.start_session(engine, result.user_id)
+            st.session_state[AUTH] = {"user_id": result.user_id, "method": "password", "last_seen": time.time(),
+                                      "session_id": session_id}
+            st.session_state.pop("cookie_refused", None)
+            if server.cookie_routes_mounted():
+                # The browser fetches its cookie and comes back to the same address, signed in for every tab.
+                _go_to(server.session_url(code, next_path))
+                st.info("Signed in. Opening the dashboard…", icon=":material/login:")
+                return
             st.rerun()
         st.error(result.message, icon=":material/lock:")
+
+
+def _go_to(url: str) -> None:
+    """Send the browser to ``url`` on this server, the way st.login and st.logout do."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        message = ForwardMsg()
+        message.auth_redirect.url = url
+        ctx.enqueue(message)
+
+
+def _single_sign_on(provider: str, next_path: str) -> None:
+    """st.login, carrying the address asked for (kept by ui.server's middleware) when this server can keep it."""
+    if not server.cookie_routes_mounted():
+        st.login(provider) if provider else st.login()
+        return
+    from streamlit.auth_util import validate_auth_credentials
+    from streamlit.user_info import generate_login_redirect_url
+
+    validate_auth_credentials(provider or "default")
+    _go_to(f"{generate_login_redirect_url(provider or 'default')}&next={quote(server.safe_next(next_path))}")
 
 
 def sign_out(actor: Actor) -> None:
     session = st.session_state.pop(AUTH, None)
     audit.record_now(get_engine(), actor.email, "sign_out")
     st.session_state.pop("sso_refused", None)
+    if session and session.get("session_id"):
+        accounts.end_session(get_engine(), session["session_id"], "signed out")
     if session and session["method"] != "password":
         st.logout()
+    elif server.cookie_routes_mounted():
+        _go_to(server.sign_out_url())  # the browser forgets the cookie; the session has ended whatever it keeps
+        st.stop()
     st.rerun()
 
 

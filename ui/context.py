@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import os
 import threading
 import weakref
 from collections.abc import Callable
@@ -15,11 +14,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 import data_model.read_transaction as read_transactions
 from data_model import open_database, queries
 from presentation.safe import md
-
-
-def sample_data_enabled() -> bool:
-    """Sample boards load on the first start of an empty database unless DASHBOARD_SAMPLE_DATA=0."""
-    return os.environ.get("DASHBOARD_SAMPLE_DATA", "1").lower() not in ("0", "false", "no", "off")
+from ui import server
 
 
 @st.cache_resource(show_spinner="Opening the database…")
@@ -28,25 +23,8 @@ def get_engine() -> Engine:
 
     default_pool().warm_up()  # a parse worker starts now, so the first upload does not wait for one
     engine = open_database()
-    if sample_data_enabled():
-        from data_model.accounts import account_count
-        from sample_data import database_is_empty, load_sample_data
-        from sample_data.demo_accounts import create_demo_accounts
-
-        if database_is_empty(engine):
-            load_sample_data(engine)
-            if account_count(engine) == 0:
-                print_demo_accounts(create_demo_accounts(engine))
+    server.load_samples_if_empty(engine)  # done already when the launcher (python -m dashboard) started the server
     return engine
-
-
-def print_demo_accounts(made: list[tuple[str, str, str]]) -> None:
-    """Once, in the terminal that started the app: the only place the demo passwords ever appear."""
-    lines = ["", "Demo accounts for the sample boards (shown once; reset with "
-             "`python -m data_model users reset-password EMAIL`):"]
-    lines += [f"  {role:<7} {email:<26} {password}" for email, password, role in made]
-    lines += ["Switch them off on the 'Users and boards' page before real board data goes in.", ""]
-    print("\n".join(lines), flush=True)
 
 
 class _RunReads:
