@@ -1,7 +1,7 @@
 """sign_in_session and server_secret: built-in sign-ins that survive a reload, behind a signed HTTP-only cookie
 
 Revision ID: 0008_sessions
-Revises: 0005
+Revises: 0007_snapshots
 Create Date: 2026-12-01
 """
 from typing import Sequence, Union
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0008_sessions"
-down_revision: Union[str, None] = "0005"
+down_revision: Union[str, None] = "0007_snapshots"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,7 +1,7 @@
 """saved_mapping and upload.choices: a lead's mapping step, remembered per board and header signature
 
 Revision ID: 0009
-Revises: 0007_snapshots
+Revises: 0008_sessions
 Create Date: 2026-12-01
 """
 from typing import Sequence, Union
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0009"
-down_revision: Union[str, None] = "0007_snapshots"
+down_revision: Union[str, None] = "0008_sessions"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
