@@ -16,16 +16,14 @@ from data_model.rollups import (
     LOC,
     MS,
     MT,
-    RA,
     RK,
     WS,
     Filters,
     P,
-    _latest_assessment,
     _scope,
     budget_line_totals,
     budget_rag_sql,
-    latest_assessment_on,
+    latest_and_previous_assessment,
     latest_metric_values,
     read_frame,
 )
@@ -56,16 +54,14 @@ def milestones_needing_attention(engine: Engine, filters: Filters, rules: RagRul
 
 def risks_needing_attention(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
     """Open risks that are red under the board's bands, or whose score has gone up since the previous assessment."""
-    latest = _latest_assessment()
-    previous_id = (select(func.max(RA.c.id)).where(RA.c.risk_id == latest.c.risk_id, RA.c.id < latest.c.id)
-                   .scalar_subquery())
-    prev = RA.alias("previous")
+    assessments = latest_and_previous_assessment()
+    latest, prev = assessments.latest, assessments.previous
     rag = rules.risk_sql(score=latest.c.score, given_rag=latest.c.rag)
     q = (select(WS.c.path.label("workstream"), RK.c.ref, RK.c.title, RK.c.owner, latest.c.likelihood,
                 latest.c.impact, latest.c.score, prev.c.score.label("previous_score"), rag.label("rag"),
                 RK.c.review_due)
-         .select_from(RK.join(P, P.c.id == RK.c.programme_id).join(latest, latest_assessment_on(latest))
-                      .outerjoin(prev, prev.c.id == previous_id).outerjoin(WS, WS.c.id == RK.c.workstream_id))
+         .select_from(assessments.joined_to(RK.join(P, P.c.id == RK.c.programme_id), keep_unassessed=False)
+                      .outerjoin(WS, WS.c.id == RK.c.workstream_id))
          .where(_scope(RK, filters), RK.c.status == "open",
                 or_(rag == "red", and_(prev.c.score.is_not(None), latest.c.score > prev.c.score)))
          .order_by(latest.c.score.desc().nulls_last()))

@@ -36,21 +36,17 @@ def milestones(engine: Engine, filters: Filters, rules: RagRules, limit: int = 5
 
 def risks(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
     """Open and closed risks with their latest and previous assessment, RAG under the board's bands."""
-    from sqlalchemy import func
+    from data_model.rollups import RK, latest_and_previous_assessment
 
-    from data_model.rollups import RA, RK, _latest_assessment, latest_assessment_on
-
-    latest = _latest_assessment()
-    previous_id = (select(func.max(RA.c.id)).where(RA.c.risk_id == latest.c.risk_id, RA.c.id < latest.c.id)
-                   .scalar_subquery())
-    prev = RA.alias("previous")
+    assessments = latest_and_previous_assessment()
+    latest, prev = assessments.latest, assessments.previous
     rag = rules.risk_sql(score=latest.c.score, given_rag=latest.c.rag)
     q = (select(RK.c.id, ROOT.c.name.label("top"), WS.c.path.label("workstream"), RK.c.ref, RK.c.title, RK.c.owner,
                 RK.c.mitigation, RK.c.status, RK.c.review_due, RK.c.review_raw, latest.c.likelihood, latest.c.impact,
                 latest.c.score, prev.c.score.label("previous_score"), latest.c.as_of, rag.label("rag"),
                 LOC.c.name.label("locality"))
-         .select_from(RK.join(P, P.c.id == RK.c.programme_id).outerjoin(latest, latest_assessment_on(latest))
-                      .outerjoin(prev, prev.c.id == previous_id).outerjoin(WS, WS.c.id == RK.c.workstream_id)
+         .select_from(assessments.joined_to(RK.join(P, P.c.id == RK.c.programme_id), keep_unassessed=True)
+                      .outerjoin(WS, WS.c.id == RK.c.workstream_id)
                       .outerjoin(ROOT, ROOT.c.id == WS.c.root_id).outerjoin(LOC, LOC.c.id == RK.c.locality_id))
          .where(_scope(RK, filters)).order_by(latest.c.score.desc().nulls_last(), WS.c.path, RK.c.id))
     df = read_frame(engine, q)

@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.selectable import Alias, FromClause, Join
 
 from data_model.rag import RagRules
 from data_model.tables import (
@@ -107,6 +108,30 @@ def latest_assessment_on(latest):
     grouped subquery instead would be scanned once per risk on SQLite)."""
     newest = RA.alias("newest")
     return latest.c.id == select(func.max(newest.c.id)).where(newest.c.risk_id == RK.c.id).scalar_subquery()
+
+
+@dataclass(frozen=True)
+class RiskAssessments:
+    """Each risk's newest assessment (``latest``) and the one before it (``previous``), the pair the Risks page and
+    the needs-attention list both compare; ``previous`` columns are null for a risk assessed once."""
+
+    latest: Alias
+    previous: Alias
+
+    def joined_to(self, risks: FromClause, *, keep_unassessed: bool) -> Join:
+        """``risks`` (a FROM clause holding the risk table) joined to both. ``keep_unassessed`` keeps risks with no
+        assessment at all (the register lists them; the needs-attention list has nothing to judge them on)."""
+        latest, previous = self.latest, self.previous
+        previous_id = (select(func.max(RA.c.id)).where(RA.c.risk_id == latest.c.risk_id, RA.c.id < latest.c.id)
+                       .scalar_subquery())
+        on_latest = latest_assessment_on(latest)
+        with_latest = risks.outerjoin(latest, on_latest) if keep_unassessed else risks.join(latest, on_latest)
+        return with_latest.outerjoin(previous, previous.c.id == previous_id)
+
+
+def latest_and_previous_assessment() -> RiskAssessments:
+    """The latest and previous assessment of each risk, to join with ``RiskAssessments.joined_to``."""
+    return RiskAssessments(latest=_latest_assessment(), previous=RA.alias("previous"))
 
 
 def risk_counts(engine: Engine, filters: Filters, rules: RagRules, by: str = "root") -> pd.DataFrame:

@@ -31,6 +31,27 @@ _hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")
 
+# The fast loop (a run whose -m deselects "slow") runs each property over a few examples, so a broken rule still
+# fails it in seconds; the full suite runs every property test with its own number of examples.
+FAST_LOOP_EXAMPLES = 20
+_fast_loop = False
+
+
+def pytest_configure(config):
+    global _fast_loop
+    _fast_loop = "not slow" in (config.getoption("markexpr") or "")
+    if _fast_loop:
+        _hypothesis_settings.register_profile("fast-loop", _hypothesis_settings.default,
+                                              max_examples=FAST_LOOP_EXAMPLES)
+        _hypothesis_settings.load_profile("fast-loop")
+    if config.getoption("--reliability-report") and getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError("--reliability-report counts in one process: run it without -n.")
+
+
+def examples(full: int) -> int:
+    """How many examples a property test generates: ``full``, or at most FAST_LOOP_EXAMPLES in the fast loop."""
+    return min(full, FAST_LOOP_EXAMPLES) if _fast_loop else full
+
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -101,6 +122,17 @@ def empty_db_url(backend: str, tmp_path: Path, request) -> str:
 @pytest.fixture
 def engine(db_url: str):
     eng = open_database(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def read_only_engine(sqlite_template, tmp_path_factory):
+    """One migrated, empty SQLite database for the whole session, for tests that only read one (dry runs); a test
+    that writes gets its own ``engine``. Migrating an in-memory database instead costs half a second a test."""
+    path = tmp_path_factory.mktemp("read-only") / "read-only.db"
+    shutil.copyfile(sqlite_template, path)
+    eng = open_database(f"sqlite:///{path}")
     yield eng
     eng.dispose()
 
@@ -257,6 +289,74 @@ def board(engine, request) -> dict:
     else:
         _load_the_known_board(engine)
     return queries.board(engine, "test-board")
+
+
+def _load_the_sample_boards(engine) -> None:
+    """What the app's first start on an empty database writes (ui.context.get_engine): the sample boards, their
+    meetings and trackers, and the demo accounts (with the tests' cheap hashes)."""
+    from data_model import accounts
+    from sample_data import load_sample_data
+    from sample_data.demo_accounts import create_demo_accounts
+
+    load_sample_data(engine)
+    real = accounts.HASHER
+    accounts.HASHER = CHEAP_HASHER  # a session fixture runs outside any test's monkeypatch
+    try:
+        create_demo_accounts(engine)
+    finally:
+        accounts.HASHER = real
+
+
+@pytest.fixture(scope="session")
+def _sample_boards_sqlite(sqlite_template, tmp_path_factory) -> Path:
+    """The sample boards loaded once into a SQLite file (a second and a half of imports), for ``sample_boards``."""
+    path = tmp_path_factory.mktemp("sample-boards") / "samples.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = open_database(f"sqlite:///{path}")
+    _load_the_sample_boards(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def sample_boards(db_url: str, request) -> str:
+    """This test's database as the app's first start leaves it: the sample boards and the demo accounts, so the app
+    finds them there and loads nothing. On SQLite they are copied in from a database they were loaded into once;
+    on PostgreSQL they are loaded here. Tests of the first start itself use ``app_database`` alone."""
+    if db_url.startswith("sqlite"):
+        source = sqlite3.connect(request.getfixturevalue("_sample_boards_sqlite"))
+        target = sqlite3.connect(db_url.split("///", 1)[1])
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+        return db_url
+    engine = open_database(db_url)
+    try:
+        _load_the_sample_boards(engine)
+    finally:
+        engine.dispose()
+    return db_url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _streamlit_components_scanned_once():
+    """Each new AppTest scans every installed package's metadata for Streamlit components (a fifth of a second, a
+    third of a short page test); the packages installed do not change during a session, so they are scanned once.
+    Streamlit is imported only by a session that has imported it already (one with an AppTest in it)."""
+    import sys
+
+    if "streamlit" not in sys.modules:
+        yield
+        return
+    from streamlit.components.v2 import manifest_scanner
+
+    real = manifest_scanner.scan_component_manifests
+    found = real()
+    manifest_scanner.scan_component_manifests = lambda max_workers=None: list(found)
+    yield
+    manifest_scanner.scan_component_manifests = real
 
 
 @pytest.fixture

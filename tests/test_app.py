@@ -1,5 +1,6 @@
 """The app on a real database: home page counts, board in the URL, and the upload page with a real file."""
 
+import pytest
 from conftest import as_read, xlsx
 from signed_in import open_page
 from streamlit.testing.v1 import AppTest
@@ -15,7 +16,8 @@ def test_first_start_loads_the_sample_boards(app_database):
     assert counts[16:20] == [("Milestones", "58"), ("Risks", "20"), ("Budget lines", "22"), ("Metrics", "10")]  # 6 BCF metrics + 4 monthly trends
 
 
-def test_board_in_the_url_is_selected_and_unknown_board_is_explained(app_database):
+@pytest.mark.slow  # two sample-board page runs; the Overview tests read the board from the URL too
+def test_board_in_the_url_is_selected_and_unknown_board_is_explained(app_database, sample_boards):
     at = open_page(board="rutland-hwb")
     assert at.sidebar.selectbox[0].value == "rutland-hwb"
     assert any(s.value == "Rutland Health and Wellbeing Board" for s in at.subheader)
@@ -42,7 +44,7 @@ def upload_page(board: str = "bradford-tig") -> AppTest:
     return at
 
 
-def test_upload_page_previews_then_loads_a_real_file(app_database):
+def test_upload_page_previews_then_loads_a_real_file(app_database, sample_boards):
     at = upload_page()
     data = xlsx({"Register": [["Ref", "Risk", "Likelihood", "Impact", "Mitigation"],
                               ["TIG9", "Key staff leave", "High", "Med/High", "Succession plan"],
@@ -65,7 +67,7 @@ def test_upload_page_previews_then_loads_a_real_file(app_database):
     assert set(changes[changes["Change"] == "Added"]["Item"]) == {"Key staff leave", "Data sharing stalls"}
 
 
-def test_upload_page_shows_errors_and_loads_nothing(app_database):
+def test_upload_page_shows_errors_and_loads_nothing(app_database, sample_boards):
     at = upload_page()
     bad = xlsx({"B": [["Budget line", "Allocated"], ["Posts", "lots of money"]]})
     at.file_uploader[0].set_value(("bad.xlsx", bad, "application/vnd.ms-excel")).run()
@@ -76,7 +78,8 @@ def test_upload_page_shows_errors_and_loads_nothing(app_database):
     assert not [b for b in at.button if b.label.startswith("Load into")]
 
 
-def test_upload_page_offers_a_template_per_kind(app_database):
+@pytest.mark.slow  # a page run for its labels; test_templates checks each template in-process
+def test_upload_page_offers_a_template_per_kind(app_database, sample_boards):
     at = upload_page()
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Milestone tracker", "Risk register", "Budget", "Metrics return"]

@@ -32,6 +32,7 @@ def last_upload_file(engine) -> str:
         return conn.execute(select(Upload.__table__.c.file_name).order_by(Upload.__table__.c.id.desc())).scalars().first()
 
 
+@pytest.mark.slow  # two 400-row imports; the busy-lock test stays in the fast loop
 def test_two_imports_from_threads_run_one_after_the_other(engine):
     files = {"a.xlsx": tracker("A", 300), "b.xlsx": tracker("B", 300)}
     start = threading.Barrier(2)

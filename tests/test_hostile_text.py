@@ -246,6 +246,7 @@ def test_every_page_shows_hostile_tracker_text_as_text(hostile_board):
             assert expected in everything, f"{page} does not show {expected!r} as written"
 
 
+@pytest.mark.slow  # a page run per filter and link; the stored-text tests stay in the fast loop
 def test_the_filters_and_bad_links_show_text_as_text(hostile_board):
     at = open_page("overview.py", board=SLUG, as_at=AS_AT, workstream=LINK + "x", locality=IMAGE + "y")
     everything = _check(at, "overview.py with a crafted link")

@@ -72,6 +72,7 @@ def test_the_data_functions_agree_on_the_latest_value(engine, reported):
     assert rag_matrix(engine, north, rules).set_index("kind").loc["Metrics", ["red", "green"]].tolist() == [1, 0]
 
 
+@pytest.mark.slow  # two page runs; the data functions and the Localities page stay in the fast loop
 def test_overview_and_metrics_page_both_say_red(app):
     overview = page("overview")
     matrix = next(df.value for df in overview.dataframe if "Workstream" in df.value.columns).set_index("Workstream")

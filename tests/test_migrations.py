@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -204,6 +205,7 @@ def _as_read(value):
     return value
 
 
+@pytest.mark.slow  # every migration, one by one, on a populated database
 def test_a_populated_database_keeps_every_row_from_the_first_migration_to_the_newest(empty_db_url):
     engine = make_engine(empty_db_url)
     first = first_revision()

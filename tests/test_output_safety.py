@@ -40,7 +40,7 @@ def test_uploaded_file_names_are_labels_not_paths(engine, tmp_path):
 
 
 @pytest.mark.slow
-def test_upload_page_shows_user_text_as_text(app_database):
+def test_upload_page_shows_user_text_as_text(app_database, sample_boards):
     at = open_page("upload.py", board="rutland-hwb")
     data = (ROOT / "tests" / "corpus" / "script-and-markdown.xlsx").read_bytes()
     at.file_uploader[0].set_value(("**evil** [x](javascript:alert(1)).xlsx", data, "application/vnd.ms-excel")).run()

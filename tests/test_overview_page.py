@@ -36,6 +36,7 @@ def test_matrix_shows_the_known_counts_in_words(app):
     assert by_place.loc["North", "Milestones"] == "Red 1 · Green 2 · not rated 1"
 
 
+@pytest.mark.slow  # two page runs; the unknown-values test reads the URL in the fast loop
 def test_filters_come_from_the_url_and_go_back_to_it(app):
     at = overview(board="test-board", as_at="2016-09-27", locality="South")
     assert at.sidebar.selectbox(key="filter_loc_test-board").value == "South"
@@ -53,6 +54,7 @@ def test_unknown_values_in_a_link_are_explained(app):
     assert "workstream" not in at.query_params and "locality" not in at.query_params
 
 
+@pytest.mark.slow  # a page run for one sentence; test_rollups checks the explanation in-process
 def test_rules_are_shown_on_the_page(app):
     at = overview(board="test-board", as_at="2016-09-27")
     text = " ".join(m.value for m in at.markdown)
@@ -146,6 +148,7 @@ def test_localities_page_compares_places_side_by_side(app):
     assert m.loc["South", "Milestones"] == "Amber 2 · not rated 1"
 
 
+@pytest.mark.slow  # the risk-review test opens the Forward plan in the fast loop
 def test_forward_plan_lists_milestones_due_before_each_meeting_and_quiet_workstreams(app, engine, board):
     from datetime import date
 
@@ -207,6 +210,7 @@ def test_quiet_workstreams_are_flagged_after_the_board_gap(engine, board):
     assert quiet_workstreams(engine, Filters(board["id"], as_at=date(2099, 12, 31)), gap_meetings=5).empty
 
 
+@pytest.mark.slow  # two page runs; the matrix test stays in the fast loop
 def test_a_top_workstream_opens_to_its_next_level(app):
     at = overview(board="test-board", as_at="2016-09-27")
     prevention = next(e for e in at.expander if e.label.endswith(": Prevention"))

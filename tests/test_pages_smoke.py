@@ -11,7 +11,7 @@ PAGES = sorted(p.name for p in (ROOT / "pages").glob("*.py"))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES)
-def test_the_page_opens_on_every_sample_board(page, app_database):
+def test_the_page_opens_on_every_sample_board(page, app_database, sample_boards):
     for board in SAMPLE_BOARDS:
         at = open_page(page, board=board.slug)
         assert not at.exception, f"{page} on {board.slug}: {at.exception}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import (
@@ -40,7 +41,7 @@ METRICS = Table("rule_metric", META, Column("id", Integer, primary_key=True), Co
                 Column("actual", Float), Column("direction", String(10)))
 
 STATUSES = (None, "not_started", "in_progress", "complete", "delayed", "on_hold", "cancelled")
-EXAMPLES = settings(max_examples=120, deadline=None)
+EXAMPLES = settings(max_examples=examples(120), deadline=None)
 
 
 @pytest.fixture

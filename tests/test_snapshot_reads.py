@@ -114,6 +114,7 @@ def open_transactions(engine) -> int:
         return conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).one()[0]
 
 
+@pytest.mark.slow  # page runs and a second process; the snapshot test stays in the fast loop
 def test_an_upload_landing_between_two_reads_of_a_page_run_shows_on_the_next_run_only(app, engine):
     from signed_in import sign_in
 

@@ -103,6 +103,7 @@ def test_a_usage_error_exits_2(capsys):
     assert exc.value.code == 2 and "invalid choice" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a new interpreter; the in-process tests cover the command
 def test_the_command_runs_as_a_process_from_standard_input():
     proc = subprocess.run([sys.executable, "-m", "data_model", "spc", "--direction", "decrease", "--json"],
                           input="\n".join(map(str, [*HAND, 2])), capture_output=True, text=True, cwd=ROOT, timeout=60)

@@ -12,7 +12,7 @@ from data_model.tables import AuditEvent, Board
 
 
 @pytest.fixture
-def sample_app(db_url, monkeypatch):
+def sample_app(db_url, monkeypatch, sample_boards):
     import streamlit as st
 
     monkeypatch.setenv("DATABASE_URL", db_url)

@@ -5,6 +5,7 @@ from datetime import date
 
 import altair as alt
 import pandas as pd
+import pytest
 
 from data_model.spc import MetricSpc, SpcSettings
 from presentation.spc_view import board_series, chart_summary, metric_cells, spc_chart, summary_table
@@ -79,6 +80,7 @@ def test_the_summary_table_and_the_matrix_cells_say_spc_or_rag():
                                                     "(no workstream)": "not rated 1"}
 
 
+@pytest.mark.slow  # builds and loads the synthetic set
 def test_the_synthetic_set_gives_40_metrics_of_36_points_that_spc_can_read(tmp_path, db_url, engine):
     from sqlalchemy import func, select
 
