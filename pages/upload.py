@@ -22,6 +22,7 @@ from presentation.upload_report import (
     DATE_ORDER_WORDS,
     SheetView,
     changes_frame,
+    counted,
     issues_frame,
     left_out_words,
     mapping_frame,
@@ -186,15 +187,18 @@ def sheet_controls(view: SheetView, index: int) -> None:
 
 errors, warnings = analysis.errors, analysis.warnings
 unsure = [v for v in views if v.needs_choice]
-st.markdown(f"**{md(file_name)}** reads as " + (" and ".join(f"a **{md(k.label)}**" for k in analysis.kinds)
-                                                 or "no tracker yet") + ".")
+if analysis.kinds:
+    st.markdown(f"**{md(file_name)}** reads as " + " and ".join(f"a **{md(k.label)}**" for k in analysis.kinds) + ".")
+else:
+    st.markdown(f"No tracker is read from **{md(file_name)}** yet: say below what each sheet holds.")
 if unsure:
     st.error("The importer needs you to choose before this file can be loaded: "
              + "; ".join(f"sheet '{md(v.sheet)}' could be {md(v.others) or 'more than one kind'}" for v in unsure)
              + ". Choose what each holds below.", icon=":material/help:")
 if analysis.choices.remembered:
     st.info("Read using the mapping remembered from your last upload of this tracker ("
-            + md("; ".join(remembered_words(analysis))) + "). Change it below, or forget it on Board settings.",
+            + md("; ".join(remembered_words(analysis))) + "). Change it below, or forget it under \"Remembered mappings "
+            "for this board\" above.",
             icon=":material/history:")
 
 b, c, d = st.columns(3)
@@ -236,7 +240,8 @@ elif to_load.warnings:
 else:
     st.success("The file reads cleanly.", icon=":material/check_circle:")
 
-tabs = st.tabs([f"Problems ({len(analysis.issues)})", "Preview", "How your headers were read", "Sheets"])
+tabs = st.tabs([f"Problems ({len(analysis.issues)})", "Preview", "How your headers were read", "Sheets"],
+               default=None if errors or warnings else "Preview")
 with tabs[0]:
     if analysis.issues:
         problems = issues_frame(analysis)
@@ -275,8 +280,8 @@ t = trial.changes
 st.subheader("What loading will change", anchor=False)
 if trial.already_imported:
     st.info("This exact file has already been loaded for this board; loading it again changes nothing.")
-st.write(f"Loading this file will make **{t['added']}** additions, **{t['updated']}** updates and **{t['removed']}** "
-         f"removals; **{t['unchanged']}** rows are unchanged.")
+st.write(f"Loading this file will make {counted(t['added'], 'addition')}, {counted(t['updated'], 'update')} and "
+         f"{counted(t['removed'], 'removal')}; {counted(t['unchanged'], 'row is', 'rows are')} unchanged.")
 if t["removed"]:
     st.caption("Rows are only removed within the workstreams this file covers. Removed rows are kept in the history.")
 if trial.stored and trial.stored.change_rows:

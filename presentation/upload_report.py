@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import get_args
@@ -12,6 +12,7 @@ import pandas as pd
 from loaders.kinds import BY_NAME, KINDS, TrackerKind
 from loaders.mapping import DAY_FIRST, IGNORE, MONTH_FIRST, Choices, SheetChoice, choosable_fields
 from loaders.pipeline import ALIKE, Analysis, ColumnReading, SheetReading
+from loaders.text import header_key
 
 # Words for the fields every kind shares; each kind adds its own (``TrackerKind.field_labels``).
 SHARED_FIELD_NAMES = {"ref": "Reference", "owner": "Owner", "notes": "Notes", "locality": "Locality", "phase": "Phase",
@@ -56,7 +57,8 @@ def records_frame(analysis: Analysis) -> pd.DataFrame:
 def issues_frame(analysis: Analysis) -> pd.DataFrame:
     """Errors first, then warnings, each where a lead will find it. Blank where the issue is about the whole file."""
     return pd.DataFrame([{
-        "Severity": i.severity.capitalize(), "Sheet": i.sheet or "", "Row": i.row, "Column": i.column or "",
+        "Severity": i.severity.capitalize(), "Sheet": i.sheet or "", "Row": i.row if i.row is not None else "",
+        "Column": i.column or "",
         "Value": i.value or "", "What to do": i.message,
     } for i in analysis.issues], columns=["Severity", "Sheet", "Row", "Column", "Value", "What to do"])
 
@@ -82,6 +84,7 @@ def changes_frame(change_rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
 # The mapping step: each sheet's reading in words, and the choices a lead can make about it
 # ---------------------------------------------------------------------------------------------------------------
 
+WORKSTREAM_LEVELS = ("ws1", "ws2", "ws3")  # read with their level ("workstream (level 2)"): shown as read
 AS_READ = ""  # a selectbox option: the importer's own reading (no choice of the lead's)
 DATE_ORDER_WORDS = {AS_READ: "as the importer reads them", DAY_FIRST: "day first (31/12/2024)",
                     MONTH_FIRST: "month first (12/31/2024)"}
@@ -159,8 +162,8 @@ def field_options(kind: TrackerKind, col: ColumnReading) -> tuple[str, dict[str,
     period's amounts, a workstream level) is kept as its own option, "as read", so it can be chosen back."""
     fields = choosable_fields(kind)
     options: dict[str, str] = {}
-    if col.field is not None and col.field not in fields:
-        options[AS_READ] = col.label
+    if col.field is not None and (col.field not in fields or col.field in WORKSTREAM_LEVELS):
+        options[AS_READ] = col.label[:1].upper() + col.label[1:]
         current = AS_READ
     else:
         current = col.field or IGNORE
@@ -195,13 +198,18 @@ def remembered_words(analysis: Analysis) -> list[str]:
     for sheet in analysis.choices.remembered:
         choice = analysis.choices.for_sheet(sheet)
         reading = analysis.reading(sheet)
-        out.append(f"sheet '{sheet}': " + (", ".join(choice_words(choice, reading.kind if reading else None))
+        written = {header_key(h): h for h in (reading.header if reading else ()) if h.strip()}
+        out.append(f"sheet '{sheet}': " + (", ".join(choice_words(replace(choice, header_row=None),
+                                                                  reading.kind if reading else None, written))
                                            or "read as before"))
     return out
 
 
-def choice_words(choice: SheetChoice, kind: TrackerKind | None = None) -> list[str]:
-    """A sheet's choices in words: the kind, each header's field, each date column's order."""
+def choice_words(choice: SheetChoice, kind: TrackerKind | None = None, written: dict[str, str] | None = None
+                 ) -> list[str]:
+    """A sheet's choices in words: the kind, each header's field, each date column's order. ``written`` gives each
+    header as the sheet writes it (choices hold the normalised key)."""
+    written = written or {}
     kind = kind or BY_NAME.get(choice.kind or "")
     labels = choosable_fields(kind) if kind else ALL_FIELD_WORDS
     out = []
@@ -211,8 +219,9 @@ def choice_words(choice: SheetChoice, kind: TrackerKind | None = None) -> list[s
         out.append(f"read as a {BY_NAME[choice.kind].label}")
     if choice.header_row:
         out.append(f"header on row {choice.header_row}")
-    out += [f"'{h}' → {'not read' if f == IGNORE else labels.get(f, f).lower()}" for h, f in choice.fields]
-    out += [f"'{h}' dates {DATE_ORDER_WORDS.get(o, o)}" for h, o in choice.dates]
+    out += [f"'{written.get(h, h)}' → {'not read' if f == IGNORE else labels.get(f, f).lower()}"
+            for h, f in choice.fields]
+    out += [f"'{written.get(h, h)}' dates {DATE_ORDER_WORDS.get(o, o)}" for h, o in choice.dates]
     return out
 
 
@@ -228,6 +237,11 @@ def _all_field_words() -> dict[str, str]:
 ALL_FIELD_WORDS = _all_field_words()
 
 
+def counted(n: int, word: str, many: str | None = None) -> str:
+    """"**1** addition", "**2** additions": the number in bold (markdown), the word agreeing with it."""
+    return f"**{n:,}** {word if n == 1 else (many or word + 's')}"
+
+
 def left_out_words(left_out: dict[str, int]) -> str:
     """The rows a lead's partial load leaves out, in words: "Crisis response (12 rows), rows with no workstream (3)"."""
     return ", ".join(f"{w or 'rows with no workstream'} ({n} row{'s' if n != 1 else ''})" for w, n in left_out.items())
@@ -238,7 +252,8 @@ def saved_mappings_frame(saved: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in saved.itertuples():
         choice = SheetChoice.from_json(r.choice or {})
-        rows.append({"Sheet": r.sheet, "Headers": ", ".join(str(h) for h in (r.headers or []) if str(h).strip()),
-                     "Choices": "; ".join(choice_words(choice)) or "the importer's own reading",
+        written = {header_key(str(h)): str(h) for h in (r.headers or []) if str(h).strip()}
+        rows.append({"Sheet": r.sheet, "Headers": ", ".join(written.values()),
+                     "Choices": "; ".join(choice_words(choice, written=written)) or "the importer's own reading",
                      "Saved by": r.saved_by or "", "Saved": r.saved_at})
     return pd.DataFrame(rows, columns=["Sheet", "Headers", "Choices", "Saved by", "Saved"])

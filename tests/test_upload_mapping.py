@@ -166,7 +166,7 @@ def test_board_settings_show_the_remembered_mapping_to_change_and_forget(engine,
     at = open_page("board_settings.py", email=mapping_people["chair"], board="test-board")
     assert not at.exception, at.exception
     table = frame_with(at, "Choices")
-    assert table["Sheet"].tolist() == ["Plan"] and "'initiative' → title" in table["Choices"][0]
+    assert table["Sheet"].tolist() == ["Plan"] and "'Initiative' → title" in table["Choices"][0]
     assert "Initiative" in table["Headers"][0]
     at.selectbox(key=next(s.key for s in at.selectbox if s.key and s.key.startswith("mapping_header_"))) \
         .select("Owner")
