@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import as_read, dump, xlsx
+from conftest import ROOT, as_read, dump, xlsx
 from signed_in import open_page
 from sqlalchemy import select
 
@@ -46,6 +46,11 @@ def load_button(at):
 def texts(at) -> str:
     return "\n".join(as_read(e.value) for e in [*at.markdown, *at.error, *at.info, *at.warning, *at.success,
                                                 *at.caption])
+
+
+def checked_first(at) -> list[str]:
+    """The "can be loaded, but check them first" boxes on the page."""
+    return [w.value for w in at.warning if "can be loaded" in w.value]
 
 
 def titles(engine) -> set[str]:
@@ -102,7 +107,7 @@ def test_a_sheet_that_fits_two_kinds_waits_for_the_lead_to_choose(engine, mappin
     at = upload(open_page("upload.py", board="test-board"), "log.xlsx", both)
     first = as_read(at.error[0].value)
     assert "needs you to choose" in first and "'Log'" in first
-    assert not at.warning and not load_button(at)
+    assert not checked_first(at) and not load_button(at)
     kind = selectbox(at, "What sheet 'Log' holds")
     assert kind.value is None  # nothing preselected: the importer did not guess
     kind.select("risks").run()
@@ -128,7 +133,7 @@ def test_a_refusal_stands_alone_and_the_lead_may_load_only_their_rows(engine, ma
                            ["Crisis", "Review the line", "May 2017"]]})
     at = upload(open_page("upload.py", email=mapping_people["lead"], board="test-board"), "mixed.xlsx", mixed)
     assert any("rows for Crisis" in as_read(e.value) for e in at.error)
-    assert not at.warning  # never a "can be loaded, but check them first" box over a refusal
+    assert not checked_first(at)  # never a "can be loaded, but check them first" box over a refusal
     assert not load_button(at)
     before = dump(engine)
     at.toggle[0].set_value(True).run()
@@ -199,3 +204,20 @@ def test_a_viewer_sees_no_remembered_mappings_and_a_lead_sees_them_on_the_upload
     board_id = mapping_people["board"]["id"]
     assert may_manage(board_id, chair) and may_manage(board_id, lead) and not may_manage(board_id, viewer)
     assert not may_manage(board_id + 1000, lead)
+
+
+def test_the_demo_lead_loads_only_their_rows_of_their_boards_sample_workbook(app_database):
+    """Issue 14: the demo lead (Crisis response and Unified Prevention on Rutland) uploads Rutland's own milestone
+    workbook, which holds every priority's rows: refused as a whole, offered their own rows, told what is left out."""
+    at = open_page("upload.py", email="lead@demo.example.org", board="rutland-hwb")
+    assert not at.exception, at.exception
+    upload(at, "bcf-milestones.xlsx", (ROOT / "sample_data" / "rutland-hwb" / "bcf-milestones.xlsx").read_bytes())
+    assert any("rows for Enablers, LTC Management" in as_read(e.value) for e in at.error)
+    assert not checked_first(at) and not load_button(at)
+    at.toggle[0].set_value(True).run()
+    note = next(as_read(i.value) for i in at.info if "Only your rows" in as_read(i.value))
+    assert "26 of 58" in note and "Enablers (19 rows), LTC Management (13 rows)" in note
+    load_button(at)[0].click().run()
+    assert not at.exception, at.exception
+    assert "Left out, as you asked: Enablers (19 rows), LTC Management (13 rows)" in texts(at)
+    assert "was already loaded" in texts(at)  # the sample board holds these rows as they are: nothing changes
