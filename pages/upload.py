@@ -71,7 +71,7 @@ with st.expander("Download a blank template"):
                             on_click="ignore", key=f"template_{kind.name}", icon=":material/download:")
 
 with st.expander("Remembered mappings for this board"):
-    saved_mappings_section(board, who)
+    saved_mappings_section(board, who, heading=False)
 
 done = st.session_state.pop("upload_done", None)
 if done:
@@ -171,8 +171,10 @@ def sheet_controls(view: SheetView, index: int) -> None:
                          icon=":material/undo:")
         if not view.columns:
             return
-        st.markdown("How each header is read (change any that is wrong):")
-        grid = st.columns(3)
+        attention = bool(view.problems) or view.confidence != "sure" or view.sheet in dict(own.per_sheet)
+        box = st.expander(f"How each of the {len(view.columns)} headers is read (change any that is wrong)",
+                          expanded=attention)
+        grid = box.columns(3)
         for i, col in enumerate(view.columns):
             cell = grid[i % 3]
             key = _synced(f"{base}_field_{col.column}", col.current)

@@ -247,13 +247,18 @@ def left_out_words(left_out: dict[str, int]) -> str:
     return ", ".join(f"{w or 'rows with no workstream'} ({n} row{'s' if n != 1 else ''})" for w, n in left_out.items())
 
 
+def saved_words(choice: SheetChoice, headers: list | None) -> str:
+    """A remembered mapping's choices in words, each header as its sheet writes it."""
+    written = {header_key(str(h)): str(h) for h in (headers or []) if str(h).strip()}
+    return "; ".join(choice_words(choice, written=written)) or "the importer's own reading"
+
+
 def saved_mappings_frame(saved: pd.DataFrame) -> pd.DataFrame:
     """A board's remembered mappings for Board settings: sheet, headers, the choices in words, who and when."""
     rows = []
     for r in saved.itertuples():
         choice = SheetChoice.from_json(r.choice or {})
-        written = {header_key(str(h)): str(h) for h in (r.headers or []) if str(h).strip()}
-        rows.append({"Sheet": r.sheet, "Headers": ", ".join(written.values()),
-                     "Choices": "; ".join(choice_words(choice, written=written)) or "the importer's own reading",
+        rows.append({"Sheet": r.sheet, "Headers": ", ".join(str(h) for h in (r.headers or []) if str(h).strip()),
+                     "Choices": saved_words(choice, r.headers),
                      "Saved by": r.saved_by or "", "Saved": r.saved_at})
     return pd.DataFrame(rows, columns=["Sheet", "Headers", "Choices", "Saved by", "Saved"])

@@ -14,7 +14,7 @@ from data_model.permissions import Actor, Resource, allowed
 from loaders.kinds import BY_NAME
 from loaders.mapping import IGNORE, SheetChoice, choosable_fields
 from presentation.safe import md
-from presentation.upload_report import ALL_FIELD_WORDS, choice_words, saved_mappings_frame
+from presentation.upload_report import ALL_FIELD_WORDS, saved_mappings_frame, saved_words
 from ui.context import get_engine
 
 AS_READ = ""  # the importer's own reading for a header (no remembered choice)
@@ -25,13 +25,15 @@ def may_manage(board_id: int, who: Actor | None) -> bool:
     return allowed("upload", Resource(board_id), who) or allowed("rules", Resource(board_id), who)
 
 
-def saved_mappings_section(board: dict, who: Actor | None) -> None:
-    """The board's remembered mappings: list them, change a header's field, or forget one."""
+def saved_mappings_section(board: dict, who: Actor | None, *, heading: bool = True) -> None:
+    """The board's remembered mappings: list them, change a header's field, or forget one. ``heading``: under a
+    subheader of its own (Board settings), or not (inside the upload page's expander that names it)."""
     board_id = int(board["id"])
     if not may_manage(board_id, who):
         return
     engine = get_engine()
-    st.subheader("Remembered mappings", anchor=False)
+    if heading:
+        st.subheader("Remembered mappings", anchor=False)
     st.caption("When a lead changes how a tracker's headers are read and loads it, the choices are remembered under "
                "that tracker's header row: the next upload of the same tracker is read the same way with no clicks. "
                "Changes here are recorded in the audit trail.")
@@ -51,7 +53,7 @@ def saved_mappings_section(board: dict, who: Actor | None) -> None:
     chosen = st.selectbox("Remembered mapping", list(labels), format_func=labels.get, key=f"mapping_pick_{board_id}")
     row = saved[saved["id"] == chosen].iloc[0]
     choice = SheetChoice.from_json(row["choice"] or {})
-    st.caption("Now: " + md("; ".join(choice_words(choice)) or "the importer's own reading") + ".")
+    st.caption("Now: " + md(saved_words(choice, row["headers"])) + ".")
     headers = [str(h) for h in (row["headers"] or []) if str(h).strip()]
     with st.form(f"mapping_edit_{board_id}_{chosen}"):
         left, right = st.columns(2)
