@@ -221,3 +221,15 @@ def test_the_demo_lead_loads_only_their_rows_of_their_boards_sample_workbook(app
     assert not at.exception, at.exception
     assert "Left out, as you asked: Enablers (19 rows), LTC Management (13 rows)" in texts(at)
     assert "was already loaded" in texts(at)  # the sample board holds these rows as they are: nothing changes
+
+
+def test_choosing_the_kind_of_a_sheet_no_kind_knows_finds_the_row_of_the_mapped_headers():
+    """Below a title and a blank row, the header row holds "Initiative": once the lead says the sheet is a milestone
+    tracker and "Initiative" is its title, that row is the header, without giving its number."""
+    titled = xlsx({"Plan": [["Prevention programme", "2016-17"], [], HEADER, *ROWS]})  # a two-cell title row
+    assert analyse(titled, "t.xlsx").readings[0].confidence == "none"
+    mapped = Choices().with_sheet("Plan", SheetChoice(kind="milestones", fields=(("initiative", "title"),)))
+    analysis = analyse(titled, "t.xlsx", choices=mapped)
+    assert analysis.ok, [i.message for i in analysis.errors]
+    assert analysis.readings[0].header_row == 3 and analysis.readings[0].confidence == "chosen"
+    assert [r["title"] for r in analysis.public_records()] == ["Open the wellbeing hub", "Train the falls team"]
