@@ -49,9 +49,20 @@ def records_frame(analysis: Analysis) -> pd.DataFrame:
     for rec, public in zip(analysis.records, analysis.public_records(), strict=True):
         row = {"Sheet": rec.sheet, "Row": rec.row}
         for k, v in public.items():
-            row[FIELD_NAMES.get(k, k.capitalize())] = float(v) if isinstance(v, Decimal) else v
+            if isinstance(v, Decimal):
+                v = float(v)
+            elif isinstance(v, str) and k in CODED_FIELDS:
+                v = v.replace("_", " ").capitalize()  # "in_progress" is "In progress" to a lead
+            row[FIELD_NAMES.get(k, k.capitalize())] = v
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    for column in frame.columns:  # a blank cell reads as blank, never "None"
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(lambda v: "" if v is None else v)
+    return frame
+
+
+CODED_FIELDS = {"status", "rag", "raid_type", "direction", "line_kind"}  # stored as codes, shown as words
 
 
 def issues_frame(analysis: Analysis) -> pd.DataFrame:
