@@ -16,7 +16,7 @@ from data_model.engine import database_url
 from data_model.locks import BusyError, write_transaction
 from data_model.permissions import Actor, allowed, upload_refusal
 from data_model.tables import Board
-from data_model.vocabulary import top_level
+from data_model.vocabulary import top_level, within
 from loaders.issues import error
 from loaders.kinds import TrackerKind
 from loaders.mapping import Choices, SheetChoice
@@ -135,6 +135,40 @@ def _remember(conn, analysis: Analysis, board: str, who: str) -> None:
 def file_workstreams(analysis: Analysis) -> tuple[str, ...]:
     """The top-level workstreams a file's rows belong to ("" for rows with none)."""
     return tuple(sorted({top_level(r.workstream) for r in analysis.records}))
+
+
+def only_workstreams(analysis: Analysis, granted: tuple[str, ...]) -> tuple[Analysis, dict[str, int]]:
+    """The analysis with only the rows inside ``granted`` top-level workstreams (a lead's own), and how many rows
+    of each other top-level workstream ("" for rows with none) were left out. A part left with no rows is dropped;
+    warnings about left-out rows go with them. The file's own reading (sheets, choices, sha256) is kept."""
+    def keep(rec) -> bool:
+        return within(top_level(rec.workstream), granted)
+
+    left_out: dict[str, int] = {}
+    for rec in analysis.records:
+        if not keep(rec):
+            top = top_level(rec.workstream)
+            left_out[top] = left_out.get(top, 0) + 1
+    if not left_out:
+        return analysis, {}
+    dropped = {(r.sheet, r.row) for r in analysis.records if not keep(r)}
+
+    def trimmed(part: Analysis) -> Analysis:
+        return replace(part, records=[r for r in part.records if keep(r)],
+                       issues=[i for i in part.issues if (i.sheet, i.row) not in dropped])
+
+    if analysis.split:
+        parts = [p for p in map(trimmed, analysis.split) if p.records]
+        if len(parts) == 1:
+            filtered = replace(parts[0], readings=analysis.readings, choices=analysis.choices)
+        else:  # several kinds still (or none left at all)
+            filtered = replace(analysis, split=parts, records=[r for p in parts for r in p.records],
+                               issues=[i for p in parts for i in p.issues])
+    else:
+        filtered = trimmed(analysis)
+        if not filtered.records:
+            filtered = replace(filtered, kind=None)
+    return filtered, dict(sorted(left_out.items()))
 
 
 def _with_error(analysis: Analysis, message: str, code: str) -> Analysis:

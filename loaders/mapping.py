@@ -183,7 +183,7 @@ def from_cli(*, kind: str | None = None, sheets: list[str] | None = None, header
 
 def choosable_fields(kind: TrackerKind) -> dict[str, str]:
     """The fields a lead may give a column of this kind, with words for each."""
-    names = sorted({p.field for p in kind.vocabulary} - MULTI - {"ws3"})
+    names = sorted({p.field for p in kind.vocabulary} - (MULTI - {"ws1", "ws2"}) - {"ws3"})
     labels = {**COMMON_LABELS, **kind.field_labels}
     return {f: labels.get(f, f.replace("_", " ").capitalize()) for f in names}
 

@@ -36,7 +36,7 @@ from loaders.mapping import (
 )
 from loaders.read import ReadError, Sheet, read_workbook
 from loaders.sheet_pairs import join_tables
-from loaders.text import safe_file_name
+from loaders.text import header_key, safe_file_name
 
 
 @dataclass
@@ -353,11 +353,25 @@ def _as_chosen(sheet: Sheet, kind: TrackerKind, found: dict, choice: SheetChoice
     elif choice.header_row is not None and choice.header_row <= len(sheet.rows):
         index = choice.header_row - 1
         mapping = header_at(sheet, index, kind)
+    elif (index := _likely_header_row(sheet, choice)) is not None:
+        mapping = header_at(sheet, index, kind)
     else:
         result.readings.append(_reading(sheet, kind, None, "chosen", found, choice))
         result.issues.append(_no_header(sheet, kind, choice))
         return None
     return _read(sheet, index, mapping, "chosen", found, choice, result)
+
+
+def _likely_header_row(sheet: Sheet, choice: SheetChoice) -> int | None:
+    """Where a sheet whose headers no kind knows has its header row, once the lead says what it holds: the row
+    holding the headers they mapped, else the first row that could be a header (two or more labels)."""
+    rows = sheet.rows[:HEADER_SEARCH_ROWS]
+    mapped = {h for h, _f in choice.fields}
+    if mapped:
+        for r, row in enumerate(rows):
+            if mapped & {header_key(str(v)) for v in row if v is not None and str(v).strip()}:
+                return r
+    return next((r for r, row in enumerate(rows) if sum(v not in (None, "") for v in row) >= 2), None)
 
 
 def _as_file_kind(sheet: Sheet, kind: TrackerKind, found: dict, choice: SheetChoice,

@@ -18,6 +18,7 @@ from data_model.spc import RUN_MAX, RUN_MIN, MetricSpc, SpcSettings
 from presentation.safe import md
 from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
+from ui.saved_mappings_section import saved_mappings_section
 
 FIELDS = {  # field: (label, help, step)
     "milestone_due_soon_days": ("Milestone due soon (days)", "Not complete and due within this many days: Amber.", 1),
@@ -105,6 +106,8 @@ if metric_names:
                 clear_caches()
                 st.success("Saved: " + "; ".join(changed) if changed else "Nothing changed.")
     st.caption(f"{md(metric_names[chosen_metric])}: {md(current.words())}.")
+
+saved_mappings_section(board, who)
 
 st.subheader("Meetings", anchor=False)
 if not can("meetings", Resource(board_id)):

@@ -1,4 +1,8 @@
-"""Upload a tracker: see how it was read, fix what it reports, confirm, and see what changed."""
+"""Upload a tracker: see how each sheet was read and change it, fix what it reports, see what loading will change
+row by row, confirm."""
+
+import hashlib
+import json
 
 import streamlit as st
 
@@ -7,20 +11,29 @@ from data_model.board_settings import board_rules
 from data_model.permissions import Resource, upload_refusal
 from data_model.rag import RagRules
 from loaders import analyse
-from loaders.importer import file_workstreams, store_analysis
+from loaders.importer import file_workstreams, only_workstreams, remembered_mappings, store_analysis
 from loaders.kinds import BY_NAME, KINDS
+from loaders.mapping import IGNORE, Choices, SheetChoice
+from loaders.pipeline import Analysis
 from loaders.templates import template_bytes
 from presentation.safe import csv_bytes, md
 from presentation.upload_report import (
+    AS_READ,
+    DATE_ORDER_WORDS,
+    SheetView,
     changes_frame,
+    counted,
     issues_frame,
-    kind_label,
+    left_out_words,
     mapping_frame,
     records_frame,
+    remembered_words,
+    sheet_views,
     sheets_frame,
 )
 from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
+from ui.saved_mappings_section import saved_mappings_section
 
 require_entry()
 who = require("upload")
@@ -40,9 +53,13 @@ if not who.is_admin and grant is not None:
                                      "board administrator to assign yours)") + ".")
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading the file…")
-def analysed(data: bytes, name: str, kind: str | None, rules: RagRules):
-    return analyse(data, name, kind=kind, rules=rules)
+@st.cache_data(max_entries=16, show_spinner="Reading the file…")
+def analysed(file_hash: str, name: str, rules: RagRules, choices_json: str, remembered_json: str, *,
+             _data: bytes) -> Analysis:
+    """One reading of the file per (file, choices, remembered mappings): a changed control re-reads it once."""
+    remembered = {sig: SheetChoice.from_json(c) for sig, c in json.loads(remembered_json).items()}
+    return analyse(_data, name, rules=rules, choices=Choices.from_json(json.loads(choices_json)),
+                   remembered=remembered)
 
 
 with st.expander("Download a blank template"):
@@ -53,6 +70,9 @@ with st.expander("Download a blank template"):
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             on_click="ignore", key=f"template_{kind.name}", icon=":material/download:")
 
+with st.expander("Remembered mappings for this board"):
+    saved_mappings_section(board, who, heading=False)
+
 done = st.session_state.pop("upload_done", None)
 if done:
     c = done["changes"]
@@ -61,12 +81,11 @@ if done:
     else:
         st.success(f"Loaded **{md(done['file'])}** for {md(done['board'])}: {c['added']} added, {c['updated']} updated, "
                    f"{c['removed']} removed, {c['unchanged']} unchanged.")
+    if done.get("left_out"):
+        st.caption(f"Left out, as you asked: {md(done['left_out'])}.")
     if done["rows"]:
         st.dataframe(changes_frame(done["rows"]), hide_index=True, width="stretch")
 
-choice = st.selectbox("What is in the file?", ["detect", *BY_NAME],
-                      format_func=lambda k: "Work it out from the headers" if k == "detect" else BY_NAME[k].label.capitalize(),
-                      key="upload_kind")
 nonce = st.session_state.setdefault("upload_nonce", 0)
 uploaded = st.file_uploader("Tracker file (.xlsx, .xlsm or .csv)", type=["xlsx", "xlsm", "csv"],
                             key=f"upload_file_{nonce}")
@@ -74,25 +93,157 @@ if uploaded is None:
     st.stop()
 
 data = uploaded.getvalue()
-analysis = analysed(data, uploaded.name, None if choice == "detect" else choice, board_rules(get_engine(), board["slug"]))
+file_key = hashlib.sha256(data).hexdigest()[:20]
+CHOICES = f"upload_choices_{file_key}"  # the lead's choices for this file, kept across reruns
+own: Choices = st.session_state.setdefault(CHOICES, Choices())
+engine = get_engine()
+remembered = {sig: c.as_json() for sig, c in remembered_mappings(engine, board["slug"]).items()}
+analysis = analysed(file_key, uploaded.name, board_rules(engine, board["slug"]),
+                    json.dumps(own.as_json(), sort_keys=True), json.dumps(remembered, sort_keys=True), _data=data)
 file_name = analysis.file_name  # the bare name: a label, never a path
-errors, warnings = analysis.errors, analysis.warnings
+views = sheet_views(analysis, own)
 
-st.markdown(f"**{md(file_name)}** reads as a **{kind_label(analysis)}**.")
+
+# -- the mapping step: what each sheet holds and how its headers are read; every change re-reads the file ------
+def _set(sheet: str, change) -> None:
+    choices: Choices = st.session_state[CHOICES]
+    st.session_state[CHOICES] = choices.with_sheet(sheet, change(dict(choices.per_sheet).get(sheet, SheetChoice())))
+
+
+def _on_kind(sheet: str, key: str) -> None:
+    _set(sheet, lambda c: SheetChoice(kind=st.session_state[key], header_row=c.header_row, dates=c.dates))
+
+
+def _on_header_row(sheet: str, key: str) -> None:
+    value = st.session_state[key]
+    _set(sheet, lambda c: SheetChoice(c.kind, int(value) if value else None, c.fields, c.dates))
+
+
+def _on_field(sheet: str, header: str, key: str) -> None:
+    value = st.session_state[key]
+    _set(sheet, lambda c: c.with_field(header, None if value == AS_READ else value))
+
+
+def _on_dates(sheet: str, header: str, key: str) -> None:
+    value = st.session_state[key]
+    _set(sheet, lambda c: c.with_date_order(header, value or None))
+
+
+def _reset(sheet: str) -> None:
+    choices: Choices = st.session_state[CHOICES]
+    st.session_state[CHOICES] = choices.with_sheet(sheet, SheetChoice())
+
+
+def _synced(key: str, value) -> str:
+    """The widget's key, its state set to what the file now reads as (the reading, not the last click, is what
+    the control shows: a field taken by another header moves)."""
+    if st.session_state.get(key) != value:
+        st.session_state[key] = value
+    return key
+
+
+KIND_OPTIONS = [*BY_NAME, IGNORE]
+
+
+def kind_words(name: str) -> str:
+    return "Don't read this sheet" if name == IGNORE else BY_NAME[name].label.capitalize()
+
+
+def sheet_controls(view: SheetView, index: int) -> None:
+    base = f"map_{file_key}_{index}"
+    with st.container(border=True):
+        st.markdown(f"**{md(view.summary)}**")
+        if view.others:
+            st.caption(f"Also fits: {md(view.others)}.")
+        for problem in view.problems:
+            st.error(md(problem), icon=":material/error:")
+        left, right, reset = st.columns([3, 1, 1], vertical_alignment="bottom")
+        current = {"unsure": None, "none": None, "ignored": IGNORE}.get(view.confidence, view.kind and view.kind.name)
+        key = _synced(f"{base}_kind", current)
+        left.selectbox(f"What sheet '{md(view.sheet)}' holds", KIND_OPTIONS, format_func=kind_words, key=key,
+                       index=None, placeholder="Choose what this sheet holds", on_change=_on_kind,
+                       args=(view.sheet, key))
+        key = _synced(f"{base}_row", view.header_row)
+        right.number_input("Header row", min_value=1, step=1, key=key, on_change=_on_header_row,
+                           args=(view.sheet, key), help="The spreadsheet row that holds the column headers.")
+        if dict(own.per_sheet).get(view.sheet) is not None:
+            reset.button("Undo my changes", key=f"{base}_reset", on_click=_reset, args=(view.sheet,),
+                         icon=":material/undo:")
+        if not view.columns:
+            return
+        attention = bool(view.problems) or view.confidence != "sure" or view.sheet in dict(own.per_sheet)
+        box = st.expander(f"How each of the {len(view.columns)} headers is read (change any that is wrong)",
+                          expanded=attention)
+        grid = box.columns(3)
+        for i, col in enumerate(view.columns):
+            cell = grid[i % 3]
+            key = _synced(f"{base}_field_{col.column}", col.current)
+            cell.selectbox(f"{col.column} · {md(col.header)}", list(col.options), format_func=col.options.get,
+                           key=key, on_change=_on_field, args=(view.sheet, col.header, key))
+            cell.caption(md(col.evidence))
+            if col.dates:
+                key = _synced(f"{base}_dates_{col.column}", col.date_order)
+                cell.selectbox(f"Dates in {md(col.header)}", list(DATE_ORDER_WORDS), format_func=DATE_ORDER_WORDS.get,
+                               key=key, on_change=_on_dates, args=(view.sheet, col.header, key))
+
+
+errors, warnings = analysis.errors, analysis.warnings
+unsure = [v for v in views if v.needs_choice]
+if analysis.kinds:
+    st.markdown(f"**{md(file_name)}** reads as " + " and ".join(f"a **{md(k.label)}**" for k in analysis.kinds) + ".")
+else:
+    st.markdown(f"No tracker is read from **{md(file_name)}** yet: say below what each sheet holds.")
+if unsure:
+    st.error("The importer needs you to choose before this file can be loaded: "
+             + "; ".join(f"sheet '{md(v.sheet)}' could be {md(v.others) or 'more than one kind'}" for v in unsure)
+             + ". Choose what each holds below.", icon=":material/help:")
+if analysis.choices.remembered:
+    st.info("Read using the mapping remembered from your last upload of this tracker ("
+            + md("; ".join(remembered_words(analysis))) + "). Change it below, or forget it under \"Remembered mappings "
+            "for this board\" above.",
+            icon=":material/history:")
+
 b, c, d = st.columns(3)
 b.metric("Rows read", len(analysis.records))
 c.metric("Errors", len(errors))
 d.metric("Warnings", len(warnings))
 
+st.subheader("What each sheet holds", anchor=False)
+for i, view in enumerate(views):
+    sheet_controls(view, i)
+
+# -- the verdict: errors first and alone; a refusal is an error too -------------------------------------------
+refusal = None if errors else upload_refusal(who, int(board["id"]), board["name"], file_workstreams(analysis))
+to_load, left_out = analysis, {}
+if refusal and grant is not None and grant.role == "lead" and grant.workstreams:
+    mine, left_out = only_workstreams(analysis, grant.workstreams)
+    if mine.parts:
+        st.error(md(refusal), icon=":material/block:")
+        if st.toggle(f"Load only the rows for your workstreams ({md(', '.join(grant.workstreams))})",
+                     key=f"only_mine_{file_key}"):
+            to_load, refusal = mine, None
+            st.info(f"Only your rows will be loaded: {len(mine.records):,} of {len(analysis.records):,}. Left out, "
+                    f"and nothing of theirs changes: {md(left_out_words(left_out))}.", icon=":material/filter_alt:")
+    else:
+        left_out = {}
+        st.error(md(refusal), icon=":material/block:")
+elif refusal:
+    st.error(md(refusal), icon=":material/block:")
+
 if errors:
     st.error(f"**{md(file_name)}** can't be loaded until the {len(errors)} error(s) below are fixed. Nothing has been "
-             "saved. Fix the file and upload it again.", icon=":material/error:")
-elif warnings:
-    st.warning(f"{len(warnings)} warning(s): the file can be loaded, but check them first.", icon=":material/warning:")
+             "saved. Change how a sheet is read above, or fix the file and upload it again."
+             + "".join(f"\n\n{md(i.message)}" for i in errors if i.sheet is None)[:2000], icon=":material/error:")
+elif refusal:
+    pass  # said above, alone
+elif to_load.warnings:
+    st.warning(f"{len(to_load.warnings)} warning(s): the file can be loaded, but check them first.",
+               icon=":material/warning:")
 else:
     st.success("The file reads cleanly.", icon=":material/check_circle:")
 
-tabs = st.tabs([f"Problems ({len(analysis.issues)})", "How your headers were read", "Preview", "Sheets"])
+tabs = st.tabs([f"Problems ({len(analysis.issues)})", "Preview", "How your headers were read", "Sheets"],
+               default=None if errors or warnings else "Preview")
 with tabs[0]:
     if analysis.issues:
         problems = issues_frame(analysis)
@@ -101,51 +252,47 @@ with tabs[0]:
         st.download_button("Download the problems (CSV)", data=csv_bytes(problems),
                            file_name=f"problems-{file_name.rsplit('.', 1)[0]}.csv", mime="text/csv",
                            icon=":material/download:", on_click=audit.record_now,
-                           args=(get_engine(), who.email, "export"),
+                           args=(engine, who.email, "export"),
                            kwargs={"board_id": int(board["id"]), "detail": f"problems list of {file_name} (CSV)"})
     else:
         st.write("No problems found.")
 with tabs[1]:
-    st.dataframe(mapping_frame(analysis), hide_index=True, width="stretch")
-with tabs[2]:
-    preview = records_frame(analysis)
+    preview = records_frame(to_load)
     if preview.empty:
         st.write("No rows to show.")
     else:
         st.dataframe(preview.head(500), hide_index=True, width="stretch")
         if len(preview) > 500:
             st.caption(f"Showing the first 500 of {len(preview):,} rows.")
+with tabs[2]:
+    st.dataframe(mapping_frame(analysis), hide_index=True, width="stretch")
 with tabs[3]:
     st.dataframe(sheets_frame(analysis), hide_index=True, width="stretch")
 
-if errors:
+if errors or refusal or not to_load.parts:
     st.stop()
 
-refusal = upload_refusal(who, int(board["id"]), board["name"], file_workstreams(analysis))
-if refusal:
-    st.error(md(refusal), icon=":material/block:")
-    st.stop()
-
-engine = get_engine()
 # The preview stores nothing and takes no write lock: it reads the file's one analysis against what is stored.
-trial = store_analysis(analysis, board["slug"], engine=engine, dry_run=True, actor=who)
+trial = store_analysis(to_load, board["slug"], engine=engine, dry_run=True, actor=who)
 if trial.status != "ok":
     for issue in trial.analysis.errors:
-        st.error(md(issue.message))
+        st.error(md(issue.message), icon=":material/block:")
     st.stop()
 t = trial.changes
+st.subheader("What loading will change", anchor=False)
 if trial.already_imported:
     st.info("This exact file has already been loaded for this board; loading it again changes nothing.")
-st.write(f"Loading this file will make **{t['added']}** additions, **{t['updated']}** updates and **{t['removed']}** "
-         f"removals; **{t['unchanged']}** rows are unchanged.")
+st.write(f"Loading this file will make {counted(t['added'], 'addition')}, {counted(t['updated'], 'update')} and "
+         f"{counted(t['removed'], 'removal')}; {counted(t['unchanged'], 'row is', 'rows are')} unchanged.")
 if t["removed"]:
     st.caption("Rows are only removed within the workstreams this file covers. Removed rows are kept in the history.")
 if trial.stored and trial.stored.change_rows:
-    with st.expander(f"What loading will change, row by row ({len(trial.stored.change_rows):,})"):
-        st.dataframe(changes_frame(trial.stored.change_rows), hide_index=True, width="stretch")
+    st.dataframe(changes_frame(trial.stored.change_rows), hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(trial.stored.change_rows), 420),
+                 column_config={"Item": st.column_config.TextColumn(width="large")})
 
 if st.button(f"Load into {md(board['name'])}", type="primary", icon=":material/publish:"):
-    result = store_analysis(analysis, board["slug"], engine=engine, actor=who)
+    result = store_analysis(to_load, board["slug"], engine=engine, actor=who)
     if result.status != "ok":
         for issue in result.analysis.errors:
             st.error(md(issue.message))
@@ -154,6 +301,8 @@ if st.button(f"Load into {md(board['name'])}", type="primary", icon=":material/p
     st.session_state["upload_done"] = {
         "file": file_name, "board": board["name"], "changes": result.changes,
         "already": result.already_imported, "rows": result.stored.change_rows if result.stored else [],
+        "left_out": left_out_words(left_out) if to_load is not analysis else "",
     }
+    st.session_state.pop(CHOICES, None)
     st.session_state["upload_nonce"] = nonce + 1
     st.rerun()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
+from typing import get_args
 
 import pandas as pd
 
-from loaders.kinds import KINDS
-from loaders.pipeline import Analysis
+from loaders.kinds import BY_NAME, KINDS, TrackerKind
+from loaders.mapping import DAY_FIRST, IGNORE, MONTH_FIRST, Choices, SheetChoice, choosable_fields
+from loaders.pipeline import ALIKE, Analysis, ColumnReading, SheetReading
+from loaders.text import header_key
 
 # Words for the fields every kind shares; each kind adds its own (``TrackerKind.field_labels``).
 SHARED_FIELD_NAMES = {"ref": "Reference", "owner": "Owner", "notes": "Notes", "locality": "Locality", "phase": "Phase",
@@ -44,15 +49,27 @@ def records_frame(analysis: Analysis) -> pd.DataFrame:
     for rec, public in zip(analysis.records, analysis.public_records(), strict=True):
         row = {"Sheet": rec.sheet, "Row": rec.row}
         for k, v in public.items():
-            row[FIELD_NAMES.get(k, k.capitalize())] = float(v) if isinstance(v, Decimal) else v
+            if isinstance(v, Decimal):
+                v = float(v)
+            elif isinstance(v, str) and k in CODED_FIELDS:
+                v = v.replace("_", " ").capitalize()  # "in_progress" is "In progress" to a lead
+            row[FIELD_NAMES.get(k, k.capitalize())] = v
         rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    for column in frame.columns:  # a blank cell reads as blank, never "None"
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(lambda v: "" if v is None else v)
+    return frame
+
+
+CODED_FIELDS = {"status", "rag", "raid_type", "direction", "line_kind"}  # stored as codes, shown as words
 
 
 def issues_frame(analysis: Analysis) -> pd.DataFrame:
     """Errors first, then warnings, each where a lead will find it. Blank where the issue is about the whole file."""
     return pd.DataFrame([{
-        "Severity": i.severity.capitalize(), "Sheet": i.sheet or "", "Row": i.row, "Column": i.column or "",
+        "Severity": i.severity.capitalize(), "Sheet": i.sheet or "", "Row": i.row if i.row is not None else "",
+        "Column": i.column or "",
         "Value": i.value or "", "What to do": i.message,
     } for i in analysis.issues], columns=["Severity", "Sheet", "Row", "Column", "Value", "What to do"])
 
@@ -72,3 +89,187 @@ def changes_frame(change_rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
         "Was": df["old_value"].fillna(""),
         "Now": df["new_value"].fillna(""),
     })
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The mapping step: each sheet's reading in words, and the choices a lead can make about it
+# ---------------------------------------------------------------------------------------------------------------
+
+WORKSTREAM_LEVELS = ("ws1", "ws2", "ws3")  # read with their level ("workstream (level 2)"): shown as read
+AS_READ = ""  # a selectbox option: the importer's own reading (no choice of the lead's)
+DATE_ORDER_WORDS = {AS_READ: "as the importer reads them", DAY_FIRST: "day first (31/12/2024)",
+                    MONTH_FIRST: "month first (12/31/2024)"}
+STATUS_WORDS = {"sure": "sure", "likely": "likely", "unsure": "unsure — choose", "chosen": "chosen by you",
+                "none": "no tracker table found", "ignored": "not read (you left it out)"}
+REMEMBERED = "remembered from your last upload"
+
+
+@dataclass(frozen=True)
+class ColumnView:
+    """One header of a sheet as the mapping step shows it: what it is read as, the choices, and why."""
+
+    column: str  # its letter
+    header: str
+    current: str  # the option now selected: a field, IGNORE, or AS_READ for a reading no field option names
+    options: dict[str, str]  # option -> words, in the order shown
+    evidence: str
+    dates: bool  # read as dates: offer day-first or month-first
+    date_order: str  # AS_READ, DAY_FIRST or MONTH_FIRST
+
+
+@dataclass(frozen=True)
+class SheetView:
+    """One sheet of the file for the mapping step."""
+
+    sheet: str
+    kind: TrackerKind | None
+    confidence: str  # the reading's own (loaders.pipeline.SheetReading.confidence)
+    status: str  # how sure, in words
+    needs_choice: bool  # the importer will not guess: the lead must choose its kind
+    others: str  # the other kinds that fit, in words ("" for none)
+    header_row: int | None
+    columns: tuple[ColumnView, ...]
+    problems: tuple[str, ...] = ()  # the errors about the sheet as a whole (not a row): what the controls fix
+
+    @property
+    def summary(self) -> str:
+        what = f"read as a {self.kind.label}" if self.kind is not None and not self.needs_choice else (
+            "needs you to choose what it holds" if self.needs_choice else "not read")
+        return f"Sheet '{self.sheet}': {what} ({self.status})"
+
+
+def date_fields(kind: TrackerKind) -> set[str]:
+    """The fields of a kind that hold dates (from its record model's types), for the day/month-first choice."""
+    out = set()
+    for name, info in kind.record_model.model_fields.items():
+        types = {info.annotation, *get_args(info.annotation)}
+        if types & {date, datetime}:
+            out.add(name)
+    return out
+
+
+def others_words(reading: SheetReading) -> str:
+    """The other kinds the sheet fits, with how well beside the kind it was read as."""
+    words = []
+    for name, score in reading.alternatives:
+        if name not in BY_NAME or score <= 0:
+            continue
+        how = "about as well" if reading.score and score >= ALIKE * reading.score else "less well"
+        words.append(f"a {BY_NAME[name].label} ({how})")
+    return ", ".join(words)
+
+
+def sheet_status(reading: SheetReading, own: SheetChoice | None, remembered: bool) -> str:
+    """How sure the reading is, in words: the lead's own choice, a remembered one, or the importer's confidence."""
+    if reading.confidence in ("ignored", "none", "unsure"):
+        return STATUS_WORDS[reading.confidence]
+    if remembered and own is None:
+        return REMEMBERED
+    return STATUS_WORDS.get(reading.confidence, reading.confidence)
+
+
+def field_options(kind: TrackerKind, col: ColumnReading) -> tuple[str, dict[str, str]]:
+    """The options of one header's field selectbox and the one now selected. A reading no field option names (a
+    period's amounts, a workstream level) is kept as its own option, "as read", so it can be chosen back."""
+    fields = choosable_fields(kind)
+    options: dict[str, str] = {}
+    if col.field is not None and (col.field not in fields or col.field in WORKSTREAM_LEVELS):
+        options[AS_READ] = col.label[:1].upper() + col.label[1:]
+        current = AS_READ
+    else:
+        current = col.field or IGNORE
+    options.update(sorted(fields.items(), key=lambda p: p[1].lower()))
+    options[IGNORE] = "not read"
+    return current, options
+
+
+def sheet_views(analysis: Analysis, own: Choices) -> list[SheetView]:
+    """Every sheet of the file for the mapping step, those that need the lead's choice first."""
+    views = []
+    remembered = set(analysis.choices.remembered)
+    mine = dict(own.per_sheet)
+    for r in analysis.readings:
+        choice = analysis.choices.for_sheet(r.sheet)
+        columns = []
+        if r.kind is not None:
+            dated = date_fields(r.kind)
+            for col in r.columns:
+                current, options = field_options(r.kind, col)
+                columns.append(ColumnView(col.column, col.header, current, options, col.evidence,
+                                          col.field in dated, choice.date_order(col.header) or AS_READ))
+        problems = tuple(i.message for i in analysis.errors if i.sheet == r.sheet and i.row is None)
+        views.append(SheetView(r.sheet, r.kind, r.confidence, sheet_status(r, mine.get(r.sheet), r.sheet in remembered),
+                               r.confidence == "unsure", others_words(r), r.header_row, tuple(columns), problems))
+    return sorted(views, key=lambda v: not v.needs_choice)
+
+
+def remembered_words(analysis: Analysis) -> list[str]:
+    """What a remembered mapping set, sheet by sheet, for the note saying it was used."""
+    out = []
+    for sheet in analysis.choices.remembered:
+        choice = analysis.choices.for_sheet(sheet)
+        reading = analysis.reading(sheet)
+        written = {header_key(h): h for h in (reading.header if reading else ()) if h.strip()}
+        out.append(f"sheet '{sheet}': " + (", ".join(choice_words(replace(choice, header_row=None),
+                                                                  reading.kind if reading else None, written))
+                                           or "read as before"))
+    return out
+
+
+def choice_words(choice: SheetChoice, kind: TrackerKind | None = None, written: dict[str, str] | None = None
+                 ) -> list[str]:
+    """A sheet's choices in words: the kind, each header's field, each date column's order. ``written`` gives each
+    header as the sheet writes it (choices hold the normalised key)."""
+    written = written or {}
+    kind = kind or BY_NAME.get(choice.kind or "")
+    labels = choosable_fields(kind) if kind else ALL_FIELD_WORDS
+    out = []
+    if choice.kind == IGNORE:
+        out.append("sheet not read")
+    elif choice.kind in BY_NAME:
+        out.append(f"read as a {BY_NAME[choice.kind].label}")
+    if choice.header_row:
+        out.append(f"header on row {choice.header_row}")
+    out += [f"'{written.get(h, h)}' → {'not read' if f == IGNORE else labels.get(f, f).lower()}"
+            for h, f in choice.fields]
+    out += [f"'{written.get(h, h)}' dates {DATE_ORDER_WORDS.get(o, o)}" for h, o in choice.dates]
+    return out
+
+
+def _all_field_words() -> dict[str, str]:
+    """Every kind's fields in words, naming the kinds where a field means something in only some of them."""
+    out: dict[str, str] = {}
+    for kind in KINDS:
+        for fld, words in choosable_fields(kind).items():
+            out.setdefault(fld, words)
+    return dict(sorted(out.items(), key=lambda p: p[1].lower()))
+
+
+ALL_FIELD_WORDS = _all_field_words()
+
+
+def counted(n: int, word: str, many: str | None = None) -> str:
+    """"**1** addition", "**2** additions": the number in bold (markdown), the word agreeing with it."""
+    return f"**{n:,}** {word if n == 1 else (many or word + 's')}"
+
+
+def left_out_words(left_out: dict[str, int]) -> str:
+    """The rows a lead's partial load leaves out, in words: "Crisis response (12 rows), rows with no workstream (3)"."""
+    return ", ".join(f"{w or 'rows with no workstream'} ({n} row{'s' if n != 1 else ''})" for w, n in left_out.items())
+
+
+def saved_words(choice: SheetChoice, headers: list | None) -> str:
+    """A remembered mapping's choices in words, each header as its sheet writes it."""
+    written = {header_key(str(h)): str(h) for h in (headers or []) if str(h).strip()}
+    return "; ".join(choice_words(choice, written=written)) or "the importer's own reading"
+
+
+def saved_mappings_frame(saved: pd.DataFrame) -> pd.DataFrame:
+    """A board's remembered mappings for Board settings: sheet, headers, the choices in words, who and when."""
+    rows = []
+    for r in saved.itertuples():
+        choice = SheetChoice.from_json(r.choice or {})
+        rows.append({"Sheet": r.sheet, "Headers": ", ".join(str(h) for h in (r.headers or []) if str(h).strip()),
+                     "Choices": saved_words(choice, r.headers),
+                     "Saved by": r.saved_by or "", "Saved": r.saved_at})
+    return pd.DataFrame(rows, columns=["Sheet", "Headers", "Choices", "Saved by", "Saved"])

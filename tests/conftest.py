@@ -608,3 +608,33 @@ def frozen_copy(engine):
             if rows:
                 target.execute(table.insert(), rows)
     return copy
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The mapping step: a lead and a chair on the known board, and where browser tests keep their screenshots
+# ---------------------------------------------------------------------------------------------------------------
+
+MAPPING_LEAD, MAPPING_CHAIR = "maplead@t.example.org", "mapchair@t.example.org"
+
+
+@pytest.fixture
+def mapping_people(engine, board, monkeypatch, app_database) -> dict:
+    """A lead for Prevention and the chair of the known board ("test-board": Prevention and Crisis), for the
+    upload page's AppTests; the app reads this test's database and loads no sample boards."""
+    from data_model import accounts
+
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    accounts.add_user(engine, MAPPING_LEAD, by="tests")
+    accounts.grant(engine, MAPPING_LEAD, "test-board", "lead", by="tests", workstreams=["Prevention"])
+    accounts.add_user(engine, MAPPING_CHAIR, by="tests")
+    accounts.grant(engine, MAPPING_CHAIR, "test-board", "chair", by="tests")
+    return {"lead": MAPPING_LEAD, "chair": MAPPING_CHAIR, "board": board}
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """The folder browser tests save screenshots to (build/test-artifacts, or $TEST_ARTIFACTS): kept after the
+    run for a person (or CI) to look at."""
+    folder = Path(os.environ.get("TEST_ARTIFACTS") or ROOT / "build" / "test-artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
