@@ -312,8 +312,11 @@ def _tables(sheets: list[Sheet], choices: Choices, result: Analysis) -> list[Tab
         own = dict(choices.per_sheet).get(s.name)
         found = _fits(s, choice)
         fits.append((s, found))
-        if own is not None and own.kind in BY_NAME:
-            picked = _as_chosen(s, BY_NAME[own.kind], found, choice, result)
+        # A kind the lead chose for this sheet, or one given for the file together with a mapping of its headers
+        # or its header row (the lead has said how to read it): read it so.
+        if (own is not None and own.kind in BY_NAME) or (choice.kind in BY_NAME and (choice.fields or choice.header_row)
+                                                          and _holds_mapped(s, choice)):
+            picked = _as_chosen(s, BY_NAME[choice.kind], found, choice, result)
         elif choice.kind in BY_NAME:
             picked = _as_file_kind(s, BY_NAME[choice.kind], found, choice, result)
         else:
@@ -325,6 +328,15 @@ def _tables(sheets: list[Sheet], choices: Choices, result: Analysis) -> list[Tab
         kind = choices.default.kind
         result.issues.append(_nothing_found(BY_NAME.get(kind) if kind else None, fits))
     return tables
+
+
+def _holds_mapped(sheet: Sheet, choice: SheetChoice) -> bool:
+    """Whether the sheet has a header the lead mapped (or the row they named): a sheet without any is another
+    sheet of the workbook, not the one their mapping is for."""
+    if choice.header_row is not None:
+        return choice.header_row <= len(sheet.rows)
+    keys = {h for h, _ in choice.fields}
+    return any(header_key(str(v)) in keys for row in sheet.rows[:HEADER_SEARCH_ROWS] for v in row if v not in (None, ""))
 
 
 def _fits(sheet: Sheet, choice: SheetChoice) -> dict[TrackerKind, tuple[int, Mapping]]:
