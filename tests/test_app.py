@@ -82,4 +82,4 @@ def test_upload_page_shows_errors_and_loads_nothing(app_database, sample_boards)
 def test_upload_page_offers_a_template_per_kind(app_database, sample_boards):
     at = upload_page()
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["Milestone tracker", "Risk register", "Budget", "Metrics return"]
+    assert labels == ["Milestone tracker", "Risk register", "Budget", "Metrics return", "Reporting schedule"]
