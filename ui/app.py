@@ -40,7 +40,7 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
     if not usable:
         usable = [st.Page(_no_roles, title="No access yet", icon=":material/person_off:", url_path="no_access",
                           default=True)]
-    navigation = st.navigation(usable)
+    navigation = st.navigation(usable, expanded=True)  # every page a person may open, none behind "View more"
     st.session_state["current_board"] = board_picker(visible_boards(actor))
     with st.sidebar:
         st.caption(f"Signed in as **{md(actor.label)}**" + (" (admin)" if actor.is_admin else ""))
