@@ -92,11 +92,11 @@ when = dates[chosen]
 heading = f"**{when:%A %d %B %Y}**"
 if meeting.start_time is not None and not pd.isna(meeting.start_time):
     heading += f", {meeting.start_time:%H:%M}"
-if meeting.venue:
+if isinstance(meeting.venue, str) and meeting.venue.strip():  # a missing venue reads as NaN from pandas
     heading += f" — {md(meeting.venue)}"
 st.markdown(f"{heading}  \n{md(meeting.title)} · {md(str(meeting.status).capitalize())}")
 notes = all_meetings_notes.get(chosen)
-if notes:
+if isinstance(notes, str) and notes.strip():
     st.caption(md(notes))
 
 agenda = view.read(meetings.agenda, board_id, chosen)
@@ -216,7 +216,8 @@ with st.expander("Date, time, venue and status"):
         new_time = c2.time_input("Time", value=None if pd.isna(meeting.start_time) else meeting.start_time,
                                  key=f"md_time_{key}")
         new_title = st.text_input("Title", value=meeting.title, key=f"md_title_{key}")
-        new_venue = st.text_input("Venue", value=meeting.venue or "", key=f"md_venue_{key}")
+        new_venue = st.text_input("Venue", value=meeting.venue if isinstance(meeting.venue, str) else "",
+                                  key=f"md_venue_{key}")
         new_status = st.selectbox("Status", MEETING_STATUSES, index=MEETING_STATUSES.index(meeting.status),
                                   key=f"md_status_{key}")
         if st.form_submit_button("Save the meeting"):

@@ -187,3 +187,10 @@ def test_a_chair_adds_the_schedules_suggested_items_to_the_agenda(engine, board_
     assert agenda[["number", "title", "workstreams"]].values.tolist() == [
         ["1", "Falls service update", "Prevention"], ["2", "Agents review", "Prevention"]]
     assert not [b for b in at.button if b.label.startswith("Add the schedule's")]  # nothing left to add
+
+
+def test_a_meeting_with_no_time_venue_or_notes_shows_none_of_them_as_nan(board_with_meetings):
+    """September has no time, venue or notes: the page leaves them out rather than printing 'nan'."""
+    at = meetings_page(VIEWER, meeting="2016-09-27")
+    shown = (text(at) + " " + " ".join(c.value for c in at.caption)).split()
+    assert "Tuesday" in shown and "nan" not in shown and "None" not in shown
