@@ -42,5 +42,6 @@ for column, fmt in zip(columns, ("pdf", "xlsx", "html"), strict=True):
     column.download_button(f"Download the {FORMAT_NAMES[fmt]} pack", data=lambda fmt=fmt: build(fmt),
                            file_name=pack_file_name(board["slug"], meeting.get("date") or filters.as_at, fmt), mime=FORMATS[fmt], icon=":material/download:",
                            on_click="ignore", key=f"pack_{fmt}", width="stretch")
-st.caption("Building the PDF takes a few seconds for a large board. Snapshots frozen for a meeting will be "
-           "exportable here too, with their content hash on the cover.")
+st.caption("Building the PDF can take a minute or more for a large board; the Excel pack is quicker. This page "
+           "exports the live data; the pack of a frozen snapshot, with its hash on the cover, is exported with "
+           "`python -m data_model export --board SLUG --meeting YYYY-MM-DD --format pdf`.")
