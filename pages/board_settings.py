@@ -16,8 +16,9 @@ from data_model.permissions import Resource
 from data_model.rag import RagRules
 from data_model.spc import RUN_MAX, RUN_MIN, MetricSpc, SpcSettings
 from presentation.safe import md
-from ui.auth import can, require
-from ui.context import clear_caches, get_engine, require_entry
+from ui.auth import can
+from ui.board_page import chosen_board
+from ui.context import clear_caches, get_engine
 from ui.saved_mappings_section import saved_mappings_section
 
 FIELDS = {  # field: (label, help, step)
@@ -33,13 +34,8 @@ FIELDS = {  # field: (label, help, step)
     "reporting_gap_meetings": ("Reporting gap (meetings)", "Flag a workstream silent for more meetings than this.", 1),
 }
 
-require_entry()
-board = st.session_state.get("current_board")
-if not board:
-    st.info("There are no boards to show yet.")
-    st.stop()
+board, who = chosen_board("rules")
 board_id = int(board["id"])
-who = require("rules", Resource(board_id))
 engine = get_engine()
 st.title("Board settings")
 st.caption(f"{md(board['name'])}: the RAG rules every view of this board uses, and its meetings. Changes are "

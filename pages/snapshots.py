@@ -10,16 +10,12 @@ from data_model import queries
 from data_model.permissions import Resource
 from data_model.snapshots import SnapshotError, list_snapshots, take_snapshot
 from presentation.safe import md
-from ui.auth import can, require
-from ui.context import clear_caches, get_engine, require_entry
+from ui.auth import can
+from ui.board_page import chosen_board
+from ui.context import clear_caches, get_engine
 
-require_entry()
-board = st.session_state.get("current_board")
-if not board:
-    st.info("There are no boards to show yet.")
-    st.stop()
+board, who = chosen_board("view")
 board_id = int(board["id"])
-who = require("view", Resource(board_id))
 engine = get_engine()
 st.title("Snapshots")
 st.caption(f"{md(board['name'])}: each snapshot is the board's data frozen for a meeting (milestones, risks and their "

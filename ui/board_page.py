@@ -10,7 +10,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from data_model import queries
-from data_model.permissions import Resource
+from data_model.permissions import Actor, Resource
 from data_model.rag import RagRules
 from data_model.rollups import Filters
 from data_model.snapshots import SnapshotError, SnapshotInfo
@@ -39,14 +39,20 @@ class BoardPage:
         return cached_read(self.version, fn, *args)
 
 
-def open_board_page() -> BoardPage:
-    """Stops the page with a pointer to the upload page when there is no board yet."""
+def chosen_board(action: str) -> tuple[dict, Actor]:
+    """The board chosen in the sidebar and the person, who must be allowed ``action`` on it; stops the page with a
+    word when there is no board yet. Pages that are not board views (settings, snapshots) start here too."""
     require_entry()
     board = st.session_state.get("current_board")
     if not board:
         st.info("There are no boards to show yet. An administrator adds boards on **Users and boards**.")
         st.stop()
-    require("view", Resource(int(board["id"])))
+    return board, require(action, Resource(int(board["id"])))
+
+
+def open_board_page() -> BoardPage:
+    """Stops the page with a word when there is no board yet."""
+    board, _who = chosen_board("view")
     engine = get_engine()
     snapshot = snapshot_picker(board)
     if snapshot is not None:
