@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
-from load_bench import PAGES, VERSIONS, run_load
+from load_bench import MIN_PAGES, PAGES, VERSIONS, run_load
 
 SESSIONS, SECONDS = 20, 75
 
@@ -25,7 +25,7 @@ def test_twenty_readers_and_two_uploading_leads_see_no_error_and_no_mixed_read(b
     assert result.checked >= result.unreadable  # the mixed-read check really read most Overviews it looked at
     # The readers really read while the leads really uploaded: every page, in every view, and each lead many times.
     assert set(result.page_seconds) == set(PAGES)
-    assert len(result.all_seconds()) >= SESSIONS * 2
+    assert len(result.all_seconds()) >= SESSIONS * MIN_PAGES  # every reader got through its pages, none stalled
     assert all(result.uploads.get(workstream, 0) >= 4 for workstream in VERSIONS)
     reliability.measured.append(
         (f"Load: {SESSIONS} browser sessions for {SECONDS} s while two leads uploaded (PostgreSQL, loopback)",
