@@ -126,3 +126,15 @@ def open_as(browser, base: str, address: str, database_url: str, email: str, pas
     grant(database_url, email, board, role, workstreams)
     sign_in(page, email, password)
     return page
+
+
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts"))
+
+
+def save_screenshot(page, name: str) -> Path:
+    """Keep a full-page screenshot of what a journey saw, as a test artifact (test-artifacts/screens/NAME.png, or
+    under $TEST_ARTIFACTS); docs/ pages reuse them through scripts/docs_screens.py."""
+    path = ARTIFACTS / "screens" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
