@@ -601,12 +601,22 @@ def start_session(engine: Engine, user_id: int, *, now: datetime | None = None) 
     code = secrets.token_urlsafe(32)
 
     def add(conn: Connection) -> int:
+        _prune_sessions(conn, now)
         return conn.execute(insert(S).values(
             user_id=user_id, handoff_hash=_digest(code), handoff_expires_at=now + timedelta(seconds=HANDOFF_SECONDS),
             created_at=now, last_seen_at=now, expires_at=now + timedelta(hours=session_max_hours()))
             .returning(S.c.id)).scalar_one()
 
     return _write(engine, add), code
+
+
+ENDED_SESSIONS_KEPT = timedelta(days=7)  # an ended session's row is of no use after this; the audit trail keeps sign-ins
+
+
+def _prune_sessions(conn: Connection, now: datetime) -> None:
+    """Forget sessions that ended (expired or signed out) over a week ago, so the table holds about the live ones."""
+    cutoff = now - ENDED_SESSIONS_KEPT
+    conn.execute(delete(S).where(or_(S.c.expires_at < cutoff, S.c.revoked_at < cutoff)))
 
 
 @dataclass(frozen=True)

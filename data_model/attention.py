@@ -42,7 +42,7 @@ def milestones_needing_attention(engine: Engine, filters: Filters, rules: RagRul
          .where(_scope(MS, filters), rules.milestone_open_sql(status=MS.c.status, completed=MS.c.completed),
                 or_(rules.milestone_overdue_sql(due=due, as_at=filters.as_at),
                     rules.milestone_due_soon_sql(due=due, as_at=filters.as_at)))
-         .order_by(MS.c.due))
+         .order_by(MS.c.due, MS.c.id))
     df = read_frame(engine, q)
     if df.empty:
         return df.assign(days=pd.Series(dtype=int), state=pd.Series(dtype=str))
@@ -64,7 +64,7 @@ def risks_needing_attention(engine: Engine, filters: Filters, rules: RagRules) -
                       .outerjoin(WS, WS.c.id == RK.c.workstream_id))
          .where(_scope(RK, filters), RK.c.status == "open",
                 or_(rag == "red", and_(prev.c.score.is_not(None), latest.c.score > prev.c.score)))
-         .order_by(latest.c.score.desc().nulls_last()))
+         .order_by(latest.c.score.desc().nulls_last(), RK.c.id))
     df = read_frame(engine, q)
     df["reason"] = [f"Score up from {int(p)}" if pd.notna(p) and pd.notna(s) and s > p else "Red"
                     for s, p in zip(df.get("score", []), df.get("previous_score", []), strict=True)]
@@ -90,7 +90,7 @@ def budget_lines_off_plan(engine: Engine, filters: Filters, rules: RagRules) -> 
     df["basis"] = ["Forecast" if f else "Spent to date" for f in has_forecast]
     df["variance"] = df["compare"] - df["plan"]
     df["variance_pct"] = df["variance"] / df["plan"].where(df["plan"] != 0) * 100
-    return df.sort_values("variance_pct", key=lambda s: s.abs(), ascending=False)
+    return df.sort_values("variance_pct", key=lambda s: s.abs(), ascending=False, kind="stable")
 
 
 def metrics_off_target(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
@@ -102,7 +102,7 @@ def metrics_off_target(engine: Engine, filters: Filters, rules: RagRules) -> pd.
          .select_from(MT.join(P, P.c.id == MT.c.programme_id).join(latest, latest.c.metric_id == MT.c.id)
                       .outerjoin(WS, WS.c.id == MT.c.workstream_id).outerjoin(LOC, LOC.c.id == latest.c.locality_id))
          .where(_scope(MT, filters, has_locality=False), rag.in_(("red", "amber")))
-         .order_by(rag.desc(), MT.c.name))
+         .order_by(rag.desc(), MT.c.name, MT.c.id, LOC.c.name))
     return read_frame(engine, q)
 
 

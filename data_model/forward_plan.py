@@ -21,7 +21,7 @@ ROOT = ROOT_WS
 def meetings_ahead(engine: Engine, board_id: int, as_at: date, count: int = 6) -> pd.DataFrame:
     q = (select(MTG.c.id, MTG.c.date, MTG.c.title, MTG.c.status)
          .where(MTG.c.board_id == board_id, MTG.c.date >= as_at, MTG.c.status != "cancelled")
-         .order_by(MTG.c.date).limit(count))
+         .order_by(MTG.c.date, MTG.c.id).limit(count))
     return read_frame(engine, q)
 
 
@@ -43,7 +43,7 @@ def due_before_meetings(engine: Engine, filters: Filters, meeting_dates: list[da
                       .outerjoin(ROOT, ROOT.c.id == WS.c.root_id))
          .where(_scope(MS, filters), MS.c.due.is_not(None), MS.c.due <= last,
                 RagRules.milestone_open_sql(status=MS.c.status, completed=MS.c.completed))
-         .order_by(MS.c.due))
+         .order_by(MS.c.due, MS.c.id))
     return _by_meeting(read_frame(engine, q), "due", meeting_dates)
 
 
@@ -58,7 +58,7 @@ def reviews_before_meetings(engine: Engine, filters: Filters, meeting_dates: lis
                       .outerjoin(ROOT, ROOT.c.id == WS.c.root_id))
          .where(_scope(RK, filters), RK.c.status == "open", RK.c.review_due.is_not(None),
                 RK.c.review_due <= max(meeting_dates))
-         .order_by(RK.c.review_due))
+         .order_by(RK.c.review_due, RK.c.id))
     return _by_meeting(read_frame(engine, q), "review_due", meeting_dates)
 
 

@@ -19,7 +19,8 @@ engine = get_engine()
 st.title("Audit trail")
 
 every_board = boards()
-mine = every_board[[who.is_admin or allowed("audit", Resource(int(i)), who) for i in every_board["id"]]]
+# .loc with a boolean list: plain [] with an empty list would pick no columns, not no rows (no boards yet).
+mine = every_board.loc[[who.is_admin or allowed("audit", Resource(int(i)), who) for i in every_board["id"]]]
 names = dict(zip(mine["id"].astype(int), mine["name"], strict=True))
 options = ([0] if who.is_admin else []) + list(names)
 a, b, c = st.columns([2, 2, 1])

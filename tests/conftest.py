@@ -279,16 +279,63 @@ def board(engine, request) -> dict:
     from data_model import queries
 
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(request.getfixturevalue("_known_board_sqlite"))
-        target = engine.raw_connection()
-        try:
-            source.backup(target.driver_connection)
-        finally:
-            target.close()
-            source.close()
+        _copy_sqlite_into(request.getfixturevalue("_known_board_sqlite"), engine)
     else:
         _load_the_known_board(engine)
     return queries.board(engine, "test-board")
+
+
+def _copy_sqlite_into(source: Path, engine) -> None:
+    """Replace the contents of ``engine``'s SQLite database with ``source``'s (SQLite's backup API, safe while the
+    engine is open)."""
+    from_file = sqlite3.connect(source)
+    target = engine.raw_connection()
+    try:
+        from_file.backup(target.driver_connection)
+    finally:
+        target.close()
+        from_file.close()
+
+
+@pytest.fixture(scope="session")
+def _change_board_sqlite(sqlite_template, tmp_path_factory) -> dict[int, Path]:
+    """tests/change_trackers.py's board after version 1 and after version 2, each imported once into a SQLite file."""
+    from change_trackers import load
+
+    folder = tmp_path_factory.mktemp("change-board")
+    path, after = folder / "growing.db", {}
+    shutil.copyfile(sqlite_template, path)
+    engine = open_database(f"sqlite:///{path}")
+    try:
+        for version in (1, 2):
+            load(engine, version)
+            after[version] = folder / f"after-{version}.db"
+            with sqlite3.connect(path) as live, sqlite3.connect(after[version]) as copy:
+                live.backup(copy)
+    finally:
+        engine.dispose()
+    return after
+
+
+@pytest.fixture
+def change_board(engine, request):
+    """``to(version)``: this test's database as the lead's imports of change_trackers version 1 (then 2) leave it,
+    through the import a lead uses. On SQLite it is copied in from files they were imported into once; on PostgreSQL
+    the versions not yet loaded are imported here, in order."""
+    from change_trackers import load
+
+    loaded = [0]
+
+    def to(version: int) -> None:
+        assert version >= loaded[0], "the versions are loaded in order"
+        if engine.dialect.name == "sqlite":
+            _copy_sqlite_into(request.getfixturevalue("_change_board_sqlite")[version], engine)
+        else:
+            for v in range(loaded[0] + 1, version + 1):
+                load(engine, v)
+        loaded[0] = version
+
+    return to
 
 
 def _load_the_sample_boards(engine) -> None:

@@ -8,7 +8,7 @@ import json
 from datetime import date
 
 import pytest
-from change_trackers import AFTER, BEFORE, BOARD, TWO, UNCHANGED, load
+from change_trackers import AFTER, BEFORE, BOARD, TWO, UNCHANGED
 from conftest import frozen_copy
 
 from data_model import queries
@@ -18,11 +18,11 @@ from presentation import changes_view
 
 
 @pytest.fixture
-def readings(engine):
+def readings(engine, change_board):
     """(before, after): version 1 frozen as a snapshot copy, and the live database once version 2 is imported."""
-    load(engine, 1)
+    change_board(1)
     before = frozen_copy(engine)
-    load(engine, 2)
+    change_board(2)
     yield before, engine
     before.dispose()
 
@@ -174,9 +174,9 @@ def test_the_board_is_found_by_id_and_an_unknown_one_is_refused(readings):
         diff(before, after, board="nowhere")
 
 
-def test_a_board_the_earlier_reading_does_not_hold_is_all_new(engine):
+def test_a_board_the_earlier_reading_does_not_hold_is_all_new(engine, change_board):
     empty = frozen_copy(engine)
-    load(engine, 1)
+    change_board(1)
     changes = what_changed(empty, engine, BOARD, before_as_at=BEFORE, after_as_at=BEFORE, rules_before=RagRules(),
                            rules_after=RagRules())
     assert len(changes.milestones.added) == 6 and len(changes.risks.new) == 6 and len(changes.budget) == 4

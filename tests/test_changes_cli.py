@@ -17,8 +17,8 @@ def run(cli, db_url):
 
 
 @pytest.fixture
-def loaded(engine):
-    load(engine, 1)
+def loaded(engine, change_board):
+    change_board(1)
     return engine
 
 
@@ -52,14 +52,14 @@ def test_usage_errors_exit_2(cli, db_url):
     assert global_db.returncode == 1  # --db before the command works too, and reaches the board check
 
 
-def test_the_diff_between_two_real_snapshots_prints_each_change_once(run, engine):
+def test_the_diff_between_two_real_snapshots_prints_each_change_once(run, engine, change_board):
     """FROM a meeting date (its snapshot) TO a snapshot id: the changes version 2's import made, as JSON and as lines
     naming the file and its uploader; both snapshots are read as at the same date, so time alone changes nothing."""
     from datetime import timedelta
 
     from data_model.snapshots import take_snapshot
 
-    load(engine, 1)
+    change_board(1)
     take_snapshot(engine, BOARD, BEFORE, "test chair", as_at=BEFORE)
     load(engine, 2)
     later = take_snapshot(engine, BOARD, BEFORE + timedelta(days=1), "test chair", as_at=BEFORE)

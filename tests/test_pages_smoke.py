@@ -16,3 +16,13 @@ def test_the_page_opens_on_every_sample_board(page, app_database, sample_boards)
         at = open_page(page, board=board.slug)
         assert not at.exception, f"{page} on {board.slug}: {at.exception}"
         assert at.title, f"{page} on {board.slug} shows no title"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PAGES)
+def test_the_page_opens_for_an_admin_before_any_board_exists(page, app_database, monkeypatch):
+    """A fresh install without the samples: every page says what to do first, none fails."""
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    at = open_page(page)
+    assert not at.exception, f"{page} with no boards: {at.exception}"
+    assert at.title, f"{page} with no boards shows no title"

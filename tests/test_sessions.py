@@ -142,3 +142,18 @@ def test_every_server_on_one_database_accepts_the_others_cookies(engine, db_url,
         assert accounts.session_from_cookie(second, cookie.value, now=NOW).ok
     finally:
         second.dispose()
+
+
+def test_sessions_ended_over_a_week_ago_are_forgotten_at_the_next_sign_in(engine, jo):
+    signed_out = cookie_for(engine, jo)
+    accounts.end_session(engine, int(signed_out.value.split(".")[0]), "signed out", now=NOW + timedelta(minutes=1))
+    expired = cookie_for(engine, jo)  # lasts session_max_hours, then expires
+    live = cookie_for(engine, jo, at=NOW + timedelta(days=7, hours=23))
+    cookie_for(engine, jo, at=NOW + timedelta(days=8))  # sign-ins a week after the first two ended tidy them away
+    with engine.connect() as conn:
+        assert len(conn.execute(select(SignInSession.id)).all()) == 2  # the two live ones
+    later = NOW + timedelta(days=7, hours=23, minutes=5)
+    assert accounts.session_from_cookie(engine, live.value, now=later).ok
+    # A forgotten session's cookie still signs nobody in, even where SQLite hands its row id to a new session.
+    assert not accounts.session_from_cookie(engine, signed_out.value, now=later).ok
+    assert not accounts.session_from_cookie(engine, expired.value, now=later).ok

@@ -6,15 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from change_trackers import BOARD, load
+from change_trackers import BOARD
 from signed_in import open_page
 
 
 @pytest.fixture
-def app(app_database, monkeypatch, engine):
+def app(app_database, monkeypatch, change_board):
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
-    load(engine, 1)
-    load(engine, 2)
+    change_board(2)
 
 
 def what_changed(**params):
