@@ -6,6 +6,7 @@ from signed_in import open_page
 from streamlit.testing.v1 import AppTest
 
 
+@pytest.mark.slow
 def test_first_start_loads_the_sample_boards(app_database):
     at = open_page()
     assert not at.exception
@@ -44,6 +45,7 @@ def upload_page(board: str = "bradford-tig") -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_upload_page_previews_then_loads_a_real_file(app_database, sample_boards):
     at = upload_page()
     data = xlsx({"Register": [["Ref", "Risk", "Likelihood", "Impact", "Mitigation"],

@@ -57,6 +57,7 @@ def test_every_milestone_change_is_found_with_its_days_and_its_file(readings):
     assert by_title(m.rag_changed)["Gets done"].upload.file == "plan-v2.xlsx"
 
 
+@pytest.mark.slow
 def test_every_risk_change_is_found(readings):
     r = diff(*readings).risks
     assert titles(r.new) == ["Brand new"]
@@ -154,6 +155,7 @@ def test_values_reaching_their_period_are_new_but_no_uploads_doing(readings):
     assert all(c.upload is None for c in (*m.new_values, *m.off_target, *m.back_on_target))
 
 
+@pytest.mark.slow
 def test_a_change_of_rules_changes_rag_as_the_pages_show_it(readings):
     live = readings[1]
     changes = what_changed(live, live, BOARD, before_as_at=AFTER, after_as_at=AFTER, rules_before=RagRules(),

@@ -52,6 +52,7 @@ def test_usage_errors_exit_2(cli, db_url):
     assert global_db.returncode == 1  # --db before the command works too, and reaches the board check
 
 
+@pytest.mark.slow
 def test_the_diff_between_two_real_snapshots_prints_each_change_once(run, engine, change_board):
     """FROM a meeting date (its snapshot) TO a snapshot id: the changes version 2's import made, as JSON and as lines
     naming the file and its uploader; both snapshots are read as at the same date, so time alone changes nothing."""

@@ -72,6 +72,7 @@ def test_an_unreachable_database_is_a_sentence_or_json(plan, capsys):
     assert err.startswith("The import could not be completed: ") and "Traceback" not in err and not out
 
 
+@pytest.mark.slow
 def test_cell_text_cannot_drive_the_terminal(tmp_path, db_url, capsys):
     workbook = tmp_path / "plan.xlsx"  # C1 controls (U+009B is a one-character CSI) are legal in the XML
     workbook.write_bytes(xlsx({"Plan\x9b2J": [["Milestone", "Due"], ["Start\x9b0m", "someday\x9b1m"]]}))

@@ -96,6 +96,7 @@ def test_a_reader_during_an_import_sees_the_old_state_or_the_new(engine):
     assert seen and set(seen) <= {0, 3000}
 
 
+@pytest.mark.slow
 def test_sqlite_lock_that_cannot_be_had_is_a_clear_busy_message(tmp_path):
     from data_model import open_database
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from conftest import xlsx
 
 from data_model.rag import DEFAULT_RULES
@@ -294,6 +295,7 @@ def test_percent_formats_of_a_workbook_written_with_its_own_format_code():
     assert (row.actual, row.unit) == (25, "percent")
 
 
+@pytest.mark.slow
 def test_rag_from_the_fill_of_a_status_column():
     """No RAG column, but the Status cells are coloured: the colour is the RAG, the words the status."""
     a = analyse(xlsx({"Plan": [["Milestone", "Due", "Status"], ["Open the hub", date(2026, 3, 1), "In progress"],

@@ -90,6 +90,7 @@ def test_overview_and_metrics_page_both_say_red(app):
     assert any("**Admissions** — latest: Red in 1, Green in 1 of 2 localities" in m.value for m in metrics.markdown)
 
 
+@pytest.mark.slow
 def test_localities_page_shows_the_last_reported_figure(app):
     at = page("localities")
     side = next(df.value for df in at.dataframe if "Metric" in df.value.columns).set_index("Metric")

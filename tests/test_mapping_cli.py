@@ -21,6 +21,7 @@ def run(cli, db_url):
     return lambda *args: cli(main, "import", *args, "--board", "map-board", "--db", db_url)
 
 
+@pytest.mark.slow
 def test_a_header_mapped_on_the_command_line_loads_and_is_remembered_for_the_next_upload(run, tmp_path, engine):
     path = tmp_path / "plan.xlsx"
     path.write_bytes(xlsx({"Plan": UNKNOWN}))

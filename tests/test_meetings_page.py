@@ -53,6 +53,7 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+@pytest.mark.slow
 def test_everyone_with_view_rights_reads_the_meeting_its_agenda_and_matters_arising(board_with_meetings):
     for email in (VIEWER, LEAD, CHAIR):
         at = meetings_page(email, meeting="2016-06-28")
@@ -83,6 +84,7 @@ def test_a_viewer_or_a_lead_gets_no_forms_and_nothing_is_written(engine, board_w
     assert dump(engine) == before
 
 
+@pytest.mark.slow
 def test_a_chair_runs_the_meeting_through_the_page_and_every_write_is_audited(engine, board_with_meetings):
     board_id, june, sept = board_with_meetings
     at = meetings_page(CHAIR, meeting="2016-09-27")
@@ -122,6 +124,7 @@ def test_a_chair_runs_the_meeting_through_the_page_and_every_write_is_audited(en
     assert "decision recorded on item 3" in details and "action 1: open → done on 2016-09-27" in details
 
 
+@pytest.mark.slow
 def test_bad_input_is_refused_with_a_sentence_and_nothing_is_written(engine, board_with_meetings):
     _board_id, _june, sept = board_with_meetings
     at = meetings_page(CHAIR, meeting="2016-09-27")
@@ -154,6 +157,7 @@ def test_a_link_to_a_meeting_the_board_does_not_have_says_so(board_with_meetings
     assert "which this board does not have" in as_read(at.warning[0].value)
 
 
+@pytest.mark.slow
 def test_the_forward_plan_shows_what_the_schedule_has_each_meeting_hear(engine, board_with_meetings):
     plan = xlsx({"Meeting schedule": [["Month", "Priority", "Identified milestone", "Suggested agenda items"],
                                       ["Sep 2016", "Prevention", "◆ Falls service live", "● Falls service update"]]})
@@ -173,6 +177,7 @@ def test_board_settings_points_the_chair_to_the_meetings_page(board_with_meeting
     assert any("Meetings page" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_a_chair_adds_the_schedules_suggested_items_to_the_agenda(engine, board_with_meetings):
     board_id, _june, sept = board_with_meetings
     plan = xlsx({"Meeting schedule": [["Month", "Priority", "Identified milestone", "Suggested agenda items"],

@@ -47,6 +47,7 @@ def test_filters_come_from_the_url_and_go_back_to_it(app):
     assert at.query_params["locality"] == "South" and at.query_params["as_at"] == "2016-09-27"
 
 
+@pytest.mark.slow
 def test_unknown_values_in_a_link_are_explained(app):
     at = overview(board="test-board", workstream="Nowhere", locality="Atlantis", as_at="someday")
     warnings = " ".join(w.value for w in at.sidebar.warning)
@@ -141,6 +142,7 @@ def test_metrics_page_rates_the_latest_values(app):
     assert any("**Admissions** — latest: Red" in m.value for m in at.markdown)
 
 
+@pytest.mark.slow
 def test_localities_page_compares_places_side_by_side(app):
     at = page("localities", board="test-board", as_at="2016-09-27")
     m = table(at, "Locality")

@@ -135,6 +135,7 @@ def _audit(engine, action: str) -> list[tuple]:
                                                .where(AuditEvent.action == action).order_by(AuditEvent.id))]
 
 
+@pytest.mark.slow
 def test_a_lead_uploads_for_their_workstream_only(engine, people):
     actors, _, _ = people
     before = dump(engine)
@@ -149,6 +150,7 @@ def test_a_lead_uploads_for_their_workstream_only(engine, people):
     assert _audit(engine, "upload")[-1][:2] == (EMAIL["lead"], "ok")
 
 
+@pytest.mark.slow
 def test_a_lead_uploading_for_another_boards_workstream_is_refused_and_nothing_is_written(engine, people):
     actors, _, _ = people
     before = dump(engine)
@@ -174,6 +176,7 @@ def test_a_lead_is_refused_on_the_upload_page_before_anything_is_written(engine,
     assert dump(engine) == before
 
 
+@pytest.mark.slow
 def test_a_chair_changes_the_rag_rules_and_it_is_audited(engine, people):
     at = open_page("board_settings.py", email=EMAIL["chair"], board="test-board")
     at.number_input(key="rule_risk_red_from").set_value(20)

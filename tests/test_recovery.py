@@ -77,6 +77,7 @@ def test_import_killed_mid_transaction_leaves_the_database_as_it_was(db_url, del
         assert current == ROWS  # committed: the whole new version, never part of it
 
 
+@pytest.mark.slow
 def test_backup_then_restore_gives_back_exactly_what_was_saved(tmp_path, cli):
     url = f"sqlite:///{tmp_path / 'live.db'}"
     engine = open_database(url)
@@ -97,6 +98,7 @@ def test_backup_then_restore_gives_back_exactly_what_was_saved(tmp_path, cli):
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_backup_and_restore_refuse_clearly(tmp_path, cli):
     url = f"sqlite:///{tmp_path / 'live.db'}"
     open_database(url).dispose()

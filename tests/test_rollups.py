@@ -2,6 +2,7 @@
 
 from datetime import UTC
 
+import pytest
 from conftest import AS_AT, xlsx
 
 from data_model.rag import RagRules
@@ -81,6 +82,7 @@ def test_exceptions_list_what_needs_attention(engine, board):
     assert list(zip(mt["name"], mt["rag"], strict=True)) == [("Admissions", "red"), ("Reablement", "amber")]
 
 
+@pytest.mark.slow
 def test_a_rising_risk_is_flagged_and_changes_since_a_date_are_listed(engine, board):
     from datetime import datetime
 

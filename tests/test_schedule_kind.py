@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from conftest import dump, xlsx
 from sqlalchemy import select
 
@@ -68,6 +69,7 @@ def test_a_schedule_loads_into_the_board_and_again_changes_nothing(engine, board
     assert third.changes == {"added": 0, "updated": 1, "removed": 1, "unchanged": 1}
 
 
+@pytest.mark.slow
 def test_errors_reject_the_whole_schedule_and_write_nothing(engine, board):
     before = dump(engine)
     for bad, words in [

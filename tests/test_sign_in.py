@@ -69,6 +69,7 @@ def test_an_idle_session_times_out(app, monkeypatch):
     assert ("jo@example.org", "sign_out", "ok") in actions(app)
 
 
+@pytest.mark.slow
 def test_signing_out(app):
     at = open_page(email="jo@example.org")
     at.sidebar.button(key="sign_out").click().run()

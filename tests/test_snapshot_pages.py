@@ -49,6 +49,7 @@ def test_every_board_view_of_a_snapshot_says_so_in_a_banner(app, engine, view):
     assert at.sidebar.selectbox(key="filter_snapshot_test-board").value == info.id
 
 
+@pytest.mark.slow
 def test_a_snapshot_shows_what_it_showed_whatever_is_uploaded_later(app, engine):
     info = take_snapshot(engine, "test-board", AS_AT, "tests")
     later_upload(engine)
@@ -64,6 +65,7 @@ def test_a_snapshot_shows_what_it_showed_whatever_is_uploaded_later(app, engine)
     assert "As frozen" not in banners(live)
 
 
+@pytest.mark.slow
 def test_a_superseded_snapshot_says_so(app, engine):
     first = take_snapshot(engine, "test-board", AS_AT, "tests")
     second = take_snapshot(engine, "test-board", AS_AT, "tests")
@@ -72,6 +74,7 @@ def test_a_superseded_snapshot_says_so(app, engine):
     assert "Superseded" not in banners(open_page("overview.py", board="test-board", snapshot=str(second.id)))
 
 
+@pytest.mark.slow
 def test_the_picker_puts_the_snapshot_in_the_link_and_back_to_now(app, engine):
     info = take_snapshot(engine, "test-board", AS_AT, "tests")
     at = open_page("risks.py", board="test-board", as_at="2016-09-27")
@@ -83,6 +86,7 @@ def test_the_picker_puts_the_snapshot_in_the_link_and_back_to_now(app, engine):
     assert "snapshot" not in at.query_params and "As frozen" not in banners(at)
 
 
+@pytest.mark.slow
 def test_a_link_to_a_snapshot_the_board_does_not_have_is_explained(app, engine):
     take_snapshot(engine, "test-board", AS_AT, "tests")
     for wanted in ("999", "latest"):

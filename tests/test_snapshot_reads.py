@@ -40,6 +40,7 @@ def upload_from_another_thread(db_url: str, data: bytes, name: str) -> None:
     assert done == ["ok"]
 
 
+@pytest.mark.slow
 def test_a_snapshot_keeps_reading_what_it_first_saw_while_an_upload_commits(engine, db_url):
     assert import_bytes(tracker(1, 3), "plan.xlsx", BOARD, engine=engine).status == "ok"
     board_id = queries.board(engine, BOARD)["id"]

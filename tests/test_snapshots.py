@@ -75,6 +75,7 @@ def test_a_snapshot_freezes_every_table_of_the_board_with_a_hash_over_it(engine,
     assert snapshots.verify(engine, info.id)
 
 
+@pytest.mark.slow
 def test_the_hash_is_stable_and_changes_with_the_content(engine, board):
     first = take_snapshot(engine, "test-board", AS_AT, "tests")
     again = take_snapshot(engine, "test-board", AS_AT, "someone else")
@@ -91,6 +92,7 @@ def test_the_hash_is_stable_and_changes_with_the_content(engine, board):
     assert take_snapshot(engine, "test-board", date(2016, 12, 6), "tests").hash != ruled.hash  # so are the meetings
 
 
+@pytest.mark.slow
 def test_a_view_of_a_snapshot_is_unchanged_by_later_uploads_and_new_rag_rules(engine, board):
     info = take_snapshot(engine, "test-board", AS_AT, "tests")
     live_before = page_reads(engine, board["id"])
@@ -142,6 +144,7 @@ def test_a_board_or_meeting_with_snapshots_cannot_be_deleted_and_says_why(engine
     assert dump(engine) == before
 
 
+@pytest.mark.slow
 def test_a_correction_is_a_new_snapshot_and_the_older_one_is_kept_superseded(engine, board):
     first = take_snapshot(engine, "test-board", AS_AT, "tests")
     later_upload(engine)
@@ -182,6 +185,7 @@ def test_the_materialised_copy_is_built_once_per_process(engine, board):
         snapshots.snapshot_source(engine, 999)
 
 
+@pytest.mark.slow
 def test_papers_frozen_before_a_meeting_are_as_at_the_day_they_were_frozen(engine, board):
     ahead = take_snapshot(engine, "test-board", date(2099, 1, 14), "tests")
     assert ahead.meeting == date(2099, 1, 14) and ahead.as_at == ahead.taken_at.date()

@@ -128,6 +128,7 @@ def _metric_id(db_url: str, name: str) -> int:
     return int(found)
 
 
+@pytest.mark.slow
 def test_a_next_level_workstream_says_spc_for_its_long_series(app_database, monkeypatch):
     """The Overview's next-level matrices read metrics the SPC way too, not only the top level."""
     from conftest import xlsx

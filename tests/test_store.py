@@ -1,5 +1,6 @@
 """Imports are atomic, idempotent, and record what changed."""
 
+import pytest
 from conftest import dump, xlsx
 from sqlalchemy import select
 
@@ -67,6 +68,7 @@ def test_removal_is_limited_to_the_workstreams_the_file_covers(engine):
     assert only_crisis.changes["removed"] == 0
 
 
+@pytest.mark.slow
 def test_rows_match_by_workstream_and_title_when_there_is_no_reference(engine):
     v1 = xlsx({"Plan": [["Priority", "Milestone", "Due", "Status"], ["Crisis", "Open the hub", "Jan 17", "Not started"]]})
     v2 = xlsx({"Plan": [["Priority", "Milestone", "Due", "Status"], ["Crisis", "Open the hub", "Mar 17", "In progress"]]})

@@ -3,6 +3,7 @@ audited: it never reaches the lead as a traceback (issue 10, item 6)."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import dump, xlsx
 from sqlalchemy import select
 
@@ -39,6 +40,7 @@ def test_a_fault_while_reading_is_audited_and_writes_nothing(engine, monkeypatch
     assert last.outcome == "rejected" and "again.xlsx" in last.detail and "could not be read" in last.detail
 
 
+@pytest.mark.slow
 def test_a_value_the_database_cannot_hold_is_refused_and_audited(engine, monkeypatch):
     """Defence in depth behind the parsers' own limits: the database's refusal rolls the import back."""
     import loaders.kinds.budget

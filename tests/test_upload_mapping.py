@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from conftest import ROOT, as_read, dump, xlsx
 from signed_in import open_page
 from sqlalchemy import select
@@ -59,6 +60,7 @@ def titles(engine) -> set[str]:
             Milestone.__table__.c.removed_upload_id.is_(None))).scalars())
 
 
+@pytest.mark.slow
 def test_an_unknown_header_is_mapped_loaded_and_remembered_for_the_next_upload(engine, mapping_people):
     at = upload(open_page("upload.py", email=mapping_people["lead"], board="test-board"), "plan.xlsx", PLAN)
     # The importer does not know "Initiative": no tracker table, nothing to load, and it says so.
@@ -100,6 +102,7 @@ def test_an_unknown_header_is_mapped_loaded_and_remembered_for_the_next_upload(e
     assert "Review the hub" in titles(engine)
 
 
+@pytest.mark.slow
 def test_a_sheet_that_fits_two_kinds_waits_for_the_lead_to_choose(engine, mapping_people):
     both = xlsx({"Log": [["Description", "Owner", "Due date", "Impact", "Status"],
                          ["Prevention", "Sam", datetime(2016, 12, 1), "High", "Open"],
@@ -116,6 +119,7 @@ def test_a_sheet_that_fits_two_kinds_waits_for_the_lead_to_choose(engine, mappin
     assert any("reads as a **risk register**" in m.value for m in at.markdown)
 
 
+@pytest.mark.slow
 def test_month_first_dates_are_read_as_the_lead_says_and_the_preview_follows(engine, mapping_people):
     plan = xlsx({"Plan": [["Priority", "Milestone", "Due"], ["Prevention", "Open the hub", "03/04/2017"],
                           ["Prevention", "Train staff", "05/06/2017"]]})
@@ -165,6 +169,7 @@ def test_only_workstreams_keeps_each_kind_of_a_workbook_and_counts_what_it_leave
     assert unchanged is analysis and none == {}
 
 
+@pytest.mark.slow
 def test_board_settings_show_the_remembered_mapping_to_change_and_forget(engine, mapping_people):
     mapped = Choices().with_sheet("Plan", SheetChoice(kind="milestones", fields=(("initiative", "title"),)))
     assert import_bytes(PLAN, "plan.xlsx", "test-board", engine=engine, choices=mapped).status == "ok"
@@ -192,6 +197,7 @@ def test_board_settings_show_the_remembered_mapping_to_change_and_forget(engine,
     assert "forgot the remembered mapping of sheet 'Plan'" in actions[-1][1]
 
 
+@pytest.mark.slow
 def test_a_viewer_sees_no_remembered_mappings_and_a_lead_sees_them_on_the_upload_page(engine, mapping_people):
     accounts.add_user(engine, "mapviewer@t.example.org", by="tests")
     accounts.grant(engine, "mapviewer@t.example.org", "test-board", "viewer", by="tests")
@@ -206,6 +212,7 @@ def test_a_viewer_sees_no_remembered_mappings_and_a_lead_sees_them_on_the_upload
     assert not may_manage(board_id + 1000, lead)
 
 
+@pytest.mark.slow
 def test_the_demo_lead_loads_only_their_rows_of_their_boards_sample_workbook(app_database):
     """Issue 14: the demo lead (Crisis response and Unified Prevention on Rutland) uploads Rutland's own milestone
     workbook, which holds every priority's rows: refused as a whole, offered their own rows, told what is left out."""
@@ -223,6 +230,7 @@ def test_the_demo_lead_loads_only_their_rows_of_their_boards_sample_workbook(app
     assert "was already loaded" in texts(at)  # the sample board holds these rows as they are: nothing changes
 
 
+@pytest.mark.slow
 def test_choosing_the_kind_of_a_sheet_no_kind_knows_finds_the_row_of_the_mapped_headers():
     """Below a title and a blank row, the header row holds "Initiative": once the lead says the sheet is a milestone
     tracker and "Initiative" is its title, that row is the header, without giving its number."""

@@ -50,6 +50,7 @@ def test_counts_then_tables_from_an_earlier_date_to_now(app):
         "earlier", "now", "2016-09-03")
 
 
+@pytest.mark.slow
 def test_a_later_earlier_date_finds_nothing_left_to_change(app):
     at = what_changed(as_at="2016-10-01")
     at.date_input(key="changes_earlier").set_value(date(2016, 9, 25)).run()
@@ -69,6 +70,7 @@ def test_the_comparison_comes_from_the_link(app):
     assert at.date_input(key="changes_earlier").value == date(2016, 9, 3)
 
 
+@pytest.mark.slow
 def test_the_same_reading_twice_is_explained(app):
     at = what_changed(as_at="2016-10-01")
     at.selectbox(key="changes_from").set_value("now").run()

@@ -107,6 +107,7 @@ def test_a_lead_s_file_removes_rows_only_in_their_workstream(engine, board):
     assert set(milestones(engine)) == {"M1", "M2", "C7"}
 
 
+@pytest.mark.slow
 def test_the_preview_refuses_what_the_load_would_refuse(engine, board):
     """The dry run (the upload page's preview) applies the same check, and writes nothing."""
     before = dump(engine)
