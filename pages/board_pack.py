@@ -48,7 +48,7 @@ def build(fmt: str, engine=view.engine, slug=board["slug"], board_id=int(board["
 meeting = view.read(meeting_for, int(board["id"]), snapshot.meeting if snapshot else filters.as_at)
 if meeting:
     title = f" ({md(meeting['title'])})" if meeting.get("title") else ""
-    st.markdown(f"For the meeting of **{meeting['date']:%A %d %B %Y}**{title}.")
+    st.markdown(f"For the meeting of **{meeting['date']:%A} {meeting['date'].day} {meeting['date']:%B %Y}**{title}.")
 else:
     st.markdown(f"No meeting is recorded on or after {filters.as_at:%d %B %Y}; the pack is dated by the as-at date.")
 when = meeting.get("date") or (snapshot.meeting if snapshot else filters.as_at)

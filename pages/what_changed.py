@@ -24,14 +24,18 @@ def reading_choices(view: BoardPage, found: list[SnapshotInfo]) -> dict[str, str
             **{str(s.id): snapshot_name(s) for s in found}, EARLIER: "The live data as at an earlier date"}
 
 
-def default_tokens(found: list[SnapshotInfo]) -> tuple[str, str]:
-    """From the previous meeting's snapshot to the latest one; with one snapshot, from it to now; with none, from
-    an earlier date to now."""
+def default_tokens(found: list[SnapshotInfo], to: str | None = None) -> tuple[str, str]:
+    """From the previous meeting's snapshot to the latest one (or to the snapshot ``to`` names); with no earlier
+    meeting's snapshot, from it to now; with no snapshot at all, from an earlier date to now."""
     if not found:
-        return EARLIER, NOW
-    latest = found[0]  # newest meeting first, and its newest snapshot first
+        return EARLIER, to or NOW
+    latest = next((s for s in found if str(s.id) == to), None) or found[0]  # newest meeting first, its newest first
     previous = next((s for s in found if s.meeting < latest.meeting and not s.superseded), None)
-    return (str(previous.id), str(latest.id)) if previous else (str(latest.id), NOW)
+    if to is not None and to != str(latest.id):  # to now, or to an earlier date: from the latest snapshot
+        return str(found[0].id), to
+    if previous is not None:
+        return str(previous.id), str(latest.id)
+    return (EARLIER, to) if to is not None else (str(latest.id), NOW)  # a linked first snapshot stays the To
 
 
 def link_token(raw: str | None, found: list[SnapshotInfo], what: str) -> str | None:
@@ -110,10 +114,10 @@ def _url_date(param: str) -> date | None:
 
 choices = reading_choices(view, found)
 tokens = list(choices)
-default_from, default_to = default_tokens(found)
+linked_to = link_token(st.query_params.get("to"), found, "to")
+default_from, wanted_to = default_tokens(found, linked_to)
 wanted_from = link_token(st.query_params.get("from"), found, "from") or default_from
-wanted_to = link_token(st.query_params.get("to"), found, "to") or default_to
-from_col, to_col, date_col = st.columns(3)
+from_col, to_col = st.columns(2)  # wide enough to read a snapshot's meeting, number and hash
 from_token = from_col.selectbox("From", tokens, index=tokens.index(wanted_from), format_func=choices.get,
                                 key=f"changes_from_{board['slug']}",
                                 help="The earlier reading: a snapshot frozen for a meeting, or the live data.")
@@ -124,8 +128,8 @@ last_meeting = view.read(attention.previous_meeting, filters.board_id, filters.a
 earlier = last_meeting or filters.as_at - timedelta(days=28)
 earlier = min(_url_date("since") or earlier, filters.as_at)
 if EARLIER in (from_token, to_token):
-    earlier = date_col.date_input("Earlier date", value=earlier, max_value=filters.as_at, format="DD/MM/YYYY",
-                                  key="changes_earlier", help="Defaults to the last meeting before the as-at date.")
+    earlier = st.columns(2)[0].date_input("Earlier date", value=earlier, max_value=filters.as_at, format="DD/MM/YYYY",
+                                          key="changes_earlier", help="Defaults to the last meeting before the as-at date.")
 # Kept in the address, like the filters, so a link pasted into an email opens the same comparison.
 st.query_params.update({"from": from_token, "to": to_token})
 if EARLIER in (from_token, to_token):

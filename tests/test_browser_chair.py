@@ -70,8 +70,8 @@ def test_a_chair_freezes_a_snapshot_sees_what_changed_and_downloads_the_pack(bro
         expect(main.get_by_test_id("stAlert")).to_contain_text(frozen.hash)
         save_screenshot(page, "chair-snapshots")
 
-        # What changed: from the previous meeting's snapshot to the one just frozen, by default.
-        page.get_by_role("link", name="What changed").click()
+        # What changed, from the page's next step: from the previous meeting's snapshot to the one just frozen.
+        page.get_by_role("link", name="What changed up to this snapshot").click()
         expect(main).to_contain_text(f"from the snapshot for the meeting of 1 September 2016 (snapshot {previous_id}")
         expect(main).to_contain_text(f"to the snapshot for the meeting of {MEETING} (snapshot {frozen.id}, hash "
                                      f"{frozen.short_hash}")
@@ -83,7 +83,7 @@ def test_a_chair_freezes_a_snapshot_sees_what_changed_and_downloads_the_pack(bro
         save_screenshot(page, "chair-what-changed")
 
         # Board pack: the snapshot just frozen, chosen for the chair; download its PDF and its Excel pack.
-        page.get_by_role("link", name="Board pack").click()
+        page.get_by_role("link", name="Board pack", exact=True).click()  # the menu's
         expect(main).to_contain_text(f"the pack of snapshot {frozen.id}, hash {frozen.hash}")
         expect(main).to_contain_text(f"As frozen for the meeting of {MEETING}")
         wait_idle(page)

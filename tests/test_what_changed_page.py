@@ -121,6 +121,8 @@ def test_a_link_names_each_side_by_snapshot_meeting_date_or_now(frozen):
     assert (at.selectbox(key=FROM).value, at.selectbox(key=TO).value) == (str(correction.id), "now")
     assert (at.query_params["from"], at.query_params["to"]) == (str(correction.id), "now")
     assert "Slipped 31 days" in table(at, "Milestone")["Change"].tolist()
+    at = what_changed(to=str(second.id), as_at=AFTER.isoformat())  # the Snapshots page's link after freezing
+    assert (at.selectbox(key=FROM).value, at.selectbox(key=TO).value) == (str(correction.id), str(second.id))
     at = what_changed(**{"from": str(first.id), "to": "999"})
     assert "'999', which is not a snapshot of this board" in at.warning[0].value
     assert (at.selectbox(key=FROM).value, at.selectbox(key=TO).value) == (str(first.id), str(second.id))
