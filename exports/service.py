@@ -12,7 +12,16 @@ from datetime import date
 
 from data_model import audit, queries
 from data_model.permissions import Actor, Resource, allowed
-from exports.content import ActionItem, AgendaItem, ChangeSection, PackContent, SnapshotRef, build_content
+from exports.content import (
+    ActionItem,
+    AgendaItem,
+    ChangeSection,
+    Column,
+    Dataset,
+    PackContent,
+    SnapshotRef,
+    build_content,
+)
 
 FORMATS = {"pdf": "application/pdf",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -101,9 +110,12 @@ def changes_since_last_snapshot(engine, board_slug: str, board_id: int, snapshot
                       board_slug)
     out = []
     for section, builder in SECTION_TABLES.items():
-        rows = builder(changes)
-        if rows is not None and len(rows):
-            out.append(ChangeSection(f"{section} (since the meeting of {before.meeting:%d %B %Y})", rows))
+        table = builder(changes)  # every cell already in words (presentation.changes_view)
+        if table is not None and len(table):
+            title = f"{section} (since the meeting of {before.meeting:%d %B %Y})"
+            rows = Dataset(title, tuple(Column(str(c)) for c in table.columns),
+                           tuple(tuple(row) for row in table.itertuples(index=False, name=None)))
+            out.append(ChangeSection(title, rows))
     return out
 
 

@@ -26,6 +26,13 @@ st.caption(f"{md(board['name'])}: each snapshot is the board's data frozen for a
 done = st.session_state.pop("snapshot_taken", None)
 if done:
     st.success(done, icon=":material/check_circle:")
+    taken_id = str(st.session_state.pop("snapshot_taken_id", ""))
+    if taken_id:  # the chair's next steps with it: what changed since the last meeting, and its pack
+        next_steps = st.columns(2)
+        next_steps[0].page_link("pages/what_changed.py", query_params={"board": board["slug"], "to": taken_id},
+                                label="What changed up to this snapshot", icon=":material/difference:")
+        next_steps[1].page_link("pages/board_pack.py", query_params={"board": board["slug"], "snapshot": taken_id},
+                                label="Board pack of this snapshot", icon=":material/picture_as_pdf:")
 
 if can("snapshot", Resource(board_id)):
     meetings = queries.meetings(engine, board_id)
@@ -55,6 +62,7 @@ if can("snapshot", Resource(board_id)):
                 st.error(md(str(exc)), icon=":material/error:")
             else:
                 clear_caches()
+                st.session_state["snapshot_taken_id"] = info.id
                 st.session_state["snapshot_taken"] = (
                     f"Frozen: snapshot {info.id} for the meeting of {info.meeting.day} {info.meeting:%B %Y}, hash "
                     f"`{info.hash}`.")

@@ -23,6 +23,7 @@ from data_model.changes import (
     RiskChange,
     RiskState,
 )
+from data_model.snapshots import SnapshotInfo
 from presentation.rag_view import STATUS_WORDS, WORDS, money
 
 NONE = "—"
@@ -279,3 +280,14 @@ def _upload(upload: FromUpload | None) -> list[str]:
         return [NONE, NONE]
     return [upload.file, upload.uploaded_by or "Not recorded"]
 
+
+
+# -- naming a snapshot in a picker ---------------------------------------------------------------------------------
+
+
+def snapshot_name(info: SnapshotInfo) -> str:
+    """How the Board pack and What changed pickers name a snapshot: its meeting, number, hash, who took it and when,
+    and whether a correction has superseded it (plain text: select options are not markdown)."""
+    taken = info.taken_at
+    return (f"Meeting of {info.meeting.day} {info.meeting:%b %Y} · snapshot {info.id} · {info.short_hash} · taken "
+            f"{taken.day} {taken:%b %Y %H:%M} by {info.taken_by}" + (" · superseded" if info.superseded else ""))

@@ -1,8 +1,12 @@
 """The Board pack page: listed for every role on the board, offering the three downloads, building nothing (and
-auditing nothing) until a button is clicked."""
+auditing nothing) until a button is clicked; the pack of a frozen snapshot (the newest of the latest meeting unless
+another is chosen, kept in the link) or of the live data."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from signed_in import open_page
 from sqlalchemy import func, select
 
@@ -27,3 +31,67 @@ def test_a_viewer_opens_the_board_pack_page_and_sees_three_downloads(engine, boa
     # Each file is deferred (built by the click), none was made for the page run.
     assert all(b.proto.deferred_file_id and not b.proto.url for b in at.get("download_button"))
     assert _export_events(engine) == 0  # drawing the page built nothing
+
+
+def _frozen_twice(engine) -> tuple:
+    """The known board frozen for two meetings, the later one corrected once (its first snapshot superseded)."""
+    from data_model.snapshots import take_snapshot
+
+    june = take_snapshot(engine, "test-board", date(2016, 6, 28), "chair@pack.example.org")
+    september = take_snapshot(engine, "test-board", date(2016, 9, 27), "chair@pack.example.org")
+    correction = take_snapshot(engine, "test-board", date(2016, 9, 27), "chair@pack.example.org")
+    return june, september, correction
+
+
+def _labels(at) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
+@pytest.mark.slow
+def test_the_pack_opens_on_the_newest_snapshot_of_the_latest_meeting(engine, board, app_database, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    june, september, correction = _frozen_twice(engine)
+    at = open_page("board_pack.py", board="test-board")
+    assert not at.exception, at.exception
+    picker = at.selectbox(key="pack_snapshot_test-board")
+    assert picker.value == correction.id and at.query_params["snapshot"] == str(correction.id)
+    assert picker.options[0] == "Now (not frozen: the live data)"
+    assert f"Meeting of 27 Sep 2016 · snapshot {september.id} · {september.hash[:12]} · taken " in picker.options[2]
+    assert picker.options[2].endswith("by chair@pack.example.org · superseded")
+    assert f"hash `{correction.hash}`" in " ".join(c.value for c in at.caption)
+    assert "As frozen for the meeting of 27 September 2016" in at.info[0].value  # the views' banner
+    assert "For the meeting of **Tuesday 27 September 2016** (Board meeting)." in [m.value for m in at.markdown]
+    assert _labels(at) == ["Download the PDF pack", "Download the Excel pack", "Download the HTML pack"]
+    assert _export_events(engine) == 0
+
+    at.selectbox(key="pack_snapshot_test-board").set_value(june.id).run()
+    assert at.query_params["snapshot"] == str(june.id)
+    assert "For the meeting of **Tuesday 28 June 2016** (Board meeting)." in [m.value for m in at.markdown]
+    at.selectbox(key="pack_snapshot_test-board").set_value(0).run()
+    assert at.query_params["snapshot"] == "now"  # kept in the link, so a reload stays on the live data
+    assert "Not frozen: the pack shows the board's live data" in " ".join(c.value for c in at.caption)
+    assert not at.info
+
+
+@pytest.mark.slow
+def test_the_link_chooses_the_snapshot_or_now(engine, board, app_database, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    june, _september, _correction = _frozen_twice(engine)
+    at = open_page("board_pack.py", board="test-board", snapshot=str(june.id))
+    assert at.selectbox(key="pack_snapshot_test-board").value == june.id
+    assert "As frozen for the meeting of 28 June 2016" in at.info[0].value
+    at = open_page("board_pack.py", board="test-board", snapshot="now", as_at="2016-09-27")
+    assert at.selectbox(key="pack_snapshot_test-board").value == 0 and not at.info
+    at = open_page("board_pack.py", board="test-board", snapshot="4711")
+    assert "asks for snapshot '4711', which" in at.warning[0].value
+    assert at.selectbox(key="pack_snapshot_test-board").value == 0 and at.query_params["snapshot"] == "now"
+
+
+@pytest.mark.slow
+def test_a_board_without_snapshots_exports_the_live_data(engine, board, app_database, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    at = open_page("board_pack.py", board="test-board", as_at="2016-09-27")
+    assert not at.exception, at.exception
+    assert not [s for s in at.selectbox if s.key == "pack_snapshot_test-board"]  # nothing to pick: no snapshot yet
+    assert "Not frozen" in at.caption[0].value
+    assert "snapshot" not in at.query_params

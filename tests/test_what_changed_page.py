@@ -6,8 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from change_trackers import BOARD
+from change_trackers import AFTER, BEFORE, BOARD, TWO, load
 from signed_in import open_page
+
+from data_model.snapshots import take_snapshot
+
+FROM, TO = f"changes_from_{BOARD}", f"changes_to_{BOARD}"
 
 
 @pytest.fixture
@@ -34,7 +38,7 @@ def cells(at) -> list[str]:
 def test_counts_then_tables_from_an_earlier_date_to_now(app):
     at = what_changed(as_at="2016-10-01")
     assert at.title[0].value == "What changed"
-    assert at.selectbox(key="changes_from").value == "earlier" and at.selectbox(key="changes_to").value == "now"
+    assert at.selectbox(key=FROM).value == "earlier" and at.selectbox(key=TO).value == "now"
     assert at.date_input(key="changes_earlier").value == date(2016, 9, 3)  # four weeks before: no meeting on record
     assert [(m.label, m.value) for m in at.metric] == [("Milestones", "1"), ("Risks", "1"), ("Budget", "0"),
                                                        ("Metrics", "0"), ("Actions", "0")]
@@ -65,14 +69,87 @@ def test_the_comparison_comes_from_the_link(app):
     assert at.date_input(key="changes_earlier").value == date(2016, 9, 25)
     assert [m.value for m in at.metric] == ["0"] * 5
     at = what_changed(as_at="2016-10-01", since="someday", **{"from": "nowhere"})
-    assert "'someday' in the link is not a date" in at.warning[0].value
-    assert at.selectbox(key="changes_from").value == "earlier"
+    warnings = " ".join(w.value for w in at.warning)
+    assert "'someday' in the link is not a date" in warnings and "'nowhere', which is not a snapshot" in warnings
+    assert at.selectbox(key=FROM).value == "earlier"
     assert at.date_input(key="changes_earlier").value == date(2016, 9, 3)
 
 
 @pytest.mark.slow
 def test_the_same_reading_twice_is_explained(app):
     at = what_changed(as_at="2016-10-01")
-    at.selectbox(key="changes_from").set_value("now").run()
+    at.selectbox(key=FROM).set_value("now").run()
     assert not at.exception
     assert "Pick two different readings" in at.info[0].value and not at.dataframe
+
+
+@pytest.fixture
+def frozen(app_database, monkeypatch, engine):
+    """The board frozen for two meetings: version 1 of its trackers for 1 September, version 2 for 1 October, and a
+    correction of the first (the same data) that supersedes it."""
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    load(engine, 1)
+    first = take_snapshot(engine, BOARD, BEFORE, "chair@diff.example.org", as_at=BEFORE)
+    correction = take_snapshot(engine, BOARD, BEFORE, "chair@diff.example.org", as_at=BEFORE)
+    load(engine, 2)
+    second = take_snapshot(engine, BOARD, AFTER, "chair@diff.example.org", as_at=AFTER)
+    return first, correction, second
+
+
+def test_it_opens_from_the_previous_meetings_snapshot_to_the_latest(frozen):
+    first, correction, second = frozen
+    at = what_changed()
+    assert (at.selectbox(key=FROM).value, at.selectbox(key=TO).value) == (str(correction.id), str(second.id))
+    assert (at.query_params["from"], at.query_params["to"]) == (str(correction.id), str(second.id))
+    milestones = table(at, "Milestone")
+    slipped = milestones[milestones["Milestone"] == "Slips"]
+    assert slipped[["Change", "File", "Uploaded by"]].to_numpy().tolist() == [["Slipped 31 days", "plan-v2.xlsx", TWO]]
+    assert "Added 1" in " ".join(c.value for c in at.caption)  # New in version 2
+    assert f"snapshot {second.id}, hash {second.hash[:12]}" in " ".join(c.value for c in at.caption)
+    # Every snapshot is offered, named by its meeting, number, hash and taker; the superseded one says so.
+    options = at.selectbox(key=FROM).options
+    assert options[0].startswith("Now (the live data as at") and options[-1] == "The live data as at an earlier date"
+    named = {o for o in options if f"snapshot {first.id} " in o}
+    assert named == {f"Meeting of 1 Sep 2016 · snapshot {first.id} · {first.hash[:12]} · taken "
+                     f"{first.taken_at.day} {first.taken_at:%b %Y %H:%M} by chair@diff.example.org · superseded"}
+
+
+@pytest.mark.slow
+def test_a_link_names_each_side_by_snapshot_meeting_date_or_now(frozen):
+    first, correction, second = frozen
+    at = what_changed(**{"from": BEFORE.isoformat(), "to": "now"}, as_at=AFTER.isoformat())
+    # A meeting date is its current snapshot (the correction, not the superseded first one), as the CLI reads it.
+    assert (at.selectbox(key=FROM).value, at.selectbox(key=TO).value) == (str(correction.id), "now")
+    assert (at.query_params["from"], at.query_params["to"]) == (str(correction.id), "now")
+    assert "Slipped 31 days" in table(at, "Milestone")["Change"].tolist()
+    at = what_changed(to=str(second.id), as_at=AFTER.isoformat())  # the Snapshots page's link after freezing
+    assert (at.selectbox(key=FROM).value, at.selectbox(key=TO).value) == (str(correction.id), str(second.id))
+    at = what_changed(**{"from": str(first.id), "to": "999"})
+    assert "'999', which is not a snapshot of this board" in at.warning[0].value
+    assert (at.selectbox(key=FROM).value, at.selectbox(key=TO).value) == (str(first.id), str(second.id))
+    assert at.query_params["to"] == str(second.id)
+
+
+@pytest.mark.slow
+def test_choosing_the_readings_puts_them_in_the_link(frozen):
+    first, correction, second = frozen
+    at = what_changed()
+    at.selectbox(key=FROM).set_value(str(second.id)).run()
+    at.selectbox(key=TO).set_value("now").run()
+    assert not at.exception
+    assert (at.query_params["from"], at.query_params["to"]) == (str(second.id), "now")
+    at.selectbox(key=FROM).set_value(str(first.id)).run()
+    at.selectbox(key=TO).set_value(str(correction.id)).run()
+    # Two snapshots of the same data as at the same date: nothing changed.
+    assert [m.value for m in at.metric] == ["0"] * 5
+
+
+@pytest.mark.slow
+def test_with_one_snapshot_it_compares_that_snapshot_with_now(app_database, monkeypatch, engine):
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    load(engine, 1)
+    only = take_snapshot(engine, BOARD, BEFORE, "chair@diff.example.org", as_at=BEFORE)
+    load(engine, 2)
+    at = what_changed(as_at=AFTER.isoformat())
+    assert (at.selectbox(key=FROM).value, at.selectbox(key=TO).value) == (str(only.id), "now")
+    assert "New in version 2" in table(at, "Milestone")["Milestone"].tolist()

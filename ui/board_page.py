@@ -50,11 +50,30 @@ def chosen_board(action: str) -> tuple[dict, Actor]:
     return board, require(action, Resource(int(board["id"])))
 
 
-def open_board_page() -> BoardPage:
-    """Stops the page with a word when there is no board yet."""
+@dataclass(frozen=True)
+class SnapshotChoice:
+    """Where and how a page offers the snapshot picker (ui.filters.snapshot_picker): the views' one in the sidebar,
+    opening on now; the Board pack's on the page itself, opening on the newest snapshot of the latest meeting."""
+
+    where: object = None  # a Streamlit container; the sidebar when None
+    latest_by_default: bool = False
+    now_label: str = "Now (live data)"
+    describe: Callable[[SnapshotInfo], str] | None = None  # each snapshot's name in the list (its label())
+    key: str = "filter_snapshot"
+    help: str = ("Show every view as it was frozen for a meeting. Each snapshot is named by its meeting and the start "
+                 "of its hash.")
+
+
+def open_board_page(choice: SnapshotChoice | None = SnapshotChoice()) -> BoardPage:
+    """Stops the page with a word when there is no board yet. ``choice`` None offers no snapshot: the board as it is
+    now (What changed picks its own two readings)."""
     board, _who = chosen_board("view")
     engine = get_engine()
-    snapshot = snapshot_picker(board)
+    snapshot = None
+    if choice is not None:
+        snapshot = snapshot_picker(board, where=choice.where, latest_by_default=choice.latest_by_default,
+                                   now_label=choice.now_label, describe=choice.describe, key=choice.key,
+                                   help=choice.help)
     if snapshot is not None:
         try:
             source = frozen_source(snapshot.id)

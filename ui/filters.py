@@ -21,29 +21,41 @@ def _warn_bad(param: str, value: str, what: str) -> None:
     del st.query_params[param]
 
 
-def snapshot_picker(board: dict) -> SnapshotInfo | None:
+NOW = "now"  # ?snapshot=now: the board as it is now, on a page that opens on its newest snapshot otherwise
+
+
+def snapshot_picker(board: dict, *, where=None, latest_by_default: bool = False, now_label: str = "Now (live data)",
+                    describe: Callable[[SnapshotInfo], str] | None = None,
+                    key: str = "filter_snapshot", help: str = "Show every view as it was frozen for a meeting. Each "
+                    "snapshot is named by its meeting and the start of its hash.") -> SnapshotInfo | None:
     """The snapshot the views show (?snapshot=ID), or None for the board as it is now. Read fresh each run (one small
-    query), so a snapshot frozen on another server is offered at once."""
+    query), so a snapshot frozen on another server is offered at once.
+
+    ``where`` is the container it is drawn in (the sidebar unless given). With ``latest_by_default`` (the Board
+    pack) a link without a snapshot opens on the newest snapshot of the latest meeting, and choosing now is kept in
+    the link as ``?snapshot=now``. ``describe`` names each snapshot (its picker label by default)."""
+    where = where if where is not None else st.sidebar
     found = list_snapshots(run_transaction() or get_engine(), int(board["id"]))
     by_id = {s.id: s for s in found}
     raw = st.query_params.get("snapshot")
     wanted = None
-    if raw:
+    if raw and raw != NOW:
         wanted = int(raw) if raw.isdigit() else None
         if wanted not in by_id:
-            st.sidebar.warning(f"The link asks for snapshot '{md(raw)}', which {md(board['name'])} does not have. "
-                               "Showing the board as it is now instead.")
+            where.warning(f"The link asks for snapshot '{md(raw)}', which {md(board['name'])} does not have. "
+                          "Showing the board as it is now instead.")
             del st.query_params["snapshot"]
-            wanted = None
+            wanted, raw = None, NOW
     if not found:
         return None
+    if not raw and latest_by_default:
+        wanted = found[0].id  # newest meeting first, newest snapshot of it first
     options = [0, *by_id]
-    choice = st.sidebar.selectbox(
+    name = describe or SnapshotInfo.label
+    choice = where.selectbox(
         "Snapshot", options, index=options.index(wanted) if wanted else 0,
-        format_func=lambda i: "Now (live data)" if not i else by_id[i].label(), key=f"filter_snapshot_{board['slug']}",
-        help="Show every view as it was frozen for a meeting. Each snapshot is named by its meeting and the start of "
-             "its hash.")
-    _write("snapshot", str(choice) if choice else "")
+        format_func=lambda i: now_label if not i else name(by_id[i]), key=f"{key}_{board['slug']}", help=help)
+    _write("snapshot", str(choice) if choice else (NOW if latest_by_default else ""))
     return by_id.get(choice)
 
 
