@@ -66,20 +66,25 @@ def versions(path: Path, kind: str, dates: tuple[date, ...]) -> Iterator[Version
         yield Version(data, path.name, upload_time(dates[0]), False)
         return
     analysis = analyse(data, path.name, kind=kind)
-    seen = [analysis.public_records()]
+    before: list | None = None
     for day in earlier:
         made = as_at(data, analysis, day, last)
         if made is None:
             continue
-        records = analyse(made, path.name, kind=kind).public_records()
-        if records in seen:
+        if made.edits == before:
             continue  # nothing a lead would have changed since the version before
-        seen.append(records)
-        yield Version(made, f"{path.stem} (illustrative, as at {day:%d %b %Y}){path.suffix}", upload_time(day), True)
+        before = made.edits
+        yield Version(made.data, f"{path.stem} (illustrative, as at {day:%d %b %Y}){path.suffix}", upload_time(day), True)
     yield Version(data, path.name, upload_time(last), False)
 
 
-def as_at(data: bytes, analysis: Analysis, day: date, final: date) -> bytes | None:
+@dataclass(frozen=True)
+class Made:
+    data: bytes
+    edits: list[tuple[str, str, object]]  # (sheet, cell, value written): what makes it differ from the latest
+
+
+def as_at(data: bytes, analysis: Analysis, day: date, final: date) -> Made | None:
     """The workbook as a lead would plausibly have had it on ``day`` (the latest being of ``final``), or None when
     it would be the same."""
     book = openpyxl.load_workbook(io.BytesIO(data))
@@ -88,11 +93,11 @@ def as_at(data: bytes, analysis: Analysis, day: date, final: date) -> bytes | No
         edit = EDITS.get(part.kind.name)
         if edit is not None:
             edit(cells, part, day, final)
-    if not cells.changed:
+    if not cells.edits:
         return None
     out = io.BytesIO()
     book.save(out)
-    return _dated(out.getvalue(), day)
+    return Made(_dated(out.getvalue(), day), cells.edits)
 
 
 def _dated(data: bytes, day: date) -> bytes:
@@ -116,7 +121,7 @@ class _Cells:
 
     def __init__(self, book, analysis: Analysis) -> None:
         self.book = book
-        self.changed = False
+        self.edits: list[tuple[str, str, object]] = []
         self.columns: dict[tuple[str, str], str] = {}  # (sheet, field) -> column letter
         self.wide: dict[tuple[str, str], set[str]] = {}  # (sheet, field) -> every column read as it
         for reading in analysis.readings:
@@ -154,7 +159,7 @@ class _Cells:
             cell.value = value
             if unfill:
                 cell.fill = PatternFill(fill_type=None)
-            self.changed = True
+            self.edits.append((cell.parent.title, cell.coordinate, value))
 
 
 def _text(value: object) -> str:
