@@ -47,6 +47,7 @@ class Version:
     file_name: str
     uploaded_at: datetime
     illustrative: bool  # an earlier version made here (else the committed file itself)
+    analysis: Analysis | None = None  # the committed file as already read (to store, as the upload page does)
 
 
 def upload_time(day: date) -> datetime:
@@ -54,18 +55,19 @@ def upload_time(day: date) -> datetime:
     return datetime.combine(day, time(10, 0), tzinfo=UTC)
 
 
-def versions(path: Path, kind: str, dates: tuple[date, ...]) -> Iterator[Version]:
+def versions(path: Path, kind: str, dates: tuple[date, ...], rules=None) -> Iterator[Version]:
     """The tracker at ``path`` as uploaded on each of ``dates``: earlier versions made from it, the last the file.
 
     A CSV is uploaded once, as it is, on the first date (its cells carry no fills to keep, and a lead's CSV export
-    is seldom edited in place); so is a file whose earlier versions would not differ from it.
+    is seldom edited in place); so is a file whose earlier versions would not differ from it. The committed file is
+    read once, under the board's ``rules``: to find the cells to set back, and to be stored as the last version.
     """
     data = path.read_bytes()
     *earlier, last = dates
     if path.suffix.lower() != ".xlsx" or not earlier:
         yield Version(data, path.name, upload_time(dates[0]), False)
         return
-    analysis = analyse(data, path.name, kind=kind)
+    analysis = analyse(data, path.name, kind=kind, **({"rules": rules} if rules is not None else {}))
     before: list | None = None
     for day in earlier:
         made = as_at(data, analysis, day, last)
@@ -75,7 +77,7 @@ def versions(path: Path, kind: str, dates: tuple[date, ...]) -> Iterator[Version
             continue  # nothing a lead would have changed since the version before
         before = made.edits
         yield Version(made.data, f"{path.stem} (illustrative, as at {day:%d %b %Y}){path.suffix}", upload_time(day), True)
-    yield Version(data, path.name, upload_time(last), False)
+    yield Version(data, path.name, upload_time(last), False, analysis)
 
 
 @dataclass(frozen=True)

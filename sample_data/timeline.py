@@ -27,9 +27,10 @@ def at(day: date, when: time) -> datetime:
 
 def play_history(engine: Engine, board, board_id: int, *, by: str) -> list:
     """Upload, meet, freeze and follow up, in date order. ``board`` is a sample_data.SampleBoard."""
+    from data_model.board_settings import board_rules
     from data_model.snapshots import take_snapshot
     from data_model.tables import Board, Programme
-    from loaders.importer import import_bytes
+    from loaders.importer import import_bytes, store_analysis
     from sample_data import HERE
     from sample_data.history import ILLUSTRATIVE_BY, versions
     from sample_data.meetings import add_actions, close_action, mark_held, prepare_meeting, sample_meetings_of
@@ -43,12 +44,17 @@ def play_history(engine: Engine, board, board_id: int, *, by: str) -> list:
 
     events: list[tuple[datetime, int, Callable[[], None]]] = []
     results: list = []
+    rules = board_rules(engine, board.slug)
     for name, kind in board.files:
-        for version in versions(HERE / name, kind, board.uploads):
+        for version in versions(HERE / name, kind, board.uploads, rules):
             def upload(version=version, kind=kind) -> None:
-                results.append(import_bytes(
-                    version.data, version.file_name, board.slug, engine=engine, kind=kind,
-                    uploaded_by=ILLUSTRATIVE_BY if version.illustrative else by, uploaded_at=version.uploaded_at))
+                who = ILLUSTRATIVE_BY if version.illustrative else by
+                if version.analysis is not None:  # read already, under the board's rules: stored as the page does
+                    results.append(store_analysis(version.analysis, board.slug, engine=engine, uploaded_by=who,
+                                                  uploaded_at=version.uploaded_at))
+                else:
+                    results.append(import_bytes(version.data, version.file_name, board.slug, engine=engine,
+                                                kind=kind, uploaded_by=who, uploaded_at=version.uploaded_at))
             events.append((version.uploaded_at, 0, upload))
 
     samples = {m.date: m for m in sample_meetings_of(board.slug)}
