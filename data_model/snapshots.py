@@ -313,14 +313,16 @@ def get_snapshot(engine: Engine, snapshot_id: int) -> SnapshotInfo | None:
 
 
 def take_snapshot(engine: Engine, board_slug: str, meeting_date: date, by: str | Actor, *,
-                  as_at: date | None = None, title: str | None = None) -> SnapshotInfo:
+                  as_at: date | None = None, title: str | None = None,
+                  taken_at: datetime | None = None) -> SnapshotInfo:
     """Freeze the board's data for its meeting on ``meeting_date`` (made, and audited, when the board has none).
 
     ``by`` is the signed-in person (an Actor: they must be the board's chair or an admin, else SnapshotError and
     nothing is written but the refusal's audit record) or, for the command line and the sample data, a name. The
     views of it are worked out as at ``as_at``: unless given, the meeting's date, or today for a meeting still ahead
     (papers frozen before a meeting are as at the day they were frozen, as that moment's data is). Taking one is audited in the same
-    transaction, which holds the import lock, so no upload lands half-way through the copy.
+    transaction, which holds the import lock, so no upload lands half-way through the copy. ``taken_at`` dates it
+    in the past (the sample boards' history, frozen at each past meeting); the hash is over the content alone.
     """
     actor = by if isinstance(by, Actor) else None
     who = actor.email if actor is not None else (str(by or "").strip() or "(unknown)")
@@ -338,7 +340,7 @@ def take_snapshot(engine: Engine, board_slug: str, meeting_date: date, by: str |
         digest = content_hash({name: text for name, (_n, text) in parts.items()})
         supersedes = conn.execute(select(func.max(SN.c.id)).where(SN.c.meeting_id == meeting_id)).scalar()
         counts = _counts(conn, board.id)
-        taken_at = datetime.now(UTC)
+        taken_at = taken_at or datetime.now(UTC)
         snapshot_id = conn.execute(insert(SN).values(
             board_id=board.id, meeting_id=meeting_id, meeting_date=meeting_date,
             as_at=as_at or min(meeting_date, taken_at.date()), taken_at=taken_at, taken_by=who, hash=digest, supersedes_id=supersedes,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -56,23 +57,26 @@ class ImportResult:
 
 def import_bytes(data: bytes, file_name: str, board: str, *, engine: Engine, kind: str | TrackerKind | None = None,
                  sheet: str | None = None, dry_run: bool = False, uploaded_by: str | None = None,
-                 actor: Actor | None = None, choices: Choices | None = None) -> ImportResult:
+                 actor: Actor | None = None, choices: Choices | None = None,
+                 uploaded_at: datetime | None = None) -> ImportResult:
     """Analyse and store one file. Errors reject the whole file and nothing is written.
 
     ``actor`` is the signed-in person, whose role on the board decides whether they may load this file (a lead
     only for their own workstreams). The command line passes none: whoever runs it already holds the database.
     Every real (not dry-run) import is audited, accepted or rejected. ``choices`` are the lead's mapping; the
-    board's remembered mappings apply under them.
+    board's remembered mappings apply under them. ``uploaded_at`` dates the upload in the past, for the sample
+    boards' dated history (sample_data.history); the CLI and the upload page never pass it, so theirs is now.
     """
     who = actor.email if actor else (uploaded_by or "command line")
     analysis = analyse(data, file_name, kind=kind, sheet=sheet, rules=board_rules(engine, board), choices=choices,
                        remembered=remembered_mappings(engine, board))
     return store_analysis(analysis, board, engine=engine, dry_run=dry_run, uploaded_by=uploaded_by, actor=actor,
-                          who=who)
+                          who=who, uploaded_at=uploaded_at)
 
 
 def store_analysis(analysis: Analysis, board: str, *, engine: Engine, dry_run: bool = False,
-                   uploaded_by: str | None = None, actor: Actor | None = None, who: str | None = None) -> ImportResult:
+                   uploaded_by: str | None = None, actor: Actor | None = None, who: str | None = None,
+                   uploaded_at: datetime | None = None) -> ImportResult:
     """Store a file already analysed (the upload page reads a file once, then previews and loads that reading)."""
     who = who or (actor.email if actor else (uploaded_by or "command line"))
     if not analysis.ok:
@@ -93,7 +97,7 @@ def store_analysis(analysis: Analysis, board: str, *, engine: Engine, dry_run: b
         else:
             with write_transaction(engine) as conn:
                 result = store(conn, analysis, board, uploaded_by=uploaded_by or (actor.label if actor else None),
-                               granted=granted)
+                               granted=granted, uploaded_at=uploaded_at)
                 if not analysis.choices.empty:
                     _remember(conn, analysis, board, who)
                 c = result.changes

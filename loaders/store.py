@@ -124,7 +124,7 @@ def insert_values(conn: Connection, table, columns: list[str], values: list[tupl
 
 
 def store(conn: Connection, analysis: Analysis, board_slug: str, *, uploaded_by: str | None = None,
-          granted: Iterable[str] | None = None) -> StoreResult:
+          granted: Iterable[str] | None = None, uploaded_at: datetime | None = None) -> StoreResult:
     """Write an analysis (which must have no errors) inside the caller's transaction: each of its parts (one per
     kind of tracker in the file) as an upload of its own, all or nothing.
 
@@ -133,14 +133,14 @@ def store(conn: Connection, analysis: Analysis, board_slug: str, *, uploaded_by:
     file's spelling, before anything is written; UploadRefused otherwise.
     """
     assert analysis.ok and analysis.parts, "only an analysis without errors can be stored"
-    results = [_store_part(conn, part, board_slug, uploaded_by, granted) for part in analysis.parts]
+    results = [_store_part(conn, part, board_slug, uploaded_by, granted, uploaded_at) for part in analysis.parts]
     return _combined(results)
 
 
 def _store_part(conn: Connection, analysis: Analysis, board_slug: str, uploaded_by: str | None,
-                granted: Iterable[str] | None) -> StoreResult:
+                granted: Iterable[str] | None, uploaded_at: datetime | None = None) -> StoreResult:
     board_id, programme_id, created = ensure_board(conn, board_slug)
-    writer = _Writer(conn, board_id, programme_id, analysis)
+    writer = _Writer(conn, board_id, programme_id, analysis, now=uploaded_at)
     writer.diff()
     if granted is not None:
         writer.check_granted(tuple(granted))
@@ -208,10 +208,11 @@ def board_ids(conn: Connection, slug: str) -> tuple[int, int] | None:
 class _Writer:
     """One import's state: lookups of what is stored, the diffs, and the rows to add, update and remove."""
 
-    def __init__(self, conn: Connection, board_id: int, programme_id: int, analysis: Analysis):
+    def __init__(self, conn: Connection, board_id: int, programme_id: int, analysis: Analysis, *,
+                 now: datetime | None = None):
         self.conn, self.board_id, self.programme_id, self.analysis = conn, board_id, programme_id, analysis
         self.kind: TrackerKind = analysis.kind
-        self.now = utcnow()
+        self.now = now or utcnow()
         self.change_rows: list[dict] = []
         self.added_rows: list[dict] = []
         self.upload_id: int | None = None

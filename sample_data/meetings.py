@@ -10,7 +10,7 @@ ILLUSTRATIVE, and each such meeting's notes say so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
@@ -160,40 +160,96 @@ SAMPLE_MEETINGS = (
 )
 
 
-def load_sample_meetings(engine: Engine, *, by: str = "sample data") -> None:
-    """Give each sample meeting its time, venue, agenda, decisions and actions, through data_model.meetings (so each
-    is audited as a chair's would be). A meeting that already has an agenda is left alone, so this runs once."""
+@dataclass(frozen=True)
+class Prepared:
+    """A sample meeting given its agenda, with what its actions need: the board, the items and the workstreams."""
+
+    sample: SampleMeeting
+    board_id: int
+    meeting_id: int
+    item_ids: dict[str, int]
+    top: dict[str, int]  # top-level workstream name -> id
+
+
+def sample_meetings_of(board: str) -> list[SampleMeeting]:
+    return [m for m in SAMPLE_MEETINGS if m.board == board]
+
+
+def prepare_meeting(engine: Engine, sample: SampleMeeting, *, by: str) -> Prepared | None:
+    """Give the meeting its time, venue, agenda and decisions (through data_model.meetings, so each is audited as
+    a chair's would be). None when the board or meeting is missing, or the meeting already has an agenda."""
     from data_model import meetings as mt
     from data_model import queries
-    from data_model.tables import Meeting
+    from data_model.tables import Decision, Meeting
 
     mtg = Meeting.__table__
-    for sample in SAMPLE_MEETINGS:
-        board = queries.board(engine, sample.board)
-        if board is None:
-            continue
-        with engine.connect() as conn:
-            meeting_id = conn.execute(select(mtg.c.id).where(mtg.c.board_id == board["id"],
-                                                             mtg.c.date == sample.date)).scalar()
-        if meeting_id is None or not mt.agenda(engine, board["id"], meeting_id).empty:
-            continue
+    board = queries.board(engine, sample.board)
+    if board is None:
+        return None
+    with engine.connect() as conn:
+        meeting_id = conn.execute(select(mtg.c.id).where(mtg.c.board_id == board["id"],
+                                                         mtg.c.date == sample.date)).scalar()
+    if meeting_id is None or not mt.agenda(engine, board["id"], meeting_id).empty:
+        return None
+    with engine.begin() as conn:
+        conn.execute(update(mtg).where(mtg.c.id == meeting_id).values(
+            start_time=sample.start_time, venue=sample.venue, notes=ILLUSTRATIVE))
+    tree = queries.workstreams(engine, board["id"])
+    top = {p: int(i) for p, i, level in zip(tree["path"], tree["id"], tree["level"], strict=True) if level == 1}
+    item_ids: dict[str, int] = {}
+    decisions = []
+    for item in sample.items:
+        ids = tuple(top[w] for w in item.workstreams if w in top)
+        item_ids[item.number] = mt.add_agenda_item(engine, board["id"], meeting_id, mt.AgendaItemInput(
+            item.number, item.title, item.report_number, item.presenter, item.purpose, ids), by=by)
+        decisions += [mt.add_decision(engine, board["id"], item_ids[item.number], text, by=by)
+                      for text in item.decisions]
+    if decisions:  # recorded on the meeting's day, as its minutes were
         with engine.begin() as conn:
-            conn.execute(update(mtg).where(mtg.c.id == meeting_id).values(
-                start_time=sample.start_time, venue=sample.venue, notes=ILLUSTRATIVE,
-                status="held" if sample.held else "planned"))
-        tree = queries.workstreams(engine, board["id"])
-        top = {p: int(i) for p, i, level in zip(tree["path"], tree["id"], tree["level"], strict=True) if level == 1}
-        item_ids: dict[str, int] = {}
-        for item in sample.items:
-            ids = tuple(top[w] for w in item.workstreams if w in top)
-            item_ids[item.number] = mt.add_agenda_item(engine, board["id"], meeting_id, mt.AgendaItemInput(
-                item.number, item.title, item.report_number, item.presenter, item.purpose, ids), by=by)
-            for text in item.decisions:
-                mt.add_decision(engine, board["id"], item_ids[item.number], text, by=by)
-        for action in sample.actions:
-            action_id = mt.add_action(engine, board["id"], meeting_id, mt.ActionInput(
-                action.title, action.owner, action.due, None, item_ids.get(action.item) if action.item else None,
-                top.get(action.workstream) if action.workstream else None), by=by)
-            if action.closed:
-                mt.set_action_status(engine, board["id"], action_id, action.closed[0], by=by,
-                                     closed_on=action.closed[1])
+            conn.execute(update(Decision.__table__).where(Decision.__table__.c.id.in_(decisions))
+                         .values(recorded_at=datetime.combine(sample.date, time(17, 0), tzinfo=UTC)))
+    return Prepared(sample, int(board["id"]), int(meeting_id), item_ids, top)
+
+
+def mark_held(engine: Engine, prepared: Prepared) -> None:
+    """After the meeting: held, if its seed says it was (a snapshot taken before it shows it planned)."""
+    from data_model.tables import Meeting
+
+    if prepared.sample.held:
+        mtg = Meeting.__table__
+        with engine.begin() as conn:
+            conn.execute(update(mtg).where(mtg.c.id == prepared.meeting_id).values(status="held"))
+
+
+def add_actions(engine: Engine, prepared: Prepared, *, by: str) -> list[tuple[int, SampleAction]]:
+    """The actions arising at the meeting, open: (id, sample action) for closing them on their day."""
+    from data_model import meetings as mt
+
+    made = []
+    for action in prepared.sample.actions:
+        action_id = mt.add_action(engine, prepared.board_id, prepared.meeting_id, mt.ActionInput(
+            action.title, action.owner, action.due, None,
+            prepared.item_ids.get(action.item) if action.item else None,
+            prepared.top.get(action.workstream) if action.workstream else None), by=by)
+        made.append((action_id, action))
+    return made
+
+
+def close_action(engine: Engine, board_id: int, action_id: int, action: SampleAction, *, by: str) -> None:
+    from data_model import meetings as mt
+
+    if action.closed:
+        mt.set_action_status(engine, board_id, action_id, action.closed[0], by=by, closed_on=action.closed[1])
+
+
+def load_sample_meetings(engine: Engine, *, by: str = "sample data") -> None:
+    """Every sample meeting's agenda, decisions and actions at once (a board whose history is already loaded is
+    left alone: a meeting that already has an agenda is skipped). The first start uses sample_data.history's
+    timeline instead, which does the same steps on each meeting's day."""
+    for sample in SAMPLE_MEETINGS:
+        prepared = prepare_meeting(engine, sample, by=by)
+        if prepared is None:
+            continue
+        mark_held(engine, prepared)
+        for action_id, action in add_actions(engine, prepared, by=by):
+            close_action(engine, prepared.board_id, action_id, action, by=by)

@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from data_model import queries
+from data_model.board_dates import board_dates
 from data_model.rollups import Filters
 from data_model.snapshots import SnapshotInfo, list_snapshots
 from data_model.vocabulary import split_path
@@ -99,20 +100,41 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
         return Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice),
                        pinned_as_at)
 
-    as_at = date.today()
+    today = date.today()
+    dates = read(board_dates, int(board["id"]))
+    opening = dates.opening_as_at(today)
+    default = opening or today
+    low, high = dates.picker_range(today)
+    as_at = default
     raw = st.query_params.get("as_at")
     if raw:
         try:
             as_at = date.fromisoformat(raw)
         except ValueError:
-            st.sidebar.warning(f"'{md(raw)}' in the link is not a date (use YYYY-MM-DD). Showing today instead.")
+            st.sidebar.warning(f"'{md(raw)}' in the link is not a date (use YYYY-MM-DD). Showing "
+                               f"{'today' if opening is None else f'{default:%d %b %Y}'} instead.")
             del st.query_params["as_at"]
-    as_at = st.sidebar.date_input("As at", value=as_at, format="DD/MM/YYYY", key=f"filter_as_at_{board['slug']}")
+        else:
+            if not low <= as_at <= high:
+                st.sidebar.warning(f"The link asks for {as_at:%d %b %Y}, outside this board's dates "
+                                   f"({low:%d %b %Y} to {high:%d %b %Y}). Showing {default:%d %b %Y} instead.")
+                as_at = default
+    as_at = st.sidebar.date_input("As at", value=as_at, min_value=low, max_value=high, format="DD/MM/YYYY",
+                                  key=f"filter_as_at_{board['slug']}")
+    if opening is not None and as_at == opening:
+        st.sidebar.info(opening_note(dates.newest_upload, opening, dates.latest_meeting == opening))
 
     _write("workstream", ws_choice)
     _write("locality", loc_choice)
-    _write("as_at", as_at.isoformat() if as_at != date.today() else "")
+    _write("as_at", as_at.isoformat() if as_at != default else "")
     return Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice), as_at)
+
+
+def opening_note(newest: date | None, opening: date, is_meeting: bool) -> str:
+    """Why an old board opens as at a past date, and how to change it."""
+    what = "its latest meeting" if is_meeting else "its latest upload"
+    return (f"This board's newest data is from {newest:%d %b %Y}, so it opens as at {what}, {opening:%d %b %Y}. "
+            "Pick another date to change.")
 
 
 def _id_of(frame, column: str, value: str) -> int | None:  # a DataFrame with an id column
