@@ -108,9 +108,13 @@ def test_a_chair_freezes_a_snapshot_on_the_snapshots_page(app, engine, board):
     listed = next(df.value for df in at.dataframe if "hash" in df.value.columns)
     assert len(listed) == 1 and listed["hash"].iloc[0] in done and listed["taken_by"].iloc[0] == "chair@pages.example.org"
     assert listed["state"].iloc[0] == "Current"
-    [link] = at.get("page_link")
-    assert link.proto.label.startswith(f"Open snapshot {listed['id'].iloc[0]}: 27 Sep 2016")
-    assert f"snapshot={listed['id'].iloc[0]}" in link.proto.query_string and link.proto.page.endswith("overview")
+    links = {link.proto.page.rsplit("/", 1)[-1]: link.proto for link in at.get("page_link")}
+    snapshot_id = listed["id"].iloc[0]
+    assert links["overview"].label.startswith(f"Open snapshot {snapshot_id}: 27 Sep 2016")
+    assert f"snapshot={snapshot_id}" in links["overview"].query_string
+    # The chair's next steps: what changed up to it, and its board pack.
+    assert f"to={snapshot_id}" in links["what_changed"].query_string
+    assert f"snapshot={snapshot_id}" in links["board_pack"].query_string
 
 
 def test_a_viewer_reads_the_snapshots_but_has_no_button(app, engine):
