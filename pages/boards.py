@@ -47,10 +47,9 @@ def tallies(board_id: int, slug: str, when: date) -> tuple[RagTally, RagTally]:
 
 
 def choose(slug: str) -> None:
-    """Make ``slug`` the sidebar's board before the next run draws the picker (its widget state would keep the
-    old one)."""
-    st.session_state["board"] = slug
-    st.session_state.pop("board_select", None)
+    """Make ``slug`` the sidebar's board before the next run draws the picker. The picker's own state is set too:
+    the browser shows a widget's value as it last had it unless the app sets it (and the picker would keep it)."""
+    st.session_state["board"] = st.session_state["board_select"] = slug
 
 
 def open_overview(slug: str) -> None:
