@@ -44,7 +44,7 @@ def risks(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
     q = (select(RK.c.id, ROOT.c.name.label("top"), WS.c.path.label("workstream"), RK.c.ref, RK.c.title, RK.c.owner,
                 RK.c.mitigation, RK.c.status, RK.c.review_due, RK.c.review_raw, latest.c.likelihood, latest.c.impact,
                 latest.c.score, prev.c.score.label("previous_score"), latest.c.as_of, rag.label("rag"),
-                LOC.c.name.label("locality"))
+                latest.c.rag.label("reported_rag"), LOC.c.name.label("locality"))
          .select_from(assessments.joined_to(RK.join(P, P.c.id == RK.c.programme_id), keep_unassessed=True)
                       .outerjoin(WS, WS.c.id == RK.c.workstream_id)
                       .outerjoin(ROOT, ROOT.c.id == WS.c.root_id).outerjoin(LOC, LOC.c.id == RK.c.locality_id))

@@ -48,7 +48,8 @@ GENERIC_SHEET = re.compile(
     r"readme|read me|notes|guidance|cover|contents|version|version control|change log)$|"
     r"milestone|tracker|risk|register|budget|finance|metric|kpi|measure|performance|action plan|programme plan|"
     r"project plan|plan$|raid|issues log|log$|gantt|timeline|forward plan|schedule|fund|funding|costs?$|about|sample|"
-    r"^schemes?$|^priorit(y|ies)$|^workstreams?$|^all\b|^overview$",
+    r"^schemes?$|^priorit(y|ies)$|^workstreams?$|^all\b|^overview$|"
+    r"\bcharts?\b|\btrends?\b|\bdata$|\bfigures$|\bstatistics$|\breturns?$",  # "Run chart data" holds no workstream
     re.IGNORECASE,
 )
 

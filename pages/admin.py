@@ -8,7 +8,7 @@ from data_model.board_settings import SettingsError, add_board
 from data_model.permissions import ROLE_NAMES, ROLES
 from presentation.safe import md
 from ui.auth import require
-from ui.context import boards, cached_read, clear_caches, get_engine, require_entry
+from ui.context import cached_read, clear_caches, get_engine, require_entry
 from ui.tables import table
 
 require_entry()
@@ -34,6 +34,16 @@ def attempt(change, message: str) -> None:  # a function of no arguments
         done(message, result if isinstance(result, str) else None)  # a str is a generated password
 
 
+def holds(people, email: str, slug: str) -> str:
+    """The role ``email`` holds on the board ``slug`` ("lead (Crisis response)"), from the people table's
+    "slug: role (workstreams)" entries; "" for none."""
+    roles = people.loc[people["email"] == email, "roles"]
+    for entry in (roles.iloc[0].split("; ") if len(roles) and roles.iloc[0] else []):
+        if entry.startswith(f"{slug}: "):
+            return entry.removeprefix(f"{slug}: ")
+    return ""
+
+
 news = st.session_state.pop("admin_done", None)
 if news:
     st.success(news[0], icon=":material/check_circle:")
@@ -57,22 +67,26 @@ table(people, column_config={
     "roles": st.column_config.TextColumn("Roles", width="large"),
     "last_sign_in": st.column_config.DatetimeColumn("Last sign-in", format="D MMM YYYY, HH:mm")})
 
-all_boards = boards()
-slugs = all_boards["slug"].tolist()
-board_names = dict(zip(all_boards["slug"], all_boards["name"], strict=True))
+# Roles are given on the board chosen in the sidebar: one board picker, so this page and the sidebar never disagree.
+board = st.session_state.get("current_board")
 emails = people["email"].tolist()
 tab_role, tab_user, tab_account, tab_board = st.tabs(["Give or remove a role", "Add a person", "Password and access",
                                                       "Add a board"])
 
 with tab_role:
-    if not emails or not slugs:
+    if not emails or not board:
         st.info("Add a person and a board first.")
     else:
-        a, b, c = st.columns(3)
+        slug, board_name = board["slug"], board["name"]
+        st.markdown(f"On **{md(board_name)}**, the board chosen in the sidebar. To give a role on another board, "
+                    "choose it there.")
+        a, c = st.columns(2)
         email = a.selectbox("Person", emails, key="role_email")
-        slug = b.selectbox("Board", slugs, format_func=board_names.get, key="role_board")
         role = c.selectbox("Role", ROLES, format_func=ROLE_NAMES.get, key="role_role")
-        board_id = int(all_boards.loc[all_boards["slug"] == slug, "id"].iloc[0])
+        held = holds(people, email, slug)
+        st.caption(f"{md(email)} holds {held} on this board now." if held else
+                   f"{md(email)} holds no role on this board yet.")
+        board_id = int(board["id"])
         tops = cached_read(queries.data_version(engine), queries.workstreams, board_id)
         tops = tops.loc[tops["level"] == 1, "name"].tolist()
         chosen = st.multiselect("Workstreams this lead uploads for", tops, key="role_ws", disabled=role != "lead",
@@ -81,10 +95,10 @@ with tab_role:
         if left.button("Give the role", type="primary", key="role_give"):
             attempt(lambda: accounts.grant(engine, email, slug, role, by=who.email,
                                            workstreams=chosen if role == "lead" else []),
-                    f"{email} is now {role} on {board_names[slug]}.")
+                    f"{email} is now {role} on {board_name}.")
         if right.button("Remove their role on this board", key="role_remove"):
             attempt(lambda: accounts.revoke(engine, email, slug, by=who.email),
-                    f"{email} no longer holds a role on {board_names[slug]}.")
+                    f"{email} no longer holds a role on {board_name}.")
 
 with tab_user, st.form("add_user", clear_on_submit=True):
     a, b = st.columns(2)

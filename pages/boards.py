@@ -1,14 +1,19 @@
-"""Home: every board with what it tracks, and the chosen board's latest uploads."""
+"""Home: every board with what it tracks and its RAG, a way into each, and the chosen board's latest uploads."""
+
+from datetime import date
 
 import streamlit as st
 
 from data_model import queries
 from data_model.permissions import visible_boards
+from data_model.rag import RagRules
+from data_model.rollups import Filters, milestone_counts, risk_counts
 from loaders.kinds import BY_NAME
+from presentation.board_cards import RagTally, rag_line
 from presentation.safe import md
 from presentation.upload_report import changes_frame
 from ui.auth import actor, require
-from ui.context import boards, cached_read, get_engine, require_entry
+from ui.context import boards, cached_read, get_engine, require_entry, run_version
 from ui.tables import table
 
 require_entry()
@@ -21,14 +26,55 @@ if df.empty:
     st.stop()
 
 CARDS_UP_TO = 8  # more boards than this read better as one table than as a wall of cards
+OVERVIEW = "pages/overview.py"
 
-st.caption(f"{len(df)} board{'s' if len(df) != 1 else ''}. Choose one in the sidebar to work with it.")
+
+def as_at() -> date:
+    """The as-at date the address asks for (as the board views read it), else today."""
+    try:
+        return date.fromisoformat(st.query_params.get("as_at", ""))
+    except ValueError:
+        return date.today()
+
+
+def tallies(board_id: int, slug: str, when: date) -> tuple[RagTally, RagTally]:
+    """The board's milestones and open risks by RAG, under its own rules, as the Overview counts them."""
+    version = run_version()
+    settings = (cached_read(version, queries.board, slug) or {}).get("settings")
+    rules, filters = RagRules.from_settings(settings), Filters(board_id, as_at=when)
+    return (RagTally.of(cached_read(version, milestone_counts, filters, rules)),
+            RagTally.of(cached_read(version, risk_counts, filters, rules)))
+
+
+def choose(slug: str) -> None:
+    """Make ``slug`` the sidebar's board before the next run draws the picker. The picker's own state is set too:
+    the browser shows a widget's value as it last had it unless the app sets it (and the picker would keep it)."""
+    st.session_state["board"] = st.session_state["board_select"] = slug
+
+
+def open_overview(slug: str) -> None:
+    params = {"board": slug, **({"as_at": st.query_params["as_at"]} if "as_at" in st.query_params else {})}
+    st.switch_page(OVERVIEW, query_params=params)
+
+
+when = as_at()
+st.caption(f"{len(df)} board{'s' if len(df) != 1 else ''}, RAG as at {when.day} {when:%B %Y}. Open a board's "
+           "overview here, or choose a board in the sidebar.")
 if len(df) > CARDS_UP_TO:
-    table(df[["name", "board_type", "area", "milestones", "risks", "budget_lines", "metrics", "last_upload"]],
-                 hide_index=True, width="stretch", key="boards_table", column_config={
-                     "name": "Board", "board_type": "Type", "area": "Area", "milestones": "Milestones",
-                     "risks": "Risks", "budget_lines": "Budget lines", "metrics": "Metrics",
-                     "last_upload": st.column_config.DatetimeColumn("Last upload", format="D MMM YYYY, HH:mm")})
+    df[["milestone_rag", "risk_rag"]] = [[t.words() for t in tallies(int(b["id"]), b["slug"], when)]
+                                         for _, b in df.iterrows()]
+    table(df[["name", "board_type", "area", "milestones", "milestone_rag", "risks", "risk_rag", "budget_lines",
+              "metrics", "last_upload"]], name="Boards", key="boards_table", column_config={
+        "name": st.column_config.TextColumn("Board", width="large"), "board_type": "Type", "area": "Area",
+        "milestones": "Milestones", "milestone_rag": "Milestones by RAG", "risks": "Risks",
+        "risk_rag": "Open risks by RAG", "budget_lines": "Budget lines", "metrics": "Metrics",
+        "last_upload": st.column_config.DatetimeColumn("Last upload", format="D MMM YYYY, HH:mm")})
+    names = dict(zip(df["slug"], df["name"], strict=True))
+    pick, go = st.columns([3, 1], vertical_alignment="bottom")
+    slug = pick.selectbox("Open a board", list(names), format_func=names.get, key="boards_open_pick")
+    if go.button("Open its overview", key="boards_open", icon=":material/arrow_forward:", on_click=choose,
+                 args=(slug,)):
+        open_overview(slug)
 else:
     for start in range(0, len(df), 2):
         for col, (_, b) in zip(st.columns(2), df.iloc[start:start + 2].iterrows(), strict=False):
@@ -40,9 +86,14 @@ else:
                 m2.metric("Risks", int(b["risks"]))
                 m3.metric("Budget lines", int(b["budget_lines"]))
                 m4.metric("Metrics", int(b["metrics"]))
+                milestones, risks = tallies(int(b["id"]), b["slug"], when)
+                st.markdown(rag_line("Milestones", milestones) + "  \n" + rag_line("Open risks", risks))
                 last = b["last_upload"]
                 st.caption(f"Last upload {last:%d %b %Y, %H:%M}" if last is not None and str(last) != "NaT"
                            else "Nothing uploaded yet")
+                if st.button(f"Open {md(b['name'])}", key=f"open_{b['slug']}", icon=":material/arrow_forward:",
+                             on_click=choose, args=(b["slug"],), help="Its Overview, with this board chosen"):
+                    open_overview(b["slug"])
 
 board = st.session_state.get("current_board")
 if board:

@@ -4,11 +4,16 @@ import streamlit as st
 
 from data_model import queries, registers
 from presentation.milestone_view import MAX_BARS, outside, timeline, undated_table
-from presentation.rag_view import WORDS, status_words
+from presentation.rag_view import status_words
+from presentation.register_tables import drop_empty, workstream_under
 from presentation.safe import md
+from presentation.stated_rag import LEAD, RULE, differing, differing_note, with_stated
 from ui.board_page import open_board_page
 from ui.charts import show_chart
+from ui.row_detail import table_with_detail
 from ui.tables import table
+
+NO_WORKSTREAM = "Not in a workstream"
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -35,20 +40,33 @@ if off:
     st.info(f"The as-at date, {filters.as_at:%d %B %Y}, is {off}, so it is not drawn on the timelines. Choose an "
             "earlier as-at date in the sidebar to see the programme as it stood.", icon=":material/info:")
 
-for top, group in df.groupby(df["top"].fillna("(no workstream)"), sort=False):
+# In the order a member reads a milestone: how it stands, what it is, when it is due; then who and where.
+COLUMNS = {"rag": RULE, "reported_rag": LEAD, "title": st.column_config.TextColumn("Milestone", width="large"),
+           "due": st.column_config.DateColumn("Due", format="D MMM YYYY"), "status": "Status",
+           "workstream": "Workstream", "owner": "Owner", "start": st.column_config.DateColumn("Start", format="D MMM YYYY"),
+           "baseline_due": st.column_config.DateColumn("Baseline", format="D MMM YYYY"),
+           "slippage_days": st.column_config.NumberColumn("Slippage (days)"), "locality": "Locality", "ref": "Ref"}
+DETAIL = {"rag": RULE, "reported_rag": LEAD, "due": "Due", "status": "Status", "start": "Start",
+          "baseline_due": "Baseline", "slippage_days": "Slippage (days)", "completed": "Completed",
+          "workstream": "Workstream", "owner": "Owner", "dependency": "Depends on", "locality": "Locality", "ref": "Ref"}
+
+stated_differs = differing(df)
+if stated_differs:
+    st.caption(differing_note(stated_differs, "milestone", "from its due date and status"))
+
+for top, group in df.groupby(df["top"].fillna(NO_WORKSTREAM), sort=False):
     with st.expander(f"{md(top)} — {len(group)} milestones", expanded=len(df) <= 60):
         show_chart(timeline, group, filters.as_at, meeting, width="stretch",
                    cache_key=(view.version, filters, rules, top, meeting))
         if len(group[group["due"].notna()]) > MAX_BARS:
             st.caption(f"Showing the first {MAX_BARS} dated milestones; narrow the workstream filter to see the rest.")
-        shown = group.assign(rag=group["rag"].map(WORDS).fillna("Not rated"), status=status_words(group["status"]))
-        table(shown[["rag", "workstream", "ref", "title", "owner", "start", "due", "baseline_due", "slippage_days",
-                            "status", "locality"]], column_config={
-            "rag": "RAG", "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Milestone"),
-            "owner": "Owner", "start": st.column_config.DateColumn("Start", format="D MMM YYYY"),
-            "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-            "baseline_due": st.column_config.DateColumn("Baseline", format="D MMM YYYY"),
-            "slippage_days": st.column_config.NumberColumn("Slippage (days)"), "status": "Status", "locality": "Locality"})
+        shown = with_stated(group).assign(status=status_words(group["status"]),
+                                          workstream=workstream_under(group["workstream"], top))
+        wanted = [c for c in COLUMNS if c != "reported_rag" or differing(group)]
+        table_frame = drop_empty(shown[wanted], always=("rag", "title", "due"))
+        table_with_detail(table_frame, key=f"milestones_{top}", name=f"Milestones of {top}", heading="title",
+                          full=shown, column_config={c: COLUMNS[c] for c in table_frame.columns},
+                          detail_labels={c: w for c, w in DETAIL.items() if c != "reported_rag" or c in table_frame})
 
 undated = undated_table(df)
 st.subheader(f"Without dates ({len(undated)})", anchor=False)

@@ -4,10 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from data_model import registers
-from presentation.rag_view import RAID_WORDS, WORDS
+from presentation.rag_view import RAID_WORDS
+from presentation.register_tables import drop_empty
 from presentation.risk_view import cell_words, heat_cells, heat_map, heat_summary
+from presentation.stated_rag import LEAD, RULE, differing, differing_note, with_stated
 from ui.board_page import open_board_page
 from ui.charts import show_chart
+from ui.row_detail import table_with_detail
 from ui.tables import table
 
 view = open_board_page()
@@ -50,20 +53,32 @@ b.metric("Red", int((open_risks["rag"] == "red").sum()))
 c.metric("Unscored", len(unscored))
 d.metric("Reviews overdue", len(overdue))
 
-COLUMNS = {"rag": "RAG", "score": "Score", "trend": "Trend", "previous_score": "Was", "workstream": "Workstream",
-           "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"), "owner": "Owner",
-           "likelihood": "Likelihood", "impact": "Impact", "mitigation": st.column_config.TextColumn("Mitigation",
-                                                                                                      width="large"),
-           "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY")}
-SHORT = ("rag", "score", "title", "workstream")  # beside the heat map: what a member scans first
+# In the order a member reads a risk: how bad, what it is, whose, when it is next looked at; then the ratings.
+COLUMNS = {"rag": RULE, "reported_rag": LEAD, "score": "Score", "trend": "Trend", "previous_score": "Was",
+           "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"), "workstream": "Workstream",
+           "owner": "Owner", "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY"),
+           "likelihood": "Likelihood", "impact": "Impact",
+           "mitigation": st.column_config.TextColumn("Mitigation", width="large"), "locality": "Locality"}
+SHORT = ("rag", "reported_rag", "score", "title", "workstream")  # beside the heat map: what a member scans first
+DETAIL = {"rag": RULE, "reported_rag": LEAD, "score": "Score", "trend": "Trend", "previous_score": "Was",
+          "likelihood": "Likelihood", "impact": "Impact", "ref": "Ref", "workstream": "Workstream", "owner": "Owner",
+          "review_due": "Review due", "mitigation": "Mitigation", "locality": "Locality"}
 
 
 def show(frame: pd.DataFrame, key: str, name: str, columns: tuple[str, ...] | None = None) -> None:
-    """The risks as a table; the trend and "was" columns only when some risk has an earlier score."""
-    cols = [c for c in (columns or COLUMNS) if c not in ("trend", "previous_score")
-            or frame["previous_score"].notna().any()]
-    table(frame.assign(rag=frame["rag"].map(WORDS).fillna("Not rated"))[cols], name=name,
-          column_config={c: COLUMNS[c] for c in cols}, key=key)
+    """The risks as a table, any one of them in full beneath it. Columns empty for every risk are left out (an
+    impact-only register has no score to show); the lead's RAG only where some risk states one its score overrides."""
+    shown = with_stated(frame)
+    wanted = [c for c in (columns or COLUMNS) if c != "reported_rag" or differing(frame)]
+    table_frame = drop_empty(shown[wanted], always=("rag", "title"))
+    table_with_detail(table_frame, key=key, name=name, heading="title", full=shown,
+                      column_config={c: COLUMNS[c] for c in table_frame.columns},
+                      detail_labels={c: w for c, w in DETAIL.items() if c != "reported_rag" or c in table_frame})
+
+
+stated_differs = differing(open_risks)
+if stated_differs:
+    st.caption(differing_note(stated_differs, "open risk", "from its score under the board's bands"))
 
 
 left, right = st.columns([1, 1])

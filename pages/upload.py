@@ -3,6 +3,7 @@ row by row, confirm."""
 
 import hashlib
 import json
+from datetime import date
 
 import streamlit as st
 
@@ -20,12 +21,16 @@ from presentation.safe import csv_bytes, md
 from presentation.upload_report import (
     AS_READ,
     DATE_ORDER_WORDS,
+    RULE_RAG,
+    STATED_RAG,
     SheetView,
     changes_frame,
     counted,
     issues_frame,
     left_out_words,
     mapping_frame,
+    problem_words,
+    rag_rule_notes,
     records_frame,
     remembered_words,
     sheet_views,
@@ -34,6 +39,9 @@ from presentation.upload_report import (
 from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
 from ui.saved_mappings_section import saved_mappings_section
+from ui.tables import table
+
+WRAPPED_UP_TO = 60  # problems shown whole in a wrapping table; more read better in a scrolling one and the CSV
 
 require_entry()
 who = require("upload")
@@ -84,7 +92,8 @@ if done:
     if done.get("left_out"):
         st.caption(f"Left out, as you asked: {md(done['left_out'])}.")
     if done["rows"]:
-        st.dataframe(changes_frame(done["rows"]), hide_index=True, width="stretch")
+        table(changes_frame(done["rows"]), name="What the upload changed", key="upload_done_changes",
+              column_config={"Item": st.column_config.TextColumn(width="large")})
 
 nonce = st.session_state.setdefault("upload_nonce", 0)
 uploaded = st.file_uploader("Tracker file (.xlsx, .xlsm or .csv)", type=["xlsx", "xlsm", "csv"],
@@ -98,7 +107,8 @@ CHOICES = f"upload_choices_{file_key}"  # the lead's choices for this file, kept
 own: Choices = st.session_state.setdefault(CHOICES, Choices())
 engine = get_engine()
 remembered = {sig: c.as_json() for sig, c in remembered_mappings(engine, board["slug"]).items()}
-analysis = analysed(file_key, uploaded.name, board_rules(engine, board["slug"]),
+rules = board_rules(engine, board["slug"])
+analysis = analysed(file_key, uploaded.name, rules,
                     json.dumps(own.as_json(), sort_keys=True), json.dumps(remembered, sort_keys=True), _data=data)
 file_name = analysis.file_name  # the bare name: a label, never a path
 views = sheet_views(analysis, own)
@@ -193,6 +203,8 @@ if analysis.kinds:
     st.markdown(f"**{md(file_name)}** reads as " + " and ".join(f"a **{md(k.label)}**" for k in analysis.kinds) + ".")
 else:
     st.markdown(f"No tracker is read from **{md(file_name)}** yet: say below what each sheet holds.")
+for note in rag_rule_notes(analysis):
+    st.info(md(note), icon=":material/rule:")
 if unsure:
     st.error("The importer needs you to choose before this file can be loaded: "
              + "; ".join(f"sheet '{md(v.sheet)}' could be {md(v.others) or 'more than one kind'}" for v in unsure)
@@ -247,8 +259,15 @@ tabs = st.tabs([f"Problems ({len(analysis.issues)})", "Preview", "How your heade
 with tabs[0]:
     if analysis.issues:
         problems = issues_frame(analysis)
-        st.dataframe(problems, hide_index=True, width="stretch",
-                     column_config={"What to do": st.column_config.TextColumn(width="large")})
+        if len(problems) <= WRAPPED_UP_TO:
+            st.table(problems, hide_index=True)  # wraps: every word of "What to do" shows
+        else:
+            table(problems, name="Problems found in the file", key="upload_problems",
+                  column_config={"What to do": st.column_config.TextColumn(width="large")})
+            shown = st.selectbox(f"Read one of the {len(problems):,} problems in full", range(len(problems)),
+                                 format_func=lambda i: problem_words(analysis.issues[i])[:120],
+                                 key=f"upload_problem_{file_key}")
+            st.info(md(problem_words(analysis.issues[shown])), icon=":material/search:")
         st.download_button("Download the problems (CSV)", data=csv_bytes(problems),
                            file_name=f"problems-{file_name.rsplit('.', 1)[0]}.csv", mime="text/csv",
                            icon=":material/download:", on_click=audit.record_now,
@@ -257,17 +276,20 @@ with tabs[0]:
     else:
         st.write("No problems found.")
 with tabs[1]:
-    preview = records_frame(to_load)
+    preview = records_frame(to_load, rules, date.today())
     if preview.empty:
         st.write("No rows to show.")
     else:
-        st.dataframe(preview.head(500), hide_index=True, width="stretch")
+        if RULE_RAG in preview:
+            st.caption(f"\"{RULE_RAG}\" is the RAG the board's rule gives each row today, the one the views will "
+                       f"show; \"{STATED_RAG}\" is the RAG your file states.")
+        table(preview.head(500), name="The rows as they will be stored", key="upload_preview")
         if len(preview) > 500:
             st.caption(f"Showing the first 500 of {len(preview):,} rows.")
 with tabs[2]:
-    st.dataframe(mapping_frame(analysis), hide_index=True, width="stretch")
+    table(mapping_frame(analysis), name="How your headers were read", key="upload_mapping")
 with tabs[3]:
-    st.dataframe(sheets_frame(analysis), hide_index=True, width="stretch")
+    table(sheets_frame(analysis), name="Sheets", key="upload_sheets")
 
 if errors or refusal or not to_load.parts:
     st.stop()
@@ -287,9 +309,9 @@ st.write(f"Loading this file will make {counted(t['added'], 'addition')}, {count
 if t["removed"]:
     st.caption("Rows are only removed within the workstreams this file covers. Removed rows are kept in the history.")
 if trial.stored and trial.stored.change_rows:
-    st.dataframe(changes_frame(trial.stored.change_rows), hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(trial.stored.change_rows), 420),
-                 column_config={"Item": st.column_config.TextColumn(width="large")})
+    table(changes_frame(trial.stored.change_rows), name="What loading will change", key="upload_changes",
+          height=min(38 + 35 * len(trial.stored.change_rows), 420),
+          column_config={"Item": st.column_config.TextColumn(width="large")})
 
 if st.button(f"Load into {md(board['name'])}", type="primary", icon=":material/publish:"):
     result = store_analysis(to_load, board["slug"], engine=engine, actor=who)

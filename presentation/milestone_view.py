@@ -19,6 +19,8 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
     dated["bar_start"] = dated["start"].fillna(dated["due"] - pd.Timedelta(days=30))
     dated["bar_end"] = dated["completed"].fillna(dated["due"])
     dated["status_words"] = dated["rag"].map(WORDS).fillna("Not rated")
+    stated = dated["reported_rag"] if "reported_rag" in dated else pd.Series(None, index=dated.index, dtype=object)
+    dated["stated_words"] = stated.map(WORDS).fillna("—")  # the lead's own RAG, which the rule does not follow
     dated["label"] = dated["title"].str.slice(0, 70)
     order = ["Red", "Amber", "Green", "Not rated"]
     colour = alt.Color("status_words:N", title="RAG", sort=order,
@@ -35,7 +37,8 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
         tooltip=[alt.Tooltip("title:N", title="Milestone"), alt.Tooltip("workstream:N", title="Workstream"),
                  alt.Tooltip("owner:N", title="Owner"), alt.Tooltip("due:T", title="Due", format="%d %b %Y"),
                  alt.Tooltip("baseline_due:T", title="Baseline", format="%d %b %Y"),
-                 alt.Tooltip("slippage_days:Q", title="Slippage (days)"), alt.Tooltip("status_words:N", title="RAG")],
+                 alt.Tooltip("slippage_days:Q", title="Slippage (days)"),
+                 alt.Tooltip("status_words:N", title="RAG (rule)"), alt.Tooltip("stated_words:N", title="Lead's RAG")],
     )
     layers = [bars]
     slipped = dated[dated["baseline_due"].notna() & (dated["baseline_due"] != dated["due"])]

@@ -9,6 +9,8 @@ from typing import get_args
 
 import pandas as pd
 
+from data_model.rag import RagRules
+from loaders.issues import Issue
 from loaders.kinds import BY_NAME, KINDS, TrackerKind
 from loaders.mapping import DAY_FIRST, IGNORE, MONTH_FIRST, Choices, SheetChoice, choosable_fields
 from loaders.pipeline import ALIKE, Analysis, ColumnReading, SheetReading
@@ -43,26 +45,63 @@ def sheets_frame(analysis: Analysis) -> pd.DataFrame:
     } for s in analysis.sheets])
 
 
-def records_frame(analysis: Analysis) -> pd.DataFrame:
-    """The normalised rows as they will be stored, with where each came from."""
+def records_frame(analysis: Analysis, rules: RagRules | None = None, as_at: date | None = None) -> pd.DataFrame:
+    """The normalised rows as they will be stored, with where each came from. A row whose tracker states a RAG
+    shows it as the lead's, beside the RAG the board's ``rules`` give it on ``as_at`` (the one the views colour by).
+    Blank cells are None: the table shows them as blank (ui.tables.MISSING), never "None"."""
+    rules, as_at = rules or RagRules(), as_at or date.today()
     rows = []
-    for rec, public in zip(analysis.records, analysis.public_records(), strict=True):
-        row = {"Sheet": rec.sheet, "Row": rec.row}
-        for k, v in public.items():
-            if isinstance(v, Decimal):
-                v = float(v)
-            elif isinstance(v, str) and k in CODED_FIELDS:
-                v = v.replace("_", " ").capitalize()  # "in_progress" is "In progress" to a lead
-            row[FIELD_NAMES.get(k, k.capitalize())] = v
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    for column in frame.columns:  # a blank cell reads as blank, never "None"
-        if frame[column].dtype == object:
-            frame[column] = frame[column].map(lambda v: "" if v is None else v)
-    return frame
+    for part in analysis.parts:
+        for rec in part.records:
+            row = {"Sheet": rec.sheet, "Row": rec.row}
+            for k, v in part.kind.public(rec).items():
+                if k == "rag":
+                    row[STATED_RAG] = coded_words(stated_rag(rec))
+                    row[RULE_RAG] = coded_words(part.kind.rag(rules, rec, as_at)) or "Not rated"
+                    continue
+                if isinstance(v, Decimal):
+                    v = float(v)
+                elif isinstance(v, str) and k in CODED_FIELDS:
+                    v = coded_words(v)
+                row[FIELD_NAMES.get(k, k.capitalize())] = v
+            rows.append(row)
+    return pd.DataFrame(rows)
 
 
 CODED_FIELDS = {"status", "rag", "raid_type", "direction", "line_kind"}  # stored as codes, shown as words
+STATED_RAG, RULE_RAG = "Lead's RAG", "RAG (rule)"
+
+
+def coded_words(value: object) -> str | None:
+    """A stored code in words: "in_progress" is "In progress" to a lead, "red" is "Red"."""
+    return value.replace("_", " ").capitalize() if isinstance(value, str) else None
+
+
+def stated_rag(row) -> str | None:
+    """The RAG a tracker row states: a risk keeps it apart from the score's (``stated_rag``); a milestone's ``rag``
+    is the stated one."""
+    return getattr(row, "stated_rag", None) if hasattr(row, "stated_rag") else getattr(row, "rag", None)
+
+
+def rag_rule_notes(analysis: Analysis) -> list[str]:
+    """What the upload page says when the file states RAG that the board's rule does not follow: milestone RAG is
+    worked out from dates and status, a scored risk's from its score."""
+    notes = []
+    for part in analysis.parts:
+        stated = [r for r in part.records if stated_rag(r)]
+        if not stated:
+            continue
+        if part.kind.name == "milestones":
+            notes.append(f"{len(stated)} milestone{'s state' if len(stated) != 1 else ' states'} a RAG. The board's "
+                         "views work a milestone's RAG out from its due date and status (the rule on the Overview's "
+                         "\"How RAG is decided\"), so the RAG in your file is kept as yours and shown beside the "
+                         "rule's as \"Lead's RAG\" where they differ; changing it does not change the colour shown.")
+        elif part.kind.name == "risks" and (scored := [r for r in stated if getattr(r, "score", None) is not None]):
+            notes.append(f"{len(scored)} scored risk{'s state' if len(scored) != 1 else ' states'} a RAG. A scored "
+                         "risk's RAG comes from its score under the board's bands, so the RAG in your file is kept as "
+                         "yours and shown beside it as \"Lead's RAG\" where they differ; an unscored risk keeps "
+                         "yours.")
+    return notes
 
 
 def issues_frame(analysis: Analysis) -> pd.DataFrame:
@@ -72,6 +111,15 @@ def issues_frame(analysis: Analysis) -> pd.DataFrame:
         "Column": i.column or "",
         "Value": i.value or "", "What to do": i.message,
     } for i in analysis.issues], columns=["Severity", "Sheet", "Row", "Column", "Value", "What to do"])
+
+
+def problem_words(issue: Issue) -> str:
+    """One problem as a sentence with where it is: "Warning, sheet 'Risks' row 12 column 'Impact' ('Hgh'): …"."""
+    where = " ".join(x for x in (f"sheet '{issue.sheet}'" if issue.sheet else "",
+                                 f"row {issue.row}" if issue.row is not None else "",
+                                 f"column '{issue.column}'" if issue.column else "") if x)
+    value = f" ('{issue.value}')" if issue.value else ""
+    return f"{issue.severity.capitalize()}{', ' + where if where else ''}{value}: {issue.message}"
 
 
 ACTION_WORDS = {"added": "Added", "updated": "Updated", "removed": "Removed"}
@@ -85,10 +133,23 @@ def changes_frame(change_rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
         "Change": df["action"].map(ACTION_WORDS).fillna(df["action"]),
         "What": df["entity"].map(lambda e: str(e).replace("_", " ").capitalize()),
         "Item": df["label"],
-        "Field": df["field"].map(lambda f: FIELD_NAMES.get(f, f) if isinstance(f, str) else ""),
-        "Was": df["old_value"].fillna(""),
-        "Now": df["new_value"].fillna(""),
+        "Field": df["field"].map(lambda f: CHANGE_FIELD_NAMES.get(f, f) if isinstance(f, str) else ""),
+        "Was": [value_words(f, v) for f, v in zip(df["field"], df["old_value"], strict=True)],
+        "Now": [value_words(f, v) for f, v in zip(df["field"], df["new_value"], strict=True)],
     })
+
+
+# A changed RAG in the log is the lead's stated one: the rule's RAG is worked out when shown, never stored.
+CHANGE_FIELD_NAMES = {**FIELD_NAMES, "rag": STATED_RAG}
+
+
+def value_words(fld: object, value: object) -> str:
+    """A logged value as a lead reads it: a coded field's code in words ("in_progress" is "In progress")."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if fld in CODED_FIELDS and isinstance(value, str):
+        return coded_words(value) or ""
+    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from data_model import accounts
-from data_model.permissions import ANYWHERE, allowed, visible_boards
+from data_model.permissions import ANYWHERE, Actor, allowed, visible_boards
 from presentation.safe import md
 from ui import auth
 from ui.context import board_picker, end_run_reads, get_engine, mark_entry
@@ -41,16 +41,40 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
         usable = [st.Page(_no_roles, title="No access yet", icon=":material/person_off:", url_path="no_access",
                           default=True)]
     navigation = st.navigation(usable, expanded=True)  # every page a person may open, none behind "View more"
-    st.session_state["current_board"] = board_picker(visible_boards(actor))
-    with st.sidebar:
-        st.caption(f"Signed in as **{md(actor.label)}**" + (" (admin)" if actor.is_admin else ""))
-        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
-            auth.sign_out(actor)
+    account(actor)
+    board = st.session_state["current_board"] = board_picker(visible_boards(actor))
+    board_name(board)
     mark_entry()
     try:
         navigation.run()
     finally:
         end_run_reads()  # the run's read transaction (ui.context.run_transaction) ends with the page
+
+
+def account(actor: Actor) -> None:
+    """Who is signed in and the way out, at the top of the sidebar: above the board picker, so nothing comes between
+    the picker and the filters each page adds under it."""
+    with st.sidebar.container(key="account"):
+        who, out = st.columns([3, 2], vertical_alignment="center")
+        who.caption(f"Signed in as **{md(actor.label)}**" + (" (admin)" if actor.is_admin else ""))
+        if out.button("Sign out", icon=":material/logout:", key="sign_out", type="tertiary"):
+            auth.sign_out(actor)
+    st.sidebar.divider()
+
+
+SHOWN_WHOLE = 28  # about the characters the sidebar's picker shows before it cuts a name short
+
+
+def board_name(board: dict | None) -> None:
+    """The chosen board's whole name under the picker, which cuts long names short ("North Lanarkshire Integration
+    Jo…"), with its type and area."""
+    if not board:
+        return
+    about = " · ".join(md(x) for x in (board.get("board_type"), board.get("area")) if isinstance(x, str) and x)
+    if len(board["name"]) > SHOWN_WHOLE:
+        st.sidebar.caption(f"**{md(board['name'])}**" + (f"  \n{about}" if about else ""))
+    elif about:
+        st.sidebar.caption(about)
 
 
 def address(page: st.Page) -> str:

@@ -1,0 +1,54 @@
+"""A board's RAG on its home-page card: how many milestones and open risks are red, amber and green, in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+BADGE = {"red": "red", "amber": "orange", "green": "green"}  # Streamlit's badge colours; the words carry the meaning
+
+
+@dataclass(frozen=True)
+class RagTally:
+    """The RAG of one kind of item on one board, counted."""
+
+    red: int = 0
+    amber: int = 0
+    green: int = 0
+    unrated: int = 0
+
+    @classmethod
+    def of(cls, counts: pd.DataFrame) -> RagTally:
+        """From a data_model.rollups count frame (a ``rag`` and a ``count`` column, any grouping)."""
+        if counts.empty:
+            return cls()
+        by_rag = counts.groupby(counts["rag"].fillna("unrated"))["count"].sum()
+        return cls(*(int(by_rag.get(r, 0)) for r in ("red", "amber", "green")),
+                   int(by_rag.drop(["red", "amber", "green"], errors="ignore").sum()))
+
+    @property
+    def total(self) -> int:
+        return self.red + self.amber + self.green + self.unrated
+
+    def words(self) -> str:
+        """"3 red, 2 amber, 10 green, 1 not rated"; "none" when there is nothing to count."""
+        parts = [f"{n} {rag}" for rag, n in (("red", self.red), ("amber", self.amber), ("green", self.green)) if n]
+        if self.unrated:
+            parts.append(f"{self.unrated} not rated")
+        return ", ".join(parts) or "none"
+
+    def badges(self) -> str:
+        """The same words as coloured badges (markdown), each saying its colour."""
+        if not self.total:
+            return "none"
+        parts = [f":{BADGE[rag]}-badge[{n} {rag}]" for rag, n in
+                 (("red", self.red), ("amber", self.amber), ("green", self.green)) if n]
+        if self.unrated:
+            parts.append(f":gray-badge[{self.unrated} not rated]")
+        return " ".join(parts)
+
+
+def rag_line(label: str, tally: RagTally) -> str:
+    """One line of a card: "Milestones: :red-badge[3 red] …" (markdown)."""
+    return f"**{label}:** {tally.badges()}"
