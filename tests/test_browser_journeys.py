@@ -77,7 +77,7 @@ def test_a_board_member_follows_an_emailed_link_to_a_filtered_view_and_stays_sig
             expect(page.get_by_test_id("stMain")).to_contain_text("due a review before 30 September 2016")  # as at
 
         on_the_view_asked_for()
-        screen(page, "board-member-risks")
+        screen(page, "board-member-deep-link")
         page.reload()
         expect(page.get_by_test_id("stSidebar")).to_contain_text(f"Signed in as {MEMBER}")
         on_the_view_asked_for()
