@@ -200,8 +200,8 @@ def test_a_viewer_finds_no_upload_or_admin_page_in_the_menu_and_is_refused_at_th
             expect(menu.get_by_role("link", name=hidden)).to_have_count(0)  # ...without the pages they may not use
         for address, refusal, page_text in [
             ("upload", "You don't have permission to upload trackers", "Tracker file"),
-            ("admin", "You don't have permission to manage users, boards and roles", "Add a person"),
-            ("board_settings", "You don't have permission to change this board's RAG rules", "How RAG is decided"),
+            ("admin", "You don't have permission to manage users, boards and roles", "Add the person"),
+            ("board_settings", "You don't have permission to change this board's RAG rules", "Save the rules"),
         ]:
             page.goto(f"{base}/{address}?board=rutland-hwb")  # typed into the address bar
             wait_idle(page)
