@@ -40,7 +40,8 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
     if not usable:
         usable = [st.Page(_no_roles, title="No access yet", icon=":material/person_off:", url_path="no_access",
                           default=True)]
-    navigation = st.navigation(usable, expanded=True)  # every page a person may open, none behind "View more"
+    refused = [_hidden(page) for page, action in pages if not allowed(action, ANYWHERE, actor)]
+    navigation = st.navigation(usable + refused, expanded=True)  # every page a person may open, none behind "View more"
     account(actor)
     board = st.session_state["current_board"] = board_picker(visible_boards(actor))
     board_name(board)
@@ -81,6 +82,12 @@ def address(page: st.Page) -> str:
     """The address of ``page`` with this run's query string: where a person goes back to once signed in."""
     query = urlencode(st.query_params.to_dict())
     return f"/{page.url_path}" + (f"?{query}" if query else "")
+
+
+def _hidden(page: st.Page) -> st.Page:
+    """``page`` left out of the menu but still at its address, so a typed or pasted address meets the page's own
+    refusal ("You don't have permission to …"), not Streamlit's "Page not found" and someone else's page."""
+    return st.Page(page._page, title=page.title, icon=page.icon, url_path=page.url_path, visibility="hidden")
 
 
 def _no_roles() -> None:
