@@ -76,6 +76,7 @@ class SetResult:
 
     label: str
     clicks: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[tuple[float, float]]] = field(default_factory=dict)  # (server, browser) CPU seconds a click
     errors: list[str] = field(default_factory=list)
     startup: list[str] = field(default_factory=list)
 
@@ -85,20 +86,54 @@ class SetResult:
     def ratio(self) -> float:
         return max(self.median(p) for p in self.clicks if p != TITLE) / self.median(TITLE)
 
+    def cpu_median(self, page: str) -> tuple[float, float]:
+        return (statistics.median(s for s, _ in self.cpu[page]), statistics.median(b for _, b in self.cpu[page]))
+
     def report(self) -> str:
         lines = [f"\n{self.label}", *self.startup,
-                 f"{'page':<18}{'median ms':>10}{'max ms':>9}{'x title':>9}{'clicks':>8}"]
+                 f"{'page':<18}{'median ms':>10}{'max ms':>9}{'x title':>9}{'clicks':>8}"
+                 f"{'server CPU ms':>15}{'browser CPU ms':>16}{'CPU x title':>13}"]
         floor = self.median(TITLE)
+        cpu_floor = sum(self.cpu_median(TITLE))
         for page in self.clicks:
             t = self.clicks[page]
+            server, browser = self.cpu_median(page)
             lines.append(f"{page:<18}{self.median(page) * 1000:>10.0f}{max(t) * 1000:>9.0f}"
-                         f"{self.median(page) / floor:>9.2f}{len(t):>8}")
+                         f"{self.median(page) / floor:>9.2f}{len(t):>8}{server * 1000:>15.0f}{browser * 1000:>16.0f}"
+                         f"{(server + browser) / cpu_floor:>13.2f}")
         slowest = max((p for p in self.clicks if p != TITLE), key=self.median)
         over = [p for p in self.clicks if self.median(p) > 1.0]
         lines.append(f"slowest: {slowest} {self.median(slowest) * 1000:.0f} ms = {self.ratio():.2f} x title page; "
                      f"pages with a median over 1 s: {', '.join(over) or 'none'}")
         lines += [f"  error: {e}" for e in self.errors[:20]]
         return "\n".join(lines)
+
+
+def tree_cpu(roots: list[int], leave_out: set[int] = frozenset()) -> float:
+    """CPU seconds (user and system) used so far by the processes ``roots`` and everything they started, less the trees
+    of ``leave_out``: a figure the other work on a shared machine barely moves, unlike the clock."""
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # ended meanwhile
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS)
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0.0, [r for r in roots if r in stats]
+    while todo:
+        pid = todo.pop()
+        if pid in leave_out:
+            continue
+        total += stats[pid][1]
+        todo += children.get(pid, [])
+    return total
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def load() -> str:
@@ -191,10 +226,12 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     settle(page, "Overview")
 
 
-def click(page, name: str, result: SetResult, timed: bool) -> None:
-    """Open ``name`` from the menu and wait for it settled; the in-page clock gives the click-to-settled time."""
+def click(page, name: str, result: SetResult, timed: bool, server: Server) -> None:
+    """Open ``name`` from the menu and wait for it settled; the in-page clock gives the click-to-settled time, and the
+    CPU the server's and the browser's processes used meanwhile is kept beside it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    server_cpu, browser_cpu = tree_cpu([server.proc.pid]), tree_cpu([os.getpid()], {server.proc.pid})
     try:
         page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
         settle(page, name)
@@ -204,19 +241,22 @@ def click(page, name: str, result: SetResult, timed: bool) -> None:
     if page.get_by_test_id("stException").count():
         result.errors.append(f"{name}: {page.get_by_test_id('stException').first.inner_text()[:200]}")
     if timed:
+        server_cpu = tree_cpu([server.proc.pid]) - server_cpu
+        browser_cpu = tree_cpu([os.getpid()], {server.proc.pid}) - browser_cpu
         ms = page.evaluate("() => window.__settledAt - window.__clickAt")
         result.clicks.setdefault(name, []).append(ms / 1000)
+        result.cpu.setdefault(name, []).append((server_cpu, browser_cpu))
 
 
-def time_board(page, base: str, board: str, clicks: int, result: SetResult) -> None:
+def time_board(page, server: Server, board: str, clicks: int, result: SetResult, pages: tuple[str, ...]) -> None:
     """One board: open it, a warm-up click on every page, then ``clicks`` timed rounds of every page."""
-    open_settled(page, f"{base}/overview?board={board}", "Overview")
+    open_settled(page, f"{server.base}/overview?board={board}", "Overview")
     for round_ in range(clicks + 1):
-        for name in PAGES:
-            click(page, name, result, timed=round_ > 0)
+        for name in pages:
+            click(page, name, result, round_ > 0, server)
 
 
-def sample_set(clicks: int) -> SetResult:
+def sample_set(clicks: int, pages: tuple[str, ...] = PAGES) -> SetResult:
     """The five sample boards, on an empty database the launcher fills (the demo passwords print as it does)."""
     result = SetResult("Sample boards (the launcher loads them into an empty database)")
     path = OUT / "browser-sample.db"
@@ -243,7 +283,7 @@ def sample_set(clicks: int) -> SetResult:
                                   f"{open_settled(fresh, server.base + '/overview', 'Overview'):.2f} s")
             fresh.close()
             for board in sample_boards(f"sqlite:///{path}"):
-                time_board(first, server.base, board, clicks, result)
+                time_board(first, server, board, clicks, result, pages)
     finally:
         server.stop()
     return result
@@ -263,7 +303,7 @@ def sample_boards(url: str) -> list[str]:
         engine.dispose()
 
 
-def large_set(clicks: int) -> SetResult:
+def large_set(clicks: int, pages: tuple[str, ...] = PAGES) -> SetResult:
     """The synthetic set's busiest board, signed in as an admin made for the bench."""
     from page_bench import busiest_board, large_database
 
@@ -284,7 +324,7 @@ def large_set(clicks: int) -> SetResult:
         with browser_tab() as context:
             page = context.new_page()
             sign_in(page, server.base, BENCH_ADMIN, BENCH_PASSWORD)
-            time_board(page, server.base, board, clicks, result)
+            time_board(page, server, board, clicks, result, pages)
     finally:
         server.stop()
     return result
@@ -294,13 +334,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", choices=["sample", "large"], help="run one data set")
     parser.add_argument("--clicks", type=int, default=5, help="timed clicks of every page per board (after one warm-up)")
+    parser.add_argument("--pages", help="comma-separated menu titles to time (default: every page); the title page is "
+                                        "always timed too")
     args = parser.parse_args(argv)
+    pages = PAGES
+    if args.pages:
+        pages = tuple(p.strip() for p in args.pages.split(",") if p.strip() and p.strip() != TITLE) + (TITLE,)
+        unknown = set(pages) - set(PAGES)
+        if unknown:
+            parser.error(f"no such page: {', '.join(sorted(unknown))} (the pages are {', '.join(PAGES)})")
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
     for name, run in (("sample", sample_set), ("large", large_set)):
         if args.only in (None, name):
             before = load()
-            result = run(args.clicks)
+            result = run(args.clicks, pages)
             result.startup.insert(0, f"{before} before, {load()} after")
             print(result.report(), flush=True)
             results.append(result)
