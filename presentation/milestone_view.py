@@ -30,6 +30,9 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
               axis=alt.Axis(labelExpr=_label_expr(dated["label"]), labelLimit=320, labelOverlap=False))
     height = max(120, 24 * len(dated))
     lo, hi = span(dated)
+    # Only what the marks and tooltips use goes into the chart's data: the browser parses every column sent.
+    dated = dated[["row", "bar_start", "bar_end", "status_words", "title", "workstream", "owner", "due", "baseline_due",
+                   "slippage_days"]]
     x_scale = alt.Scale(domain=[lo.isoformat(), hi.isoformat()])
     bars = alt.Chart(dated).mark_bar(cornerRadius=2, clip=True).encode(
         x=alt.X("bar_start:T", title=None, axis=alt.Axis(format="%b %Y"), scale=x_scale), x2="bar_end:T", y=y,

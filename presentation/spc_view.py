@@ -199,18 +199,21 @@ def metric_cells(latest: pd.DataFrame, series: list[SeriesSpc], by: str) -> dict
     found = {(s.metric_id, s.locality or ""): s for s in series}
     spc: dict[str, Counter] = {}
     rag: dict[str, Counter] = {}
-    for row in latest[latest["actual"].notna()].itertuples(index=False):
-        loc = row.locality if isinstance(row.locality, str) else None
+    rated = latest[latest["actual"].notna()]
+    names = rated["locality"] if by == "locality" else rated["workstream" if by == "workstream" else "top"]
+    # Plain columns, not itertuples: the Overview words four matrices a run from this.
+    for metric_id, locality, named, row_rag in zip(rated["metric_id"], rated["locality"], names, rated["rag"],
+                                                   strict=True):
+        loc = locality if isinstance(locality, str) else None
         if by == "locality":
             group = loc or NO_LOCALITY
         else:
-            named = row.workstream if by == "workstream" else row.top
             group = named if isinstance(named, str) else NO_WORKSTREAM
-        s = found.get((int(row.metric_id), loc or ""))
+        s = found.get((int(metric_id), loc or ""))
         if s is not None and s.uses_spc and s.result.variation:
             spc.setdefault(group, Counter())[VARIATION_LABELS[s.result.variation]] += 1
         else:
-            rag.setdefault(group, Counter())[WORDS.get(row.rag or "unrated", "Not rated")] += 1
+            rag.setdefault(group, Counter())[WORDS.get(row_rag or "unrated", "Not rated")] += 1
     cells = {}
     for group in {*spc, *rag}:
         parts = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from ui import auth
 from ui.context import board_picker, end_run_reads, get_engine, mark_entry
 
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.png"
+BENCH_TITLE_PAGE = Path(__file__).resolve().parent.parent / "bench" / "title_page.py"
 
 
 def run(pages: list[tuple[st.Page, str]]) -> None:
@@ -24,6 +26,7 @@ def run(pages: list[tuple[st.Page, str]]) -> None:
     """
     # A local icon: a ":material/...:" page icon makes every browser fetch it from fonts.gstatic.com.
     st.set_page_config(page_title="Board dashboard", page_icon=str(FAVICON), layout="wide")
+    pages = [*pages, *_bench_pages()]
     engine = get_engine()
     actor = auth.current_actor()
     st.session_state["_actor"] = actor
@@ -76,6 +79,14 @@ def board_name(board: dict | None) -> None:
         st.sidebar.caption(f"**{md(board['name'])}**" + (f"  \n{about}" if about else ""))
     elif about:
         st.sidebar.caption(about)
+
+
+def _bench_pages() -> list[tuple[st.Page, str]]:
+    """The browser benchmark's title-only page, listed only in a server started with DASHBOARD_BENCH_TITLE_PAGE=1
+    (bench/browser_bench.py), never in one a board member uses."""
+    if os.environ.get("DASHBOARD_BENCH_TITLE_PAGE") != "1" or not BENCH_TITLE_PAGE.exists():
+        return []
+    return [(st.Page(BENCH_TITLE_PAGE, title="Title only", url_path="bench_title"), "view")]
 
 
 def address(page: st.Page) -> str:

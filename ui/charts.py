@@ -15,6 +15,8 @@ import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
+from ui.context import plain_key
+
 
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
 def _spec(module: str, name: str, key: Hashable, _args: tuple) -> dict:
@@ -34,8 +36,14 @@ def show_chart(builder: Callable[..., alt.TopLevelMixin], *args, cache_key: Hash
     ``cache_key`` names the chart's inputs cheaply (the data version and filters it was read with); without it the
     arguments themselves are hashed, which for a large frame costs more than the chart.
     """
-    key = cache_key if cache_key is not None else args
+    key = _cheap(cache_key if cache_key is not None else args)
     return st.vega_lite_chart(_spec(builder.__module__, builder.__qualname__, key, args), **options)
+
+
+def _cheap(key: Hashable) -> Hashable:
+    """The key as text when it is made of plain values (ui.context.plain_key): far cheaper for Streamlit to hash."""
+    text = plain_key(key)
+    return key if text is None else ("plain", text)
 
 
 @st.cache_data(ttl=600, max_entries=64, show_spinner=False)
@@ -46,4 +54,4 @@ def _result(module: str, name: str, key: Hashable, _args: tuple):
 def cached_result(fn: Callable, *args, cache_key: Hashable):
     """``fn(*args)`` computed once per ``cache_key`` (the data version and settings it depends on), such as every
     metric's SPC series for a board view."""
-    return _result(fn.__module__, fn.__qualname__, cache_key, args)
+    return _result(fn.__module__, fn.__qualname__, _cheap(cache_key), args)
