@@ -3,7 +3,7 @@
 alone (the floor).
 
 Each step runs in a fresh process (so its peak memory is its own), after the libraries are imported and warmed
-(vl-convert's first chart, WeasyPrint's first page), as in a running server. Per board:
+(Altair's first spec, vl-convert's first chart, WeasyPrint's first page), as in a running server. Per board:
 
   snapshot data_model.snapshots.take_snapshot for the as-at meeting (on a copy of the bench database, so runs do not
            pile snapshots up);
@@ -100,10 +100,13 @@ def _largest_sample(path: Path) -> tuple[str, date]:
 
 
 def _warm() -> None:
+    import altair as alt
+    import pandas as pd
     import vl_convert as vlc
 
     from exports.pdf import write_pdf
 
+    alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q").to_dict(validate=False)  # Altair's schema
     vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
     write_pdf('<html lang="en"><title>w</title><p>warm</p></html>')
 
