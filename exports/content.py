@@ -316,14 +316,14 @@ def cut(ds: Dataset, cap: int, noun: str, order: Sequence[int] | None = None, de
 
 
 def _rag_breakdown(rags: pd.Series) -> str:
-    """': 3 amber, 200 green and 12 not rated' for the rows left out."""
+    """': 3 amber, 200 green and 12 not rated' (or ' rated green') for the rows left out."""
     counts = rags.map(lambda r: WORDS.get(r, "Not rated") if isinstance(r, str) else "Not rated").value_counts()
     parts = [f"{int(counts[w]):,} {w.lower()}" for w in ("Red", "Amber", "Green", "Not rated") if w in counts]
     if not parts:
         return ""
     if len(parts) == 1:
         return f" rated {parts[0].split(' ', 1)[1]}" if not parts[0].endswith("not rated") else " not rated"
-    return ", " + ", ".join(parts[:-1]) + " and " + parts[-1]
+    return ": " + ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _milestone_order(ms: pd.DataFrame, rules: RagRules, as_at: date) -> list[int]:
@@ -445,7 +445,7 @@ def _section(name, index, matrix, milestones, risks, lines, by_period, latest, s
                         _rag_breakdown(ms.iloc[order[PRINT_ROWS:]]["rag"]) if len(ms) > PRINT_ROWS else "")
     r_order = _risk_order(open_risks)
     risks_ds = cut(_risk_rows(open_risks), PRINT_ROWS, "open risks", r_order,
-                   f", none scoring above {_top_left(open_risks, r_order)}" if len(open_risks) > PRINT_ROWS else "")
+                   _top_left(open_risks, r_order) if len(open_risks) > PRINT_ROWS else "")
     budget_ds = _budget_section(bl, off_plan)
     m_order = _rag_order(lt)
     metrics_ds = cut(_latest_rows(lt), PRINT_ROWS, "metrics", m_order,
@@ -469,9 +469,9 @@ def _section(name, index, matrix, milestones, risks, lines, by_period, latest, s
 
 
 def _top_left(open_risks: pd.DataFrame, order: list[int]) -> str:
-    """The highest score among the risks a section leaves out."""
+    """', none scoring above 12': the highest score among the risks a section leaves out."""
     left = open_risks.iloc[order[PRINT_ROWS:]]["score"].dropna()
-    return f"{int(left.max())}" if len(left) else "(none scored)"
+    return f", none scoring above {int(left.max())}" if len(left) else ", none of them scored"
 
 
 def _budget_section(bl: pd.DataFrame, off_plan: Dataset) -> Dataset:

@@ -273,3 +273,14 @@ def test_the_summarised_pdf_says_how_many_rows_it_left_out(engine, big_board):
     assert "and 6 more milestones rated green — every row is in the Excel pack." in text
     assert "and 3 more open risks, none scoring above" in text
     assert "Bulk overdue one" in text and "Bulk done 14" not in text
+
+
+def test_cut_prints_the_most_pressing_rows_first_and_counts_the_rest():
+    from exports.content import Column, Dataset, cut
+
+    ds = Dataset("Milestones", (Column("Milestone"),), tuple((f"M{i}",) for i in range(5)))
+    printed = cut(ds, 2, "milestones", order=[4, 3, 2, 1, 0], detail=": 3 green")
+    assert printed.rows == (("M4",), ("M3",)) and printed.count == 5
+    assert printed.left_out == "and 3 more milestones: 3 green — every row is in the Excel pack."
+    whole = cut(ds, 5, "milestones")
+    assert whole.rows == ds.rows and whole.count == 5 and whole.left_out == ""
