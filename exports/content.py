@@ -48,9 +48,16 @@ class Dataset:
     columns: tuple[Column, ...]
     rows: tuple[tuple[object, ...], ...]
     empty: str = "None."
+    total: int | None = None  # rows the dataset stands for, when the printed pack shows only some (see ``cut``)
+    left_out: str = ""  # the sentence printed where it was cut: "and 245 more milestones ... every row is in the Excel pack"
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    @property
+    def count(self) -> int:
+        """How many rows there are in all, printed or not (the headings say this)."""
+        return len(self.rows) if self.total is None else self.total
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,8 @@ class Cover:
 
 @dataclass(frozen=True)
 class WorkstreamSection:
-    """Everything the pack says about one top-level workstream."""
+    """Everything the printed pack says about one top-level workstream: its charts, and the rows that need the
+    board's attention up to a cap per table (the Excel pack keeps every row)."""
 
     name: str
     anchor: str
@@ -146,6 +154,7 @@ class WorkstreamSection:
     budget: Dataset
     metrics: Dataset
     metric_charts: tuple[Chart, ...]
+    charts_left_out: str = ""  # "and 4 more metric charts ..." where the printed charts stop
 
 
 @dataclass(frozen=True)
@@ -191,12 +200,14 @@ class BoardNotFound(LookupError):
 
 def build_content(source, board_slug: str, *, as_at: date, snapshot: SnapshotRef | None = None,
                   agenda: Sequence[AgendaItem] = (), matters_arising: Sequence[ActionItem] = (),
-                  changes: Sequence[ChangeSection] | None = None) -> PackContent:
+                  changes: Sequence[ChangeSection] | None = None, charts: bool = True) -> PackContent:
     """The pack for ``board_slug`` as at ``as_at``, read from ``source`` (an engine, a read snapshot, or anything
     with ``connect()`` the data_model queries take).
 
     ``agenda``, ``matters_arising`` and ``changes`` come from the meeting and its snapshots; without ``changes`` the
-    pack lists what the uploads changed since the previous meeting (what the Overview shows).
+    pack lists what the uploads changed since the previous meeting (what the Overview shows). ``charts=False`` skips
+    the chart specs (the Excel pack has none). The printed parts summarise as a board paper does (see ``cut``);
+    ``datasets`` keeps every row.
     """
     board = queries.board(source, board_slug)
     if board is None:
@@ -219,19 +230,22 @@ def build_content(source, board_slug: str, *, as_at: date, snapshot: SnapshotRef
     latest = registers.latest_metrics(source, filters, rules)
     series = spc_view.board_series(values, spc_settings)
     matrix = rag_matrix(source, filters, rules, "root")
+    exceptions = _exceptions(source, filters, rules)
 
     tops = _top_workstreams(source, board_id, (milestones, risks, lines, values))
     next_meeting = _next_meeting(source, board_id, as_at)
+    off_plan = exceptions[2]
     sections = tuple(
-        _section(name, i, matrix, milestones, risks, lines, by_period, latest, series, rules, as_at, next_meeting)
+        _section(name, i, matrix, milestones, risks, lines, by_period, latest, series, rules, as_at, next_meeting,
+                 off_plan, charts)
         for i, name in enumerate(tops))
     anchors = {s.name: s.anchor for s in sections}
 
     uploads = _uploads(source, board_id)
     change_sections, note = (tuple(changes), "") if changes is not None else _changes_since_last_meeting(
         source, board_id, as_at)
-    milestone_rows = _milestone_rows(milestones)
-    risk_rows = _risk_rows(risks[risks["status"] == "open"])
+    plan = _forward_plan(source, filters)
+    warnings = _warnings(source, board_id)
     content = PackContent(
         cover=cover,
         stamp=_stamp(snapshot, uploads, as_at),
@@ -239,41 +253,113 @@ def build_content(source, board_slug: str, *, as_at: date, snapshot: SnapshotRef
                      for item in agenda),
         matters_arising=_actions(matters_arising),
         rag_overview=_rag_overview(matrix, latest, series),
-        rag_chart=_rag_chart(matrix),
+        rag_chart=_rag_chart(matrix) if charts else None,
         rules=tuple((kind, tuple(lines_)) for kind, lines_ in rules.explain().items()),
-        exceptions=_exceptions(source, filters, rules),
-        changes=change_sections,
+        exceptions=tuple(cut(ds, EXCEPTION_ROWS, noun) for ds, noun in zip(exceptions, EXCEPTION_NOUNS, strict=True)),
+        changes=tuple(ChangeSection(c.title, cut(c.rows, CHANGE_ROWS, "changes")) for c in change_sections),
         changes_note=note,
         sections=sections,
-        forward_plan=_forward_plan(source, filters),
+        forward_plan=tuple(MeetingAhead(m.date, m.title, m.hears_from, cut(m.due, PLAN_ROWS, "items due"))
+                           for m in plan),
         uploads=uploads,
-        warnings=_warnings(source, board_id),
+        warnings=cut(warnings, WARNING_ROWS, "warnings"),
     )
     agenda_rows = Dataset("Agenda", (Column("Item"), Column("Title"), Column("Report"), Column("Presenter"),
                                      Column("Purpose"), Column("Workstreams")),
                           tuple((a.number, a.title, a.report_no, a.presenter, a.purpose, ", ".join(a.workstreams))
                                 for a in agenda), "No agenda has been recorded for this meeting.")
-    plan = content.forward_plan
     plan_rows = Dataset("Forward plan", (Column("Meeting", "date"), Column("Meeting title"), *plan[0].due.columns)
                         if plan else (Column("Meeting", "date"),),
                         tuple((m.date, m.title, *row) for m in plan for row in m.due.rows),
                         "No meetings are recorded after the as-at date.")
-    datasets = (
+    milestone_rows = _milestone_rows(milestones)
+    datasets = (  # every row, whatever the printed pack leaves out
         agenda_rows,
         content.matters_arising,
         Dataset("Milestones", milestone_rows.columns, milestone_rows.rows),
-        Dataset("Risks", risk_rows.columns, _risk_rows(risks).rows),
+        _risk_rows(risks),
         _budget_rows(lines, "Budget lines"),
         _budget_periods(by_period),
         _metric_rows(values),
         content.rag_overview,
-        *content.exceptions,
-        *(c.rows for c in content.changes),
+        *exceptions,
+        *(c.rows for c in change_sections),
         plan_rows,
         content.uploads,
-        content.warnings,
+        warnings,
     )
     return _replace(content, datasets=datasets)
+
+
+# --- the printed summary: what a board paper prints, and a plain line saying what it left out --------------------
+
+PRINT_ROWS = 8  # rows of each table in a workstream's section: the ones that most need the board's attention
+METRIC_CHARTS = 2  # SPC charts printed per workstream: the metrics off target first
+EXCEPTION_ROWS = 40  # rows of each exceptions list (every sample board's lists print in full)
+PLAN_ROWS = 10  # items listed under each meeting ahead
+CHANGE_ROWS = 40  # rows of each part of what changed
+WARNING_ROWS = 40  # import warnings listed in the appendix
+EXCEPTION_NOUNS = ("milestones needing attention", "risks red or rising", "budget lines off plan",
+                   "metrics off target")
+EXCEL = "every row is in the Excel pack"
+
+
+def cut(ds: Dataset, cap: int, noun: str, order: Sequence[int] | None = None, detail: str = "") -> Dataset:
+    """The first ``cap`` rows of ``ds`` (in ``order``, a list of row indices, most pressing first) and, when that
+    leaves rows out, the sentence saying how many and what they were; ``total`` stays the whole count."""
+    rows = ds.rows if order is None else tuple(ds.rows[i] for i in order)
+    if len(rows) <= cap:
+        return Dataset(ds.name, ds.columns, rows, ds.empty)
+    more = len(rows) - cap
+    said = f"and {more:,} more {noun}{detail} — {EXCEL}."
+    return Dataset(ds.name, ds.columns, rows[:cap], ds.empty, total=len(rows), left_out=said)
+
+
+def _rag_breakdown(rags: pd.Series) -> str:
+    """': 3 amber, 200 green and 12 not rated' (or ' rated green') for the rows left out."""
+    counts = rags.map(lambda r: WORDS.get(r, "Not rated") if isinstance(r, str) else "Not rated").value_counts()
+    parts = [f"{int(counts[w]):,} {w.lower()}" for w in ("Red", "Amber", "Green", "Not rated") if w in counts]
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return f" rated {parts[0].split(' ', 1)[1]}" if not parts[0].endswith("not rated") else " not rated"
+    return ": " + ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _milestone_order(ms: pd.DataFrame, rules: RagRules, as_at: date) -> list[int]:
+    """Positions of ``ms``'s rows, most pressing first: overdue, red, amber, due soon, then the rest; each by due
+    date."""
+    def rank(row) -> int:
+        due = row.due.date() if isinstance(row.due, pd.Timestamp) else row.due
+        due = None if due is None or due != due else due
+        open_ = rules.milestone_open(status=row.status, completed=None if pd.isna(row.completed) else row.completed)
+        if open_ and rules.milestone_overdue(due=due, as_at=as_at):
+            return 0
+        if row.rag in ("red", "amber"):
+            return 1 if row.rag == "red" else 2
+        if open_ and rules.milestone_due_soon(due=due, as_at=as_at):
+            return 3
+        return 4
+
+    ranks = [rank(r) for r in ms.itertuples(index=False)]
+    dues = pd.to_datetime(ms["due"]).tolist()
+    far = pd.Timestamp.max
+    return sorted(range(len(ms)), key=lambda i: (ranks[i], far if pd.isna(dues[i]) else dues[i], i))
+
+
+def _risk_order(rk: pd.DataFrame) -> list[int]:
+    """Highest score first (unscored last), red before amber before green within a score."""
+    level = {"red": 0, "amber": 1, "green": 2}
+    scores = rk["score"].tolist()
+    rags = rk["rag"].tolist()
+    return sorted(range(len(rk)), key=lambda i: (-(scores[i] if scores[i] == scores[i] and scores[i] is not None
+                                                   else -1), level.get(rags[i], 3), i))
+
+
+def _rag_order(frame: pd.DataFrame) -> list[int]:
+    level = {"red": 0, "amber": 1, "green": 2}
+    rags = frame["rag"].tolist()
+    return sorted(range(len(frame)), key=lambda i: (level.get(rags[i], 3), i))
 
 
 def _replace(content: PackContent, **changes) -> PackContent:
@@ -340,10 +426,11 @@ def _in(frame: pd.DataFrame, top: str) -> pd.DataFrame:
     return frame[frame["top"].fillna(NO_WORKSTREAM) == top]
 
 
-def _section(name, index, matrix, milestones, risks, lines, by_period, latest, series, rules, as_at,
-             next_meeting) -> WorkstreamSection:
+def _section(name, index, matrix, milestones, risks, lines, by_period, latest, series, rules, as_at, next_meeting,
+             off_plan: Dataset, charts: bool) -> WorkstreamSection:
     ms, rk, bl, lt = _in(milestones, name), _in(risks, name), _in(lines, name), _in(latest, name)
-    open_risks = rk[rk["status"] == "open"]
+    ms, lt = ms.reset_index(drop=True), lt.reset_index(drop=True)
+    open_risks = rk[rk["status"] == "open"].reset_index(drop=True)
     scored = open_risks[open_risks["score"].notna()]
     mine = matrix[matrix["group"] == name]
     rag = Dataset("RAG", (Column("What"), Column("Red", "integer"), Column("Amber", "integer"),
@@ -351,17 +438,70 @@ def _section(name, index, matrix, milestones, risks, lines, by_period, latest, s
                   tuple((str(r["kind"]), int(r["red"]), int(r["amber"]), int(r["green"]), int(r["unrated"]),
                          int(r["total"])) for r in mine.to_dict("records")))
     periods = by_period[by_period["workstream"] == name]
+
+    order = _milestone_order(ms, rules, as_at)
+    shown_ms = ms.iloc[order[:PRINT_ROWS]]
+    milestones_ds = cut(_milestone_rows(ms), PRINT_ROWS, "milestones", order,
+                        _rag_breakdown(ms.iloc[order[PRINT_ROWS:]]["rag"]) if len(ms) > PRINT_ROWS else "")
+    r_order = _risk_order(open_risks)
+    risks_ds = cut(_risk_rows(open_risks), PRINT_ROWS, "open risks", r_order,
+                   _top_left(open_risks, r_order) if len(open_risks) > PRINT_ROWS else "")
+    budget_ds = _budget_section(bl, off_plan)
+    m_order = _rag_order(lt)
+    metrics_ds = cut(_latest_rows(lt), PRINT_ROWS, "metrics", m_order,
+                     _rag_breakdown(lt.iloc[m_order[PRINT_ROWS:]]["rag"]) if len(lt) > PRINT_ROWS else "")
+    mine_series = _series_in_order(lt, m_order, [s for s in series if (s.top or NO_WORKSTREAM) == name])
+    printed = mine_series[:METRIC_CHARTS]
+    charts_left_out = (f"and {len(mine_series) - len(printed):,} more metric charts, of metrics nearer their target "
+                       f"— {EXCEL}, every value.") if len(mine_series) > len(printed) else ""
     return WorkstreamSection(
         name=name, anchor=anchor_for(name, index), rag=rag,
-        timeline=_timeline_chart(name, ms, as_at, next_meeting),
-        milestones=_milestone_rows(ms),
-        heat_map=_heat_chart(name, scored, rules) if len(scored) else None,
-        risks=_risk_rows(open_risks),
-        budget_chart=_budget_chart(name, periods) if len(periods) else None,
-        budget=_budget_rows(bl, "Budget lines"),
-        metrics=_latest_rows(lt),
-        metric_charts=tuple(_spc_chart(s) for s in series if (s.top or NO_WORKSTREAM) == name),
+        timeline=_timeline_chart(name, shown_ms, len(ms), as_at, next_meeting) if charts else None,
+        milestones=milestones_ds,
+        heat_map=_heat_chart(name, scored, rules) if charts and len(scored) else None,
+        risks=risks_ds,
+        budget_chart=_budget_chart(name, periods) if charts and len(periods) else None,
+        budget=budget_ds,
+        metrics=metrics_ds,
+        metric_charts=tuple(_spc_chart(s) for s in printed) if charts else (),
+        charts_left_out=charts_left_out if charts else "",
     )
+
+
+def _top_left(open_risks: pd.DataFrame, order: list[int]) -> str:
+    """', none scoring above 12': the highest score among the risks a section leaves out."""
+    left = open_risks.iloc[order[PRINT_ROWS:]]["score"].dropna()
+    return f", none scoring above {int(left.max())}" if len(left) else ", none of them scored"
+
+
+def _budget_section(bl: pd.DataFrame, off_plan: Dataset) -> Dataset:
+    """A workstream's budget lines, each with its totals: those off plan first (as the exceptions rate them), then
+    the largest allocations; the lines left out are summed in their sentence."""
+    bl = bl.reset_index(drop=True)
+    rated = {(r[1], r[2]): r[0] for r in off_plan.rows}  # (workstream, line) -> red / amber
+    level = {"red": 0, "amber": 1}
+    keys = list(zip(bl["workstream"].tolist(), bl["line"].tolist(), strict=True))
+    alloc = pd.to_numeric(bl["allocated"], errors="coerce").fillna(0).astype(float).tolist()
+    order = sorted(range(len(bl)), key=lambda i: (level.get(rated.get(keys[i]), 2), -alloc[i], i))
+    detail = ""
+    if len(bl) > PRINT_ROWS:
+        left = bl.iloc[order[PRINT_ROWS:]]
+        off = sum(1 for i in order[PRINT_ROWS:] if keys[i] in rated)
+        sums = [f"{m} {rag_view.money(float(v))}" for m in ("allocated", "forecast", "spent")
+                if pd.notna(v := pd.to_numeric(left[m], errors="coerce").sum(min_count=1))]
+        detail = (f" ({off:,} of them off plan)" if off else " within plan") + (
+            f", {', '.join(sums)} between them" if sums else "")
+    return cut(_budget_rows(bl, "Budget lines"), PRINT_ROWS, "budget lines", order, detail)
+
+
+def _series_in_order(latest: pd.DataFrame, order: list[int], series: list) -> list:
+    """A workstream's SPC series, the metrics that need attention first (red, amber, then the rest, as the latest
+    values table lists them)."""
+    rank = {}
+    for pos, i in enumerate(order):
+        row = latest.iloc[i]
+        rank.setdefault((int(row["metric_id"]), row["locality"] if isinstance(row["locality"], str) else ""), pos)
+    return sorted(series, key=lambda s: rank.get((int(s.metric_id), s.locality or ""), len(rank)))
 
 
 # --- charts: the pages' own builders, kept as specs -------------------------------------------------------------
@@ -378,31 +518,21 @@ def _when(value) -> str:
     return f"{value:%d %B %Y}".lstrip("0") if value is not None and value == value else ""
 
 
-def _timeline_chart(name: str, ms: pd.DataFrame, as_at: date, meeting: date | None) -> Chart | None:
-    dated = ms[ms["due"].notna()]
+def _timeline_chart(name: str, shown: pd.DataFrame, total: int, as_at: date, meeting: date | None) -> Chart | None:
+    """The timeline of the milestones the section's table prints (the most pressing, at most PRINT_ROWS bars): a
+    timeline of hundreds of bars cannot be read on a page, and each bar is drawing work."""
+    dated = shown[shown["due"].notna()].sort_values(["due"], kind="stable")
     if dated.empty:
         return None
-    shown = _print_window(dated, as_at)
-    counts = shown["rag"].map(WORDS).fillna("Not rated").value_counts()
+    counts = dated["rag"].map(WORDS).fillna("Not rated").value_counts()
     rag_words = ", ".join(f"{int(counts[w])} {w.lower()}" for w in ("Red", "Amber", "Green", "Not rated") if w in counts)
-    slipped = int(((shown["baseline_due"].notna()) & (shown["baseline_due"] != shown["due"])).sum())
-    more = (f" (the {len(shown)} of {len(dated)} dated milestones due nearest the as-at date)"
-            if len(dated) > len(shown) else "")
-    alt_text = (f"Timeline of {len(shown)} dated milestones in {name}{more}, due from {_when(shown['due'].min())} to "
-                f"{_when(shown['due'].max())}: {rag_words}; {slipped} moved from their baseline date. The table "
+    slipped = int(((dated["baseline_due"].notna()) & (dated["baseline_due"] != dated["due"])).sum())
+    more = (f" (the {len(dated)} of its {total} milestones that most need the board's attention)"
+            if total > len(dated) else "")
+    alt_text = (f"Timeline of {len(dated)} dated milestones in {name}{more}, due from {_when(dated['due'].min())} to "
+                f"{_when(dated['due'].max())}: {rag_words}; {slipped} moved from their baseline date. The table "
                 "below lists them.")
-    return Chart(f"{name}: milestone timeline", _spec(milestone_view.timeline(shown, as_at, meeting)), alt_text)
-
-
-PRINT_BARS = 40  # bars one printed timeline holds and stays readable on a page; the table lists every milestone
-
-
-def _print_window(dated: pd.DataFrame, as_at: date) -> pd.DataFrame:
-    """The milestones a printed timeline shows: the PRINT_BARS due nearest the as-at date, in due-date order."""
-    if len(dated) <= PRINT_BARS:
-        return dated
-    distance = (dated["due"] - pd.Timestamp(as_at)).abs()
-    return dated.loc[distance.sort_values(kind="stable").index[:PRINT_BARS]].sort_values(["due"], kind="stable")
+    return Chart(f"{name}: milestone timeline", _spec(milestone_view.timeline(dated, as_at, meeting)), alt_text)
 
 
 def _heat_chart(name: str, scored: pd.DataFrame, rules: RagRules) -> Chart:

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from exports import charts
-from exports.content import PackContent
+from exports.content import Chart, PackContent
 from presentation.rag_view import WORDS, money
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -89,10 +89,19 @@ def contents(content: PackContent) -> list[tuple[str, str, list[tuple[str, str]]
     return items
 
 
+def printed_charts(content: PackContent) -> list[Chart]:
+    """Every chart the pack prints, in its order."""
+    found = [content.rag_chart]
+    for s in content.sections:
+        found += [s.timeline, s.heat_map, s.budget_chart, *s.metric_charts]
+    return [chart for chart in found if chart is not None]
+
+
 def render(content: PackContent, *, pdf: bool) -> str:
     """The pack as one HTML document. ``pdf``: page references are printed page numbers (CSS target-counter, which
     only a paged renderer fills); otherwise they are links."""
     css = (TEMPLATES / "pack.css").read_text(encoding="utf-8")
+    charts.draw_all(chart.spec for chart in printed_charts(content))
     return environment().get_template("pack.html.j2").render(
         c=content, pdf=pdf, css=Markup(css), numeric=NUMERIC, contents=contents(content),
         stamp=content.stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))

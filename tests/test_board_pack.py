@@ -216,3 +216,71 @@ def test_the_content_names_each_agenda_items_section_and_the_cover(engine, pack_
     prevention = next(s for s in content.sections if s.name == "Prevention")
     assert {r[3] for r in prevention.milestones.rows} == {"Done early", "Overdue", "Due soon", "Slipping"}
     assert prevention.heat_map is not None and prevention.heat_map.alt.startswith("Heat map of 2 open scored risks")
+
+
+@pytest.fixture
+def big_board(engine, board):
+    """The known board with a workstream bigger than the printed cap: two overdue milestones and PRINT_ROWS + 4
+    completed ones, and PRINT_ROWS + 3 open risks scored from 1 to 25."""
+    from exports.content import PRINT_ROWS
+
+    rows = [["Ref", "Priority", "Milestone", "Due", "Status"],
+            ["B1", "Bulk", "Bulk overdue one", "Aug 16", "In progress"],
+            ["B2", "Bulk", "Bulk overdue two", "Aug 16", "In progress"]]
+    rows += [[f"B{i}", "Bulk", f"Bulk done {i}", "June 16", "Complete"] for i in range(3, PRINT_ROWS + 7)]
+    assert import_bytes(csv_bytes(rows), "bulk.csv", "test-board", engine=engine).status == "ok"
+    levels = ["Low", "Med", "High"]
+    risks = [["Ref", "Priority", "Risk", "Likelihood", "Impact"]]
+    risks += [[f"BR{i}", "Bulk", f"Bulk risk {i}", levels[i % 3], levels[(i // 3) % 3]] for i in range(PRINT_ROWS + 3)]
+    assert import_bytes(csv_bytes(risks), "bulk-risks.csv", "test-board", engine=engine).status == "ok"
+    return board
+
+
+@pytest.mark.slow
+def test_a_big_workstream_prints_the_rows_needing_attention_and_says_how_many_it_left_out(engine, big_board):
+    from exports.content import PRINT_ROWS
+
+    content = build_content(engine, "test-board", as_at=AS_AT)
+    bulk = next(s for s in content.sections if s.name == "Bulk")
+    assert bulk.milestones.count == PRINT_ROWS + 6 and len(bulk.milestones.rows) == PRINT_ROWS
+    printed = [r[3] for r in bulk.milestones.rows]
+    assert printed[:2] == ["Bulk overdue one", "Bulk overdue two"]  # the overdue ones first, whatever the cap
+    assert bulk.milestones.left_out == "and 6 more milestones rated green — every row is in the Excel pack."
+    assert len(bulk.risks.rows) == PRINT_ROWS and bulk.risks.count == PRINT_ROWS + 3
+    scores = [r[1] for r in bulk.risks.rows]
+    assert scores == sorted(scores, reverse=True)  # the top risks by score
+    assert bulk.risks.left_out.startswith("and 3 more open risks, none scoring above ")
+    assert bulk.timeline is not None and f"the {PRINT_ROWS} of its {PRINT_ROWS + 6} milestones" in bulk.timeline.alt
+    small = next(s for s in content.sections if s.name == "Prevention")
+    assert small.milestones.left_out == "" and small.milestones.count == len(small.milestones.rows) == 4
+
+    html = export_pack(engine, ADMIN, "test-board", "html", as_at=AS_AT).data.decode()
+    assert f"Milestones ({PRINT_ROWS + 6})" in html
+    assert "and 6 more milestones rated green — every row is in the Excel pack." in html
+
+    wb = openpyxl.load_workbook(io.BytesIO(export_pack(engine, ADMIN, "test-board", "xlsx", as_at=AS_AT).data))
+    titles = {r[3] for r in wb["Milestones"].iter_rows(min_row=2, values_only=True)}
+    assert {"Bulk overdue one", "Bulk overdue two", *(f"Bulk done {i}" for i in range(3, PRINT_ROWS + 7))} <= titles
+    risk_titles = {r[6] for r in wb["Risks"].iter_rows(min_row=2, values_only=True)}
+    assert {f"Bulk risk {i}" for i in range(PRINT_ROWS + 3)} <= risk_titles  # every row, none left out
+
+
+@pytest.mark.slow
+def test_the_summarised_pdf_says_how_many_rows_it_left_out(engine, big_board):
+    pack = export_pack(engine, ADMIN, "test-board", "pdf", as_at=AS_AT)
+    with pdfplumber.open(io.BytesIO(pack.data)) as pdf:
+        text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+    assert "and 6 more milestones rated green — every row is in the Excel pack." in text
+    assert "and 3 more open risks, none scoring above" in text
+    assert "Bulk overdue one" in text and "Bulk done 14" not in text
+
+
+def test_cut_prints_the_most_pressing_rows_first_and_counts_the_rest():
+    from exports.content import Column, Dataset, cut
+
+    ds = Dataset("Milestones", (Column("Milestone"),), tuple((f"M{i}",) for i in range(5)))
+    printed = cut(ds, 2, "milestones", order=[4, 3, 2, 1, 0], detail=": 3 green")
+    assert printed.rows == (("M4",), ("M3",)) and printed.count == 5
+    assert printed.left_out == "and 3 more milestones: 3 green — every row is in the Excel pack."
+    whole = cut(ds, 5, "milestones")
+    assert whole.rows == ds.rows and whole.count == 5 and whole.left_out == ""
