@@ -114,6 +114,7 @@ def _figure_alts(tree) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_the_workbook_has_every_dataset_with_formats_and_formula_text_stays_text(engine, pack_board):
     pack = export_pack(engine, ADMIN, "test-board", "xlsx", as_at=AS_AT, agenda=AGENDA)
     assert pack.file_name == "test-board_2016-09-27_board-pack.xlsx"
@@ -155,6 +156,7 @@ def test_the_workbook_has_every_dataset_with_formats_and_formula_text_stays_text
     assert wb.properties.created == wb.properties.modified
 
 
+@pytest.mark.slow
 def test_the_html_pack_is_one_file_with_every_value_escaped(engine, pack_board):
     hostile = xlsx({"Plan": [["Ref", "Priority", "Milestone", "Due"],
                              ["X1", "Scripts", "Spend < plan & rising", "Dec 16"],
@@ -171,6 +173,7 @@ def test_the_html_pack_is_one_file_with_every_value_escaped(engine, pack_board):
     assert f'<a href="#{"ws-1-crisis"}">Go to section</a>' in html  # links, not page numbers, on screen
 
 
+@pytest.mark.slow
 def test_the_pdf_renderer_fetches_nothing_from_outside_the_pack():
     from exports.fetch import LocalOnlyFetcher
     from exports.pdf import write_pdf
@@ -206,6 +209,7 @@ def test_a_viewer_exports_and_someone_without_a_role_is_refused_and_both_are_aud
     assert len(events) == 2
 
 
+@pytest.mark.slow
 def test_the_content_names_each_agenda_items_section_and_the_cover(engine, pack_board):
     content = build_content(engine, "test-board", as_at=AS_AT, agenda=AGENDA)
     anchors = {s.name: s.anchor for s in content.sections}

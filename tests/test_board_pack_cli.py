@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 
 import openpyxl
+import pytest
 from conftest import ROOT
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ def _exports(engine) -> list[tuple]:
                                                .where(AuditEvent.action == "export").order_by(AuditEvent.id))]
 
 
+@pytest.mark.slow
 def test_export_now_writes_the_named_workbook_and_prints_its_path(cli, engine, board, db_url, tmp_path):
     out = tmp_path / "packs"
     ran = cli(main, "export", "--board", "test-board", "--now", "--format", "xlsx", "--out", str(out), "--db", db_url)
@@ -63,6 +65,7 @@ def test_export_usage_errors_exit_2(cli, db_url):
     assert "'27/09/2016' is not a date written YYYY-MM-DD" in ran.stderr
 
 
+@pytest.mark.slow
 def test_python_m_data_model_export_writes_the_html_pack(engine, board, db_url, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "data_model", "export", "--board", "test-board", "--now", "--format",
                            "html", "--out", str(tmp_path), "--db", db_url], capture_output=True, text=True, cwd=ROOT,
@@ -73,6 +76,7 @@ def test_python_m_data_model_export_writes_the_html_pack(engine, board, db_url, 
     assert "Workstream: Prevention" in path.read_text()
 
 
+@pytest.mark.slow
 def test_a_pack_from_a_snapshot_shows_its_hash_and_is_unchanged_by_later_uploads(cli, engine, board, db_url, tmp_path):
     """The chair's pack for a meeting is the meeting's snapshot: its hash on the cover, and the same bytes after a
     lead uploads again (the frozen copy is what it reads)."""

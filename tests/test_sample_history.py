@@ -48,6 +48,7 @@ def test_each_board_has_dated_uploads_before_its_meetings_and_a_snapshot_per_mee
         assert all(s.taken_by == CHAIR and s.taken_at.date() == s.meeting == s.as_at for s in snapshots)
 
 
+@pytest.mark.slow
 def test_what_changed_between_two_rutland_meetings_is_what_the_history_changed(sample_boards, cli):
     """Between June and September 2016 Rutland's lead uploaded the trackers as at 20 September: the monthly figures
     for June to August arrived, and milestones that had not started in June were under way."""
@@ -78,6 +79,7 @@ def test_the_risk_rescored_down_in_the_latest_tracker_shows_between_the_last_two
     assert down[0]["before"]["score"] > down[0]["after"]["score"]
 
 
+@pytest.mark.slow
 def test_an_old_board_opens_as_at_its_latest_meeting_and_says_so(sample_boards, app_database, monkeypatch):
     at = open_page("overview.py", board="rutland-hwb")
     assert not at.exception
