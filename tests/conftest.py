@@ -365,11 +365,24 @@ def _sample_boards_sqlite(sqlite_template, tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _sample_boards_postgres(postgres_server) -> str:
+    """The sample boards loaded once into a PostgreSQL database, the template ``sample_boards`` clones."""
+    name = postgres_server.new_database()
+    engine = open_database(postgres_server.url(name))
+    try:
+        _load_the_sample_boards(engine)
+    finally:
+        engine.dispose()
+    return name
+
+
 @pytest.fixture
 def sample_boards(db_url: str, request) -> str:
-    """This test's database as the app's first start leaves it: the sample boards and the demo accounts, so the app
-    finds them there and loads nothing. On SQLite they are copied in from a database they were loaded into once;
-    on PostgreSQL they are loaded here. Tests of the first start itself use ``app_database`` alone."""
+    """This test's database as the app's first start leaves it: the sample boards, their dated history and the demo
+    accounts, so the app (or a server a browser test starts) finds them there and loads nothing. They are loaded once
+    per test session and copied in: SQLite's backup API, or a PostgreSQL clone of a template. Tests of the first
+    start itself use ``app_database`` alone."""
     if db_url.startswith("sqlite"):
         source = sqlite3.connect(request.getfixturevalue("_sample_boards_sqlite"))
         target = sqlite3.connect(db_url.split("///", 1)[1])
@@ -379,11 +392,8 @@ def sample_boards(db_url: str, request) -> str:
             target.close()
             source.close()
         return db_url
-    engine = open_database(db_url)
-    try:
-        _load_the_sample_boards(engine)
-    finally:
-        engine.dispose()
+    request.getfixturevalue("postgres_server").refill_from(db_url.rsplit("/", 1)[1],
+                                                           request.getfixturevalue("_sample_boards_postgres"))
     return db_url
 
 

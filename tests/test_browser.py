@@ -39,7 +39,7 @@ def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, db_url, 
         page.close()
 
 
-def test_lead_uploads_a_tracker_and_sees_what_changed(browser, db_url):
+def test_lead_uploads_a_tracker_and_sees_what_changed(browser, sample_boards, db_url):
     add_account(db_url, LEAD, PASSWORD)
     with app_server(db_url) as base:
         page = open_as(browser, base, "upload?board=nottinghamshire-p2is", db_url, LEAD, PASSWORD,
@@ -90,7 +90,7 @@ def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backen
         reader.close()
 
 
-def test_a_chair_downloads_the_audit_trail_and_the_download_is_recorded(browser, db_url):
+def test_a_chair_downloads_the_audit_trail_and_the_download_is_recorded(browser, sample_boards, db_url):
     import csv
     import io
 
@@ -123,7 +123,7 @@ def test_a_chair_downloads_the_audit_trail_and_the_download_is_recorded(browser,
     assert [(a, d.split(",")[0]) for a, d in exports] == [(chair, "audit trail CSV")]
 
 
-def test_a_viewer_typing_the_upload_address_is_refused(browser, db_url):
+def test_a_viewer_typing_the_upload_address_is_refused(browser, sample_boards, db_url):
     viewer = "viewer@browser.example.org"
     add_account(db_url, viewer, PASSWORD)
     with app_server(db_url) as base:

@@ -11,7 +11,7 @@ VIEWER, PASSWORD = "viewer@cards.example.org", "correct horse battery"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_a_board_card_opens_its_overview_with_the_board_chosen_in_the_sidebar(browser, db_url):
+def test_a_board_card_opens_its_overview_with_the_board_chosen_in_the_sidebar(browser, sample_boards, db_url):
     add_account(db_url, VIEWER, PASSWORD)
     with app_server(db_url) as base:
         page = open_as(browser, base, "?board=rutland-hwb", db_url, VIEWER, PASSWORD, "rutland-hwb", "viewer")

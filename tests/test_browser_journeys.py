@@ -54,7 +54,7 @@ def no_traceback(page) -> None:
 
 # -- a: the emailed deep link -------------------------------------------------------------------------------------
 
-def test_a_board_member_follows_an_emailed_link_to_a_filtered_view_and_stays_signed_in(browser, db_url):
+def test_a_board_member_follows_an_emailed_link_to_a_filtered_view_and_stays_signed_in(browser, sample_boards, db_url):
     add_account(db_url, MEMBER, PASSWORD)
     link = "risks?board=rutland-hwb&workstream=Enablers&as_at=2016-09-30"
     with app_server(db_url) as base:
@@ -128,7 +128,7 @@ def milestones_counted(page) -> int:
 
 
 def test_a_lead_maps_a_messy_trackers_column_sees_each_rows_change_loads_it_and_the_overview_follows(
-        browser, db_url, tmp_path):
+        browser, sample_boards, db_url, tmp_path):
     tracker = tmp_path / "front-door-december.xlsx"
     tracker.write_bytes(messy_tracker())
     add_account(db_url, LEAD, PASSWORD)
@@ -190,7 +190,7 @@ def test_a_lead_maps_a_messy_trackers_column_sees_each_rows_change_loads_it_and_
 
 # -- c: a viewer and the pages they may not use ------------------------------------------------------------------
 
-def test_a_viewer_finds_no_upload_or_admin_page_in_the_menu_and_is_refused_at_their_addresses(browser, db_url):
+def test_a_viewer_finds_no_upload_or_admin_page_in_the_menu_and_is_refused_at_their_addresses(browser, sample_boards, db_url):
     add_account(db_url, VIEWER, PASSWORD)
     with app_server(db_url) as base:
         page = open_as(browser, base, "?board=rutland-hwb", db_url, VIEWER, PASSWORD, "rutland-hwb", "viewer")
@@ -241,7 +241,7 @@ TOUR = [
 SHOT_NAMES = {"": "boards", "admin": "users"}  # screenshot names that say the page, where its address does not
 
 
-def test_every_main_page_as_the_role_that_uses_it(browser, db_url):
+def test_every_main_page_as_the_role_that_uses_it(browser, sample_boards, db_url):
     """Each page opens from the menu for its role with its heading and no error, and is kept as a screenshot."""
     from data_model import open_database
     from data_model.snapshots import take_snapshot

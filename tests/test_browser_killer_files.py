@@ -20,7 +20,7 @@ def browser():
         b.close()
 
 
-def test_killer_uploads_are_refused_and_the_server_keeps_serving_everyone(browser, db_url, tmp_path):
+def test_killer_uploads_are_refused_and_the_server_keeps_serving_everyone(browser, sample_boards, db_url, tmp_path):
     from playwright.sync_api import expect
 
     files = []

@@ -44,7 +44,7 @@ def metric(page, label: str):
         label, exact=True)).get_by_test_id("stMetricValue")
 
 
-def test_a_lead_maps_an_unknown_header_loads_and_the_next_upload_needs_no_mapping(browser, db_url, tmp_path,
+def test_a_lead_maps_an_unknown_header_loads_and_the_next_upload_needs_no_mapping(browser, sample_boards, db_url, tmp_path,
                                                                                  artifacts):
     first = tmp_path / "initiatives.xlsx"
     first.write_bytes(xlsx({"Plan": [HEADER, *ROWS]}))

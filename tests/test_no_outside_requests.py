@@ -24,7 +24,7 @@ PAGES = [("Boards", "boards", "Boards"), ("Overview", "overview", "Overview"), (
 BASE_URL_PROBE = re.compile(r"^/[a-z_]+/_stcore/(health|host-config)$")
 
 
-def test_no_page_asks_anything_of_another_host(browser, db_url):
+def test_no_page_asks_anything_of_another_host(browser, sample_boards, db_url):
     add_account(db_url, ADMIN, PASSWORD, admin=True)
     with app_server(db_url) as base:
         outside: list[str] = []

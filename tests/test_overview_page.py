@@ -83,7 +83,7 @@ def test_milestones_page_counts_and_lists_undated_apart(app):
                                                         ("Undated", "1")]
     undated = next(df.value for df in at.dataframe if "Due as written" in df.value.columns)
     assert undated["Milestone"].tolist() == ["Undated"] and undated["Due as written"].tolist() == ["TBC"]
-    rows = next(df.value for df in at.dataframe if "slippage_days" in df.value.columns and "Overdue" in
+    rows = next(df.value for df in at.dataframe if "title" in df.value.columns and "Overdue" in
                 df.value["title"].tolist())
     assert rows.set_index("title").loc["Overdue", "rag"] == "Red"
 

@@ -32,7 +32,7 @@ def provider():
 
 
 @pytest.fixture
-def sso_app(tmp_path, db_url, provider):
+def sso_app(tmp_path, sample_boards, db_url, provider):
     """An app server whose secrets.toml points st.login at the provider; Sam holds a viewer role on one board."""
     port = free_port()
     secrets = tmp_path / "secrets.toml"
