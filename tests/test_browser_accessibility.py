@@ -8,6 +8,7 @@ and the element axe found it on, so it can be fixed without re-running anything.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "correct horse battery"
 BLOCKING = ("critical", "serious")
+DESCRIBED = re.compile(r"^(?!Vega visualization$).{20,}")  # Vega's default name for a chart with no description
 AXE_OPTIONS = {"resultTypes": ["violations"],
                "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa",
                                                      "best-practice"]}}
@@ -88,6 +90,8 @@ def walk(browser, base: str, db_url: str, visitor: Visitor, axe: Axe) -> tuple[l
             page.get_by_test_id("stSidebarNav").locator(f'a[href="{href}"]').click()
             wait_idle(page)
             expect(page.get_by_test_id("stMain").get_by_role("heading", level=1).first).to_be_visible()
+            for chart in page.get_by_test_id("stVegaLiteChart").all():  # each chart is named by its own summary
+                expect(chart).to_have_attribute("aria-label", DESCRIBED)
             found += violations_on(axe, page, f"{name} ({visitor.role}, {board})")
         return found, names
     finally:
