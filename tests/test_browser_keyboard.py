@@ -86,7 +86,7 @@ def test_tab_reaches_every_control_and_a_heat_map_cell_is_chosen_by_keyboard(bro
         page.keyboard.press("ArrowDown")  # opens the list
         expect(page.get_by_role("option").first).to_be_visible()
         page.keyboard.press("ArrowDown")  # down to a cell
-        highlighted = page.locator("[role=option][aria-selected=true]")
+        highlighted = page.locator("[role=option][data-focused=true]")  # react-aria's mark of the option under the keys
         expect(highlighted).to_have_text(re.compile(r"^Likelihood \d, impact \d: \d+ risks?"))
         chosen = highlighted.inner_text()
         page.keyboard.press("Enter")
