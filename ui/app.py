@@ -27,8 +27,7 @@ ACCESSIBILITY_CSS = """<style>
 [data-testid="stSidebarNavLink"]:focus-visible {
   outline: 3px solid #005eb8; outline-offset: 1px; background-color: transparent;
 }
-[data-testid="stMultiSelect"] [data-baseweb="select"] span[aria-hidden="true"],
-[data-testid="stMultiSelect"] [data-baseweb="select"] span[aria-hidden="true"] * { color: #6d6e6e; }
+[data-testid="stMultiSelect"] span[aria-hidden="true"] [data-testid="stMarkdownContainer"] p { color: #6d6e6e; }
 </style>"""
 
 
