@@ -11,7 +11,6 @@ from presentation.spc_view import (
     assurance_colour,
     assurance_label,
     board_series,
-    chart_summary,
     spc_chart,
     summary_table,
     variation_colour,
@@ -78,7 +77,6 @@ for (metric_id, name), _rows in values.groupby(["metric_id", "name"], sort=False
         st.markdown(f"**{md(result.reading)}**")
         show_chart(spc_chart, chosen, two_sigma, width="stretch",
                    cache_key=(view.version, filters, rules, spc_settings, metric_id, chosen.locality, two_sigma))
-        st.caption("Chart: " + md(chart_summary(chosen)))
         if chosen.direction is None:
             st.caption("The return does not say whether higher or lower is better, so special causes are shown as "
                        "neither improvement nor concern (purple) and there is no assurance icon.")

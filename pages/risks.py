@@ -6,7 +6,7 @@ import streamlit as st
 from data_model import registers
 from presentation.rag_view import RAID_WORDS
 from presentation.register_tables import drop_empty
-from presentation.risk_view import cell_words, heat_cells, heat_map, heat_summary
+from presentation.risk_view import cell_words, heat_cells, heat_map
 from presentation.stated_rag import LEAD, RULE, differing, differing_note, with_stated
 from ui.board_page import open_board_page
 from ui.charts import show_chart
@@ -87,8 +87,8 @@ with left:
     cells = heat_cells(scored, rules)
     # Keyed by board: a cell chosen on one board never stays chosen on another.
     event = show_chart(heat_map, cells, on_select="rerun", key=f"risk_heat_map_{board['id']}")
-    st.caption(f"Chart: {heat_summary(cells)} Open, scored risks by likelihood and impact (1-5, higher is worse). "
-               "Click a cell, or choose one below, to list its risks.")
+    st.caption("Likelihood and impact run from 1 to 5, higher is worse. Click a cell, or choose one below, to list "
+               "its risks.")
     filled = cells[cells["count"] > 0]
     options = [None, *zip(filled["likelihood"], filled["impact"], strict=True)]
     keyed = st.selectbox("Show the risks in one cell", options, key=f"risk_cell_{board['id']}",

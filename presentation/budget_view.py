@@ -27,4 +27,13 @@ def period_chart(by_period: pd.DataFrame) -> alt.Chart:
         column=alt.Column("workstream:N", title=None),
         tooltip=[alt.Tooltip("workstream:N", title="Workstream"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("sum(pounds):Q", title="£", format=",.0f")],
-    ).properties(width=110)
+    ).properties(width=110, description=period_summary(by_period))
+
+
+def period_summary(by_period: pd.DataFrame) -> str:
+    """The budget bars as a sentence (their text alternative): the totals over every workstream and period."""
+    totals = [f"{m.lower()} £{by_period[c].sum():,.0f}" for m, c in zip(MEASURES, ["allocated", "forecast", "spent"],
+                                                                         strict=True) if by_period[c].notna().any()]
+    n = by_period["workstream"].nunique()
+    return (f"Allocated, forecast and spent pounds for {n} workstream{'s' if n != 1 else ''}: in all "
+            + ", ".join(totals) + ". The table gives each workstream and period.")

@@ -7,6 +7,10 @@ import pandas as pd
 
 from presentation.rag_view import PALETTE, WORDS
 
+# Okabe-Ito's categorical colours (black dropped: the target line is dark grey), told apart with the common forms of
+# colour blindness; each line is also dashed its own way and named at its end, so no place is told by colour alone.
+PLACE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
+
 
 def run_chart(values: pd.DataFrame) -> alt.LayerChart:
     data = values[values["period_start"].notna()].copy()
@@ -14,10 +18,14 @@ def run_chart(values: pd.DataFrame) -> alt.LayerChart:
     data["status"] = data["rag"].map(WORDS).fillna("Not rated")
     order = ["Red", "Amber", "Green", "Not rated"]
     x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", tickCount="month", labelOverlap=True))
-    several = data["locality"].nunique() > 1
-    line = alt.Chart(data).mark_line(color="#0072B2").encode(
-        x=x, y=alt.Y("actual:Q", title=values["unit"].iloc[0] or "Value"),
-        detail="locality:N", **({"strokeDash": alt.StrokeDash("locality:N", title="Locality")} if several else {}))
+    places = sorted(data["locality"].unique())
+    several = len(places) > 1
+    place_colour = alt.Color("locality:N", title="Locality", sort=places,
+                             scale=alt.Scale(domain=places, range=PLACE_COLOURS[:len(places)] or PLACE_COLOURS))
+    line = alt.Chart(data).mark_line(**({} if several else {"color": "#0072B2"})).encode(
+        x=x, y=alt.Y("actual:Q", title=values["unit"].iloc[0] or "Value"), detail="locality:N",
+        **({"color": place_colour, "strokeDash": alt.StrokeDash("locality:N", title="Locality", sort=places)}
+           if several else {}))
     points = alt.Chart(data).mark_point(filled=True, size=80).encode(
         x=x, y="actual:Q", shape=alt.Shape("status:N", title="RAG", sort=order),
         color=alt.Color("status:N", title="RAG", sort=order,
@@ -26,11 +34,24 @@ def run_chart(values: pd.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("actual:Q", title="Actual"), alt.Tooltip("target:Q", title="Target"),
                  alt.Tooltip("status:N", title="RAG")])
     layers = [line, points]
+    if several:  # each place's name at the end of its line
+        ends = data.sort_values("period_start").groupby("locality").tail(1)
+        layers.append(alt.Chart(ends).mark_text(align="left", dx=6, fontSize=11).encode(
+            x=x, y="actual:Q", text="locality:N", color=place_colour))
     targets = data[data["target"].notna()]
     if not targets.empty:
         layers.insert(0, alt.Chart(targets).mark_line(strokeDash=[6, 4], color="#444", interpolate="step-after").encode(
             x=x, y="mean(target):Q", tooltip=[alt.Tooltip("mean(target):Q", title="Target")]))
-    return alt.layer(*layers).properties(height=240)
+    return alt.layer(*layers).resolve_scale(color="independent").properties(
+        height=240, description=run_summary(data, places))
+
+
+def run_summary(data: pd.DataFrame, places: list[str]) -> str:
+    """The run chart as a sentence (its text alternative): each place's latest value and its RAG in words."""
+    latest = data.sort_values("period_start").groupby("locality").tail(1).set_index("locality")
+    said = "; ".join(f"{p} {latest.loc[p, 'actual']:g} in {latest.loc[p, 'period']} ({latest.loc[p, 'status']})"
+                     for p in places if pd.notna(latest.loc[p, "actual"]))
+    return f"Run chart of {data['name'].iloc[0] if 'name' in data else 'the metric'}: latest {said}."
 
 
 def latest_table(latest: pd.DataFrame) -> pd.DataFrame:

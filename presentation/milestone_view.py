@@ -54,7 +54,20 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
             x=alt.X("when:T", scale=x_scale), tooltip=[alt.Tooltip("what:N"), alt.Tooltip("when:T", format="%d %b %Y")]))
         layers.append(alt.Chart(marks).mark_text(align="left", dx=3, dy=-6, color="#444").encode(
             x=alt.X("when:T", scale=x_scale), y=alt.value(0), text="what:N"))
-    return alt.layer(*layers).properties(height=height)
+    return alt.layer(*layers).properties(height=height, description=timeline_summary(dated))
+
+
+def timeline_summary(dated: pd.DataFrame) -> str:
+    """The timeline as a sentence (its text alternative): how many bars, over which dates, their RAG and slippage."""
+    if dated.empty:
+        return "Milestone timeline: no dated milestones."
+    counts = dated["rag"].map(WORDS).fillna("Not rated").value_counts()
+    rags = ", ".join(f"{int(counts[w])} {w.lower()}" for w in ("Red", "Amber", "Green", "Not rated") if w in counts)
+    moved = int((dated["baseline_due"].notna() & (dated["baseline_due"] != dated["due"])).sum())
+    n = len(dated)
+    return (f"Milestone timeline of {n} dated milestone{'s' if n != 1 else ''}, due from "
+            f"{pd.Timestamp(dated['due'].min()):%d %b %Y} to {pd.Timestamp(dated['due'].max()):%d %b %Y}: {rags}; "
+            f"{moved} moved from their baseline date. The table below lists them.")
 
 
 def span(dated: pd.DataFrame) -> tuple[date, date]:

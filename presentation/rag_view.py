@@ -51,8 +51,22 @@ def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.Chart:
                      alt.Tooltip("status:N", title="RAG"), alt.Tooltip("count:Q", title="Items")],
         )
         .transform_calculate(rag_order=f"indexof({order!r}, datum.status)")
-        .properties(width=170)
+        .properties(width=170, description=matrix_summary(matrix, group_label))
     )
+
+
+def matrix_summary(matrix: pd.DataFrame, group_label: str) -> str:
+    """The RAG bars as a sentence (their text alternative): the counts of each kind, all groups together."""
+    kinds = []
+    for kind in ("Milestones", "Risks", "Budget", "Metrics"):
+        rows = matrix[matrix["kind"].astype(str) == kind]
+        if rows.empty:
+            continue
+        totals = rows[[*RAGS, "unrated"]].sum()
+        kinds.append(f"{kind.lower()} {cell_text(totals).replace(' · ', ', ')}")
+    groups = matrix["group"].nunique()
+    return (f"RAG counts for {groups} {group_label.lower()}{'s' if groups != 1 else ''}: " + "; ".join(kinds)
+            + ". The table gives each one's counts.")
 
 
 def money(value: float | None) -> str:

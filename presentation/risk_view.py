@@ -43,7 +43,9 @@ def heat_map(cells: pd.DataFrame) -> alt.LayerChart:
     text = base.mark_text(fontSize=18, fontWeight="bold", color="black", dy=-5).encode(
         text=alt.condition("datum.count > 0", alt.Text("count:Q"), alt.value("")))
     word = base.mark_text(fontSize=9, color="black", dy=12).encode(text="rag:N")  # colour is never the only carrier
-    return alt.layer(rect, text, word).properties(width=380, height=330)
+    # Its text alternative: the chart's accessible name, and the line ui.charts writes under it.
+    return alt.layer(rect, text, word).properties(width=380, height=330,
+                                                  description=f"Risk heat map: {heat_summary(cells)}")
 
 
 def _levels_expr() -> str:
@@ -60,10 +62,14 @@ def cell_words(cells: pd.DataFrame, likelihood: int, impact: int) -> str:
 
 
 def heat_summary(cells: pd.DataFrame) -> str:
-    """The heat map as a sentence (its text alternative): how many risks sit in each RAG band."""
+    """The heat map as a sentence (its text alternative): how many risks sit in each RAG band, and the worst cell."""
     total = int(cells["count"].sum())
     if total == 0:
         return "no open risk has both a likelihood and an impact."
     bands = cells.groupby("rag")["count"].sum()
     parts = [f"{int(bands.get(b, 0))} {b.lower()}" for b in ("Red", "Amber", "Green") if bands.get(b, 0)]
-    return f"{total} scored open risk{'s' if total != 1 else ''}: " + ", ".join(parts) + "."
+    worst = cells[cells["count"] > 0].sort_values(["score", "count"], ascending=False).iloc[0]
+    n = int(worst["count"])
+    return (f"{total} scored open risk{'s' if total != 1 else ''} by likelihood and impact: " + ", ".join(parts)
+            + f". The highest-scoring cell holding risks is likelihood {int(worst['likelihood'])}, impact "
+              f"{int(worst['impact'])} (score {int(worst['score'])}, {n} risk{'s' if n != 1 else ''}).")

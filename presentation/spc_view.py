@@ -307,7 +307,8 @@ def spc_chart(series: SeriesSpc, two_sigma: bool = False) -> alt.LayerChart:
                                                  color="#1A1A1A").encode(
             x="period_start:T", y=alt.value(0), text="mark:N"))
     return alt.layer(*layers).properties(
-        height=260, title=alt.TitleParams(series.label, anchor="start", fontSize=13))
+        height=260, title=alt.TitleParams(series.label, anchor="start", fontSize=13),
+        description=f"{series.label}: {chart_summary(series)}")
 
 
 def _marks(series: SeriesSpc) -> pd.DataFrame:

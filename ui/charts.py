@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
+from presentation.safe import md
 from ui.context import plain_key
 
 
@@ -31,13 +32,19 @@ def _spec(module: str, name: str, key: Hashable, _args: tuple) -> dict:
 
 
 def show_chart(builder: Callable[..., alt.TopLevelMixin], *args, cache_key: Hashable = None, **options):
-    """Draw ``builder(*args)``; ``options`` go to st.vega_lite_chart (width, on_select, key...).
+    """Draw ``builder(*args)`` with its text alternative; ``options`` go to st.vega_lite_chart (width, on_select...).
 
-    ``cache_key`` names the chart's inputs cheaply (the data version and filters it was read with); without it the
-    arguments themselves are hashed, which for a large frame costs more than the chart.
+    Every builder describes its chart in a sentence (the spec's ``description``): the browser gives it to screen
+    readers as the chart's name, and it is written under the chart for everyone, so no chart is the only way to read
+    what it shows. ``cache_key`` names the chart's inputs cheaply (the data version and filters it was read with);
+    without it the arguments themselves are hashed, which for a large frame costs more than the chart.
     """
     key = _cheap(cache_key if cache_key is not None else args)
-    return st.vega_lite_chart(_spec(builder.__module__, builder.__qualname__, key, args), **options)
+    spec = _spec(builder.__module__, builder.__qualname__, key, args)
+    drawn = st.vega_lite_chart(spec, **options)
+    if spec.get("description"):
+        st.caption(f"Chart: {md(spec['description'])}")
+    return drawn
 
 
 def _cheap(key: Hashable) -> Hashable:
