@@ -30,9 +30,10 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
               axis=alt.Axis(labelExpr=_label_expr(dated["label"]), labelLimit=320, labelOverlap=False))
     height = max(120, 24 * len(dated))
     lo, hi = span(dated)
+    summary = timeline_summary(dated)
     # Only what the marks and tooltips use goes into the chart's data: the browser parses every column sent.
-    dated = dated[["row", "bar_start", "bar_end", "status_words", "title", "workstream", "owner", "due", "baseline_due",
-                   "slippage_days"]]
+    dated = dated[["row", "bar_start", "bar_end", "status_words", "stated_words", "title", "workstream", "owner", "due",
+                   "baseline_due", "slippage_days"]]
     x_scale = alt.Scale(domain=[lo.isoformat(), hi.isoformat()])
     bars = alt.Chart(dated).mark_bar(cornerRadius=2, clip=True).encode(
         x=alt.X("bar_start:T", title=None, axis=alt.Axis(format="%b %Y"), scale=x_scale), x2="bar_end:T", y=y,
@@ -54,7 +55,7 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
             x=alt.X("when:T", scale=x_scale), tooltip=[alt.Tooltip("what:N"), alt.Tooltip("when:T", format="%d %b %Y")]))
         layers.append(alt.Chart(marks).mark_text(align="left", dx=3, dy=-6, color="#444").encode(
             x=alt.X("when:T", scale=x_scale), y=alt.value(0), text="what:N"))
-    return alt.layer(*layers).properties(height=height, description=timeline_summary(dated))
+    return alt.layer(*layers).properties(height=height, description=summary)
 
 
 def timeline_summary(dated: pd.DataFrame) -> str:

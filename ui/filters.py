@@ -92,9 +92,10 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
                                       format_func=lambda n: n or "All localities", key=f"filter_loc_{board['slug']}")
 
     if pinned_as_at is not None:
-        st.sidebar.date_input("As at", value=pinned_as_at, format="DD/MM/YYYY", disabled=True,
-                              key=f"filter_as_at_frozen_{board['slug']}",
-                              help="A snapshot is shown as at the date it was frozen for.")
+        # Words, not a greyed-out date field: a snapshot's date cannot change, and a disabled field's grey label
+        # fails the contrast a reader needs (axe, WCAG 1.4.3).
+        st.sidebar.markdown(f"**As at** {pinned_as_at:%d/%m/%Y}", help="A snapshot is shown as at the date it was "
+                            "frozen for.")
         _write("workstream", ws_choice)
         _write("locality", loc_choice)
         return Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice),
