@@ -22,6 +22,11 @@ from sqlalchemy import MetaData, select
 
 from data_model import open_database
 
+# pytest compiles each test module afresh (its assertion rewriting) unless it may cache the result: with
+# PYTHONDONTWRITEBYTECODE set, as on some machines, that alone was a fifth of the fast loop. The caches live in
+# __pycache__ folders, which git ignores.
+sys.dont_write_bytecode = False
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # CI explores the same examples every run (a red build is always reproducible); local runs keep exploring.

@@ -132,6 +132,7 @@ def test_budget_page_variance_compares_like_with_like_and_shows_reconciliation(a
     assert prevention["Variance %"].tolist() == ["+10.0%"]
 
 
+@pytest.mark.slow
 def test_metrics_page_rates_the_latest_values(app):
     at = page("metrics", board="test-board", as_at="2016-09-27")
     assert [(m.label, m.value) for m in at.metric] == [("Metrics", "3"), ("Latest values off target", "1"),
@@ -171,6 +172,7 @@ def test_forward_plan_lists_milestones_due_before_each_meeting_and_quiet_workstr
     assert at.info  # no meetings ahead
 
 
+@pytest.mark.slow
 def test_forward_plan_lists_risk_reviews_due_before_each_meeting(app, engine, board):
     from datetime import date
 

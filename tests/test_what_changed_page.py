@@ -64,6 +64,7 @@ def test_a_later_earlier_date_finds_nothing_left_to_change(app):
     assert "No change to the milestones." in text and "No change to the risks." in text
 
 
+@pytest.mark.slow
 def test_the_comparison_comes_from_the_link(app):
     at = what_changed(as_at="2016-10-01", since="2016-09-25")
     assert at.date_input(key="changes_earlier").value == date(2016, 9, 25)
