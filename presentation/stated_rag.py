@@ -17,17 +17,24 @@ RULE = "RAG (rule)"
 def with_stated(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with ``rag`` in words and ``reported_rag`` the lead's RAG in words where it differs from the rule's,
     blank (None) where it agrees or the lead stated none."""
-    reported = frame["reported_rag"] if "reported_rag" in frame else pd.Series(None, index=frame.index, dtype=object)
-    differs = reported.notna() & (reported != frame["rag"])
+    reported = _reported(frame)
     return frame.assign(rag=frame["rag"].map(WORDS).fillna(WORDS["unrated"]),
-                        reported_rag=reported.map(WORDS).where(differs, None))
+                        reported_rag=reported.map(WORDS).where(_differs(frame), None))
 
 
 def differing(frame: pd.DataFrame) -> int:
     """How many rows state a RAG other than the rule's."""
-    if "reported_rag" not in frame:
-        return 0
-    return int((frame["reported_rag"].notna() & (frame["reported_rag"] != frame["rag"])).sum())
+    return int(_differs(frame).sum())
+
+
+def _reported(frame: pd.DataFrame) -> pd.Series:
+    return frame["reported_rag"] if "reported_rag" in frame else pd.Series(None, index=frame.index, dtype=object)
+
+
+def _differs(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose lead stated a RAG, and not the rule's: the one test both the column and its count use."""
+    reported = _reported(frame)
+    return reported.notna() & (reported != frame["rag"])
 
 
 def differing_note(n: int, noun: str, rule: str) -> str:
