@@ -75,6 +75,8 @@ def pytest_generate_tests(metafunc):
         backends = BACKENDS if chosen == "both" else (chosen,)
         if metafunc.definition.get_closest_marker("postgresql_only"):
             backends = tuple(b for b in backends if b == "postgresql")
+        elif metafunc.definition.get_closest_marker("any_database") and len(backends) > 1:
+            backends = backends[:1]  # the browser's half of a journey: its database half runs on both elsewhere
         metafunc.parametrize("backend", backends, scope="function")
 
 

@@ -18,6 +18,7 @@ def metric_value(card, label: str):
         label, exact=True)).get_by_test_id("stMetricValue")
 
 
+@pytest.mark.any_database
 @pytest.mark.parametrize(("path", "text"), [("upload", "Uploading for"), ("forward_plan", "Forward plan"),
                                             ("", "Boards")])
 def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, db_url, path, text):
@@ -39,6 +40,7 @@ def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, db_url, 
         page.close()
 
 
+@pytest.mark.any_database
 def test_lead_uploads_a_tracker_and_sees_what_changed(browser, sample_boards, db_url):
     add_account(db_url, LEAD, PASSWORD)
     with app_server(db_url) as base:
@@ -90,6 +92,7 @@ def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backen
         reader.close()
 
 
+@pytest.mark.any_database
 def test_a_chair_downloads_the_audit_trail_and_the_download_is_recorded(browser, sample_boards, db_url):
     import csv
     import io
@@ -123,6 +126,7 @@ def test_a_chair_downloads_the_audit_trail_and_the_download_is_recorded(browser,
     assert [(a, d.split(",")[0]) for a, d in exports] == [(chair, "audit trail CSV")]
 
 
+@pytest.mark.any_database
 def test_a_viewer_typing_the_upload_address_is_refused(browser, sample_boards, db_url):
     viewer = "viewer@browser.example.org"
     add_account(db_url, viewer, PASSWORD)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 VIEWER, PASSWORD = "viewer@cards.example.org", "correct horse battery"
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.any_database]
 
 
 def test_a_board_card_opens_its_overview_with_the_board_chosen_in_the_sidebar(browser, sample_boards, db_url):

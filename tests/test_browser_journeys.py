@@ -20,7 +20,7 @@ import pytest
 from browser import add_account, app_server, grant, open_as, save_screenshot, sign_in, wait_idle
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.any_database]
 PASSWORD = "correct horse battery staple"
 MEMBER, LEAD, CHAIR, ADMIN, VIEWER = (f"{who}@journeys.example.org" for who in
                                       ("member", "lead", "chair", "admin", "viewer"))

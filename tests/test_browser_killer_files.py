@@ -7,7 +7,7 @@ from killers import KILLERS
 
 ADMIN, VIEWER, PASSWORD = "admin@killers.example.org", "viewer@killers.example.org", "correct horse battery"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.any_database]
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ HEADER = ["Workstream", "Initiative", "Owner", "Due", "Status"]
 ROWS = [["Prevention", "Open the wellbeing hub", "Sam Patel", datetime(2016, 11, 30), "In progress"],
         ["Prevention", "Train the falls team", "Jo Rivers", datetime(2017, 1, 31), "Not started"]]
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.any_database]
 
 
 def choose(page, label: str, option: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 from browser import add_account, app_server, sign_in, wait_idle
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.any_database]
 ADMIN, PASSWORD = "offline.admin@browser.example.org", "correct horse battery"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 # Every page in an admin's menu, and a word its page shows once drawn.

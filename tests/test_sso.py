@@ -15,7 +15,7 @@ from sqlalchemy import select
 from data_model import accounts, open_database
 from data_model.tables import AuditEvent
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.any_database]
 KNOWN, STRANGER = "sam.viewer@nhs.example.org", "stranger@elsewhere.example.org"
 
 

@@ -16,7 +16,7 @@ from test_sso import KNOWN, provider, sso_app  # noqa: F401 - fixtures used belo
 from data_model import accounts, open_database
 from data_model.tables import AuditEvent
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.any_database]
 ADMIN, PASSWORD = "jo.admin@browser.example.org", "correct horse battery"
 
 
