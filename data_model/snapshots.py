@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import lru_cache
 
 from sqlalchemy import (
     Boolean,
@@ -37,6 +38,7 @@ from sqlalchemy import (
     Table,
     Time,
     TypeDecorator,
+    bindparam,
     create_engine,
     func,
     insert,
@@ -45,6 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import SQLModel
 
 from data_model import audit
@@ -132,7 +135,7 @@ FROZEN_TABLES: tuple[FrozenTable, ...] = (
 )
 
 
-def _scope(frozen: FrozenTable, board_id: int) -> ColumnElement[bool]:
+def _scope(frozen: FrozenTable, board_id: int | BindParameter) -> ColumnElement[bool]:
     """The rows of ``frozen`` that belong to the board, following ``under`` up to a table that holds the board id."""
     column = frozen.table.c[frozen.column]
     if frozen.under is None:
@@ -189,15 +192,37 @@ def content_hash(parts: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def freeze(conn: Connection, board_id: int) -> dict[str, tuple[int, str]]:
-    """Every frozen table's rows of the board, as {table name: (row count, canonical JSON)}."""
-    parts = {}
+@dataclass(frozen=True)
+class _FreezeQuery:
+    """How one frozen table is read: its columns in key order, their encoders and the query (board id bound)."""
+
+    frozen: FrozenTable
+    names: list[str]
+    encoders: list[tuple[int, Callable[[object], object]]]
+    query: object
+
+
+@lru_cache(maxsize=1)
+def _freeze_queries() -> tuple[_FreezeQuery, ...]:
+    """Built once: the same 21 statements serve every snapshot (the board id is a bound parameter)."""
+    out = []
+    board_id = bindparam("board_id")
     for frozen in FROZEN_TABLES:
         table = frozen.table
         columns = sorted(table.c, key=lambda c: c.name)  # each row's keys already in order: no sorting to write it
-        names = [c.name for c in columns]
-        encoders = [(i, e) for i, c in enumerate(columns) if (e := _encoder(c)) is not None]
-        result = conn.execute(select(*columns).where(_scope(frozen, board_id)).order_by(*table.primary_key.columns))
+        out.append(_FreezeQuery(
+            frozen, [c.name for c in columns],
+            [(i, e) for i, c in enumerate(columns) if (e := _encoder(c)) is not None],
+            select(*columns).where(_scope(frozen, board_id)).order_by(*table.primary_key.columns)))
+    return tuple(out)
+
+
+def freeze(conn: Connection, board_id: int) -> dict[str, tuple[int, str]]:
+    """Every frozen table's rows of the board, as {table name: (row count, canonical JSON)}."""
+    parts = {}
+    for q in _freeze_queries():
+        frozen, names, encoders = q.frozen, q.names, q.encoders
+        result = conn.execute(q.query, {"board_id": board_id})
         rows = []
         for row in result:
             values = list(row)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from data_model.vocabulary import fold
@@ -127,10 +128,11 @@ def best_headers(sheet: Sheet, kinds: tuple[TrackerKind, ...]) -> dict[TrackerKi
     """Each kind's best header row on the sheet (0-based) and its mapping: how well the sheet fits every kind,
     which is what says how sure a detection is."""
     best: dict[TrackerKind, tuple[int, Mapping]] = {}
+    classes = cell_classes(sheet.rows[:HEADER_SEARCH_ROWS + PROFILE_ROWS])
     for r, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
         if not _could_be_header(row):
             continue
-        profiles = column_profiles(sheet.rows, r)
+        profiles = profiles_of(classes[r + 1: r + 1 + PROFILE_ROWS], len(row))
         groups = header_groups(sheet.rows, r)
         for kind in kinds:
             mapping = _with_groups(row, groups, kind, profiles)
@@ -231,8 +233,6 @@ _NUMERIC_TEXT = re.compile(r"^\s*[-−(]?\s*[£$€]?\s*\d[\d,. ]*\s*[kmbn%]?\s*
 
 
 def _number_or_date(value: object) -> bool:
-    from datetime import date
-
     if isinstance(value, bool):
         return False
     if isinstance(value, (int, float, date)):
@@ -240,39 +240,54 @@ def _number_or_date(value: object) -> bool:
     return isinstance(value, str) and bool(_NUMERIC_TEXT.match(value))
 
 
+# What a cell holds, for the column profiles: each cell is classed once per sheet, not once per candidate header.
+_BLANK, _DATE, _NUMBER, _WORDS, _NOTHING, _RATING, _POPULATION = range(7)
+
+
+def _cell_class(v: object) -> int:
+    if _blank(v):
+        return _BLANK
+    if isinstance(v, date):
+        return _DATE
+    if _number_or_date(v):
+        return _NUMBER
+    text = str(v)
+    if _PLACEHOLDER.match(text):
+        return _NOTHING
+    if _RATING_WORD.match(text):
+        return _RATING
+    if _POPULATION_WORD.match(text):
+        return _POPULATION
+    return _WORDS
+
+
+def cell_classes(rows: list[list[object]]) -> list[list[int]]:
+    """Every cell of ``rows`` classed (blank, date, number, words of some sort), for ``profiles_of``."""
+    return [[_cell_class(v) for v in row] for row in rows]
+
+
 def column_profiles(rows: list[list[object]], header_index: int) -> dict[int, ColumnProfile]:
     """What each column holds in the rows under a candidate header (the first hundred)."""
-    from datetime import date
-
     below = rows[header_index + 1: header_index + 1 + PROFILE_ROWS]
+    return profiles_of(cell_classes(below), len(rows[header_index]) if header_index < len(rows) else 0)
+
+
+def profiles_of(below: list[list[int]], header_width: int) -> dict[int, ColumnProfile]:
+    """The column profiles of the classed rows ``below`` a header ``header_width`` cells wide."""
     if not below:
         return {}
-    width = max((len(r) for r in below), default=0)
-    width = max(width, len(rows[header_index]))
+    width = max(max((len(r) for r in below), default=0), header_width)
     n = len(below)
     out = {}
     for c in range(width):
-        filled = numbers = dates = words = nothing = ratings = populations = 0
+        counts = [0] * 7
         for row in below:
-            v = row[c] if c < len(row) else None
-            if _blank(v):
-                continue
-            filled += 1
-            if isinstance(v, date):
-                dates += 1
-            elif _number_or_date(v):
-                numbers += 1
-            else:
-                words += 1
-                text = str(v)
-                if _PLACEHOLDER.match(text):
-                    nothing += 1
-                elif _RATING_WORD.match(text):
-                    ratings += 1
-                elif _POPULATION_WORD.match(text):
-                    populations += 1
-        out[c] = ColumnProfile(filled / n, numbers / n, dates / n, words / n, nothing / n, ratings / n,
-                               populations / n)
+            if c < len(row):
+                counts[row[c]] += 1
+        words = counts[_WORDS] + counts[_NOTHING] + counts[_RATING] + counts[_POPULATION]
+        filled = words + counts[_DATE] + counts[_NUMBER]
+        out[c] = ColumnProfile(filled / n, counts[_NUMBER] / n, counts[_DATE] / n, words / n, counts[_NOTHING] / n,
+                               counts[_RATING] / n, counts[_POPULATION] / n)
     return out
 
 

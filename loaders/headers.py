@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from loaders.money import header_unit
@@ -224,13 +226,9 @@ def map_headers(cells: list[object], kind: TrackerKind,
     for i, text in texts.items():
         # Match the header as written and without its brackets: "Status (illustrative)" is a status column,
         # "Probability (High, Med, Low)" a likelihood one.
-        keys = header_keys(text)
-        if not keys:
+        best = _field_strengths(kind, text)
+        if best is None:
             continue
-        best: dict[str, int] = {}
-        for p in kind.vocabulary:
-            if p.strength > best.get(p.field, 0) and any(p.pattern.search(k) for k in keys):
-                best[p.field] = p.strength
         profile = profiles.get(i) if profiles else None
         for fld, strength in best.items():
             ruled_out = unfit(fld, profile)
@@ -282,6 +280,21 @@ def map_headers(cells: list[object], kind: TrackerKind,
     empty = {i for i, p in (profiles or {}).items() if p.empty}
     mapping.score = _score(mapping, empty)
     return mapping
+
+
+@lru_cache(maxsize=16384)
+def _field_strengths(kind: TrackerKind, text: str) -> dict[str, int] | None:
+    """The fields a header's words name for ``kind``, each with its strongest pattern's strength (None for a header
+    with no words to match). Pure, and asked for the same header under every candidate row and kind: cached. The
+    answer is shared: read it, never change it."""
+    keys = header_keys(text)
+    if not keys:
+        return None
+    best: dict[str, int] = {}
+    for p in kind.vocabulary:
+        if p.strength > best.get(p.field, 0) and any(p.pattern.search(k) for k in keys):
+            best[p.field] = p.strength
+    return best
 
 
 _TRAILING_NUMBER = re.compile(r"\s+\d{1,2}$")
@@ -403,12 +416,10 @@ def _header_text(value: object) -> str:
 
 
 def _header_period(value: object) -> Period | None:
-    from datetime import date
-
-    from loaders.dates import DateParseError
-    from loaders.periods import period_in_cell
-
     if isinstance(value, date):
+        from loaders.dates import DateParseError
+        from loaders.periods import period_in_cell
+
         try:
             return period_in_cell(value)
         except DateParseError:  # a typed date outside 1900-2100 names no period

@@ -55,7 +55,14 @@ if stated_differs:
     st.caption(differing_note(stated_differs, "milestone", "from its due date and status"))
 
 for top, group in df.groupby(df["top"].fillna(NO_WORKSTREAM), sort=False):
-    with st.expander(f"{md(top)} — {len(group)} milestones", expanded=len(df) <= 60):
+    # A closed workstream draws nothing until it is opened (a rerun): a large board's page would otherwise send and
+    # draw every workstream's timeline and table, hidden, on every visit.
+    section = st.expander(f"{md(top)} — {len(group)} milestones", expanded=len(df) <= 60, on_change="rerun",
+                          key=f"milestones_open_{board['slug']}_{top}")
+    with section:
+        if not section.open:
+            st.caption("Open to see its timeline and table.")
+            continue
         show_chart(timeline, group, filters.as_at, meeting, width="stretch",
                    cache_key=(view.version, filters, rules, top, meeting))
         if len(group[group["due"].notna()]) > MAX_BARS:

@@ -40,7 +40,7 @@ def show_chart(builder: Callable[..., alt.TopLevelMixin], *args, cache_key: Hash
     without it the arguments themselves are hashed, which for a large frame costs more than the chart.
     """
     key = _cheap(cache_key if cache_key is not None else args)
-    spec = _spec(builder.__module__, builder.__qualname__, key, args)
+    spec = _spec(module=builder.__module__, name=builder.__qualname__, key=key, _args=args)  # by keyword: cheaper
     drawn = st.vega_lite_chart(spec, **options)
     if spec.get("description"):
         st.caption(f"Chart: {md(spec['description'])}")
@@ -61,4 +61,4 @@ def _result(module: str, name: str, key: Hashable, _args: tuple):
 def cached_result(fn: Callable, *args, cache_key: Hashable):
     """``fn(*args)`` computed once per ``cache_key`` (the data version and settings it depends on), such as every
     metric's SPC series for a board view."""
-    return _result(fn.__module__, fn.__qualname__, _cheap(cache_key), args)
+    return _result(module=fn.__module__, name=fn.__qualname__, key=_cheap(cache_key), _args=args)

@@ -115,7 +115,10 @@ def _cached(version: tuple, module: str, name: str, key: str | None, hashed_args
 def _cached_read(version: tuple, module: str, name: str, args: tuple, _source):
     """``_source`` is the run's read transaction, or a materialised snapshot (data_model.snapshots.FrozenSource)."""
     key = plain_key(args)
-    return _cached(version, module, name, key, () if key is not None else args, args, _source)
+    # By keyword: Streamlit looks each positional argument's name up in the function's signature, on every call
+    # (inspect.signature, a tenth of a warm page run on a page of many reads).
+    return _cached(version=version, module=module, name=name, key=key, hashed_args=() if key is not None else args,
+                   _args=args, _source=_source)
 
 
 def cached_read(version: tuple[int, int], fn: Callable, *args):
