@@ -4,6 +4,7 @@ and workstreams that have gone quiet."""
 import streamlit as st
 
 from data_model import forward_plan
+from data_model.meetings import meeting_status_words, status_day, unmarked
 from presentation.rag_view import status_words
 from presentation.safe import md
 from ui.board_page import open_board_page
@@ -27,6 +28,7 @@ dates = list(ahead["date"])
 due = view.read(forward_plan.due_before_meetings, filters, dates)
 reviews = view.read(forward_plan.reviews_before_meetings, filters, dates)
 schedule = view.read(forward_plan.schedule_before_meetings, filters, dates)
+today = status_day(view.snapshot.taken_at if view.snapshot is not None else None)
 for meeting in ahead.itertuples():
     items = due[due["meeting"] == meeting.date] if not due.empty else due
     risks = reviews[reviews["meeting"] == meeting.date] if not reviews.empty else reviews
@@ -34,7 +36,12 @@ for meeting in ahead.itertuples():
     tops = sorted(set(items["top"].fillna("(no workstream)")) | set(risks["top"].fillna("(no workstream)"))
                   | set(planned["top"].dropna()))
     with st.container(border=True):
-        st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}")
+        status = meeting_status_words(meeting.status, meeting.date, today)
+        st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}"
+                    + ("" if status == "Planned" else f" · {md(status)}"))
+        if unmarked(meeting.status, meeting.date, today):
+            st.caption("Its date has passed but it is still recorded as planned; the board's chair marks it held or "
+                       "cancelled on the Meetings page.")
         if tops:
             st.markdown("Due to hear from: " + ", ".join(md(t) for t in tops))
         if not planned.empty:
