@@ -33,8 +33,9 @@ for meeting in ahead.itertuples():
     items = due[due["meeting"] == meeting.date] if not due.empty else due
     risks = reviews[reviews["meeting"] == meeting.date] if not reviews.empty else reviews
     planned = schedule[schedule["meeting"] == meeting.date] if not schedule.empty else schedule
-    tops = sorted(set(items["top"].fillna("(no workstream)")) | set(risks["top"].fillna("(no workstream)"))
-                  | set(planned["top"].dropna()))
+    tops = sorted(set(items["top"].dropna()) | set(risks["top"].dropna()) | set(planned["top"].dropna()))
+    if items["top"].isna().any() or risks["top"].isna().any():
+        tops.append("items not assigned to a workstream")
     with st.container(border=True):
         status = meeting_status_words(meeting.status, meeting.date, today)
         st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}"

@@ -9,7 +9,16 @@ from data_model import attention, queries, registers
 from data_model.rollups import rag_matrix
 from data_model.spc import SpcSettings
 from data_model.vocabulary import PATH_SEP, join_path, split_path
-from presentation.rag_view import WORDS, budget_exceptions_table, matrix_chart, matrix_table, status_words
+from presentation.rag_view import (
+    WHOLE_BOARD,
+    WORDS,
+    budget_exceptions_table,
+    group_words,
+    level_heading,
+    matrix_chart,
+    matrix_table,
+    status_words,
+)
 from presentation.safe import md
 from presentation.spc_view import VERDICT_NOTE, board_series, with_metric_verdicts
 from presentation.upload_report import changes_frame
@@ -40,26 +49,34 @@ spc_settings = SpcSettings.from_settings((view.read(queries.board, board["slug"]
 series = cached_result(board_series, view.read(registers.metric_values, filters, rules), spc_settings,
                        cache_key=(view.version, filters, rules, spc_settings))
 latest = view.read(registers.latest_metrics, filters, rules)
-st.subheader("By workstream", anchor=False)
-table(with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root"),
-             hide_index=True, width="stretch", key="overview_matrix_ws")
-st.caption(VERDICT_NOTE)
-show_chart(matrix_chart, by_ws, "Workstream", width="content")
-
 tree = view.read(queries.workstreams, int(board["id"]))
+if tree.empty:  # a board with no workstreams: its RAG as one row, with no workstream split to read
+    st.subheader("The whole board", anchor=False)
+    whole = with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root")
+    table(whole.drop(columns=["Workstream"]), hide_index=True, width="stretch", key="overview_matrix_ws")
+    st.caption(VERDICT_NOTE + " This board's trackers name no workstreams.")
+    show_chart(matrix_chart, by_ws.assign(group=WHOLE_BOARD), "Board", width="content")
+else:
+    st.subheader("By workstream", anchor=False)
+    table(group_words(with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root"),
+                      "Workstream"), hide_index=True, width="stretch", key="overview_matrix_ws")
+    st.caption(VERDICT_NOTE)
+    show_chart(matrix_chart, by_ws, "Workstream", width="content")
+
 tops = tree[tree["level"] == 1]
 by_path = view.read(rag_matrix, filters, rules, "workstream") if (tree["level"] > 1).any() else None
 for _, top in tops.iterrows():
     children = tree[(tree["root_id"] == top["id"]) & (tree["level"] > 1)]
     if children.empty or (filters.workstream_id and filters.workstream_id != top["id"]):
         continue
-    with st.expander(f"{md(top['level_label'])}: {md(top['name'])}"):
+    with st.expander(md(level_heading(top["level_label"], top["name"]))):
         inner = by_path[(by_path["group"] == top["name"]) | by_path["group"].str.startswith(top["name"] + PATH_SEP)]
-        inner = inner.assign(group=inner["group"].map(lambda p: join_path(split_path(p)[1:])).replace("", "(itself)"))
+        itself = f"{top['name']} itself"  # rows given the top-level workstream, none of those under it
+        inner = inner.assign(group=inner["group"].map(lambda p: join_path(split_path(p)[1:])).replace("", itself))
         label = children["level_label"].iloc[0]
         table(with_metric_verdicts(
             matrix_table(inner, label), label, latest, series, "workstream",
-            group_of=lambda g, top=top["name"]: top if g == "(itself)" else join_path((top, g))),
+            group_of=lambda g, top=top["name"], itself=itself: top if g == itself else join_path((top, g))),
             hide_index=True, width="stretch")
 
 by_loc = view.read(rag_matrix, filters, rules, "locality")

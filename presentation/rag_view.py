@@ -5,12 +5,30 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from data_model.rollups import NO_WORKSTREAM
 from data_model.vocabulary import RAGS, RAID_TYPES
 
 # Okabe-Ito colours: distinguishable with the common forms of colour blindness. Words always go with them.
 PALETTE = {"red": "#D55E00", "amber": "#E69F00", "green": "#009E73", "unrated": "#BBBBBB"}
 WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not rated"}
 RAID_WORDS = {t: t.capitalize() for t in RAID_TYPES}
+NOT_ASSIGNED = "Not assigned to a workstream"  # what the roll-ups count as NO_WORKSTREAM, as a board member reads it
+WHOLE_BOARD = "Whole board"  # the one group of a board with no workstreams at all
+
+
+def group_words(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``table`` with the roll-ups' "(no workstream)" group in words ("Not assigned to a workstream"). Done once the
+    table is complete: the SPC cells (presentation.spc_view) are looked up by the roll-ups' own group names."""
+    return table.assign(**{column: table[column].replace({NO_WORKSTREAM: NOT_ASSIGNED})})
+
+
+def level_heading(level_label: str, name: str) -> str:
+    """A workstream's heading with its level ("Priority: Enablers"), or its name alone when the name already says
+    the level ("Phase 1", not "Phase: Phase 1")."""
+    label, named = " ".join(str(level_label or "").split()), " ".join(str(name).split())
+    if not label or named.casefold().startswith(label.casefold()):
+        return named
+    return f"{label}: {named}"
 
 
 def cell_text(row) -> str:  # a Series or a dict with red, amber, green and unrated counts
@@ -36,6 +54,7 @@ def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.Chart:
     long = long[long["count"] > 0].copy()
     long["status"] = long["rag"].map(WORDS)
     long["kind"] = long["kind"].astype(str)
+    long["group"] = long["group"].replace({NO_WORKSTREAM: NOT_ASSIGNED})
     order = [WORDS[r] for r in (*RAGS, "unrated")]
     return (
         alt.Chart(long)

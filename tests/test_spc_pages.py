@@ -63,7 +63,7 @@ def test_overview_and_localities_say_spc_or_rag(sample_app):
     matrix = next(df.value for df in at.dataframe if "Workstream" in df.value.columns).set_index("Workstream")
     assert matrix.loc["Crisis response", "Metrics"] == "SPC: Concern (high) 1 · Improving (low) 1"
     # Quarterly: three points, so RAG (targets written in words are read as their figure: "...: 250").
-    assert matrix.loc["(no workstream)", "Metrics"] == "Amber 1 · Green 5"
+    assert matrix.loc["Not assigned to a workstream", "Metrics"] == "Amber 1 · Green 5"
     assert matrix.loc["LTC Management", "Metrics"] == "SPC: Common cause 1"
     assert any("marked SPC" in c.value for c in at.caption)
 
