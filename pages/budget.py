@@ -21,6 +21,8 @@ if lines.empty:
     st.stop()
 
 warnings = view.read(registers.reconciliation_warnings, filters.board_id)
+# The same mismatch in every dated version of a tracker is one problem: said once, from its newest upload.
+warnings = warnings.sort_values("uploaded_at").drop_duplicates(["sheet", "row", "message"], keep="last")
 for w in warnings.itertuples():
     st.warning(f"{md(w.message)} (sheet '{md(w.sheet)}', row {w.row} of {md(w.file_name)})", icon=":material/calculate:")
 
@@ -41,17 +43,18 @@ if len(contributions) or len(reserves):
         given = pd.DataFrame({"Contribution": contributions["line"], "Amount": contributions["allocated"].map(money)})
         if contributions["funder"].notna().any():
             given.insert(1, "From", contributions["funder"].fillna(""))
-        table(given, name="Contributions to the pooled fund",
-              column_config={"Contribution": st.column_config.TextColumn(width="large"),
-                             "Amount": st.column_config.TextColumn(width="small")})
+        # A few rows: a table that wraps, so every name and every pound shows whole at any width (a data grid cut
+        # "£2,061,000" to "£2,061,00" in half the page).
+        st.table(given, hide_index=True, alt="Contributions to the pooled fund")
         st.markdown(f"**Total: {money(contributions['allocated'].sum())}**")
     with right:
         st.markdown("**Reserves, held apart**")
         if reserves.empty:
             st.write("No contingency or risk-share reserve recorded.")
         else:
-            table(pd.DataFrame({"Reserve": reserves["line"], "Kind": reserves["line_kind"].map(LINE_KINDS), "Amount": reserves["allocated"].map(money)}),
-                name="Reserves held apart", column_config={"Reserve": st.column_config.TextColumn(width="large")})
+            st.table(pd.DataFrame({"Reserve": reserves["line"], "Kind": reserves["line_kind"].map(LINE_KINDS),
+                                   "Amount": reserves["allocated"].map(money)}), hide_index=True,
+                     alt="Reserves held apart")
 
 by_period = view.read(registers.budget_by_period, filters)
 if not by_period.empty:
@@ -67,8 +70,10 @@ if not by_period.empty:
                "lines: lines with no forecast yet are left out of the comparison.")
 
 st.subheader("Budget lines", anchor=False)
+# The amounts straight after the line, so they show without scrolling sideways; who funds and commissions it last.
 table(pd.DataFrame({
-    "Workstream": lines["workstream"], "Line": lines["line"], "Funder": lines["funder"].fillna(""),
-    "Commissioner": lines["commissioner"].fillna(""), "Kind": lines["line_kind"].map(LINE_KINDS).fillna("Allocation"),
-    "Allocated": lines["allocated"].map(money), "Forecast": lines["forecast"].map(money),
-    "Spent": lines["spent"].map(money)}))
+    "Workstream": lines["workstream"], "Line": lines["line"],
+    "Kind": lines["line_kind"].map(LINE_KINDS).fillna("Allocation"), "Allocated": lines["allocated"].map(money),
+    "Forecast": lines["forecast"].map(money), "Spent": lines["spent"].map(money),
+    "Funder": lines["funder"].fillna(""), "Commissioner": lines["commissioner"].fillna("")}),
+    name="Budget lines", column_config={"Line": st.column_config.TextColumn(width="large")})
