@@ -11,6 +11,8 @@ from ui.board_page import open_board_page
 from ui.charts import show_chart
 from ui.tables import table
 
+WRAPPED_UP_TO = 40  # rows: a longer table scrolls in a data grid instead
+
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
 st.title("Budget")
@@ -29,7 +31,13 @@ for w in warnings.itertuples():
 allocations = lines[lines["line_kind"] == "allocation"]
 contributions = lines[lines["line_kind"] == "contribution"]
 reserves = lines[lines["line_kind"].isin(["contingency", "risk_share"])]
-a, b, c, d = st.columns(4)
+# Four totals in a row where they fit whole, two and two where they do not: a metric cuts its value short
+# ("£2,44…") rather than wrap it.
+st.html("""<style>
+.st-key-budget_totals [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.5rem; }
+.st-key-budget_totals [data-testid="stColumn"] { min-width: 11.5rem; }
+</style>""")
+a, b, c, d = st.container(key="budget_totals").columns(4)
 a.metric("Contributions", money(contributions["allocated"].sum()) if len(contributions) else "—")
 b.metric("Allocated", money(allocations["allocated"].sum()))
 c.metric("Forecast", money(allocations["forecast"].sum()) if allocations["forecast"].notna().any() else "—")
@@ -60,12 +68,16 @@ by_period = view.read(registers.budget_by_period, filters)
 if not by_period.empty:
     st.subheader("Allocation against forecast and spend", anchor=False)
     show_chart(period_chart, by_period)
-    table(pd.DataFrame({
+    shown = pd.DataFrame({
         "Workstream": by_period["workstream"], "Period": by_period["period"].replace("", "Whole programme"),
         "Allocated": by_period["allocated"].map(money), "Forecast": by_period["forecast"].map(money),
         "Spent": by_period["spent"].map(money), "Variance": by_period["variance"].map(money),
-        "Variance %": by_period["variance_pct"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}%")}),
-        name="Allocation against forecast and spend, by workstream and period")
+        "Variance %": by_period["variance_pct"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}%")})
+    name = "Allocation against forecast and spend, by workstream and period"
+    if len(shown) <= WRAPPED_UP_TO:  # a table that wraps: every amount whole at any width
+        st.table(shown, hide_index=True, alt=name)
+    else:
+        table(shown, name=name)
     st.caption("Variance compares the forecast (or, where there is none, the spend) with the allocation of the same "
                "lines: lines with no forecast yet are left out of the comparison.")
 
