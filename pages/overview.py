@@ -26,6 +26,13 @@ from ui.board_page import open_board_page
 from ui.charts import cached_result, show_chart
 from ui.tables import table
 
+
+def rag_table(frame: pd.DataFrame, name: str) -> None:
+    """A RAG matrix as a table that wraps: every cell ("SPC: Common cause 4 · Concern (high) 1; RAG: Red 7") whole
+    at any width, where a data grid cut it short."""
+    st.table(frame, hide_index=True, alt=name)
+
+
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
 
@@ -53,13 +60,13 @@ tree = view.read(queries.workstreams, int(board["id"]))
 if tree.empty:  # a board with no workstreams: its RAG as one row, with no workstream split to read
     st.subheader("The whole board", anchor=False)
     whole = with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root")
-    table(whole.drop(columns=["Workstream"]), hide_index=True, width="stretch", key="overview_matrix_ws")
+    rag_table(whole.drop(columns=["Workstream"]), "RAG of the whole board")
     st.caption(VERDICT_NOTE + " This board's trackers name no workstreams.")
     show_chart(matrix_chart, by_ws.assign(group=WHOLE_BOARD), "Board", width="content")
 else:
     st.subheader("By workstream", anchor=False)
-    table(group_words(with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root"),
-                      "Workstream"), hide_index=True, width="stretch", key="overview_matrix_ws")
+    rag_table(group_words(with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series,
+                                               "root"), "Workstream"), "RAG by workstream")
     st.caption(VERDICT_NOTE)
     show_chart(matrix_chart, by_ws, "Workstream", width="content")
 
@@ -74,16 +81,16 @@ for _, top in tops.iterrows():
         itself = f"{top['name']} itself"  # rows given the top-level workstream, none of those under it
         inner = inner.assign(group=inner["group"].map(lambda p: join_path(split_path(p)[1:])).replace("", itself))
         label = children["level_label"].iloc[0]
-        table(with_metric_verdicts(
+        rag_table(with_metric_verdicts(
             matrix_table(inner, label), label, latest, series, "workstream",
             group_of=lambda g, top=top["name"], itself=itself: top if g == itself else join_path((top, g))),
-            hide_index=True, width="stretch")
+            f"RAG within {top['name']}")
 
 by_loc = view.read(rag_matrix, filters, rules, "locality")
 if set(by_loc["group"]) - {"(area-wide)"}:
     st.subheader("By locality", anchor=False)
-    table(with_metric_verdicts(matrix_table(by_loc, "Locality"), "Locality", latest, series, "locality"),
-                 hide_index=True, width="stretch", key="overview_matrix_loc")
+    rag_table(with_metric_verdicts(matrix_table(by_loc, "Locality"), "Locality", latest, series, "locality"),
+              "RAG by locality")
 
 st.subheader("Needs attention", anchor=False)
 ms = view.read(attention.milestones_needing_attention, filters, rules)

@@ -54,7 +54,7 @@ LETTERS = {"Red": "R", "Amber": "A", "Green": "G", "Not rated": "N"}  # written 
 def legend_with_letters() -> alt.Legend:
     """The RAG legend naming each colour's letter ("Red (R)"), the letter every bar carries."""
     letters = ", ".join(f"'{w}': '{x}'" for w, x in LETTERS.items())
-    return alt.Legend(title="RAG", labelExpr=f"datum.label + ' (' + {{{letters}}}[datum.label] + ')'")
+    return alt.Legend(title="RAG", orient="top", labelExpr=f"datum.label + ' (' + {{{letters}}}[datum.label] + ')'")
 
 
 def bar_label(row) -> str:
@@ -79,7 +79,7 @@ def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.FacetChart:
     order = [WORDS[r] for r in (*RAGS, "unrated")]
     most = max([t for _, t in labels.values()], default=1)
     x_scale = alt.Scale(domain=[0, most * 1.6], nice=False)  # room after the longest bar for its label
-    y = alt.Y("group:N", title=group_label, sort=None)
+    y = alt.Y("group:N", title=group_label, sort=None, axis=alt.Axis(labelLimit=240))
     bars = alt.Chart().mark_bar().encode(
         y=y, x=alt.X("sum(count):Q", title="Items", scale=x_scale, axis=alt.Axis(values=_ticks(most))),
         color=alt.Color("status:N", sort=order, legend=legend_with_letters(),
@@ -93,7 +93,7 @@ def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.FacetChart:
     ).transform_filter("datum.first")
     return (
         alt.layer(bars, text, data=long)
-        .properties(width=190)
+        .properties(width=140)  # four kinds, the labels and the legend above them fit the page at 1400 px
         .facet(column=alt.Column("kind:N", title=None, sort=["Milestones", "Risks", "Budget", "Metrics"]))
         .properties(description=matrix_summary(matrix, group_label))
     )

@@ -17,8 +17,10 @@ from presentation.rag_view import level_heading, matrix_chart
 def test_the_rag_bars_name_rows_with_no_workstream_in_words():
     import pandas as pd
 
-    rows = pd.DataFrame([{"group": "Phase 1", "kind": "Risks", "red": 1, "amber": 0, "green": 0, "unrated": 0},
-                         {"group": NO_WORKSTREAM, "kind": "Risks", "red": 0, "amber": 0, "green": 0, "unrated": 5}])
+    rows = pd.DataFrame([{"group": "Phase 1", "kind": "Risks", "red": 1, "amber": 0, "green": 0, "unrated": 0,
+                          "total": 1},
+                         {"group": NO_WORKSTREAM, "kind": "Risks", "red": 0, "amber": 0, "green": 0, "unrated": 5,
+                          "total": 5}])
     spec = matrix_chart(rows, "Workstream").to_dict()
     groups = {row["group"] for values in spec["datasets"].values() for row in values if "group" in row}
     assert groups == {"Phase 1", "Not assigned to a workstream"}
@@ -43,7 +45,7 @@ def sample_app(db_url, monkeypatch, sample_boards):
 
 
 def matrix(at):
-    return next(df.value for df in at.dataframe if "Milestones" in df.value.columns)
+    return next(df.value for df in at.table if "Milestones" in df.value.columns)
 
 
 @pytest.mark.slow  # the sample boards

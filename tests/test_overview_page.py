@@ -21,7 +21,8 @@ def overview(**params) -> AppTest:
 
 
 def table(at: AppTest, first_column: str):
-    return next(df.value for df in at.dataframe if first_column in df.value.columns).set_index(first_column)
+    return next(df.value for df in [*at.table, *at.dataframe]  # the RAG matrices are tables that wrap
+                if first_column in df.value.columns).set_index(first_column)
 
 
 def test_matrix_shows_the_known_counts_in_words(app):
@@ -219,6 +220,6 @@ def test_quiet_workstreams_are_flagged_after_the_board_gap(engine, board):
 def test_a_top_workstream_opens_to_its_next_level(app):
     at = overview(board="test-board", as_at="2016-09-27")
     prevention = next(e for e in at.expander if e.label.endswith(": Prevention"))
-    inner = prevention.dataframe[0].value.set_index(prevention.dataframe[0].value.columns[0])
+    inner = prevention.table[0].value.set_index(prevention.table[0].value.columns[0])
     assert inner.loc["Agents", "Milestones"] == "Red 1 · Green 1"
     assert inner.loc["Falls", "Milestones"] == "Amber 2"
