@@ -102,8 +102,9 @@ with tabs[0]:
     if ms.empty:
         st.write(f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days.")
     else:
-        table(ms.assign(status=status_words(ms["status"]))[["state", "days", "workstream", "title", "owner", "due",
-                                                                   "status", "locality"]], hide_index=True,
+        # When and how it stands first, so the due date and status show without scrolling sideways.
+        table(ms.assign(status=status_words(ms["status"]))[["state", "days", "due", "title", "status", "workstream",
+                                                                   "owner", "locality"]], hide_index=True,
                      width="stretch", column_config={
                          "state": "", "days": st.column_config.NumberColumn("Days to due", help="Negative: overdue"),
                          "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone", width="large"),
@@ -114,7 +115,7 @@ with tabs[1]:
         st.write("No open risk is red or rising.")
     else:
         rk = rk.assign(rag=rk["rag"].map(WORDS))
-        table(rk[["reason", "rag", "score", "previous_score", "workstream", "ref", "title", "owner", "review_due"]],
+        table(rk[["reason", "rag", "score", "previous_score", "review_due", "title", "owner", "workstream", "ref"]],
                      hide_index=True, width="stretch", column_config={
                          "reason": "Why", "rag": "RAG", "score": "Score", "previous_score": "Was",
                          "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"),

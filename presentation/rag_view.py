@@ -19,7 +19,9 @@ WHOLE_BOARD = "Whole board"  # the one group of a board with no workstreams at a
 def group_words(table: pd.DataFrame, column: str) -> pd.DataFrame:
     """``table`` with the roll-ups' "(no workstream)" group in words ("Not assigned to a workstream"). Done once the
     table is complete: the SPC cells (presentation.spc_view) are looked up by the roll-ups' own group names."""
-    return table.assign(**{column: table[column].replace({NO_WORKSTREAM: NOT_ASSIGNED})})
+    named = table.assign(**{column: table[column].replace({NO_WORKSTREAM: NOT_ASSIGNED})})
+    last = named[column] == NOT_ASSIGNED  # after the workstreams, not first as "(no workstream)" sorts
+    return pd.concat([named[~last], named[last]], ignore_index=True)
 
 
 def level_heading(level_label: str, name: str) -> str:
@@ -79,7 +81,9 @@ def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.FacetChart:
     order = [WORDS[r] for r in (*RAGS, "unrated")]
     most = max([t for _, t in labels.values()], default=1)
     x_scale = alt.Scale(domain=[0, most * 1.6], nice=False)  # room after the longest bar for its label
-    y = alt.Y("group:N", title=group_label, sort=None, axis=alt.Axis(labelLimit=240))
+    groups = list(dict.fromkeys(long["group"]))
+    groups = [g for g in groups if g != NOT_ASSIGNED] + [g for g in groups if g == NOT_ASSIGNED]  # unassigned last
+    y = alt.Y("group:N", title=group_label, sort=groups, axis=alt.Axis(labelLimit=240))
     bars = alt.Chart().mark_bar().encode(
         y=y, x=alt.X("sum(count):Q", title="Items", scale=x_scale, axis=alt.Axis(values=_ticks(most))),
         color=alt.Color("status:N", sort=order, legend=legend_with_letters(),

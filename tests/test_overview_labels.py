@@ -57,6 +57,7 @@ def test_north_lanarkshire_reads_phase_1_and_its_unassigned_risks_in_words(sampl
     by_ws = matrix(at).set_index("Workstream")
     assert "(no workstream)" not in by_ws.index
     assert by_ws.loc["Not assigned to a workstream", "Risks"] == "not rated 5"  # its risks name no workstream
+    assert list(by_ws.index)[-1] == "Not assigned to a workstream"  # after the phases, not first
     # Rutland's Priority level is not its name: it stays.
     rutland = open_page("overview.py", board="rutland-hwb")
     assert "Priority: Enablers" in [as_read(e.label) for e in rutland.expander]
