@@ -8,6 +8,7 @@ from data_model.meetings import meeting_status_words, status_day, unmarked
 from presentation.rag_view import status_words
 from presentation.safe import md
 from ui.board_page import open_board_page
+from ui.tables import table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -55,17 +56,17 @@ for meeting in ahead.itertuples():
             if listed:
                 st.caption("Milestones the schedule lists: " + "; ".join(md(m) for m in listed))
         if not risks.empty:
-            st.markdown(f"Risk reviews due ({len(risks)}):")
-            st.dataframe(risks[["review_due", "workstream", "ref", "title", "owner"]], hide_index=True, width="stretch",
-                         column_config={"review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY"),
-                                        "workstream": "Workstream", "ref": "Ref",
-                                        "title": st.column_config.TextColumn("Risk"), "owner": "Owner"})
+            st.markdown(f"Risk reviews due by this meeting, overdue ones included ({len(risks)}):")
+            table(risks[["review_due", "title", "owner", "workstream", "ref"]], name="Risk reviews due",
+                  column_config={"review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY"),
+                                 "workstream": "Workstream", "ref": "Ref",
+                                 "title": st.column_config.TextColumn("Risk", width="large"), "owner": "Owner"})
         if not items.empty:
-            st.markdown(f"Milestones due ({len(items)}):")
-            st.dataframe(items.assign(status=status_words(items["status"]))[["due", "workstream", "title", "owner",
-                                                                              "status"]], hide_index=True, width="stretch",
-                         column_config={"due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-                                        "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone"),
-                                        "owner": "Owner", "status": "Status"})
+            st.markdown(f"Open milestones due by this meeting, overdue ones included ({len(items)}):")
+            table(items.assign(status=status_words(items["status"]))[["due", "title", "status", "owner", "workstream"]],
+                  name="Milestones due",
+                  column_config={"due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+                                 "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone"),
+                                 "owner": "Owner", "status": "Status"})
         if items.empty and risks.empty and planned.empty:
             st.caption("No open milestone, risk review or scheduled item falls due before this meeting.")

@@ -24,6 +24,7 @@ from presentation.safe import md
 from ui.auth import actor, can
 from ui.board_page import open_board_page
 from ui.context import clear_caches
+from ui.tables import table
 
 view = open_board_page()
 board, filters = view.board, view.filters
@@ -202,7 +203,7 @@ with tabs[1]:
         shown = status_words(arising).assign(
             overdue=arising["overdue"].map({True: "Overdue", False: ""}),
             meetings_carried=arising["meetings_carried"].astype(int))
-        st.dataframe(shown[["ref", "title", "owner", "due", "overdue", "raised_at", "meetings_carried", "status",
+        table(shown[["ref", "title", "owner", "due", "overdue", "raised_at", "meetings_carried", "status",
                             "closed_on"]], hide_index=True, width="stretch",
                      column_config={**ACTION_VIEW, "overdue": "Overdue?",
                                     "meetings_carried": st.column_config.NumberColumn("Meetings carried")})
@@ -211,7 +212,7 @@ with tabs[2]:
     if decided.empty:
         st.caption("No decisions recorded for this meeting.")
     else:
-        st.dataframe(decided[["item_number", "item_title", "text"]], hide_index=True, width="stretch",
+        table(decided[["item_number", "item_title", "text"]], hide_index=True, width="stretch",
                      column_config={"item_number": "Item", "item_title": st.column_config.TextColumn("Agenda item"),
                                     "text": st.column_config.TextColumn("Decision")})
 
@@ -221,7 +222,7 @@ with tabs[3]:
     else:
         which = st.radio("Show", ["Open", "All"], horizontal=True, key=f"log_filter_{board['slug']}")
         shown = log if which == "All" else log[log["status"] == "open"]
-        st.dataframe(status_words(shown)[["ref", "title", "owner", "due", "status", "raised_at", "item_number",
+        table(status_words(shown)[["ref", "title", "owner", "due", "status", "raised_at", "item_number",
                                           "workstream", "closed_on"]], hide_index=True, width="stretch",
                      column_config=ACTION_VIEW)
 

@@ -89,8 +89,8 @@ for _, top in tops.iterrows():
 by_loc = view.read(rag_matrix, filters, rules, "locality")
 if set(by_loc["group"]) - {"(area-wide)"}:
     st.subheader("By locality", anchor=False)
-    rag_table(with_metric_verdicts(matrix_table(by_loc, "Locality"), "Locality", latest, series, "locality"),
-              "RAG by locality")
+    rag_table(group_words(with_metric_verdicts(matrix_table(by_loc, "Locality"), "Locality", latest, series,
+                                               "locality"), "Locality"), "RAG by locality")
 
 st.subheader("Needs attention", anchor=False)
 ms = view.read(attention.milestones_needing_attention, filters, rules)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from data_model.rollups import NO_WORKSTREAM
+from data_model.rollups import NO_LOCALITY, NO_WORKSTREAM
 from data_model.vocabulary import RAGS, RAID_TYPES
 
 # Okabe-Ito colours: distinguishable with the common forms of colour blindness. Words always go with them.
@@ -13,14 +13,15 @@ PALETTE = {"red": "#D55E00", "amber": "#E69F00", "green": "#009E73", "unrated": 
 WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "unrated": "Not rated"}
 RAID_WORDS = {t: t.capitalize() for t in RAID_TYPES}
 NOT_ASSIGNED = "Not assigned to a workstream"  # what the roll-ups count as NO_WORKSTREAM, as a board member reads it
+AREA_WIDE = "Area-wide (no locality given)"  # the roll-ups' NO_LOCALITY
 WHOLE_BOARD = "Whole board"  # the one group of a board with no workstreams at all
 
 
 def group_words(table: pd.DataFrame, column: str) -> pd.DataFrame:
-    """``table`` with the roll-ups' "(no workstream)" group in words ("Not assigned to a workstream"). Done once the
+    """``table`` with the roll-ups' "(no workstream)" and "(area-wide)" groups in words, listed last. Done once the
     table is complete: the SPC cells (presentation.spc_view) are looked up by the roll-ups' own group names."""
-    named = table.assign(**{column: table[column].replace({NO_WORKSTREAM: NOT_ASSIGNED})})
-    last = named[column] == NOT_ASSIGNED  # after the workstreams, not first as "(no workstream)" sorts
+    named = table.assign(**{column: table[column].replace({NO_WORKSTREAM: NOT_ASSIGNED, NO_LOCALITY: AREA_WIDE})})
+    last = named[column].isin((NOT_ASSIGNED, AREA_WIDE))  # after the workstreams, not first as "(no workstream)" sorts
     return pd.concat([named[~last], named[last]], ignore_index=True)
 
 
@@ -53,10 +54,10 @@ def matrix_table(matrix: pd.DataFrame, group_label: str) -> pd.DataFrame:
 LETTERS = {"Red": "R", "Amber": "A", "Green": "G", "Not rated": "N"}  # written on the charts: RAG not by colour alone
 
 
-def legend_with_letters() -> alt.Legend:
+def legend_with_letters(orient: str = "right") -> alt.Legend:
     """The RAG legend naming each colour's letter ("Red (R)"), the letter every bar carries."""
     letters = ", ".join(f"'{w}': '{x}'" for w, x in LETTERS.items())
-    return alt.Legend(title="RAG", orient="top", labelExpr=f"datum.label + ' (' + {{{letters}}}[datum.label] + ')'")
+    return alt.Legend(title="RAG", orient=orient, labelExpr=f"datum.label + ' (' + {{{letters}}}[datum.label] + ')'")
 
 
 def bar_label(row) -> str:
@@ -81,12 +82,12 @@ def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.FacetChart:
     order = [WORDS[r] for r in (*RAGS, "unrated")]
     most = max([t for _, t in labels.values()], default=1)
     x_scale = alt.Scale(domain=[0, most * 1.6], nice=False)  # room after the longest bar for its label
-    groups = list(dict.fromkeys(long["group"]))
+    groups = list(dict.fromkeys(matrix["group"].replace({NO_WORKSTREAM: NOT_ASSIGNED})))  # the table's order
     groups = [g for g in groups if g != NOT_ASSIGNED] + [g for g in groups if g == NOT_ASSIGNED]  # unassigned last
     y = alt.Y("group:N", title=group_label, sort=groups, axis=alt.Axis(labelLimit=240))
     bars = alt.Chart().mark_bar().encode(
         y=y, x=alt.X("sum(count):Q", title="Items", scale=x_scale, axis=alt.Axis(values=_ticks(most))),
-        color=alt.Color("status:N", sort=order, legend=legend_with_letters(),
+        color=alt.Color("status:N", sort=order, legend=legend_with_letters("top"),
                         scale=alt.Scale(domain=order, range=[PALETTE[r] for r in (*RAGS, "unrated")])),
         order=alt.Order("rag_order:Q"),
         tooltip=[alt.Tooltip("group:N", title=group_label), alt.Tooltip("kind:N", title="What"),

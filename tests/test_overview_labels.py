@@ -58,6 +58,8 @@ def test_north_lanarkshire_reads_phase_1_and_its_unassigned_risks_in_words(sampl
     assert "(no workstream)" not in by_ws.index
     assert by_ws.loc["Not assigned to a workstream", "Risks"] == "not rated 5"  # its risks name no workstream
     assert list(by_ws.index)[-1] == "Not assigned to a workstream"  # after the phases, not first
+    by_place = next(df.value for df in at.table if "Locality" in df.value.columns)
+    assert list(by_place["Locality"])[-1] == "Area-wide (no locality given)"  # not "(area-wide)", first
     # Rutland's Priority level is not its name: it stays.
     rutland = open_page("overview.py", board="rutland-hwb")
     assert "Priority: Enablers" in [as_read(e.label) for e in rutland.expander]

@@ -195,7 +195,7 @@ def test_forward_plan_lists_risk_reviews_due_before_each_meeting(app, engine, bo
     at = page("forward_plan", board="test-board", as_at="2016-09-27")
     risk_tables = [df.value for df in at.dataframe if "review_due" in df.value.columns]
     assert [t["title"].tolist() for t in risk_tables] == [["High high"], ["Medium"]]  # 2018's review is beyond
-    assert any("Risk reviews due (1)" in m.value for m in at.markdown)
+    assert any("Risk reviews due by this meeting, overdue ones included (1)" in m.value for m in at.markdown)
 
 
 def test_quiet_workstreams_are_flagged_after_the_board_gap(engine, board):
