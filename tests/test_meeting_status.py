@@ -13,6 +13,7 @@ from signed_in import open_page
 from data_model import accounts, open_database, queries
 from data_model import meetings as mt
 from data_model.board_settings import add_meeting, set_meeting_status
+from data_model.snapshots import list_snapshots, snapshot_source
 from sample_data import SAMPLE_BOARDS
 from sample_data.meetings import NO_PAPERS
 
@@ -106,5 +107,10 @@ def test_the_sample_boards_past_meetings_are_held_as_their_history_has_them(samp
             assert (bare["notes"] == NO_PAPERS).all(), sample.slug
         rutland = int(queries.board(engine, "rutland-hwb")["id"])
         assert mt.meetings(engine, rutland).set_index("date").loc[date(2016, 3, 22), "notes"] == NO_PAPERS
+        # Marked on its day: the snapshot frozen for June's meeting shows March's held, June's still to come.
+        june = next(s for s in list_snapshots(engine, rutland) if s.meeting == date(2016, 6, 28))
+        frozen = mt.meetings(snapshot_source(engine, june.id), rutland).set_index("date")["status"]
+        assert (frozen[date(2016, 3, 22)], frozen[date(2016, 6, 28)]) == ("held", "planned")
+        assert mt.meeting_status_words("planned", date(2016, 6, 28), mt.status_day(june.taken_at)) == "Planned"
     finally:
         engine.dispose()
