@@ -22,9 +22,13 @@ from ui.app import run  # after the launcher's exit: the launcher makes no Strea
 PAGES = Path(__file__).resolve().parent / "pages"
 # Each page's url_path is its file name: on a freshly started server Streamlit first routes by file name (see
 # ui.context.require_entry), and a different name would show "Page not found" before the page opens.
+# The home page is the default, at "/"; Streamlit serves a default page at "/" only, so the same page is also listed
+# (hidden from the menu) at /boards, the address its file name and the menu's label suggest.
 
 run([
-    (st.Page(PAGES / "boards.py", title="Boards", icon=":material/home:", url_path="boards", default=True), "view"),
+    (st.Page(PAGES / "boards.py", title="Boards", icon=":material/home:", url_path="home", default=True), "view"),
+    (st.Page(PAGES / "boards.py", title="Boards", icon=":material/home:", url_path="boards", visibility="hidden"),
+     "view"),
     (st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview"), "view"),
     (st.Page(PAGES / "milestones.py", title="Milestones", icon=":material/flag:", url_path="milestones"), "view"),
     (st.Page(PAGES / "risks.py", title="Risks", icon=":material/warning:", url_path="risks"), "view"),

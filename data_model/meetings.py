@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pandas as pd
 from sqlalchemy import and_, delete, func, insert, or_, select, update
@@ -36,6 +36,8 @@ WS, P = Workstream.__table__, Programme.__table__
 PURPOSES = {"approval": "For approval", "endorsement": "For endorsement", "decision": "For decision",
             "note": "To note", "information": "For information"}
 ACTION_STATUSES = {"open": "Open", "done": "Done", "dropped": "Dropped"}
+MEETING_STATUS_WORDS = {"planned": "Planned", "held": "Held", "cancelled": "Cancelled"}
+UNMARKED = "Date passed: not yet marked held or cancelled"
 MAX_TITLE, MAX_SHORT, MAX_TEXT = 500, 200, 4000
 _REPORT_PREFIX = re.compile(r"^\s*(report\s*)?(no\.?|number|ref\.?)?\s*[:.]?\s*", re.IGNORECASE)
 
@@ -75,6 +77,25 @@ class ActionInput:
     ref: str | None = None
     agenda_item_id: int | None = None
     workstream_id: int | None = None
+
+
+def unmarked(status: str, when: date, today: date) -> bool:
+    """A meeting whose date is before ``today`` but is still recorded as planned: nobody has said it was held or
+    cancelled. Its stored status stays as it is (only the chair changes it); the views say so instead."""
+    return status == "planned" and when < today
+
+
+def status_day(taken_at: datetime | None) -> date:
+    """The day a view's meeting statuses are read on: the day a snapshot was taken (it froze them as they stood
+    then), else today."""
+    return taken_at.date() if taken_at is not None else date.today()
+
+
+def meeting_status_words(status: str, when: date, today: date) -> str:
+    """A meeting's status as a board member should read it on ``today`` (the day the view is of: today, or the day a
+    snapshot was taken): "Held", "Cancelled", "Planned", or, for a planned meeting whose date has passed, that it
+    has not been marked, rather than a "Planned" that reads as if it were still to come."""
+    return UNMARKED if unmarked(status, when, today) else MEETING_STATUS_WORDS.get(status, str(status).capitalize())
 
 
 def report_label(report_number: str | None) -> str:

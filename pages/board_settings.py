@@ -12,6 +12,7 @@ from data_model.board_settings import (
     save_rules,
     save_spc_settings,
 )
+from data_model.meetings import meeting_status_words, status_day
 from data_model.permissions import Resource
 from data_model.rag import RagRules
 from data_model.spc import RUN_MAX, RUN_MIN, MetricSpc, SpcSettings
@@ -115,6 +116,9 @@ if meetings.empty:
     st.info("No meetings yet. Add the board's meeting dates on the Meetings page: the forward plan and \"since the last "
             "meeting\" use them.")
 else:
+    today = status_day(None)
+    meetings = meetings.assign(status=[meeting_status_words(s, d, today) for s, d in
+                                       zip(meetings["status"], meetings["date"], strict=True)])
     st.dataframe(meetings[["date", "title", "status"]], hide_index=True, width="stretch",
                  column_config={"date": st.column_config.DateColumn("Date", format="D MMM YYYY"), "title": "Meeting",
                                 "status": "Status"})

@@ -11,6 +11,8 @@ from ui.board_page import open_board_page
 from ui.charts import show_chart
 from ui.tables import table
 
+WRAPPED_UP_TO = 40  # rows: a longer table scrolls in a data grid instead
+
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
 st.title("Budget")
@@ -21,13 +23,21 @@ if lines.empty:
     st.stop()
 
 warnings = view.read(registers.reconciliation_warnings, filters.board_id)
+# The same mismatch in every dated version of a tracker is one problem: said once, from its newest upload.
+warnings = warnings.sort_values("uploaded_at").drop_duplicates(["sheet", "row", "message"], keep="last")
 for w in warnings.itertuples():
     st.warning(f"{md(w.message)} (sheet '{md(w.sheet)}', row {w.row} of {md(w.file_name)})", icon=":material/calculate:")
 
 allocations = lines[lines["line_kind"] == "allocation"]
 contributions = lines[lines["line_kind"] == "contribution"]
 reserves = lines[lines["line_kind"].isin(["contingency", "risk_share"])]
-a, b, c, d = st.columns(4)
+# Four totals in a row where they fit whole, two and two where they do not: a metric cuts its value short
+# ("£2,44…") rather than wrap it.
+st.html("""<style>
+.st-key-budget_totals [data-testid="stHorizontalBlock"] { flex-wrap: wrap; row-gap: 0.5rem; }
+.st-key-budget_totals [data-testid="stColumn"] { min-width: 11.5rem; }
+</style>""")
+a, b, c, d = st.container(key="budget_totals").columns(4)
 a.metric("Contributions", money(contributions["allocated"].sum()) if len(contributions) else "—")
 b.metric("Allocated", money(allocations["allocated"].sum()))
 c.metric("Forecast", money(allocations["forecast"].sum()) if allocations["forecast"].notna().any() else "—")
@@ -41,34 +51,41 @@ if len(contributions) or len(reserves):
         given = pd.DataFrame({"Contribution": contributions["line"], "Amount": contributions["allocated"].map(money)})
         if contributions["funder"].notna().any():
             given.insert(1, "From", contributions["funder"].fillna(""))
-        table(given, name="Contributions to the pooled fund",
-              column_config={"Contribution": st.column_config.TextColumn(width="large"),
-                             "Amount": st.column_config.TextColumn(width="small")})
+        # A few rows: a table that wraps, so every name and every pound shows whole at any width (a data grid cut
+        # "£2,061,000" to "£2,061,00" in half the page).
+        st.table(given, hide_index=True, alt="Contributions to the pooled fund")
         st.markdown(f"**Total: {money(contributions['allocated'].sum())}**")
     with right:
         st.markdown("**Reserves, held apart**")
         if reserves.empty:
             st.write("No contingency or risk-share reserve recorded.")
         else:
-            table(pd.DataFrame({"Reserve": reserves["line"], "Kind": reserves["line_kind"].map(LINE_KINDS), "Amount": reserves["allocated"].map(money)}),
-                name="Reserves held apart", column_config={"Reserve": st.column_config.TextColumn(width="large")})
+            st.table(pd.DataFrame({"Reserve": reserves["line"], "Kind": reserves["line_kind"].map(LINE_KINDS),
+                                   "Amount": reserves["allocated"].map(money)}), hide_index=True,
+                     alt="Reserves held apart")
 
 by_period = view.read(registers.budget_by_period, filters)
 if not by_period.empty:
     st.subheader("Allocation against forecast and spend", anchor=False)
     show_chart(period_chart, by_period)
-    table(pd.DataFrame({
+    shown = pd.DataFrame({
         "Workstream": by_period["workstream"], "Period": by_period["period"].replace("", "Whole programme"),
         "Allocated": by_period["allocated"].map(money), "Forecast": by_period["forecast"].map(money),
         "Spent": by_period["spent"].map(money), "Variance": by_period["variance"].map(money),
-        "Variance %": by_period["variance_pct"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}%")}),
-        name="Allocation against forecast and spend, by workstream and period")
+        "Variance %": by_period["variance_pct"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}%")})
+    name = "Allocation against forecast and spend, by workstream and period"
+    if len(shown) <= WRAPPED_UP_TO:  # a table that wraps: every amount whole at any width
+        st.table(shown, hide_index=True, alt=name)
+    else:
+        table(shown, name=name)
     st.caption("Variance compares the forecast (or, where there is none, the spend) with the allocation of the same "
                "lines: lines with no forecast yet are left out of the comparison.")
 
 st.subheader("Budget lines", anchor=False)
+# The amounts straight after the line, so they show without scrolling sideways; who funds and commissions it last.
 table(pd.DataFrame({
-    "Workstream": lines["workstream"], "Line": lines["line"], "Funder": lines["funder"].fillna(""),
-    "Commissioner": lines["commissioner"].fillna(""), "Kind": lines["line_kind"].map(LINE_KINDS).fillna("Allocation"),
-    "Allocated": lines["allocated"].map(money), "Forecast": lines["forecast"].map(money),
-    "Spent": lines["spent"].map(money)}))
+    "Workstream": lines["workstream"], "Line": lines["line"],
+    "Kind": lines["line_kind"].map(LINE_KINDS).fillna("Allocation"), "Allocated": lines["allocated"].map(money),
+    "Forecast": lines["forecast"].map(money), "Spent": lines["spent"].map(money),
+    "Funder": lines["funder"].fillna(""), "Commissioner": lines["commissioner"].fillna("")}),
+    name="Budget lines", column_config={"Line": st.column_config.TextColumn(width="large")})

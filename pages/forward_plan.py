@@ -4,9 +4,11 @@ and workstreams that have gone quiet."""
 import streamlit as st
 
 from data_model import forward_plan
+from data_model.meetings import meeting_status_words, status_day, unmarked
 from presentation.rag_view import status_words
 from presentation.safe import md
 from ui.board_page import open_board_page
+from ui.tables import table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -27,14 +29,21 @@ dates = list(ahead["date"])
 due = view.read(forward_plan.due_before_meetings, filters, dates)
 reviews = view.read(forward_plan.reviews_before_meetings, filters, dates)
 schedule = view.read(forward_plan.schedule_before_meetings, filters, dates)
+today = status_day(view.snapshot.taken_at if view.snapshot is not None else None)
 for meeting in ahead.itertuples():
     items = due[due["meeting"] == meeting.date] if not due.empty else due
     risks = reviews[reviews["meeting"] == meeting.date] if not reviews.empty else reviews
     planned = schedule[schedule["meeting"] == meeting.date] if not schedule.empty else schedule
-    tops = sorted(set(items["top"].fillna("(no workstream)")) | set(risks["top"].fillna("(no workstream)"))
-                  | set(planned["top"].dropna()))
+    tops = sorted(set(items["top"].dropna()) | set(risks["top"].dropna()) | set(planned["top"].dropna()))
+    if items["top"].isna().any() or risks["top"].isna().any():
+        tops.append("items not assigned to a workstream")
     with st.container(border=True):
-        st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}")
+        status = meeting_status_words(meeting.status, meeting.date, today)
+        st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}"
+                    + ("" if status == "Planned" else f" · {md(status)}"))
+        if unmarked(meeting.status, meeting.date, today):
+            st.caption("Its date has passed but it is still recorded as planned; the board's chair marks it held or "
+                       "cancelled on the Meetings page.")
         if tops:
             st.markdown("Due to hear from: " + ", ".join(md(t) for t in tops))
         if not planned.empty:
@@ -47,17 +56,17 @@ for meeting in ahead.itertuples():
             if listed:
                 st.caption("Milestones the schedule lists: " + "; ".join(md(m) for m in listed))
         if not risks.empty:
-            st.markdown(f"Risk reviews due ({len(risks)}):")
-            st.dataframe(risks[["review_due", "workstream", "ref", "title", "owner"]], hide_index=True, width="stretch",
-                         column_config={"review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY"),
-                                        "workstream": "Workstream", "ref": "Ref",
-                                        "title": st.column_config.TextColumn("Risk"), "owner": "Owner"})
+            st.markdown(f"Risk reviews due by this meeting, overdue ones included ({len(risks)}):")
+            table(risks[["review_due", "title", "owner", "workstream", "ref"]], name="Risk reviews due",
+                  column_config={"review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY"),
+                                 "workstream": "Workstream", "ref": "Ref",
+                                 "title": st.column_config.TextColumn("Risk", width="large"), "owner": "Owner"})
         if not items.empty:
-            st.markdown(f"Milestones due ({len(items)}):")
-            st.dataframe(items.assign(status=status_words(items["status"]))[["due", "workstream", "title", "owner",
-                                                                              "status"]], hide_index=True, width="stretch",
-                         column_config={"due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-                                        "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone"),
-                                        "owner": "Owner", "status": "Status"})
+            st.markdown(f"Open milestones due by this meeting, overdue ones included ({len(items)}):")
+            table(items.assign(status=status_words(items["status"]))[["due", "title", "status", "owner", "workstream"]],
+                  name="Milestones due",
+                  column_config={"due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+                                 "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone"),
+                                 "owner": "Owner", "status": "Status"})
         if items.empty and risks.empty and planned.empty:
             st.caption("No open milestone, risk review or scheduled item falls due before this meeting.")

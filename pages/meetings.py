@@ -9,17 +9,22 @@ from data_model import forward_plan, meetings, queries
 from data_model.board_settings import MEETING_STATUSES, SettingsError, add_meeting, set_meeting_status
 from data_model.meetings import (
     ACTION_STATUSES,
+    MEETING_STATUS_WORDS,
     PURPOSES,
     ActionInput,
     AgendaItemInput,
     MeetingDetails,
+    meeting_status_words,
     report_label,
+    status_day,
+    unmarked,
 )
 from data_model.permissions import Resource
 from presentation.safe import md
 from ui.auth import actor, can
 from ui.board_page import open_board_page
 from ui.context import clear_caches
+from ui.tables import table
 
 view = open_board_page()
 board, filters = view.board, view.filters
@@ -65,6 +70,7 @@ def add_meeting_form(key: str) -> None:
 
 all_meetings = view.read(meetings.meetings, board_id)
 all_meetings_notes = dict(zip(all_meetings["id"].astype(int), all_meetings["notes"], strict=True))
+all_meetings_status = dict(zip(all_meetings["id"].astype(int), all_meetings["status"], strict=True))
 if all_meetings.empty:
     st.info("No meetings are recorded for this board yet."
             + (" Add the first below." if manage else " The board's chair adds them."))
@@ -75,8 +81,20 @@ if all_meetings.empty:
 # The meeting shown: the one in the link, else the next on or after the "as at" date, else the latest.
 ids = [int(i) for i in all_meetings["id"]]
 dates = {int(r.id): pd.Timestamp(r.date).date() for r in all_meetings.itertuples()}
-labels = {int(r.id): f"{dates[int(r.id)]:%d %b %Y} — {r.title}" + ("" if r.status == "planned" else f" ({r.status})")
-          for r in all_meetings.itertuples()}
+today = status_day(view.snapshot.taken_at if view.snapshot is not None else None)
+
+
+def label(r) -> str:
+    """The meeting as the picker lists it: its date and title, and its status unless it is simply still to come."""
+    when = dates[int(r.id)]
+    if unmarked(r.status, when, today):
+        status = "date passed, not marked held or cancelled"
+    else:
+        status = "" if r.status == "planned" else MEETING_STATUS_WORDS.get(r.status, r.status).lower()
+    return f"{when:%d %b %Y} — {r.title}" + (f" ({status})" if status else "")
+
+
+labels = {int(r.id): label(r) for r in all_meetings.itertuples()}
 wanted = st.query_params.get("meeting")
 by_date = {d.isoformat(): i for i, d in reversed(list(dates.items()))}
 default = next((i for i in ids if dates[i] >= filters.as_at), ids[-1])
@@ -86,6 +104,12 @@ if wanted and wanted not in by_date:
 chosen = st.selectbox("Meeting", ids, index=ids.index(by_date.get(wanted, default)), format_func=labels.get,
                       key=f"meeting_pick_{board['slug']}")
 st.query_params["meeting"] = dates[chosen].isoformat()
+past_unmarked = [i for i in ids if unmarked(all_meetings_status[i], dates[i], today)]
+if past_unmarked and manage and view.snapshot is None:
+    st.caption(f"{len(past_unmarked)} meeting{'s' if len(past_unmarked) != 1 else ''} whose date has passed "
+               f"{'are' if len(past_unmarked) != 1 else 'is'} not yet marked held or cancelled: "
+               + ", ".join(f"{dates[i]:%d %b %Y}" for i in past_unmarked) + ". Choose each above and set its status "
+               "under Manage this meeting.")
 meeting = all_meetings[all_meetings["id"] == chosen].iloc[0]
 when = dates[chosen]
 
@@ -94,7 +118,13 @@ if meeting.start_time is not None and not pd.isna(meeting.start_time):
     heading += f", {meeting.start_time:%H:%M}"
 if isinstance(meeting.venue, str) and meeting.venue.strip():  # a missing venue reads as NaN from pandas
     heading += f" — {md(meeting.venue)}"
-st.markdown(f"{heading}  \n{md(meeting.title)} · {md(str(meeting.status).capitalize())}")
+st.markdown(f"{heading}  \n{md(meeting.title)} · {md(meeting_status_words(meeting.status, when, today))}")
+if unmarked(meeting.status, when, today):
+    st.warning("This meeting's date has passed, but it is still recorded as planned: nobody has marked it held or "
+               "cancelled yet. " + ("Set its status under **Manage this meeting › Date, time, venue and status** below."
+                                    if manage and view.snapshot is None else
+                                    "The board's chair marks it on this page." if view.snapshot is None else
+                                    "This snapshot froze it as it stood then."), icon=":material/event_busy:")
 notes = all_meetings_notes.get(chosen)
 if isinstance(notes, str) and notes.strip():
     st.caption(md(notes))
@@ -173,7 +203,7 @@ with tabs[1]:
         shown = status_words(arising).assign(
             overdue=arising["overdue"].map({True: "Overdue", False: ""}),
             meetings_carried=arising["meetings_carried"].astype(int))
-        st.dataframe(shown[["ref", "title", "owner", "due", "overdue", "raised_at", "meetings_carried", "status",
+        table(shown[["ref", "title", "owner", "due", "overdue", "raised_at", "meetings_carried", "status",
                             "closed_on"]], hide_index=True, width="stretch",
                      column_config={**ACTION_VIEW, "overdue": "Overdue?",
                                     "meetings_carried": st.column_config.NumberColumn("Meetings carried")})
@@ -182,7 +212,7 @@ with tabs[2]:
     if decided.empty:
         st.caption("No decisions recorded for this meeting.")
     else:
-        st.dataframe(decided[["item_number", "item_title", "text"]], hide_index=True, width="stretch",
+        table(decided[["item_number", "item_title", "text"]], hide_index=True, width="stretch",
                      column_config={"item_number": "Item", "item_title": st.column_config.TextColumn("Agenda item"),
                                     "text": st.column_config.TextColumn("Decision")})
 
@@ -192,7 +222,7 @@ with tabs[3]:
     else:
         which = st.radio("Show", ["Open", "All"], horizontal=True, key=f"log_filter_{board['slug']}")
         shown = log if which == "All" else log[log["status"] == "open"]
-        st.dataframe(status_words(shown)[["ref", "title", "owner", "due", "status", "raised_at", "item_number",
+        table(status_words(shown)[["ref", "title", "owner", "due", "status", "raised_at", "item_number",
                                           "workstream", "closed_on"]], hide_index=True, width="stretch",
                      column_config=ACTION_VIEW)
 
@@ -219,7 +249,7 @@ with st.expander("Date, time, venue and status"):
         new_venue = st.text_input("Venue", value=meeting.venue if isinstance(meeting.venue, str) else "",
                                   key=f"md_venue_{key}")
         new_status = st.selectbox("Status", MEETING_STATUSES, index=MEETING_STATUSES.index(meeting.status),
-                                  key=f"md_status_{key}")
+                                  format_func=MEETING_STATUS_WORDS.get, key=f"md_status_{key}")
         if st.form_submit_button("Save the meeting"):
             def save() -> None:
                 meetings.update_meeting(view.engine, board_id, chosen,

@@ -9,13 +9,29 @@ from data_model import attention, queries, registers
 from data_model.rollups import rag_matrix
 from data_model.spc import SpcSettings
 from data_model.vocabulary import PATH_SEP, join_path, split_path
-from presentation.rag_view import WORDS, budget_exceptions_table, matrix_chart, matrix_table, status_words
+from presentation.rag_view import (
+    WHOLE_BOARD,
+    WORDS,
+    budget_exceptions_table,
+    group_words,
+    level_heading,
+    matrix_chart,
+    matrix_table,
+    status_words,
+)
 from presentation.safe import md
 from presentation.spc_view import VERDICT_NOTE, board_series, with_metric_verdicts
 from presentation.upload_report import changes_frame
 from ui.board_page import open_board_page
 from ui.charts import cached_result, show_chart
 from ui.tables import table
+
+
+def rag_table(frame: pd.DataFrame, name: str) -> None:
+    """A RAG matrix as a table that wraps: every cell ("SPC: Common cause 4 · Concern (high) 1; RAG: Red 7") whole
+    at any width, where a data grid cut it short."""
+    st.table(frame, hide_index=True, alt=name)
+
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -40,33 +56,41 @@ spc_settings = SpcSettings.from_settings((view.read(queries.board, board["slug"]
 series = cached_result(board_series, view.read(registers.metric_values, filters, rules), spc_settings,
                        cache_key=(view.version, filters, rules, spc_settings))
 latest = view.read(registers.latest_metrics, filters, rules)
-st.subheader("By workstream", anchor=False)
-table(with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root"),
-             hide_index=True, width="stretch", key="overview_matrix_ws")
-st.caption(VERDICT_NOTE)
-show_chart(matrix_chart, by_ws, "Workstream", width="content")
-
 tree = view.read(queries.workstreams, int(board["id"]))
+if tree.empty:  # a board with no workstreams: its RAG as one row, with no workstream split to read
+    st.subheader("The whole board", anchor=False)
+    whole = with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root")
+    rag_table(whole.drop(columns=["Workstream"]), "RAG of the whole board")
+    st.caption(VERDICT_NOTE + " This board's trackers name no workstreams.")
+    show_chart(matrix_chart, by_ws.assign(group=WHOLE_BOARD), "Board", width="content")
+else:
+    st.subheader("By workstream", anchor=False)
+    rag_table(group_words(with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series,
+                                               "root"), "Workstream"), "RAG by workstream")
+    st.caption(VERDICT_NOTE)
+    show_chart(matrix_chart, by_ws, "Workstream", width="content")
+
 tops = tree[tree["level"] == 1]
 by_path = view.read(rag_matrix, filters, rules, "workstream") if (tree["level"] > 1).any() else None
 for _, top in tops.iterrows():
     children = tree[(tree["root_id"] == top["id"]) & (tree["level"] > 1)]
     if children.empty or (filters.workstream_id and filters.workstream_id != top["id"]):
         continue
-    with st.expander(f"{md(top['level_label'])}: {md(top['name'])}"):
+    with st.expander(md(level_heading(top["level_label"], top["name"]))):
         inner = by_path[(by_path["group"] == top["name"]) | by_path["group"].str.startswith(top["name"] + PATH_SEP)]
-        inner = inner.assign(group=inner["group"].map(lambda p: join_path(split_path(p)[1:])).replace("", "(itself)"))
+        itself = f"{top['name']} itself"  # rows given the top-level workstream, none of those under it
+        inner = inner.assign(group=inner["group"].map(lambda p: join_path(split_path(p)[1:])).replace("", itself))
         label = children["level_label"].iloc[0]
-        table(with_metric_verdicts(
+        rag_table(with_metric_verdicts(
             matrix_table(inner, label), label, latest, series, "workstream",
-            group_of=lambda g, top=top["name"]: top if g == "(itself)" else join_path((top, g))),
-            hide_index=True, width="stretch")
+            group_of=lambda g, top=top["name"], itself=itself: top if g == itself else join_path((top, g))),
+            f"RAG within {top['name']}")
 
 by_loc = view.read(rag_matrix, filters, rules, "locality")
 if set(by_loc["group"]) - {"(area-wide)"}:
     st.subheader("By locality", anchor=False)
-    table(with_metric_verdicts(matrix_table(by_loc, "Locality"), "Locality", latest, series, "locality"),
-                 hide_index=True, width="stretch", key="overview_matrix_loc")
+    rag_table(group_words(with_metric_verdicts(matrix_table(by_loc, "Locality"), "Locality", latest, series,
+                                               "locality"), "Locality"), "RAG by locality")
 
 st.subheader("Needs attention", anchor=False)
 ms = view.read(attention.milestones_needing_attention, filters, rules)
@@ -78,8 +102,9 @@ with tabs[0]:
     if ms.empty:
         st.write(f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days.")
     else:
-        table(ms.assign(status=status_words(ms["status"]))[["state", "days", "workstream", "title", "owner", "due",
-                                                                   "status", "locality"]], hide_index=True,
+        # When and how it stands first, so the due date and status show without scrolling sideways.
+        table(ms.assign(status=status_words(ms["status"]))[["state", "days", "due", "title", "status", "workstream",
+                                                                   "owner", "locality"]], hide_index=True,
                      width="stretch", column_config={
                          "state": "", "days": st.column_config.NumberColumn("Days to due", help="Negative: overdue"),
                          "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone", width="large"),
@@ -90,7 +115,7 @@ with tabs[1]:
         st.write("No open risk is red or rising.")
     else:
         rk = rk.assign(rag=rk["rag"].map(WORDS))
-        table(rk[["reason", "rag", "score", "previous_score", "workstream", "ref", "title", "owner", "review_due"]],
+        table(rk[["reason", "rag", "score", "previous_score", "review_due", "title", "owner", "workstream", "ref"]],
                      hide_index=True, width="stretch", column_config={
                          "reason": "Why", "rag": "RAG", "score": "Score", "previous_score": "Was",
                          "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"),

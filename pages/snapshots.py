@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from data_model import queries
+from data_model.meetings import meeting_status_words
 from data_model.permissions import Resource
 from data_model.snapshots import SnapshotError, list_snapshots, take_snapshot
 from presentation.safe import md
@@ -40,7 +41,8 @@ if can("snapshot", Resource(board_id)):
     today = date.today()
     ahead = [d for d in meetings["date"] if d >= today] if not meetings.empty else []
     options = [*(int(i) for i in meetings["id"]), 0]
-    labels = {int(r.id): f"{r.date.day} {r.date:%B %Y}: {r.title} ({r.status})" for r in meetings.itertuples()}
+    labels = {int(r.id): f"{r.date.day} {r.date:%B %Y}: {r.title} ({meeting_status_words(r.status, r.date, today)})"
+              for r in meetings.itertuples()}
     labels[0] = "A meeting not on the list yet…"
     default = next((int(r.id) for r in meetings.itertuples() if ahead and r.date == ahead[0]),
                    int(meetings["id"].iloc[-1]) if not meetings.empty else 0)

@@ -22,12 +22,12 @@ def period_chart(by_period: pd.DataFrame) -> alt.Chart:
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("measure:N", title=None, sort=MEASURES),
         y=alt.Y("sum(pounds):Q", title="Pounds", axis=alt.Axis(labelExpr="'£' + format(datum.value, ',.0f')")),
-        color=alt.Color("measure:N", title=None, sort=MEASURES,
+        color=alt.Color("measure:N", title=None, sort=MEASURES, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(range=["#56B4E9", PALETTE["amber"], "#0072B2"])),
         column=alt.Column("workstream:N", title=None),
         tooltip=[alt.Tooltip("workstream:N", title="Workstream"), alt.Tooltip("measure:N", title="Measure"),
                  alt.Tooltip("sum(pounds):Q", title="£", format=",.0f")],
-    ).properties(width=110, description=period_summary(by_period))
+    ).properties(width=95, description=period_summary(by_period))  # legend on top: four workstreams fit 1024 px
 
 
 def period_summary(by_period: pd.DataFrame) -> str:

@@ -7,23 +7,25 @@ from datetime import date, timedelta
 import altair as alt
 import pandas as pd
 
-from presentation.rag_view import PALETTE, WORDS, status_words
+from presentation.rag_view import LETTERS, PALETTE, WORDS, legend_with_letters, status_words
 
 MAX_BARS = 400
 
 
 def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerChart:
     """One bar per dated milestone, from its start (or a month before its due date) to its due or completion date,
-    coloured by RAG and labelled in words; a tick marks the baseline date where it differs."""
+    coloured by RAG and lettered after its end (R, A, G, N: RAG never by colour alone); a tick marks the baseline date
+    where it differs."""
     dated = df[df["due"].notna()].head(MAX_BARS).copy()
     dated["bar_start"] = dated["start"].fillna(dated["due"] - pd.Timedelta(days=30))
     dated["bar_end"] = dated["completed"].fillna(dated["due"])
     dated["status_words"] = dated["rag"].map(WORDS).fillna("Not rated")
+    dated["rag_letter"] = dated["status_words"].map(LETTERS)
     stated = dated["reported_rag"] if "reported_rag" in dated else pd.Series(None, index=dated.index, dtype=object)
     dated["stated_words"] = stated.map(WORDS).fillna("—")  # the lead's own RAG, which the rule does not follow
     dated["label"] = dated["title"].str.slice(0, 70)
     order = ["Red", "Amber", "Green", "Not rated"]
-    colour = alt.Color("status_words:N", title="RAG", sort=order,
+    colour = alt.Color("status_words:N", sort=order, legend=legend_with_letters(),
                        scale=alt.Scale(domain=order, range=[PALETTE[k] for k in ("red", "amber", "green", "unrated")]))
     dated["row"] = range(len(dated))  # one row per milestone, even when two share a title
     y = alt.Y("row:O", title=None, sort=None,
@@ -32,7 +34,7 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
     lo, hi = span(dated)
     summary = timeline_summary(dated)
     # Only what the marks and tooltips use goes into the chart's data: the browser parses every column sent.
-    dated = dated[["row", "bar_start", "bar_end", "status_words", "stated_words", "title", "workstream", "owner", "due",
+    dated = dated[["row", "bar_start", "bar_end", "status_words", "rag_letter", "stated_words", "title", "workstream", "owner", "due",
                    "baseline_due", "slippage_days"]]
     x_scale = alt.Scale(domain=[lo.isoformat(), hi.isoformat()])
     bars = alt.Chart(dated).mark_bar(cornerRadius=2, clip=True).encode(
@@ -44,7 +46,10 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
                  alt.Tooltip("slippage_days:Q", title="Slippage (days)"),
                  alt.Tooltip("status_words:N", title="RAG (rule)"), alt.Tooltip("stated_words:N", title="Lead's RAG")],
     )
-    layers = [bars]
+    letters = alt.Chart(dated).mark_text(align="left", dx=4, fontSize=10, fontWeight="bold", color="#222222").encode(
+        x=alt.X("bar_end:T", scale=x_scale), y=y, text="rag_letter:N",
+        tooltip=[alt.Tooltip("title:N", title="Milestone"), alt.Tooltip("status_words:N", title="RAG (rule)")])
+    layers = [bars, letters]
     slipped = dated[dated["baseline_due"].notna() & (dated["baseline_due"] != dated["due"])]
     if not slipped.empty:
         layers.append(alt.Chart(slipped).mark_tick(thickness=2, size=16, color="#333").encode(

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
+NO_PAPERS = ("The published board papers give no agenda or minutes for this meeting; the sample's history has the "
+             "board meet on this day, so it is marked held (illustrative).")
 ILLUSTRATIVE = ("Agenda from the published board papers; the decisions recorded and the actions (owners, due dates, "
                 "closure) are illustrative.")
 
@@ -93,8 +95,9 @@ SAMPLE_MEETINGS = (
         SampleAction("10", "Bring the points of access business case back once partners have considered it",
                      "Mark Andrews", date(2016, 9, 27), workstream="Crisis response"),
     )),
-    # 003: the "proposed agenda items" for the next meeting.
-    SampleMeeting("rutland-hwb", date(2016, 9, 27), time(14, 0), CHAMBER, False, (
+    # 003: the "proposed agenda items" for the next meeting (held: the terms of reference it was to review are
+    # recorded reviewed on its day).
+    SampleMeeting("rutland-hwb", date(2016, 9, 27), time(14, 0), CHAMBER, True, (
         SampleItem("1", "HWB: Terms of Reference – review", presenter="Mark Andrews", purpose="approval"),
         SampleItem("2", "Local Safeguarding Children's Board and Safeguarding Adults Board: annual reports",
                    presenter="Paul Burnett", purpose="information"),
@@ -114,7 +117,9 @@ SAMPLE_MEETINGS = (
         SampleAction("2", "Hold the first meetings of the District Review Groups overseeing the Test Beds",
                      "District Test Bed leads", date(2008, 12, 15), workstream="District Test Beds"),
     )),
-    SampleMeeting("nottinghamshire-p2is", date(2008, 12, 15), None, None, False, (
+    # Held: the reporting schedule has the board meet monthly from November 2008, and its project manager was
+    # appointed by this meeting.
+    SampleMeeting("nottinghamshire-p2is", date(2008, 12, 15), None, None, True, (
         SampleItem("1", "Reports from Test Beds and Programme for Change", purpose="note",
                    workstreams=("District Test Beds", "Programme for Change")),
         SampleItem("2", "ContactPoint and eCAF", purpose="note", workstreams=("ContactPoint",)),
@@ -221,6 +226,17 @@ def mark_held(engine: Engine, prepared: Prepared) -> None:
             conn.execute(update(mtg).where(mtg.c.id == prepared.meeting_id).values(status="held"))
 
 
+def mark_held_on_its_day(engine: Engine, board_id: int, day: date) -> None:
+    """A sample meeting with no agenda in its seed, once its day has passed in the sample's history: held, with a
+    note saying the papers hold nothing for it (else every past meeting without papers would still read planned)."""
+    from data_model.tables import Meeting
+
+    mtg = Meeting.__table__
+    with engine.begin() as conn:
+        conn.execute(update(mtg).where(mtg.c.board_id == board_id, mtg.c.date == day, mtg.c.status == "planned",
+                                       mtg.c.notes.is_(None)).values(status="held", notes=NO_PAPERS))
+
+
 def add_actions(engine: Engine, prepared: Prepared, *, by: str) -> list[tuple[int, SampleAction]]:
     """The actions arising at the meeting, open: (id, sample action) for closing them on their day."""
     from data_model import meetings as mt
@@ -245,7 +261,11 @@ def close_action(engine: Engine, board_id: int, action_id: int, action: SampleAc
 def load_sample_meetings(engine: Engine, *, by: str = "sample data") -> None:
     """Every sample meeting's agenda, decisions and actions at once (a board whose history is already loaded is
     left alone: a meeting that already has an agenda is skipped). The first start uses sample_data.history's
-    timeline instead, which does the same steps on each meeting's day."""
+    timeline instead, which does the same steps on each meeting's day. A past meeting the seeds give no agenda for
+    is marked held, as the timeline marks it on its day."""
+    from data_model import queries
+    from sample_data import SAMPLE_BOARDS
+
     for sample in SAMPLE_MEETINGS:
         prepared = prepare_meeting(engine, sample, by=by)
         if prepared is None:
@@ -253,3 +273,9 @@ def load_sample_meetings(engine: Engine, *, by: str = "sample data") -> None:
         mark_held(engine, prepared)
         for action_id, action in add_actions(engine, prepared, by=by):
             close_action(engine, prepared.board_id, action_id, action, by=by)
+    for board in SAMPLE_BOARDS:
+        found = queries.board(engine, board.slug)
+        if found is not None:
+            for day in board.meetings:
+                if day < date.today():
+                    mark_held_on_its_day(engine, int(found["id"]), day)

@@ -33,7 +33,14 @@ def play_history(engine: Engine, board, board_id: int, *, by: str) -> list:
     from loaders.importer import import_bytes, store_analysis
     from sample_data import HERE
     from sample_data.history import ILLUSTRATIVE_BY, versions
-    from sample_data.meetings import add_actions, close_action, mark_held, prepare_meeting, sample_meetings_of
+    from sample_data.meetings import (
+        add_actions,
+        close_action,
+        mark_held,
+        mark_held_on_its_day,
+        prepare_meeting,
+        sample_meetings_of,
+    )
 
     first = min(board.uploads)
     with engine.begin() as conn:  # the board was set up with its first upload, not on the day the demo started
@@ -63,7 +70,8 @@ def play_history(engine: Engine, board, board_id: int, *, by: str) -> list:
             sample = samples.get(day)
             prepared = prepare_meeting(engine, sample, by=by) if sample is not None else None
             take_snapshot(engine, board.slug, day, CHAIR, taken_at=at(day, SNAPSHOT_AT))
-            if prepared is None:
+            if prepared is None:  # no agenda in the seed: the board met all the same
+                mark_held_on_its_day(engine, board_id, day)
                 return
             mark_held(engine, prepared)
             for action_id, action in add_actions(engine, prepared, by=by):

@@ -75,7 +75,7 @@ def test_the_data_functions_agree_on_the_latest_value(engine, reported):
 @pytest.mark.slow  # two page runs; the data functions and the Localities page stay in the fast loop
 def test_overview_and_metrics_page_both_say_red(app):
     overview = page("overview")
-    matrix = next(df.value for df in overview.dataframe if "Workstream" in df.value.columns).set_index("Workstream")
+    matrix = next(df.value for df in overview.table if "Workstream" in df.value.columns).set_index("Workstream")
     assert matrix.loc["Prevention", "Metrics"] == "Red 1 · Green 1"
     assert "Metrics (1)" in [t.label for t in overview.tabs]
 

@@ -60,10 +60,10 @@ def test_metrics_page_shows_the_xmr_chart_icons_in_words_and_the_reading(sample_
 def test_overview_and_localities_say_spc_or_rag(sample_app):
     at = open_page("overview.py", board="rutland-hwb")
     assert not at.exception
-    matrix = next(df.value for df in at.dataframe if "Workstream" in df.value.columns).set_index("Workstream")
+    matrix = next(df.value for df in at.table if "Workstream" in df.value.columns).set_index("Workstream")
     assert matrix.loc["Crisis response", "Metrics"] == "SPC: Concern (high) 1 · Improving (low) 1"
     # Quarterly: three points, so RAG (targets written in words are read as their figure: "...: 250").
-    assert matrix.loc["(no workstream)", "Metrics"] == "Amber 1 · Green 5"
+    assert matrix.loc["Not assigned to a workstream", "Metrics"] == "Amber 1 · Green 5"
     assert matrix.loc["LTC Management", "Metrics"] == "SPC: Common cause 1"
     assert any("marked SPC" in c.value for c in at.caption)
 
@@ -146,5 +146,5 @@ def test_a_next_level_workstream_says_spc_for_its_long_series(app_database, monk
     engine.dispose()
     at = open_page("overview.py", board="spc-board")
     assert not at.exception
-    inner = [df.value for df in at.dataframe if "Scheme" in df.value.columns]
+    inner = [df.value for df in at.table if "Scheme" in df.value.columns]
     assert inner and inner[0].set_index("Scheme").loc["Night sitting", "Metrics"].startswith("SPC: ")

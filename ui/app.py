@@ -30,7 +30,12 @@ ACCESSIBILITY_CSS = """<style>
   outline: 3px solid #005eb8; outline-offset: 1px; background-color: transparent;
 }
 [data-testid="stMultiSelect"] span[aria-hidden="true"] [data-testid="stMarkdownContainer"] p { color: #6d6e6e; }
+.st-key-account [data-testid="stCaptionContainer"], .st-key-account [data-testid="stCaptionContainer"] * {
+  overflow-wrap: normal; word-break: normal;
+}
 </style>"""
+# The last rule: the signed-in name or email wraps only where account_words() lets it (after "@", before a dot),
+# never mid-word ("member@journeys.example.o / rg").
 
 
 def run(pages: list[tuple[st.Page, str]]) -> None:
@@ -76,10 +81,20 @@ def account(actor: Actor) -> None:
     the picker and the filters each page adds under it."""
     with st.sidebar.container(key="account"):
         who, out = st.columns([3, 2], vertical_alignment="center")
-        who.caption(f"Signed in as **{md(actor.label)}**" + (" (admin)" if actor.is_admin else ""))
+        who.caption(f"Signed in as **{account_words(actor.label)}**" + (" (admin)" if actor.is_admin else ""))
         if out.button("Sign out", icon=":material/logout:", key="sign_out", type="tertiary"):
             auth.sign_out(actor)
     st.sidebar.divider()
+
+
+BREAK = "\u200b"  # a zero-width space: where a line may break, showing nothing
+
+
+def account_words(label: str) -> str:
+    """The person's name or email (markdown, escaped) with places to wrap around its "@" and before each dot, so a
+    long address in the narrow sidebar column breaks between its parts, never inside one."""
+    text = md(label).replace("@", "@" + BREAK).replace("\\.", BREAK + "\\.")
+    return text.replace(BREAK + BREAK, BREAK)
 
 
 SHOWN_WHOLE = 28  # about the characters the sidebar's picker shows before it cuts a name short
