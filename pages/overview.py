@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from data_model import attention, queries, registers
+from data_model.rag import RagRules
 from data_model.rollups import rag_matrix
 from data_model.spc import SpcSettings
 from data_model.vocabulary import PATH_SEP, join_path, split_path
@@ -25,12 +26,63 @@ from presentation.upload_report import changes_frame
 from ui.board_page import open_board_page
 from ui.charts import cached_result, show_chart
 from ui.tables import table
+from ui.tabs import lazy_tabs
 
 
 def rag_table(frame: pd.DataFrame, name: str) -> None:
     """A RAG matrix as a table that wraps: every cell ("SPC: Common cause 4 · Concern (high) 1; RAG: Red 7") whole
     at any width, where a data grid cut it short."""
     st.table(frame, hide_index=True, alt=name)
+
+
+def milestones_tab(rows: pd.DataFrame, rules: RagRules) -> None:
+    """Milestones overdue or due soon."""
+    if rows.empty:
+        st.write(f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days.")
+    else:
+        # When and how it stands first, so the due date and status show without scrolling sideways.
+        table(rows.assign(status=status_words(rows["status"]))[["state", "days", "due", "title", "status", "workstream",
+                                                                   "owner", "locality"]], hide_index=True,
+                     width="stretch", column_config={
+                         "state": "", "days": st.column_config.NumberColumn("Days to due", help="Negative: overdue"),
+                         "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone", width="large"),
+                         "owner": "Owner", "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+                         "status": "Status", "locality": "Locality"})
+
+
+def risks_tab(rows: pd.DataFrame, rules: RagRules) -> None:
+    """Open risks that are red or rising."""
+    if rows.empty:
+        st.write("No open risk is red or rising.")
+    else:
+        rows = rows.assign(rag=rows["rag"].map(WORDS))
+        table(rows[["reason", "rag", "score", "previous_score", "review_due", "title", "owner", "workstream", "ref"]],
+                     hide_index=True, width="stretch", column_config={
+                         "reason": "Why", "rag": "RAG", "score": "Score", "previous_score": "Was",
+                         "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"),
+                         "owner": "Owner", "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY")})
+
+
+def budget_tab(rows: pd.DataFrame, rules: RagRules) -> None:
+    """Budget lines off plan."""
+    if rows.empty:
+        st.write(f"Every budget line is within {rules.budget_amber_pct:g}% of its allocation (or has no forecast or "
+                 "spend yet).")
+    else:
+        table(budget_exceptions_table(rows))
+
+
+def metrics_tab(rows: pd.DataFrame, rules: RagRules) -> None:
+    """Metrics off target."""
+    if rows.empty:
+        st.write("Every rated metric is on target.")
+    else:
+        table(rows.assign(rag=rows["rag"].map(WORDS))[["rag", "workstream", "name", "locality", "period", "target",
+                                                          "actual", "unit", "direction"]],
+                     hide_index=True, width="stretch", column_config={
+                         "rag": "RAG", "workstream": "Workstream", "name": "Metric", "locality": "Locality",
+                         "period": "Period", "target": "Target", "actual": "Latest", "unit": "Unit",
+                         "direction": "Better when"})
 
 
 view = open_board_page()
@@ -76,7 +128,12 @@ for _, top in tops.iterrows():
     children = tree[(tree["root_id"] == top["id"]) & (tree["level"] > 1)]
     if children.empty or (filters.workstream_id and filters.workstream_id != top["id"]):
         continue
-    with st.expander(md(level_heading(top["level_label"], top["name"]))):
+    section = st.expander(md(level_heading(top["level_label"], top["name"])), on_change="rerun",
+                          key=f"overview_open_{board['slug']}_{top['name']}")
+    with section:
+        if not section.open:  # drawn once opened: a board with many workstreams would send every table, hidden
+            st.caption(f"Open to see the RAG within {md(top['name'])}.")
+            continue
         inner = by_path[(by_path["group"] == top["name"]) | by_path["group"].str.startswith(top["name"] + PATH_SEP)]
         itself = f"{top['name']} itself"  # rows given the top-level workstream, none of those under it
         inner = inner.assign(group=inner["group"].map(lambda p: join_path(split_path(p)[1:])).replace("", itself))
@@ -97,45 +154,13 @@ ms = view.read(attention.milestones_needing_attention, filters, rules)
 rk = view.read(attention.risks_needing_attention, filters, rules)
 bl = view.read(attention.budget_lines_off_plan, filters, rules)
 mt = view.read(attention.metrics_off_target, filters, rules)
-tabs = st.tabs([f"Milestones ({len(ms)})", f"Risks ({len(rk)})", f"Budget ({len(bl)})", f"Metrics ({len(mt)})"])
-with tabs[0]:
-    if ms.empty:
-        st.write(f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days.")
-    else:
-        # When and how it stands first, so the due date and status show without scrolling sideways.
-        table(ms.assign(status=status_words(ms["status"]))[["state", "days", "due", "title", "status", "workstream",
-                                                                   "owner", "locality"]], hide_index=True,
-                     width="stretch", column_config={
-                         "state": "", "days": st.column_config.NumberColumn("Days to due", help="Negative: overdue"),
-                         "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone", width="large"),
-                         "owner": "Owner", "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-                         "status": "Status", "locality": "Locality"})
-with tabs[1]:
-    if rk.empty:
-        st.write("No open risk is red or rising.")
-    else:
-        rk = rk.assign(rag=rk["rag"].map(WORDS))
-        table(rk[["reason", "rag", "score", "previous_score", "review_due", "title", "owner", "workstream", "ref"]],
-                     hide_index=True, width="stretch", column_config={
-                         "reason": "Why", "rag": "RAG", "score": "Score", "previous_score": "Was",
-                         "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"),
-                         "owner": "Owner", "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY")})
-with tabs[2]:
-    if bl.empty:
-        st.write(f"Every budget line is within {rules.budget_amber_pct:g}% of its allocation (or has no forecast or "
-                 "spend yet).")
-    else:
-        table(budget_exceptions_table(bl))
-with tabs[3]:
-    if mt.empty:
-        st.write("Every rated metric is on target.")
-    else:
-        table(mt.assign(rag=mt["rag"].map(WORDS))[["rag", "workstream", "name", "locality", "period", "target",
-                                                          "actual", "unit", "direction"]],
-                     hide_index=True, width="stretch", column_config={
-                         "rag": "RAG", "workstream": "Workstream", "name": "Metric", "locality": "Locality",
-                         "period": "Period", "target": "Target", "actual": "Latest", "unit": "Unit",
-                         "direction": "Better when"})
+ATTENTION = ("Milestones", "Risks", "Budget", "Metrics")
+tabs = lazy_tabs(ATTENTION, [f"{name} ({len(rows)})" for name, rows in zip(ATTENTION, (ms, rk, bl, mt), strict=True)],
+                 key=f"attention_{board['slug']}")
+for tab, draw, rows in zip(tabs, (milestones_tab, risks_tab, budget_tab, metrics_tab), (ms, rk, bl, mt), strict=True):
+    if tab.open:  # only the chosen tab is drawn
+        with tab:
+            draw(rows, rules)
 
 st.subheader("Since the last meeting", anchor=False)
 last = view.read(attention.previous_meeting, filters.board_id, filters.as_at)

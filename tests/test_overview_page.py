@@ -63,13 +63,19 @@ def test_rules_are_shown_on_the_page(app):
     assert "Score (likelihood × impact, 1-25) of 15 or more: Red." in text
 
 
-def test_needs_attention_tabs_count_and_list(app):
+def test_needs_attention_tabs_count_and_list_the_chosen_one(app):
     at = overview(board="test-board", as_at="2016-09-27")
-    assert [t.label for t in at.tabs] == ["Milestones (2)", "Risks (2)", "Budget (2)", "Metrics (2)"]
+    labels = [t.label for t in at.tabs]
+    assert labels == ["Milestones (2)", "Risks (2)", "Budget (2)", "Metrics (2)"]
     overdue = next(df.value for df in at.dataframe if "days" in df.value.columns)
     assert overdue["title"].tolist() == ["Overdue", "Due soon"]
+    assert not [df for df in at.dataframe if "Variance %" in df.value.columns]  # a hidden tab is not drawn
+
+    at.session_state[f"attention_test-board_{'|'.join(labels)}"] = "Budget (2)"  # the person opens Budget
+    at.run()
     budget = next(df.value for df in at.dataframe if "Variance %" in df.value.columns)
     assert budget["Variance"].tolist() == ["£30,000", "£8,000"] and budget["RAG"].tolist() == ["Red", "Amber"]
+    assert not [df for df in at.dataframe if "days" in df.value.columns]
 
 
 def page(name: str, **params) -> AppTest:
@@ -219,6 +225,10 @@ def test_quiet_workstreams_are_flagged_after_the_board_gap(engine, board):
 @pytest.mark.slow  # two page runs; the matrix test stays in the fast loop
 def test_a_top_workstream_opens_to_its_next_level(app):
     at = overview(board="test-board", as_at="2016-09-27")
+    prevention = next(e for e in at.expander if e.label.endswith(": Prevention"))
+    assert not prevention.table  # closed: drawn once opened
+    at.session_state["overview_open_test-board_Prevention"] = True  # the person opens it
+    at.run()
     prevention = next(e for e in at.expander if e.label.endswith(": Prevention"))
     inner = prevention.table[0].value.set_index(prevention.table[0].value.columns[0])
     assert inner.loc["Agents", "Milestones"] == "Red 1 · Green 1"

@@ -146,5 +146,7 @@ def test_a_next_level_workstream_says_spc_for_its_long_series(app_database, monk
     engine.dispose()
     at = open_page("overview.py", board="spc-board")
     assert not at.exception
+    at.session_state["overview_open_spc-board_Crisis"] = True  # the person opens Crisis
+    at.run()
     inner = [df.value for df in at.table if "Scheme" in df.value.columns]
     assert inner and inner[0].set_index("Scheme").loc["Night sitting", "Metrics"].startswith("SPC: ")
