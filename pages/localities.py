@@ -7,7 +7,7 @@ from data_model import queries, registers
 from data_model.rollups import rag_matrix
 from data_model.spc import SpcSettings
 from presentation.metric_view import latest_table
-from presentation.rag_view import matrix_table
+from presentation.rag_view import group_words, matrix_table
 from presentation.spc_view import VERDICT_NOTE, board_series, verdict, with_metric_verdicts
 from ui.board_page import open_board_page
 from ui.charts import cached_result
@@ -22,14 +22,15 @@ if places.empty:
             "compare places here; every other view can then be cut by locality too.")
     st.stop()
 st.caption(f"{len(places)} localities. Each column counts the same things in each place, under the board's RAG rules; "
-           "'(area-wide)' holds what no locality was given for.")
+           "Area-wide' holds what no locality was given for.")
 matrix = view.read(rag_matrix, filters, rules, "locality")
 spc_settings = SpcSettings.from_settings((view.read(queries.board, board["slug"]) or {}).get("settings"))
 series = cached_result(board_series, view.read(registers.metric_values, filters, rules), spc_settings,
                        cache_key=(view.version, filters, rules, spc_settings))
 latest_all = view.read(registers.latest_metrics, filters, rules)
-table(with_metric_verdicts(matrix_table(matrix, "Locality"), "Locality", latest_all, series, "locality"),
-             hide_index=True, width="stretch", key="localities_matrix")
+# A table that wraps: a cell such as "SPC: Common cause 4 · Concern (high) 1; RAG: Red 7" shows whole.
+st.table(group_words(with_metric_verdicts(matrix_table(matrix, "Locality"), "Locality", latest_all, series,
+                                          "locality"), "Locality"), hide_index=True, alt="RAG by locality")
 st.caption(VERDICT_NOTE)
 
 in_places = latest_all

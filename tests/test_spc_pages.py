@@ -77,7 +77,7 @@ def test_overview_and_localities_say_spc_or_rag(sample_app):
     assert emergency["Coatbridge"].endswith("(SPC: Concern (high))")  # 24 points a place: SPC
     assert emergency["North"].endswith("(SPC: Improving (low))")
     assert emergency["Airdrie"].endswith("(SPC: Common cause)")
-    by_place = next(df.value for df in at.dataframe if "Locality" in df.value.columns).set_index("Locality")
+    by_place = next(df.value for df in at.table if "Locality" in df.value.columns).set_index("Locality")
     assert by_place.loc["Coatbridge", "Metrics"].startswith("SPC: Concern (high) 1; RAG: ")
 
 
