@@ -298,7 +298,8 @@ def build_content(source, board_slug: str, *, as_at: date, snapshot: SnapshotRef
 # --- the printed summary: what a board paper prints, and a plain line saying what it left out --------------------
 
 PRINT_ROWS = 8  # rows of each table in a workstream's section: the ones that most need the board's attention
-METRIC_CHARTS = 2  # SPC charts printed per workstream: the metrics off target first
+METRIC_CHARTS = 1  # SPC charts printed per workstream: the metric most off target (each chart is a quarter of a
+# second to draw and typeset; the latest-values table lists every metric, and the rest are said in a sentence)
 EXCEPTION_ROWS = 40  # rows of each exceptions list (every sample board's lists print in full)
 PLAN_ROWS = 10  # items listed under each meeting ahead
 CHANGE_ROWS = 40  # rows of each part of what changed
