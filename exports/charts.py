@@ -22,7 +22,42 @@ def svg(spec: dict) -> str:
 def _svg(spec_json: str) -> str:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_svg(json.loads(spec_json), config=PRINT_CONFIG, allowed_base_urls=[])
+    return simplify(vlc.vegalite_to_svg(json.loads(spec_json), config=PRINT_CONFIG, allowed_base_urls=[]))
+
+
+SVG_NS, XLINK_NS = "http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"
+QUIET = frozenset({"class", "role", "aria-roledescription", "aria-label", "aria-hidden", "pointer-events"})
+EMPTY_PATHS = frozenset({"", "M0,0h0v0h0Z"})  # Vega's zero-sized axis backgrounds and unused foregrounds
+
+
+def simplify(svg_text: str) -> str:
+    """The same drawing with less for WeasyPrint to walk (it draws an SVG node by node, in Python, and a chart from
+    Vega is half empty groups): elements not displayed and zero-sized paths are dropped, groups that carry nothing
+    but names for interactive use are dissolved into their parent, and those names (class, role, aria-*, pointer
+    events: the PDF names each chart by its alt text) are left out. Nothing drawn changes."""
+    from xml.etree import ElementTree as ET
+
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    root = ET.fromstring(svg_text)
+
+    def clean(element) -> None:
+        kept = []
+        for child in list(element):
+            tag = child.tag.rsplit("}", 1)[-1]
+            if child.get("display") == "none" or (tag == "path" and child.get("d", "").strip() in EMPTY_PATHS):
+                continue
+            clean(child)
+            if tag == "g" and not set(child.attrib) - QUIET and not (child.text or "").strip():
+                kept.extend(child)
+            else:
+                kept.append(child)
+        element[:] = kept
+        for name in QUIET & set(element.attrib):
+            del element.attrib[name]
+
+    clean(root)
+    return ET.tostring(root, encoding="unicode")
 
 
 def data_uri(spec: dict) -> str:

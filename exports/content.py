@@ -8,7 +8,7 @@ and the pages never disagree. The PDF, HTML and Excel writers only lay it out.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -200,14 +200,16 @@ class BoardNotFound(LookupError):
 
 def build_content(source, board_slug: str, *, as_at: date, snapshot: SnapshotRef | None = None,
                   agenda: Sequence[AgendaItem] = (), matters_arising: Sequence[ActionItem] = (),
-                  changes: Sequence[ChangeSection] | None = None, charts: bool = True) -> PackContent:
+                  changes: Sequence[ChangeSection] | None = None, charts: bool = True,
+                  every_row: bool = True) -> PackContent:
     """The pack for ``board_slug`` as at ``as_at``, read from ``source`` (an engine, a read snapshot, or anything
     with ``connect()`` the data_model queries take).
 
     ``agenda``, ``matters_arising`` and ``changes`` come from the meeting and its snapshots; without ``changes`` the
     pack lists what the uploads changed since the previous meeting (what the Overview shows). ``charts=False`` skips
     the chart specs (the Excel pack has none). The printed parts summarise as a board paper does (see ``cut``);
-    ``datasets`` keeps every row.
+    ``datasets`` keeps every row, and is left empty with ``every_row=False`` (the PDF and HTML packs print none of
+    it, and writing every row as plain values is most of the work on a large board).
     """
     board = queries.board(source, board_slug)
     if board is None:
@@ -264,6 +266,8 @@ def build_content(source, board_slug: str, *, as_at: date, snapshot: SnapshotRef
         uploads=uploads,
         warnings=cut(warnings, WARNING_ROWS, "warnings"),
     )
+    if not every_row:
+        return content
     agenda_rows = Dataset("Agenda", (Column("Item"), Column("Title"), Column("Report"), Column("Presenter"),
                                      Column("Purpose"), Column("Workstreams")),
                           tuple((a.number, a.title, a.report_no, a.presenter, a.purpose, ", ".join(a.workstreams))
@@ -294,7 +298,8 @@ def build_content(source, board_slug: str, *, as_at: date, snapshot: SnapshotRef
 # --- the printed summary: what a board paper prints, and a plain line saying what it left out --------------------
 
 PRINT_ROWS = 8  # rows of each table in a workstream's section: the ones that most need the board's attention
-METRIC_CHARTS = 2  # SPC charts printed per workstream: the metrics off target first
+METRIC_CHARTS = 1  # SPC charts printed per workstream: the metric most off target (each chart is a quarter of a
+# second to draw and typeset; the latest-values table lists every metric, and the rest are said in a sentence)
 EXCEPTION_ROWS = 40  # rows of each exceptions list (every sample board's lists print in full)
 PLAN_ROWS = 10  # items listed under each meeting ahead
 CHANGE_ROWS = 40  # rows of each part of what changed
@@ -304,15 +309,24 @@ EXCEPTION_NOUNS = ("milestones needing attention", "risks red or rising", "budge
 EXCEL = "every row is in the Excel pack"
 
 
-def cut(ds: Dataset, cap: int, noun: str, order: Sequence[int] | None = None, detail: str = "") -> Dataset:
+def cut(ds: Dataset, cap: int, noun: str, order: Sequence[int] | None = None, detail: str = "",
+        total: int | None = None) -> Dataset:
     """The first ``cap`` rows of ``ds`` (in ``order``, a list of row indices, most pressing first) and, when that
-    leaves rows out, the sentence saying how many and what they were; ``total`` stays the whole count."""
+    leaves rows out, the sentence saying how many and what they were; ``total`` stays the whole count (given, when
+    ``ds`` holds only the rows to print)."""
     rows = ds.rows if order is None else tuple(ds.rows[i] for i in order)
-    if len(rows) <= cap:
+    total = len(rows) if total is None else total
+    if total <= cap:
         return Dataset(ds.name, ds.columns, rows, ds.empty)
-    more = len(rows) - cap
-    said = f"and {more:,} more {noun}{detail} — {EXCEL}."
-    return Dataset(ds.name, ds.columns, rows[:cap], ds.empty, total=len(rows), left_out=said)
+    said = f"and {total - cap:,} more {noun}{detail} — {EXCEL}."
+    return Dataset(ds.name, ds.columns, rows[:cap], ds.empty, total=total, left_out=said)
+
+
+def cut_frame(make: Callable[[pd.DataFrame], Dataset], frame: pd.DataFrame, cap: int, noun: str,
+              order: Sequence[int], detail: str = "") -> Dataset:
+    """``cut(make(frame), cap, noun, order, detail)``, with only the printed rows made into plain values."""
+    printed = make(frame.iloc[list(order[:cap])])
+    return cut(printed, cap, noun, None, detail, total=len(frame))
 
 
 def _rag_breakdown(rags: pd.Series) -> str:
@@ -441,15 +455,15 @@ def _section(name, index, matrix, milestones, risks, lines, by_period, latest, s
 
     order = _milestone_order(ms, rules, as_at)
     shown_ms = ms.iloc[order[:PRINT_ROWS]]
-    milestones_ds = cut(_milestone_rows(ms), PRINT_ROWS, "milestones", order,
-                        _rag_breakdown(ms.iloc[order[PRINT_ROWS:]]["rag"]) if len(ms) > PRINT_ROWS else "")
+    milestones_ds = cut_frame(_milestone_rows, ms, PRINT_ROWS, "milestones", order,
+                              _rag_breakdown(ms.iloc[order[PRINT_ROWS:]]["rag"]) if len(ms) > PRINT_ROWS else "")
     r_order = _risk_order(open_risks)
-    risks_ds = cut(_risk_rows(open_risks), PRINT_ROWS, "open risks", r_order,
-                   _top_left(open_risks, r_order) if len(open_risks) > PRINT_ROWS else "")
+    risks_ds = cut_frame(_risk_rows, open_risks, PRINT_ROWS, "open risks", r_order,
+                         _top_left(open_risks, r_order) if len(open_risks) > PRINT_ROWS else "")
     budget_ds = _budget_section(bl, off_plan)
     m_order = _rag_order(lt)
-    metrics_ds = cut(_latest_rows(lt), PRINT_ROWS, "metrics", m_order,
-                     _rag_breakdown(lt.iloc[m_order[PRINT_ROWS:]]["rag"]) if len(lt) > PRINT_ROWS else "")
+    metrics_ds = cut_frame(_latest_rows, lt, PRINT_ROWS, "metrics", m_order,
+                           _rag_breakdown(lt.iloc[m_order[PRINT_ROWS:]]["rag"]) if len(lt) > PRINT_ROWS else "")
     mine_series = _series_in_order(lt, m_order, [s for s in series if (s.top or NO_WORKSTREAM) == name])
     printed = mine_series[:METRIC_CHARTS]
     charts_left_out = (f"and {len(mine_series) - len(printed):,} more metric charts, of metrics nearer their target "
@@ -491,7 +505,7 @@ def _budget_section(bl: pd.DataFrame, off_plan: Dataset) -> Dataset:
                 if pd.notna(v := pd.to_numeric(left[m], errors="coerce").sum(min_count=1))]
         detail = (f" ({off:,} of them off plan)" if off else " within plan") + (
             f", {', '.join(sums)} between them" if sums else "")
-    return cut(_budget_rows(bl, "Budget lines"), PRINT_ROWS, "budget lines", order, detail)
+    return cut_frame(lambda frame: _budget_rows(frame, "Budget lines"), bl, PRINT_ROWS, "budget lines", order, detail)
 
 
 def _series_in_order(latest: pd.DataFrame, order: list[int], series: list) -> list:
@@ -555,7 +569,7 @@ def _budget_chart(name: str, periods: pd.DataFrame) -> Chart:
 
 
 def _spc_chart(series) -> Chart:
-    return Chart(series.label, _spec(spc_view.spc_chart(series, False)), spc_view.chart_summary(series))
+    return Chart(series.label, spc_view.spc_spec(series, False), spc_view.chart_summary(series))
 
 
 def _rag_chart(matrix: pd.DataFrame) -> Chart | None:

@@ -10,6 +10,9 @@ def write_pdf(html: str, fetcher=None) -> bytes:
     """The PDF of ``html``. Its dates come from the HTML's dcterms.created/modified (the pack's stamp), and it has
     no random file identifier, so the same HTML gives the same bytes."""
     from exports.fetch import LocalOnlyFetcher
+    from exports.svg_text import install
 
-    document = load_weasyprint().HTML(string=html, base_url="about:blank", url_fetcher=fetcher or LocalOnlyFetcher(), media_type="print")
+    weasyprint = load_weasyprint()
+    install()  # the charts' labels shaped a run at a time, not a letter at a time
+    document = weasyprint.HTML(string=html, base_url="about:blank", url_fetcher=fetcher or LocalOnlyFetcher(), media_type="print")
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=False, uncompressed_pdf=False)

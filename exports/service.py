@@ -168,7 +168,8 @@ def export_pack(engine, actor: Actor | None, board_slug: str, fmt: str, *, as_at
     if changes is None:
         changes = changes_since_last_snapshot(engine, board_slug, board_id, snapshot, source, as_at)
     content = build_content(source, board_slug, as_at=as_at, snapshot=snapshot, agenda=agenda,
-                            matters_arising=matters_arising, changes=changes, charts=fmt != "xlsx")
+                            matters_arising=matters_arising, changes=changes, charts=fmt != "xlsx",
+                            every_row=fmt == "xlsx")
     data = render(content, fmt)
     name = file_name(content, fmt)
     audit.record_now(engine, who, "export", board_id=board_id, detail=f"{what}: {name}")

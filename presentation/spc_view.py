@@ -6,6 +6,7 @@ No Streamlit here: the board pack draws the same charts from the same specs.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -245,84 +246,144 @@ def chart_frame(series: SeriesSpc) -> pd.DataFrame:
     })
 
 
-def spc_chart(series: SeriesSpc, two_sigma: bool = False) -> alt.LayerChart:
-    """The XmR chart: points by class (colour and shape, named in the legend), the mean, the process limits (only
-    from 13 points), optional two-sigma lines, the target, and where the baseline ends and each recalculation starts."""
-    data = chart_frame(series)
-    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", labelOverlap=True))
-    y_title = series.unit or "Value"
-    present = data[data["value"].notna()].copy()
-    present["segment"] = data["value"].isna().cumsum()[present.index]
-    layers = [alt.Chart(present).mark_line(color="#595959", strokeWidth=1.5).encode(
-        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), detail="segment:N")]
-
-    lines = []
-    for name, column in (("Mean", "mean"), ("Upper process limit", "upper"), ("Lower process limit", "lower"),
-                         *((("Upper two-sigma line", "upper_two_sigma"), ("Lower two-sigma line", "lower_two_sigma"))
-                           if two_sigma else ()), ("Target", "target")):
-        part = data[["period_start", "section", column]].rename(columns={column: "level"}).dropna()
-        if part.empty:
-            continue
-        part["line"] = name
-        part["path"] = f"{column}-" + part["section"].astype(str)
-        lines.append(part)
-    if lines:
-        long = pd.concat(lines, ignore_index=True)
-        styles = {"Mean": ("#1A1A1A", [1, 0]), "Upper process limit": ("#595959", [6, 3]),
-                  "Lower process limit": ("#595959", [6, 3]), "Upper two-sigma line": ("#8C8C8C", [2, 3]),
-                  "Lower two-sigma line": ("#8C8C8C", [2, 3]), "Target": ("#C0392B", [8, 3, 2, 3])}
-        for name, (colour, dash) in styles.items():
-            part = long[long["line"] == name]
-            if part.empty:
-                continue
-            layers.append(alt.Chart(part).mark_line(interpolate="step-after", strokeWidth=1.5, color=colour,
-                                                    strokeDash=dash).encode(
-                x=x, y=alt.Y("level:Q"), detail="path:N",
-                tooltip=[alt.Tooltip("line:N", title="Line"), alt.Tooltip("level:Q", title="Value", format=",.2f")]))
-        # Each line is named where its last section starts (words on the chart itself, not a colour key).
-        starts = long[long["section"] == long["section"].max()].groupby("line", as_index=False).first()
-        below = starts["line"].str.startswith("Lower")
-        for part, baseline, dy in ((starts[~below], "bottom", -3), (starts[below], "top", 3)):
-            if not part.empty:
-                layers.append(alt.Chart(part).mark_text(align="left", baseline=baseline, dy=dy, fontSize=11,
-                                                        color="#1A1A1A").encode(x=x, y="level:Q", text="line:N"))
-
-    classes = [c for c in ("common_cause", "improvement", "concern", "neutral")
-               if CLASS_WORDS[c] in set(present["class"])]
-    domain = [CLASS_WORDS[c] for c in classes]
-    layers.append(alt.Chart(present).mark_point(filled=True, size=70, opacity=1).encode(
-        x=x, y="value:Q",
-        color=alt.Color("class:N", title="Points", sort=domain,
-                        scale=alt.Scale(domain=domain, range=[CLASS_COLOURS[c] for c in classes])),
-        shape=alt.Shape("class:N", title="Points", sort=domain,
-                        scale=alt.Scale(domain=domain, range=[CLASS_SHAPES[c] for c in classes])),
-        tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("value:Q", title="Value", format=",.2f"),
-                 alt.Tooltip("class:N", title="Variation"), alt.Tooltip("rules:N", title="Rules")]))
-
-    marks = _marks(series)
-    if not marks.empty:
-        layers.append(alt.Chart(marks).mark_rule(color="#1A1A1A", strokeDash=[2, 2]).encode(
-            x="period_start:T", tooltip=[alt.Tooltip("mark:N", title="Mark")]))
-        layers.append(alt.Chart(marks).mark_text(align="left", baseline="top", dx=3, dy=2, fontSize=11,
-                                                 color="#1A1A1A").encode(
-            x="period_start:T", y=alt.value(0), text="mark:N"))
-    return alt.layer(*layers).properties(
-        height=260, title=alt.TitleParams(series.label, anchor="start", fontSize=13),
-        description=f"{series.label}: {chart_summary(series)}")
+LINE_STYLES = {"Mean": ("#1A1A1A", [1, 0]), "Upper process limit": ("#595959", [6, 3]),
+               "Lower process limit": ("#595959", [6, 3]), "Upper two-sigma line": ("#8C8C8C", [2, 3]),
+               "Lower two-sigma line": ("#8C8C8C", [2, 3]), "Target": ("#C0392B", [8, 3, 2, 3])}
+LINE_COLUMNS = (("Mean", "mean"), ("Upper process limit", "upper"), ("Lower process limit", "lower"),
+                ("Upper two-sigma line", "upper_two_sigma"), ("Lower two-sigma line", "lower_two_sigma"),
+                ("Target", "target"))
+VIEW = {"view": {"continuousHeight": 300, "continuousWidth": 300}}  # Altair's default view, as the pages have it
 
 
-def _marks(series: SeriesSpc) -> pd.DataFrame:
-    rows = []
+@dataclass(frozen=True)
+class PlainChart:
+    """A chart kept as its Vega-Lite spec, read as an Altair chart is (``to_dict``) by ui.charts and the tests.
+
+    Reading a spec into Altair (``from_dict``) costs more than building it; the spec is all the page needs."""
+
+    spec: dict
+
+    def to_dict(self, validate: bool = True) -> dict:
+        """A copy of the spec; ``validate`` checks it against Vega-Lite's schema first, as Altair's to_dict does."""
+        if validate:
+            alt.LayerChart.from_dict(self.spec, validate=True)  # raises on a spec the schema refuses
+        return copy.deepcopy(self.spec)
+
+
+def spc_chart(series: SeriesSpc, two_sigma: bool = False) -> PlainChart:
+    """The XmR chart for the pages: the spec the board pack prints (``spc_spec``)."""
+    return PlainChart(spc_spec(series, two_sigma))
+
+
+def spc_spec(series: SeriesSpc, two_sigma: bool = False) -> dict:
+    """The XmR chart as a Vega-Lite spec: points by class (colour and shape, named in the legend), the mean, the
+    process limits (only from 13 points), optional two-sigma lines, the target, and where the baseline ends and
+    each recalculation starts.
+
+    Written as plain Vega-Lite, not through Altair's encoding shorthands: Altair parses each of those against the
+    schema (tens of milliseconds a chart), and the board pack prints a dozen of these charts. The data sit in the
+    spec's ``datasets``, named, as Altair writes them (ui.charts sends them to the browser as Arrow)."""
     r = series.result
+    starts = [_iso(d) for d in series.period_starts]
+    x = {"field": "period_start", "type": "temporal", "title": None, "axis": {"format": "%b %Y", "labelOverlap": True}}
+    present, gaps = [], 0
+    for p, start, target in zip(r.points, starts, series.targets, strict=True):
+        if p.value is None:
+            gaps += 1
+            continue
+        present.append({"period_start": start, "period": p.period, "value": p.value, "mean": p.mean, "upper": p.upper,
+                        "lower": p.lower, "upper_two_sigma": p.upper_two_sigma, "lower_two_sigma": p.lower_two_sigma,
+                        "section": p.section, "class": CLASS_WORDS.get(p.point_class or "", "Missing"),
+                        "rules": ", ".join(RULE_WORDS[x] for x in p.rules) or "none", "target": target,
+                        "segment": gaps})
+    datasets = {"points": present}
+    layers = [{"data": {"name": "points"}, "mark": {"type": "line", "color": "#595959", "strokeWidth": 1.5},
+               "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": series.unit or "Value",
+                                          "scale": {"zero": False}},
+                            "detail": {"field": "segment", "type": "nominal"}}}]
+
+    lines: dict[str, list[dict]] = {}
+    for name, column in LINE_COLUMNS:
+        if column.endswith("two_sigma") and not two_sigma:
+            continue
+        levels = series.targets if column == "target" else [getattr(p, column) for p in r.points]
+        rows = [{"period_start": start, "section": p.section, "level": float(level), "line": name,
+                 "path": f"{column}-{p.section}"}
+                for p, start, level in zip(r.points, starts, levels, strict=True) if level is not None]
+        if rows:
+            lines[name] = rows
+    for name, (colour, dash) in LINE_STYLES.items():
+        if name in lines:
+            key = f"line-{len(datasets)}"
+            datasets[key] = lines[name]
+            layers.append({"data": {"name": key},
+                           "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 1.5, "color": colour,
+                                    "strokeDash": dash},
+                           "encoding": {"x": x, "y": {"field": "level", "type": "quantitative"},
+                                        "detail": {"field": "path", "type": "nominal"},
+                                        "tooltip": [{"field": "line", "type": "nominal", "title": "Line"},
+                                                    {"field": "level", "type": "quantitative", "title": "Value",
+                                                     "format": ",.2f"}]}})
+    if lines:
+        # Each line is named where its last section starts (words on the chart itself, not a colour key).
+        last = max(row["section"] for rows in lines.values() for row in rows)
+        named = [next(row for row in lines[name] if row["section"] == last)
+                 for name in sorted(lines) if any(row["section"] == last for row in lines[name])]
+        for below, baseline, dy in ((False, "bottom", -3), (True, "top", 3)):
+            part = [row for row in named if row["line"].startswith("Lower") == below]
+            if part:
+                datasets[f"labels-{baseline}"] = part
+                layers.append({"data": {"name": f"labels-{baseline}"},
+                               "mark": {"type": "text", "align": "left", "baseline": baseline, "dy": dy,
+                                        "fontSize": 11, "color": "#1A1A1A"},
+                               "encoding": {"x": x, "y": {"field": "level", "type": "quantitative"},
+                                            "text": {"field": "line", "type": "nominal"}}})
+
+    shown = {row["class"] for row in present}
+    classes = [c for c in ("common_cause", "improvement", "concern", "neutral") if CLASS_WORDS[c] in shown]
+    domain = [CLASS_WORDS[c] for c in classes]
+    layers.append({"data": {"name": "points"}, "mark": {"type": "point", "filled": True, "size": 70, "opacity": 1},
+                   "encoding": {
+                       "x": x, "y": {"field": "value", "type": "quantitative"},
+                       "color": {"field": "class", "type": "nominal", "title": "Points", "sort": domain,
+                                 "scale": {"domain": domain, "range": [CLASS_COLOURS[c] for c in classes]}},
+                       "shape": {"field": "class", "type": "nominal", "title": "Points", "sort": domain,
+                                 "scale": {"domain": domain, "range": [CLASS_SHAPES[c] for c in classes]}},
+                       "tooltip": [{"field": "period", "type": "nominal", "title": "Period"},
+                                   {"field": "value", "type": "quantitative", "title": "Value", "format": ",.2f"},
+                                   {"field": "class", "type": "nominal", "title": "Variation"},
+                                   {"field": "rules", "type": "nominal", "title": "Rules"}]}})
+
+    marks = [{"period_start": _iso(when), "mark": mark} for when, mark in _mark_rows(series)]
+    if marks:
+        datasets["marks"] = marks
+        at = {"field": "period_start", "type": "temporal"}
+        layers.append({"data": {"name": "marks"}, "mark": {"type": "rule", "color": "#1A1A1A", "strokeDash": [2, 2]},
+                       "encoding": {"x": at, "tooltip": [{"field": "mark", "type": "nominal", "title": "Mark"}]}})
+        layers.append({"data": {"name": "marks"},
+                       "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 3, "dy": 2, "fontSize": 11,
+                                "color": "#1A1A1A"},
+                       "encoding": {"x": at, "y": {"value": 0}, "text": {"field": "mark", "type": "nominal"}}})
+    return {"$schema": alt.SCHEMA_URL, "config": VIEW, "layer": layers, "height": 260,
+            "title": {"text": series.label, "anchor": "start", "fontSize": 13},
+            "description": f"{series.label}: {chart_summary(series)}", "datasets": datasets}
+
+
+def _iso(when: date) -> str:
+    """A period's start as Altair writes a date column (local midnight, as the pages' charts read it)."""
+    return f"{when:%Y-%m-%d}T00:00:00"
+
+
+def _mark_rows(series: SeriesSpc) -> list[tuple[date, str]]:
+    """Where the baseline ends and each recalculation starts."""
+    r = series.result
+    rows = []
     if any(p.in_baseline for p in r.points):
         end = max(p.index for p in r.points if p.in_baseline) + 1
         if end < len(r.points):
-            rows.append({"period_start": series.period_starts[end], "mark": "Baseline ends"})
-    for sec in r.sections[1:]:
-        rows.append({"period_start": series.period_starts[sec.start], "mark": "Recalculated"})
-    frame = pd.DataFrame(rows, columns=["period_start", "mark"])
-    frame["period_start"] = pd.to_datetime(frame["period_start"])
-    return frame
+            rows.append((series.period_starts[end], "Baseline ends"))
+    rows += [(series.period_starts[sec.start], "Recalculated") for sec in r.sections[1:]]
+    return rows
 
 
 def chart_summary(series: SeriesSpc) -> str:

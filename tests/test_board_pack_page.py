@@ -59,7 +59,9 @@ def test_the_pack_opens_on_the_newest_snapshot_of_the_latest_meeting(engine, boa
     assert f"Meeting of 27 Sep 2016 · snapshot {september.id} · {september.hash[:12]} · taken " in picker.options[2]
     assert picker.options[2].endswith("by chair@pack.example.org · superseded")
     assert f"hash `{correction.hash}`" in " ".join(c.value for c in at.caption)
-    assert "As frozen for the meeting of 27 September 2016" in at.info[0].value  # the views' banner
+    banner = at.info[0].value  # the pack's own words, not the views' "Every view shows..."
+    assert banner.startswith("**This pack is built from the snapshot frozen for the meeting of 27 September 2016**")
+    assert f"hash `{correction.hash[:12]}`" in banner and "Every view" not in banner
     assert "For the meeting of **Tuesday 27 September 2016** (Board meeting)." in [m.value for m in at.markdown]
     assert _labels(at) == ["Download the PDF pack", "Download the Excel pack", "Download the HTML pack"]
     assert _export_events(engine) == 0
@@ -79,7 +81,7 @@ def test_the_link_chooses_the_snapshot_or_now(engine, board, app_database, monke
     june, _september, _correction = _frozen_twice(engine)
     at = open_page("board_pack.py", board="test-board", snapshot=str(june.id))
     assert at.selectbox(key="pack_snapshot_test-board").value == june.id
-    assert "As frozen for the meeting of 28 June 2016" in at.info[0].value
+    assert "This pack is built from the snapshot frozen for the meeting of 28 June 2016" in at.info[0].value
     at = open_page("board_pack.py", board="test-board", snapshot="now", as_at="2016-09-27")
     assert at.selectbox(key="pack_snapshot_test-board").value == 0 and not at.info
     at = open_page("board_pack.py", board="test-board", snapshot="4711")

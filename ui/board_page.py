@@ -62,6 +62,7 @@ class SnapshotChoice:
     key: str = "filter_snapshot"
     help: str = ("Show every view as it was frozen for a meeting. Each snapshot is named by its meeting and the start "
                  "of its hash.")
+    banner: Callable[[SnapshotInfo], str] | None = None  # the banner's words for a snapshot; the views' when None
 
 
 def open_board_page(choice: SnapshotChoice | None = SnapshotChoice()) -> BoardPage:
@@ -89,7 +90,7 @@ def open_board_page(choice: SnapshotChoice | None = SnapshotChoice()) -> BoardPa
     rules = RagRules.from_settings(frozen_board.get("settings"))
     filters = shared_filters(board, page.read, snapshot.as_at if snapshot is not None else None)
     if snapshot is not None:
-        show_banner(snapshot)
+        show_banner(snapshot, choice.banner)
     return BoardPage(engine, board, rules, filters, page.version, snapshot, page.source)
 
 
@@ -106,6 +107,19 @@ def banner_text(snapshot: SnapshotInfo) -> str:
     return text
 
 
-def show_banner(snapshot: SnapshotInfo) -> None:
+def pack_banner_text(snapshot: SnapshotInfo) -> str:
+    """The Board pack page's line for a snapshot: the pack is built from it (the page shows no views of its own)."""
+    taken = snapshot.taken_at
+    text = (f"**This pack is built from the snapshot frozen for the meeting of {snapshot.meeting.day} "
+            f"{snapshot.meeting:%B %Y}**, hash `{snapshot.short_hash}`…, taken by {md(snapshot.taken_by)} on "
+            f"{taken.day} {taken:%B %Y at %H:%M} UTC. It holds the data, meetings and RAG rules as they stood then, as "
+            f"at {snapshot.as_at.day} {snapshot.as_at:%B %Y}, whatever has changed since.")
+    if snapshot.superseded:
+        text += (f" **Superseded by a later snapshot** of the same meeting (snapshot {snapshot.superseded_by}): this "
+                 "pack is of the older one, kept as it was.")
+    return text
+
+
+def show_banner(snapshot: SnapshotInfo, words: Callable[[SnapshotInfo], str] | None = None) -> None:
     icon = ":material/history:" if not snapshot.superseded else ":material/layers:"
-    (st.warning if snapshot.superseded else st.info)(banner_text(snapshot), icon=icon)
+    (st.warning if snapshot.superseded else st.info)((words or banner_text)(snapshot), icon=icon)
