@@ -22,7 +22,7 @@ from data_model.spc import SpcSettings
 from presentation import budget_view, milestone_view, rag_view, risk_view, spc_view
 from presentation.rag_view import WORDS, status_words
 
-NO_WORKSTREAM = "(no workstream)"
+NO_WORKSTREAM = rag_view.NOT_ASSIGNED  # the section of rows no top-level workstream was given for, in words
 NOT_FROZEN = "not frozen"
 
 
@@ -420,7 +420,7 @@ def _utc(when: datetime) -> datetime:
 
 
 def _top_workstreams(source, board_id: int, frames: tuple[pd.DataFrame, ...]) -> list[str]:
-    """The board's top-level workstreams in their order, then "(no workstream)" when some rows have none."""
+    """The board's top-level workstreams in their order, then NO_WORKSTREAM when some rows have none."""
     tree = queries.workstreams(source, board_id)
     names = list(tree.loc[tree["level"] == 1, "name"])
     used = set()
@@ -659,8 +659,8 @@ def _latest_rows(latest: pd.DataFrame) -> Dataset:
 
 
 def _rag_overview(matrix: pd.DataFrame, latest: pd.DataFrame, series) -> Dataset:
-    table = spc_view.with_metric_verdicts(rag_view.matrix_table(matrix, "Workstream"), "Workstream", latest, series,
-                                          "root")
+    table = rag_view.group_words(spc_view.with_metric_verdicts(rag_view.matrix_table(matrix, "Workstream"),
+                                                               "Workstream", latest, series, "root"), "Workstream")
     return _dataset("RAG overview", [(c, c, "text") for c in table.columns], table, "Nothing uploaded yet.")
 
 

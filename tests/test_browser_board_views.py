@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 MEMBER, PASSWORD = "member@journeys.example.org", "correct horse battery"
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.any_database]
 
 # Each run of text between the places a line may break (spaces and the zero-width spaces the sidebar puts after "@"
 # and before dots), with the number of lines it is drawn on.
