@@ -17,17 +17,20 @@ def run_chart(values: pd.DataFrame) -> alt.LayerChart:
     data["locality"] = data["locality"].fillna("All")
     data["status"] = data["rag"].map(WORDS).fillna("Not rated")
     order = ["Red", "Amber", "Green", "Not rated"]
-    x = alt.X("period_start:T", title=None, axis=alt.Axis(format="%b %Y", tickCount="month", labelOverlap=True))
+    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"]))
     places = sorted(data["locality"].unique())
     several = len(places) > 1
-    place_colour = alt.Color("locality:N", title="Locality", sort=places,
-                             scale=alt.Scale(domain=places, range=PLACE_COLOURS[:len(places)] or PLACE_COLOURS))
+    place_scale = alt.Scale(domain=places, range=PLACE_COLOURS[:len(places)] or PLACE_COLOURS)
+    # One legend per idea: the places by their dashes (each line is also named at its end, in its colour), and RAG
+    # by colour and shape together.
+    unlegended_colour = alt.Color("locality:N", sort=places, legend=None, scale=place_scale)
     line = alt.Chart(data).mark_line(**({} if several else {"color": "#0072B2"})).encode(
         x=x, y=alt.Y("actual:Q", title=values["unit"].iloc[0] or "Value"), detail="locality:N",
-        **({"color": place_colour, "strokeDash": alt.StrokeDash("locality:N", title="Locality", sort=places)}
+        **({"color": unlegended_colour, "strokeDash": alt.StrokeDash("locality:N", title="Locality", sort=places)}
            if several else {}))
     points = alt.Chart(data).mark_point(filled=True, size=80).encode(
-        x=x, y="actual:Q", shape=alt.Shape("status:N", title="RAG", sort=order),
+        x=x, y="actual:Q", shape=alt.Shape("status:N", title="RAG", sort=order, scale=alt.Scale(
+            domain=order, range=["circle", "square", "triangle-up", "diamond"])),
         color=alt.Color("status:N", title="RAG", sort=order,
                         scale=alt.Scale(domain=order, range=[PALETTE[k] for k in ("red", "amber", "green", "unrated")])),
         tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("locality:N", title="Locality"),
@@ -37,13 +40,24 @@ def run_chart(values: pd.DataFrame) -> alt.LayerChart:
     if several:  # each place's name at the end of its line
         ends = data.sort_values("period_start").groupby("locality").tail(1)
         layers.append(alt.Chart(ends).mark_text(align="left", dx=6, fontSize=11).encode(
-            x=x, y="actual:Q", text="locality:N", color=place_colour))
+            x=x, y="actual:Q", text="locality:N", color=unlegended_colour))
     targets = data[data["target"].notna()]
     if not targets.empty:
         layers.insert(0, alt.Chart(targets).mark_line(strokeDash=[6, 4], color="#444", interpolate="step-after").encode(
             x=x, y="mean(target):Q", tooltip=[alt.Tooltip("mean(target):Q", title="Target")]))
-    return alt.layer(*layers).resolve_scale(color="independent").properties(
+    return alt.layer(*layers).resolve_scale(color="independent", shape="independent", strokeDash="independent").properties(
         height=240, description=run_summary(data, places))
+
+
+SHORT_SPAN_DAYS = 120  # under about four months, monthly ticks would leave the axis bare or say one month thrice
+
+
+def time_axis(periods: pd.Series) -> alt.Axis:
+    """A date axis that names each tick once: weeks (with the day) over a short span, months over a longer one."""
+    span = (periods.max() - periods.min()).days if len(periods) else 0
+    if span < SHORT_SPAN_DAYS:
+        return alt.Axis(format="%d %b %Y", tickCount="week", labelOverlap=True)
+    return alt.Axis(format="%b %Y", tickCount="month", labelOverlap=True)
 
 
 def run_summary(data: pd.DataFrame, places: list[str]) -> str:
