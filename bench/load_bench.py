@@ -201,14 +201,15 @@ def _content(page, name: str):
 PROBE = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   const texts = sel => [...document.querySelectorAll(sel)].map(e => (e.textContent || "").trim());
-  const grid = document.querySelector("[data-testid='stDataFrame']");
+  const matrix = document.querySelector("[data-testid='stTable']");
   return {
     settled: !!app && app.getAttribute("data-test-script-state") === "notRunning"
              && !document.querySelector("[data-testid='stElementContainer'][data-stale='true']"),
     tabs: texts("[role='tab']"),
     metrics: texts("[data-testid='stMetricValue']"),
     expanders: texts("[data-testid='stExpander'] summary"),
-    cells: grid ? [...grid.querySelectorAll("td[id^='glide-cell-']")].map(e => [e.id, (e.textContent || "").trim()]) : [],
+    rows: matrix ? [...matrix.querySelectorAll("tbody tr")].map(
+      r => [...r.querySelectorAll("th, td")].map(e => (e.textContent || "").trim())) : [],
   };
 }"""
 SETTLED = """() => {
@@ -229,19 +230,9 @@ async def _shown(page, result: LoadResult) -> dict:
     raise AssertionError("the page kept rerunning")
 
 
-def _grid(cells: list[list[str]]) -> dict[str, list[str]]:
-    """A dataframe's visible cells by row, from the grid's accessible table (first cell: the row's label)."""
-    rows: dict[int, dict[int, str]] = {}
-    for ident, text in cells:
-        m = re.fullmatch(r"glide-cell-(\d+)-(\d+)", ident)
-        if m:
-            rows.setdefault(int(m.group(2)), {})[int(m.group(1))] = text
-    out = {}
-    for cols in rows.values():
-        ordered = [cols[c] for c in sorted(cols)]
-        if ordered:
-            out[ordered[0]] = ordered[1:]
-    return out
+def _matrix(rows: list[list[str]]) -> dict[str, list[str]]:
+    """The RAG matrix (a table that wraps, every row drawn) by workstream: its first cell names the row."""
+    return {cells[0]: cells[1:] for cells in rows if cells}
 
 
 def _red(cells: list[str]) -> int | None:
@@ -253,11 +244,11 @@ async def check_overview(page, result: LoadResult) -> str | None:
     """The matrix (one query) and the attention tab (another) must show one state of the database."""
     shown = await _shown(page, result)
     totals = [int(m.group(1)) for t in shown["tabs"] for m in [re.fullmatch(r"Milestones \((\d+)\)", t)] if m]
-    matrix = _grid(shown["cells"])
+    matrix = _matrix(shown["rows"])
     alpha, beta = _red(matrix.get("Alpha", [])), _red(matrix.get("Beta", []))
     total = totals[0] if len(totals) == 1 else None
     if alpha is None or beta is None or total is None:
-        # The grid draws its cells lazily: a row not on screen yet is unread, which says nothing about the reads.
+        # Not drawn yet, or the tab's count not on screen: unread, which says nothing about the reads.
         result.unreadable += 1
         return None
     result.checked += 1

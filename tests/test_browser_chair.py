@@ -85,7 +85,7 @@ def test_a_chair_freezes_a_snapshot_sees_what_changed_and_downloads_the_pack(bro
         # Board pack: the snapshot just frozen, chosen for the chair; download its PDF and its Excel pack.
         page.get_by_role("link", name="Board pack", exact=True).click()  # the menu's
         expect(main).to_contain_text(f"the pack of snapshot {frozen.id}, hash {frozen.hash}")
-        expect(main).to_contain_text(f"As frozen for the meeting of {MEETING}")
+        expect(main).to_contain_text(f"This pack is built from the snapshot frozen for the meeting of {MEETING}")
         wait_idle(page)
         save_screenshot(page, "chair-board-pack")
         with page.expect_download(timeout=300_000) as pdf:

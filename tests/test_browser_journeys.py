@@ -120,7 +120,7 @@ def choose(page, label: str, option: str) -> None:
 
 def milestones_counted(page) -> int:
     """The milestones the Overview's workstream row counts: its Milestones cell ("Red 1 · Green 1") added up."""
-    row = page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first.locator("tr").filter(has_text=FRONT_DOOR)
+    row = page.get_by_test_id("stMain").get_by_test_id("stTable").first.locator("tr").filter(has_text=FRONT_DOOR)
     expect(row).to_contain_text(re.compile(r"(Red|Amber|Green|not rated) \d"))
     cells = row.locator("td").all_text_contents()
     milestones = cells[1]  # Workstream, Milestones, Risks, Budget, Metrics
@@ -138,7 +138,7 @@ def test_a_lead_maps_a_messy_trackers_column_sees_each_rows_change_loads_it_and_
         main = page.get_by_test_id("stMain")
         expect(page.get_by_role("heading", name="Overview")).to_be_visible()
         # Before: the sample's two front-door milestones (one complete, one delayed).
-        expect(main.get_by_test_id("stDataFrame").first).to_contain_text(FRONT_DOOR)
+        expect(main.get_by_test_id("stTable").first).to_contain_text(FRONT_DOOR)
         assert milestones_counted(page) == 2
         screen(page, "lead-overview-before")
 
@@ -178,7 +178,7 @@ def test_a_lead_maps_a_messy_trackers_column_sees_each_rows_change_loads_it_and_
         page.goto(f"{base}/{front_door}")  # a new page load, still signed in
         wait_idle(page)
         expect(page.get_by_role("heading", name="Overview")).to_be_visible()
-        expect(main.get_by_test_id("stDataFrame").first).to_contain_text(FRONT_DOOR)
+        expect(main.get_by_test_id("stTable").first).to_contain_text(FRONT_DOOR)
         assert milestones_counted(page) == 3  # two added, one removed
         screen(page, "lead-overview-after")
         page.goto(f"{base}/{front_door.replace('overview', 'milestones')}")
