@@ -437,6 +437,13 @@ def app_database(db_url: str, monkeypatch) -> str:
     st.cache_data.clear()
 
 
+@pytest.fixture
+def sample_app(sample_boards: str, app_database: str, monkeypatch) -> str:
+    """AppTests of the dashboard on the sample boards as a first start leaves them."""
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "1")
+    return app_database
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's chromium driven by Playwright, one per test module. Assertions wait (``expect``) up to a minute:

@@ -5,7 +5,6 @@ board whose trackers name none."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from conftest import as_read, xlsx
 from signed_in import open_page
 
@@ -31,17 +30,6 @@ def test_a_level_label_the_name_already_says_is_not_repeated():
     assert level_heading("phase", "PHASE 2 – delivery") == "PHASE 2 – delivery"
     assert level_heading("Priority", "Enablers") == "Priority: Enablers"
     assert level_heading("", "Enablers") == "Enablers"
-
-
-@pytest.fixture
-def sample_app(db_url, monkeypatch, sample_boards):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "1")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield db_url
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 def matrix(at):

@@ -11,19 +11,6 @@ from data_model import open_database
 from data_model.tables import AuditEvent, Board
 
 
-@pytest.fixture
-def sample_app(db_url, monkeypatch, sample_boards):
-    import streamlit as st
-
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "1")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield db_url
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
 def charts(at):
     return [json.loads(e.proto.spec) for e in at.main if getattr(e, "type", "") == "vega_lite_chart"]
 

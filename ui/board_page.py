@@ -94,30 +94,33 @@ def open_board_page(choice: SnapshotChoice | None = SnapshotChoice()) -> BoardPa
     return BoardPage(engine, board, rules, filters, page.version, snapshot, page.source)
 
 
-def banner_text(snapshot: SnapshotInfo) -> str:
-    """The line every view of a snapshot opens with (markdown, the person's name escaped)."""
+def _frozen_line(snapshot: SnapshotInfo, opening: str, holds: str, superseded: str) -> str:
+    """A snapshot's line (markdown, the person's name escaped): ``opening`` and the meeting, its hash, who took it
+    and when, then the sentence ``holds`` (what it holds), and ``superseded`` when a later snapshot replaced it."""
     taken = snapshot.taken_at
-    text = (f"**As frozen for the meeting of {snapshot.meeting.day} {snapshot.meeting:%B %Y}**, hash "
-            f"`{snapshot.short_hash}`…, taken by {md(snapshot.taken_by)} on {taken.day} {taken:%B %Y at %H:%M} UTC. "
-            f"Every view shows the data, meetings and RAG rules as they stood then, as at "
-            f"{snapshot.as_at.day} {snapshot.as_at:%B %Y}.")
+    text = (f"**{opening} {snapshot.meeting.day} {snapshot.meeting:%B %Y}**, hash `{snapshot.short_hash}`…, taken by "
+            f"{md(snapshot.taken_by)} on {taken.day} {taken:%B %Y at %H:%M} UTC. {holds}")
     if snapshot.superseded:
-        text += (f" **Superseded by a later snapshot** of the same meeting (snapshot {snapshot.superseded_by}); this one "
-                 "is kept as it was.")
+        text += f" **Superseded by a later snapshot** of the same meeting (snapshot {snapshot.superseded_by}){superseded}"
     return text
+
+
+def _as_at(snapshot: SnapshotInfo) -> str:
+    return f"{snapshot.as_at.day} {snapshot.as_at:%B %Y}"
+
+
+def banner_text(snapshot: SnapshotInfo) -> str:
+    """The line every view of a snapshot opens with."""
+    return _frozen_line(snapshot, "As frozen for the meeting of",
+                        f"Every view shows the data, meetings and RAG rules as they stood then, as at {_as_at(snapshot)}.",
+                        "; this one is kept as it was.")
 
 
 def pack_banner_text(snapshot: SnapshotInfo) -> str:
     """The Board pack page's line for a snapshot: the pack is built from it (the page shows no views of its own)."""
-    taken = snapshot.taken_at
-    text = (f"**This pack is built from the snapshot frozen for the meeting of {snapshot.meeting.day} "
-            f"{snapshot.meeting:%B %Y}**, hash `{snapshot.short_hash}`…, taken by {md(snapshot.taken_by)} on "
-            f"{taken.day} {taken:%B %Y at %H:%M} UTC. It holds the data, meetings and RAG rules as they stood then, as "
-            f"at {snapshot.as_at.day} {snapshot.as_at:%B %Y}, whatever has changed since.")
-    if snapshot.superseded:
-        text += (f" **Superseded by a later snapshot** of the same meeting (snapshot {snapshot.superseded_by}): this "
-                 "pack is of the older one, kept as it was.")
-    return text
+    return _frozen_line(snapshot, "This pack is built from the snapshot frozen for the meeting of",
+                        f"It holds the data, meetings and RAG rules as they stood then, as at {_as_at(snapshot)}, "
+                        "whatever has changed since.", ": this pack is of the older one, kept as it was.")
 
 
 def show_banner(snapshot: SnapshotInfo, words: Callable[[SnapshotInfo], str] | None = None) -> None:
