@@ -22,7 +22,7 @@ if places.empty:
             "compare places here; every other view can then be cut by locality too.")
     st.stop()
 st.caption(f"{len(places)} localities. Each column counts the same things in each place, under the board's RAG rules; "
-           "Area-wide' holds what no locality was given for.")
+           "the last row, Area-wide, holds what no locality was given for.")
 matrix = view.read(rag_matrix, filters, rules, "locality")
 spc_settings = SpcSettings.from_settings((view.read(queries.board, board["slug"]) or {}).get("settings"))
 series = cached_result(board_series, view.read(registers.metric_values, filters, rules), spc_settings,

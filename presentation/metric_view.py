@@ -17,7 +17,7 @@ def run_chart(values: pd.DataFrame) -> alt.LayerChart:
     data["locality"] = data["locality"].fillna("All")
     data["status"] = data["rag"].map(WORDS).fillna("Not rated")
     order = ["Red", "Amber", "Green", "Not rated"]
-    x = alt.X("period_start:T", title=None, axis=time_axis(data["period_start"]))
+    x = alt.X("period_start:T", title=None, axis=alt.Axis(**time_axis(data["period_start"])))
     places = sorted(data["locality"].unique())
     several = len(places) > 1
     place_scale = alt.Scale(domain=places, range=PLACE_COLOURS[:len(places)] or PLACE_COLOURS)
@@ -52,12 +52,14 @@ def run_chart(values: pd.DataFrame) -> alt.LayerChart:
 SHORT_SPAN_DAYS = 120  # under about four months, monthly ticks would leave the axis bare or say one month thrice
 
 
-def time_axis(periods: pd.Series) -> alt.Axis:
-    """A date axis that names each tick once: weeks (with the day) over a short span, months over a longer one."""
-    span = (periods.max() - periods.min()).days if len(periods) else 0
+def time_axis(periods) -> dict:
+    """A date axis (Vega-Lite's ``axis``) that names each tick once: weeks, with the day, over a short span (monthly
+    labels on weekly points said "Apr 2018" three times), months over a longer one."""
+    starts = pd.to_datetime(pd.Series(list(periods)), errors="coerce").dropna()
+    span = (starts.max() - starts.min()).days if len(starts) else 0
     if span < SHORT_SPAN_DAYS:
-        return alt.Axis(format="%d %b %Y", tickCount="week", labelOverlap=True)
-    return alt.Axis(format="%b %Y", tickCount="month", labelOverlap=True)
+        return {"format": "%d %b %Y", "tickCount": "week", "labelOverlap": True}
+    return {"format": "%b %Y", "tickCount": "month", "labelOverlap": True}
 
 
 def run_summary(data: pd.DataFrame, places: list[str]) -> str:

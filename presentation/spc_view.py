@@ -26,6 +26,7 @@ from data_model.spc import (
     calculate,
     direction_of,
 )
+from presentation.metric_view import time_axis
 from presentation.rag_view import WORDS
 
 # MDC's colours (grey common cause, blue improvement, orange concern, purple neither), chosen from the Okabe-Ito set
@@ -285,7 +286,7 @@ def spc_spec(series: SeriesSpc, two_sigma: bool = False) -> dict:
     spec's ``datasets``, named, as Altair writes them (ui.charts sends them to the browser as Arrow)."""
     r = series.result
     starts = [_iso(d) for d in series.period_starts]
-    x = {"field": "period_start", "type": "temporal", "title": None, "axis": {"format": "%b %Y", "labelOverlap": True}}
+    x = {"field": "period_start", "type": "temporal", "title": None, "axis": time_axis(series.period_starts)}
     present, gaps = [], 0
     for p, start, target in zip(r.points, starts, series.targets, strict=True):
         if p.value is None:

@@ -100,3 +100,21 @@ def test_the_synthetic_set_gives_40_metrics_of_36_points_that_spc_can_read(tmp_p
     assert len(series) == 40 and {s.result.values for s in series} == {36}
     found = {r for s in series for p in s.result.points for r in p.rules}
     assert found == {"outside_limits", "shift", "trend", "two_of_three"}
+
+
+def test_a_short_weekly_series_names_each_week_once_on_its_axis():
+    import vl_convert as vlc
+
+    weeks = [pd.Timestamp("2018-04-02") + pd.Timedelta(weeks=k) for k in range(4)]
+    rows = [(1, "Delayed discharges", "Airdrie", p, v, 25, "lower", None) for p, v in zip(weeks, [31, 29, 27, 25],
+                                                                                            strict=True)]
+    (s,) = board_series(values_frame(rows), SpcSettings())
+    spec = spc_chart(s).to_dict()
+    svg = vlc.vegalite_to_svg(spec)
+    labels = [t for t in ("08 Apr 2018", "15 Apr 2018", "22 Apr 2018") if t in svg]
+    assert len(labels) >= 2, "a month of weekly points names its weeks, not 'Apr 2018' three times"
+    assert svg.count(">Apr 2018<") == 0
+
+    rows = [(1, "Admissions", None, p, v, 8, "lower", None) for p, v in zip(months(13), HAND, strict=True)]
+    (s,) = board_series(values_frame(rows), SpcSettings())
+    assert "Apr 2015" in vlc.vegalite_to_svg(spc_chart(s).to_dict())  # a year of months: by month
