@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import resource
 import shutil
 import sys
@@ -109,11 +110,38 @@ def _warm() -> None:
     alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q").to_dict(validate=False)  # Altair's schema
     vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
     write_pdf('<html lang="en"><title>w</title><p>warm</p></html>')
+    from exports import charts
+
+    charts.warm()  # the chart workers a running server keeps (exports.charts)
 
 
 def _cpu() -> float:
+    """CPU seconds of this process and of the chart workers it keeps (exports.charts draws in those)."""
+    from exports import charts
+
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    ticks = os.sysconf("SC_CLK_TCK")
+    workers = 0.0
+    for pid in charts.worker_pids():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            workers += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return usage.ru_utime + usage.ru_stime + workers
+
+
+def _worker_peak_mb() -> float:
+    from exports import charts
+
+    peaks = []
+    for pid in charts.worker_pids():
+        try:
+            peaks += [int(line.split()[1]) / 1024 for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                      if line.startswith("VmHWM:")]
+        except (OSError, IndexError, ValueError):
+            continue
+    return max(peaks, default=0.0)
 
 
 def _step(name: str, db: str, slug: str, as_at: date, html_path: str, queue) -> None:
@@ -126,7 +154,7 @@ def _step(name: str, db: str, slug: str, as_at: date, html_path: str, queue) -> 
     from exports.service import export_pack
 
     _warm()
-    charts._svg.cache_clear()
+    charts.forget()
     engine = make_engine(db)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start, cpu = time.perf_counter(), _cpu()
@@ -156,6 +184,8 @@ def _step(name: str, db: str, slug: str, as_at: date, html_path: str, queue) -> 
     seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     engine.dispose()
+    if name in ("html", "pdf"):
+        detail += f"; chart workers' peak {_worker_peak_mb():.0f} MB each"
     queue.put((seconds, cpu, peak / 1024, (peak - before) / 1024, detail))
 
 

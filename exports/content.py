@@ -19,6 +19,7 @@ from data_model import attention, forward_plan, queries, registers
 from data_model.rag import RagRules
 from data_model.rollups import Filters, rag_matrix
 from data_model.spc import SpcSettings
+from exports import charts as drawing
 from presentation import budget_view, milestone_view, rag_view, risk_view, spc_view
 from presentation.rag_view import WORDS, status_words
 
@@ -237,10 +238,15 @@ def build_content(source, board_slug: str, *, as_at: date, snapshot: SnapshotRef
     tops = _top_workstreams(source, board_id, (milestones, risks, lines, values))
     next_meeting = _next_meeting(source, board_id, as_at)
     off_plan = exceptions[2]
-    sections = tuple(
-        _section(name, i, matrix, milestones, risks, lines, by_period, latest, series, rules, as_at, next_meeting,
-                 off_plan, charts)
-        for i, name in enumerate(tops))
+    sections = []
+    for i, name in enumerate(tops):
+        section = _section(name, i, matrix, milestones, risks, lines, by_period, latest, series, rules, as_at,
+                           next_meeting, off_plan, charts)
+        sections.append(section)
+        # Drawing starts now, in the chart worker, while the rest of the pack is read (exports.charts).
+        drawing.start(c.spec for c in (section.timeline, section.heat_map, section.budget_chart,
+                                       *section.metric_charts) if c is not None)
+    sections = tuple(sections)
     anchors = {s.name: s.anchor for s in sections}
 
     uploads = _uploads(source, board_id)

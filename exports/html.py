@@ -141,7 +141,7 @@ def render(content: PackContent, *, pdf: bool) -> str:
     """The pack as one HTML document. ``pdf``: page references are printed page numbers (CSS target-counter, which
     only a paged renderer fills); otherwise they are links."""
     css = (TEMPLATES / "pack.css").read_text(encoding="utf-8")
-    charts.draw_all(chart.spec for chart in printed_charts(content))
+    charts.start(chart.spec for chart in printed_charts(content))  # any not already sent by build_content
     return environment().get_template("pack.html.j2").render(
         c=content, pdf=pdf, css=Markup(css), numeric=NUMERIC, contents=contents(content),
         stamp=content.stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from data_model.rag import RagRules
 from presentation.rag_view import PALETTE, WORDS
+from presentation.vega import SCHEMA, VIEW, PlainChart, records
 
 LEVELS = {1: "1 Low", 2: "2", 3: "3 Medium", 4: "4", 5: "5 High"}
 
@@ -25,27 +25,38 @@ def heat_cells(df: pd.DataFrame, rules: RagRules) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def heat_map(cells: pd.DataFrame) -> alt.LayerChart:
+def heat_map(cells: pd.DataFrame) -> PlainChart:
+    """The 5x5 heat map: each cell coloured by the RAG its score gives, with its count and that RAG in words (colour
+    is never the only carrier); a click selects a cell (the ``cell`` selection the Risks page lists).
+
+    Plain Vega-Lite (presentation.vega): the board pack prints one per workstream."""
     order = ["Red", "Amber", "Green"]
-    select = alt.selection_point(name="cell", fields=["likelihood", "impact"], on="click", empty=False)
-    base = alt.Chart(cells).encode(
-        x=alt.X("impact:O", title="Impact", axis=alt.Axis(labelExpr=_levels_expr(), labelAngle=0)),
-        y=alt.Y("likelihood:O", title="Likelihood", sort="descending", axis=alt.Axis(labelExpr=_levels_expr())),
-    )
-    rect = base.mark_rect(stroke="white", strokeWidth=2).encode(
-        color=alt.Color("rag:N", title="RAG from score", sort=order,
-                        scale=alt.Scale(domain=order, range=[PALETTE["red"], PALETTE["amber"], PALETTE["green"]])),
-        opacity=alt.condition("datum.count > 0", alt.value(1.0), alt.value(0.35)),
-        tooltip=[alt.Tooltip("likelihood:O", title="Likelihood"), alt.Tooltip("impact:O", title="Impact"),
-                 alt.Tooltip("score:Q", title="Score"), alt.Tooltip("rag:N", title="RAG"),
-                 alt.Tooltip("count:Q", title="Risks")],
-    ).add_params(select)
-    text = base.mark_text(fontSize=18, fontWeight="bold", color="black", dy=-5).encode(
-        text=alt.condition("datum.count > 0", alt.Text("count:Q"), alt.value("")))
-    word = base.mark_text(fontSize=9, color="black", dy=12).encode(text="rag:N")  # colour is never the only carrier
+    levels = {"labelExpr": _levels_expr()}
+    position = {"x": {"field": "impact", "type": "ordinal", "title": "Impact", "axis": {**levels, "labelAngle": 0}},
+                "y": {"field": "likelihood", "type": "ordinal", "title": "Likelihood", "sort": "descending",
+                      "axis": levels}}
+    rect = {"name": "heat_cells", "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2}, "encoding": {
+        **position,
+        "color": {"field": "rag", "type": "nominal", "title": "RAG from score", "sort": order,
+                  "scale": {"domain": order, "range": [PALETTE["red"], PALETTE["amber"], PALETTE["green"]]}},
+        "opacity": {"condition": {"test": "datum.count > 0", "value": 1.0}, "value": 0.35},
+        "tooltip": [{"field": "likelihood", "type": "ordinal", "title": "Likelihood"},
+                    {"field": "impact", "type": "ordinal", "title": "Impact"},
+                    {"field": "score", "type": "quantitative", "title": "Score"},
+                    {"field": "rag", "type": "nominal", "title": "RAG"},
+                    {"field": "count", "type": "quantitative", "title": "Risks"}]}}
+    count = {"mark": {"type": "text", "color": "black", "dy": -5, "fontSize": 18, "fontWeight": "bold"},
+             "encoding": {**position, "text": {"condition": {"test": "datum.count > 0", "field": "count",
+                                                             "type": "quantitative"}, "value": ""}}}
+    word = {"mark": {"type": "text", "color": "black", "dy": 12, "fontSize": 9},
+            "encoding": {**position, "text": {"field": "rag", "type": "nominal"}}}
     # Its text alternative: the chart's accessible name, and the line ui.charts writes under it.
-    return alt.layer(rect, text, word).properties(width=380, height=330,
-                                                  description=f"Risk heat map: {heat_summary(cells)}")
+    return PlainChart({
+        "$schema": SCHEMA, "config": VIEW, "layer": [rect, count, word],
+        "data": {"name": "cells"}, "datasets": {"cells": records(cells)},
+        "description": f"Risk heat map: {heat_summary(cells)}", "width": 380, "height": 330,
+        "params": [{"name": "cell", "select": {"type": "point", "fields": ["likelihood", "impact"], "on": "click"},
+                    "views": ["heat_cells"]}]})
 
 
 def _levels_expr() -> str:

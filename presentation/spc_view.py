@@ -6,12 +6,10 @@ No Streamlit here: the board pack draws the same charts from the same specs.
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-import altair as alt
 import pandas as pd
 
 from data_model.spc import (
@@ -28,6 +26,7 @@ from data_model.spc import (
 )
 from presentation.metric_view import time_axis
 from presentation.rag_view import WORDS
+from presentation.vega import SCHEMA, VIEW, PlainChart
 
 # MDC's colours (grey common cause, blue improvement, orange concern, purple neither), chosen from the Okabe-Ito set
 # so colour-blind readers can tell them apart; every point also has its own shape and every icon its words.
@@ -253,22 +252,6 @@ LINE_STYLES = {"Mean": ("#1A1A1A", [1, 0]), "Upper process limit": ("#595959", [
 LINE_COLUMNS = (("Mean", "mean"), ("Upper process limit", "upper"), ("Lower process limit", "lower"),
                 ("Upper two-sigma line", "upper_two_sigma"), ("Lower two-sigma line", "lower_two_sigma"),
                 ("Target", "target"))
-VIEW = {"view": {"continuousHeight": 300, "continuousWidth": 300}}  # Altair's default view, as the pages have it
-
-
-@dataclass(frozen=True)
-class PlainChart:
-    """A chart kept as its Vega-Lite spec, read as an Altair chart is (``to_dict``) by ui.charts and the tests.
-
-    Reading a spec into Altair (``from_dict``) costs more than building it; the spec is all the page needs."""
-
-    spec: dict
-
-    def to_dict(self, validate: bool = True) -> dict:
-        """A copy of the spec; ``validate`` checks it against Vega-Lite's schema first, as Altair's to_dict does."""
-        if validate:
-            alt.LayerChart.from_dict(self.spec, validate=True)  # raises on a spec the schema refuses
-        return copy.deepcopy(self.spec)
 
 
 def spc_chart(series: SeriesSpc, two_sigma: bool = False) -> PlainChart:
@@ -365,7 +348,7 @@ def spc_spec(series: SeriesSpc, two_sigma: bool = False) -> dict:
                        "mark": {"type": "text", "align": "left", "baseline": "top", "dx": 3, "dy": 2, "fontSize": 11,
                                 "color": "#1A1A1A"},
                        "encoding": {"x": at, "y": {"value": 0}, "text": {"field": "mark", "type": "nominal"}}})
-    return {"$schema": alt.SCHEMA_URL, "config": VIEW, "layer": layers, "height": 260,
+    return {"$schema": SCHEMA, "config": VIEW, "layer": layers, "height": 260,
             "title": {"text": series.label, "anchor": "start", "fontSize": 13},
             "description": f"{series.label}: {chart_summary(series)}", "datasets": datasets}
 
