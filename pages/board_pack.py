@@ -1,6 +1,7 @@
 """Board pack: the pack of a frozen snapshot (the newest of the latest meeting unless another is chosen, ?snapshot=ID)
-or of the live data, marked not frozen, downloaded as PDF, Excel or HTML. Each file is built when its button is
-clicked (never on a page run), checked against the person's role and recorded in the audit trail."""
+or of the live data, marked not frozen, as PDF, Excel or HTML. Each file is built when its Prepare button is
+pressed (never on a plain page run), checked against the person's role and recorded in the audit trail, then
+offered for download."""
 
 import logging
 from datetime import UTC, datetime
@@ -37,10 +38,6 @@ st.markdown("The pack holds a cover, contents with page numbers, the agenda with
 
 
 log = logging.getLogger(__name__)
-# Packs that could not be built, by (board, format): written by the download (which runs outside the page's run, so
-# it cannot draw on the page) and said on the page's next run. A plain dict kept in the session, so the download's
-# thread and the page share it.
-failures: dict = st.session_state.setdefault("pack_failures", {})
 
 
 def failed_sentence(fmt: str, when: datetime) -> str:
@@ -52,29 +49,28 @@ def failed_sentence(fmt: str, when: datetime) -> str:
             "the server's log has the details.")
 
 
-def build(fmt: str, engine=view.engine, slug=board["slug"], board_id=int(board["id"]), as_at=filters.as_at,
-          snapshot_id=snapshot.id if snapshot else None, actor=who, failures=failures) -> bytes:
-    """Runs only when its button is clicked (Streamlit's deferred download): the snapshot is looked up again then,
-    so the file is of the snapshot named on the button, from its frozen copy. A pack that cannot be built is logged
-    with its traceback, and the file and the page's next run say so in words."""
+def build(fmt: str) -> bytes | None:
+    """The pack, built in this run (its button was pressed): the snapshot is looked up again now, so the file is of
+    the snapshot the page names, from its frozen copy. A refusal or a failure is said on the page at once, in
+    words; a failure's traceback goes to the server's log."""
     try:
-        if snapshot_id is None:
-            return export_pack(engine, actor, slug, fmt, as_at=as_at).data
-        ref = resolve_snapshot(engine, board_id, snapshot_id=snapshot_id)
-        return export_pack(engine, actor, slug, fmt, as_at=ref.as_at or as_at, snapshot=ref).data
-    except PackRefused as exc:  # the role changed since the page was drawn: the file says why
-        return str(exc).encode("utf-8")
+        with st.spinner(f"Building the {FORMAT_NAMES[fmt]} pack…"):
+            if snapshot is None:
+                return export_pack(view.engine, who, board["slug"], fmt, as_at=filters.as_at).data
+            ref = resolve_snapshot(view.engine, int(board["id"]), snapshot_id=snapshot.id)
+            return export_pack(view.engine, who, board["slug"], fmt, as_at=ref.as_at or filters.as_at,
+                               snapshot=ref).data
+    except PackRefused as exc:  # the role changed since the page was drawn
+        st.error(md(str(exc)), icon=":material/block:")
     except Exception:  # anything else: never a traceback for the reader, always one in the log
-        when = datetime.now(UTC)
-        log.exception("The %s board pack of %s (snapshot %s) could not be built", fmt, slug, snapshot_id)
-        failures[(slug, fmt)] = failed_sentence(fmt, when)
-        return failures[(slug, fmt)].encode("utf-8")
+        log.exception("The %s board pack of %s (snapshot %s) could not be built", fmt, board["slug"],
+                      snapshot.id if snapshot else None)
+        st.error(md(failed_sentence(fmt, datetime.now(UTC))), icon=":material/error:")
+    return None
 
 
-for (slug, fmt), sentence in list(failures.items()):
-    if slug == board["slug"]:
-        st.error(md(sentence), icon=":material/error:")
-        del failures[(slug, fmt)]
+def size(data: bytes) -> str:
+    return f"{len(data) / 1e6:.1f} MB" if len(data) >= 100_000 else f"{max(1, round(len(data) / 1000))} KB"
 
 
 meeting = view.read(meeting_for, int(board["id"]), snapshot.meeting if snapshot else filters.as_at)
@@ -84,10 +80,25 @@ if meeting:
 else:
     st.markdown(f"No meeting is recorded on or after {filters.as_at:%d %B %Y}; the pack is dated by the as-at date.")
 when = meeting.get("date") or (snapshot.meeting if snapshot else filters.as_at)
+# A pack is built when its Prepare button is pressed, in that run (so a failure is said there and then), and kept
+# for this board, snapshot and date until the choice changes; its Download button then saves the file.
+choice = (board["slug"], snapshot.id if snapshot else "now", filters.as_at.isoformat())
+ready: dict = st.session_state.setdefault("pack_ready", {})
+for fmt in [f for f, (made_for, _) in ready.items() if made_for != choice]:
+    del ready[fmt]
 columns = st.columns(3)
 for column, fmt in zip(columns, ("pdf", "xlsx", "html"), strict=True):
-    column.download_button(f"Download the {FORMAT_NAMES[fmt]} pack", data=lambda fmt=fmt: build(fmt),
-                           file_name=pack_file_name(board["slug"], when, fmt), mime=FORMATS[fmt],
-                           icon=":material/download:", on_click="ignore", key=f"pack_{fmt}", width="stretch")
-st.caption("Building the PDF can take a minute or more for a large board; the Excel pack is quicker. Scripts export "
-           "the same packs with `python -m data_model export --board SLUG --meeting YYYY-MM-DD --format pdf`.")
+    name = FORMAT_NAMES[fmt]
+    with column:
+        if st.button(f"Prepare the {name} pack", icon=":material/description:", key=f"pack_prepare_{fmt}",
+                     width="stretch", type="secondary" if fmt in ready else "primary"):
+            if (data := build(fmt)) is not None:
+                ready[fmt] = (choice, data)
+        if fmt in ready:
+            data = ready[fmt][1]
+            st.download_button(f"Download the {name} pack ({size(data)})", data=data,
+                               file_name=pack_file_name(board["slug"], when, fmt), mime=FORMATS[fmt],
+                               icon=":material/download:", on_click="ignore", key=f"pack_{fmt}", width="stretch")
+st.caption("Prepare builds the pack from the data named above and records the export in the audit trail; Download "
+           "then saves it. The PDF can take a minute or more for a large board; the Excel pack is quicker. Scripts "
+           "export the same packs with `python -m data_model export --board SLUG --meeting YYYY-MM-DD --format pdf`.")

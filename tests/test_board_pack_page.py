@@ -1,5 +1,5 @@
-"""The Board pack page: listed for every role on the board, offering the three downloads, building nothing (and
-auditing nothing) until a button is clicked; the pack of a frozen snapshot (the newest of the latest meeting unless
+"""The Board pack page: listed for every role on the board, offering the three packs, building nothing (and
+auditing nothing) until a Prepare button is pressed, then offering that file for download; the pack of a frozen snapshot (the newest of the latest meeting unless
 another is chosen, kept in the link) or of the live data."""
 
 from __future__ import annotations
@@ -19,18 +19,26 @@ def _export_events(engine) -> int:
         return conn.execute(select(func.count()).where(AuditEvent.action == "export")).scalar()
 
 
-def test_a_viewer_opens_the_board_pack_page_and_sees_three_downloads(engine, board, app_database, monkeypatch):
+def test_a_viewer_prepares_a_pack_and_is_offered_its_download(engine, board, app_database, monkeypatch):
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
     accounts.add_user(engine, "viewer@t.example.org", by="tests")
     accounts.grant(engine, "viewer@t.example.org", "test-board", "viewer", by="tests")
     at = open_page("board_pack.py", email="viewer@t.example.org", board="test-board")
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Board pack"]
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download the PDF pack", "Download the Excel pack", "Download the HTML pack"]
-    # Each file is deferred (built by the click), none was made for the page run.
-    assert all(b.proto.deferred_file_id and not b.proto.url for b in at.get("download_button"))
+    assert _labels(at) == ["Prepare the PDF pack", "Prepare the Excel pack", "Prepare the HTML pack"]
+    assert not at.get("download_button")
     assert _export_events(engine) == 0  # drawing the page built nothing
+
+    at.button(key="pack_prepare_xlsx").click().run()
+    assert not at.exception and not at.error
+    downloads = at.get("download_button")
+    assert [b.proto.label.split(" (")[0] for b in downloads] == ["Download the Excel pack"]
+    assert downloads[0].proto.label.endswith(" KB)")  # its size, so a reader knows what is coming
+    assert _export_events(engine) == 1  # built once, for the viewer, and audited
+    at.run()  # kept while the choice stands: no second build
+    assert [b.proto.label.split(" (")[0] for b in at.get("download_button")] == ["Download the Excel pack"]
+    assert _export_events(engine) == 1
 
 
 def _frozen_twice(engine) -> tuple:
@@ -44,7 +52,7 @@ def _frozen_twice(engine) -> tuple:
 
 
 def _labels(at) -> list[str]:
-    return [b.proto.label for b in at.get("download_button")]
+    return [b.label for b in at.button if b.key.startswith("pack_prepare_")]
 
 
 @pytest.mark.slow
@@ -63,7 +71,7 @@ def test_the_pack_opens_on_the_newest_snapshot_of_the_latest_meeting(engine, boa
     assert banner.startswith("**This pack is built from the snapshot frozen for the meeting of 27 September 2016**")
     assert f"hash `{correction.hash[:12]}`" in banner and "Every view" not in banner
     assert "For the meeting of **Tuesday 27 September 2016** (Board meeting)." in [m.value for m in at.markdown]
-    assert _labels(at) == ["Download the PDF pack", "Download the Excel pack", "Download the HTML pack"]
+    assert _labels(at) == ["Prepare the PDF pack", "Prepare the Excel pack", "Prepare the HTML pack"]
     assert _export_events(engine) == 0
 
     at.selectbox(key="pack_snapshot_test-board").set_value(june.id).run()
