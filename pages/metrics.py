@@ -18,7 +18,7 @@ from presentation.spc_view import (
 )
 from ui.board_page import open_board_page
 from ui.charts import cached_result, show_chart
-from ui.tables import table
+from ui.tables import table, wrapping_table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -48,7 +48,7 @@ st.caption(f"XmR charts as NHS England's Making Data Count draws them: a point b
            f"and icons need {MIN_POINTS} points; a chair sets the run length, baselines and recalculations on **Board "
            "settings**.")
 if series:
-    st.table(summary_table(series), hide_index=True, alt="Every metric's SPC variation and assurance, in words")
+    wrapping_table(summary_table(series), name="Every metric's SPC variation and assurance, in words")
 two_sigma = st.toggle("Show the two-sigma lines", value=False, key="spc_two_sigma")
 
 st.subheader("Latest values against target (RAG)", anchor=False)
