@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from presentation.rag_view import MISSING  # what an empty cell shows: "not given", never an internal None
-from presentation.safe import md
+from presentation.safe import cell_md
 
 __all__ = ["MISSING", "table", "wrapping_table", "wrapping_cells"]
 
@@ -23,11 +23,11 @@ def table(data, *, name: str | None = None, **options):
 
 def wrapping_cells(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """``frame`` (its ``labels`` columns, renamed, when given) as the text a wrapping table shows: dates as
-    "2 Jul 2018" (joined by no-break spaces), blanks as MISSING, and tracker text escaped, because ``st.table`` reads every cell and header as
-    markdown (a risk titled "[Sign in](https://…)" would otherwise be a link)."""
+    "2 Jul 2018" (joined by no-break spaces), blanks as MISSING, and tracker text escaped (presentation.safe.cell_md),
+    because ``st.table`` reads every cell and header as markdown (a risk titled "[Sign in](https://…)" would otherwise be a link)."""
     if labels is not None:
         frame = frame[list(labels)].rename(columns=labels)
-    return pd.DataFrame({md(c): frame[c].map(_cell).tolist() for c in frame.columns})
+    return pd.DataFrame({cell_md(c): frame[c].map(_cell).tolist() for c in frame.columns})
 
 
 def wrapping_table(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = None):
@@ -45,4 +45,4 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value)
-    return md(text) if text.strip() else MISSING
+    return cell_md(text) if text.strip() else MISSING
