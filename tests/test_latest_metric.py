@@ -82,11 +82,11 @@ def test_overview_and_metrics_page_both_say_red(app):
     metrics = page("metrics")
     counts = {m.label: m.value for m in metrics.metric}
     assert (counts["Latest values off target"], counts["On target"]) == ("1", "1")
-    latest = next(df.value for df in metrics.dataframe if "Better when" in df.value.columns)
+    latest = next(df.value for df in metrics.table if "Better when" in df.value.columns)  # a short list wraps
     latest = latest.set_index(["Metric", "Locality"])
     assert latest.loc[("Admissions", "North"), ["RAG", "Period", "Latest"]].tolist() == [
-        "Red", "Q1 2016-17 (Apr–Jun 2016)", 120]
-    assert latest.loc[("Admissions", "South"), ["RAG", "Latest"]].tolist() == ["Green", 90]
+        "Red", "Q1 2016-17 (Apr–Jun 2016)", "120"]  # the period in words, not "2016-17 Q1"
+    assert latest.loc[("Admissions", "South"), ["RAG", "Latest"]].tolist() == ["Green", "90"]
     assert latest.loc[("Delays", "North"), "RAG"] == "Not rated"
     assert any("**Admissions** — latest: Red in 1, Green in 1 of 2 localities" in m.value for m in metrics.markdown)
 
@@ -95,5 +95,5 @@ def test_overview_and_metrics_page_both_say_red(app):
 def test_localities_page_shows_the_last_reported_figure(app):
     at = page("localities")
     side = next(df.value for df in at.table if "Admissions" in df.value.columns).set_index("Locality")
-    # Places down the side, metrics across; the wrapping table's cells are escaped markdown ("120 \(Red\)").
-    assert side.loc[["North", "South"], "Admissions"].tolist() == [r"120 \(Red\)", r"90 \(Green\)"]
+    # Places down the side, metrics across (as the RAG table above it).
+    assert side.loc[["North", "South"], "Admissions"].tolist() == ["120 (Red)", "90 (Green)"]

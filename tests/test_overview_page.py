@@ -145,8 +145,8 @@ def test_metrics_page_rates_the_latest_values(app):
     at = page("metrics", board="test-board", as_at="2016-09-27")
     assert [(m.label, m.value) for m in at.metric] == [("Metrics", "3"), ("Latest values off target", "1"),
                                                         ("Near target", "1"), ("On target", "1")]
-    latest = next(df.value for df in at.dataframe if "Better when" in df.value.columns).set_index("Metric")
-    assert latest.loc["Admissions", "Latest"] == 120  # the 2017-18 value is after the as-at date
+    latest = next(df.value for df in at.table if "Better when" in df.value.columns).set_index("Metric")
+    assert latest.loc["Admissions", "Latest"] == "120"  # the 2017-18 value is after the as-at date
     assert latest.loc["Admissions", "RAG"] == "Red" and latest.loc["Reablement", "RAG"] == "Amber"
     assert any("**Admissions** — latest: Red" in m.value for m in at.markdown)
 

@@ -18,7 +18,6 @@ from data_model.rollups import Filters
 from presentation.metric_view import MAX_COLUMNS, by_place, latest_table, period_words
 from presentation.milestone_view import LABEL_CHARS, timeline
 from presentation.rag_view import MISSING, status_words
-from presentation.safe import md
 from ui.tables import wrapping_cells
 
 
@@ -114,10 +113,9 @@ def test_a_wrapping_table_shows_dates_blanks_and_tracker_text_as_text():
     cells = wrapping_cells(frame, {"due": "Due", "title": "Risk", "owner": "Owner", "score": "Score"})
     assert list(cells.columns) == ["Due", "Risk", "Owner", "Score"]
     assert cells["Due"].tolist() == ["30\u00a0Sep\u00a02016", MISSING]  # a date never wraps over two lines
-    assert cells["Owner"].tolist() == [MISSING, "Jo"] and cells["Score"].tolist() == ["12", "2\\.5"]
+    assert cells["Owner"].tolist() == [MISSING, "Jo"] and cells["Score"].tolist() == ["12", "2.5"]
     # st.table reads each cell as markdown: the link is escaped, so it shows as the text written.
-    assert cells["Risk"].tolist() == [md("[Sign in](https://evil.example)"), MISSING]
-    assert cells.loc[0, "Risk"].startswith(r"\[Sign in\]\(https")
+    assert cells["Risk"].tolist() == ["\\[Sign in\\](https:\u200b//evil.example)", MISSING]
 
 
 LONG = ("Integrated care coordinator working in Rutland GP surgeries to offer additional support to people "
@@ -143,3 +141,25 @@ def test_a_long_milestone_title_shows_whole_on_the_timeline_axis():
     assert [line for line in labels[1] if line] == ["Short one"]
     assert len(labels[0]) == len(labels[1])  # equal heights, so each label sits centred on its bar
     assert spec["height"] >= 12 * len(labels[0]) * 2  # each row tall enough for the longest label
+
+
+@pytest.mark.parametrize("text", [
+    "[Session expired: sign in again](https://evil.example)", "![x](https://evil.example/x.png)",
+    '<a href="https://evil.example">x</a>', "&lt;script&gt;", "https://evil.example help@evil.example www.evil.example",
+    "**bold** _it_ `code` $x^2$ ~~gone~~", ":red[alarm] :material/home:", "# Heading", "- a list", "1. a list",
+    "> quoted", "a | pipe", "---", "+ plus", "2) two",
+])
+def test_a_table_cell_shows_tracker_text_as_written_and_never_as_markup(text):
+    from test_hostile_text import markup, shown
+
+    from presentation.safe import cell_md
+
+    assert not markup(cell_md(text)) and shown(cell_md(text)) == text
+
+
+def test_ordinary_text_in_a_table_cell_is_left_as_it_is():
+    from presentation.safe import cell_md
+
+    for text in ("SPC: Concern (high) 1; RAG: Red 2", "Area-wide (no locality given)", "£2,061,000", "Q1 2016-17",
+                 "Enablers › E1 ENABLERS", "Red 4 · Green 4", "2.5", "-£40", "#1 priority", "2016-17 Q1"):
+        assert cell_md(text) == text

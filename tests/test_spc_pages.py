@@ -57,7 +57,7 @@ def test_overview_and_localities_say_spc_or_rag(sample_app):
 
     at = open_page("localities.py", board="north-lanarkshire-ijb")
     assert not at.exception
-    # Places down the side, the three metrics across (a wrapping table whose cells are escaped markdown).
+    # Places down the side, the three metrics across, in a table that wraps.
     tables = [_as_read(df.value) for df in at.table]
     side = next(t for t in tables if "Delayed discharges (bed days, weekly average)" in t.columns).set_index("Locality")
     assert side.loc["Airdrie", "Delayed discharges (bed days, weekly average)"].endswith(
@@ -71,7 +71,7 @@ def test_overview_and_localities_say_spc_or_rag(sample_app):
 
 
 def _as_read(frame):
-    """A wrapping table (st.table, whose cells are escaped markdown) as a reader sees it."""
+    """A wrapping table as a reader sees it (st.table's cells are markdown: any markup in them is escaped)."""
     unescape = lambda v: re.sub(r"\\(.)", r"\1", str(v))  # noqa: E731
     return frame.map(unescape).rename(columns=unescape)
 
