@@ -9,7 +9,7 @@ from presentation.rag_view import money
 from presentation.safe import md
 from ui.board_page import open_board_page
 from ui.charts import show_chart
-from ui.tables import table
+from ui.tables import table, wrapping_table
 
 WRAPPED_UP_TO = 40  # rows: a longer table scrolls in a data grid instead
 
@@ -53,16 +53,15 @@ if len(contributions) or len(reserves):
             given.insert(1, "From", contributions["funder"].fillna(""))
         # A few rows: a table that wraps, so every name and every pound shows whole at any width (a data grid cut
         # "£2,061,000" to "£2,061,00" in half the page).
-        st.table(given, hide_index=True, alt="Contributions to the pooled fund")
+        wrapping_table(given, name="Contributions to the pooled fund")
         st.markdown(f"**Total: {money(contributions['allocated'].sum())}**")
     with right:
         st.markdown("**Reserves, held apart**")
         if reserves.empty:
             st.write("No contingency or risk-share reserve recorded.")
         else:
-            st.table(pd.DataFrame({"Reserve": reserves["line"], "Kind": reserves["line_kind"].map(LINE_KINDS),
-                                   "Amount": reserves["allocated"].map(money)}), hide_index=True,
-                     alt="Reserves held apart")
+            wrapping_table(pd.DataFrame({"Reserve": reserves["line"], "Kind": reserves["line_kind"].map(LINE_KINDS),
+                                         "Amount": reserves["allocated"].map(money)}), name="Reserves held apart")
 
 by_period = view.read(registers.budget_by_period, filters)
 if not by_period.empty:
@@ -75,7 +74,7 @@ if not by_period.empty:
         "Variance %": by_period["variance_pct"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}%")})
     name = "Allocation against forecast and spend, by workstream and period"
     if len(shown) <= WRAPPED_UP_TO:  # a table that wraps: every amount whole at any width
-        st.table(shown, hide_index=True, alt=name)
+        wrapping_table(shown, name=name)
     else:
         table(shown, name=name)
     st.caption("Variance compares the forecast (or, where there is none, the spend) with the allocation of the same "

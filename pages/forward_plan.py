@@ -8,7 +8,7 @@ from data_model.meetings import meeting_status_words, status_day, unmarked
 from presentation.rag_view import status_words
 from presentation.safe import md
 from ui.board_page import open_board_page
-from ui.tables import table
+from ui.tables import wrapping_table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -57,16 +57,13 @@ for meeting in ahead.itertuples():
                 st.caption("Milestones the schedule lists: " + "; ".join(md(m) for m in listed))
         if not risks.empty:
             st.markdown(f"Risk reviews due by this meeting, overdue ones included ({len(risks)}):")
-            table(risks[["review_due", "title", "owner", "workstream", "ref"]], name="Risk reviews due",
-                  column_config={"review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY"),
-                                 "workstream": "Workstream", "ref": "Ref",
-                                 "title": st.column_config.TextColumn("Risk", width="large"), "owner": "Owner"})
+            # Wrapping tables: a long risk or milestone title shows whole, where a data grid cut it at a dozen words.
+            wrapping_table(risks, name="Risk reviews due", labels={
+                "review_due": "Review due", "title": "Risk", "owner": "Owner", "workstream": "Workstream",
+                "ref": "Ref"})
         if not items.empty:
             st.markdown(f"Open milestones due by this meeting, overdue ones included ({len(items)}):")
-            table(items.assign(status=status_words(items["status"]))[["due", "title", "status", "owner", "workstream"]],
-                  name="Milestones due",
-                  column_config={"due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-                                 "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone"),
-                                 "owner": "Owner", "status": "Status"})
+            wrapping_table(items.assign(status=status_words(items["status"])), name="Milestones due", labels={
+                "due": "Due", "title": "Milestone", "status": "Status", "owner": "Owner", "workstream": "Workstream"})
         if items.empty and risks.empty and planned.empty:
             st.caption("No open milestone, risk review or scheduled item falls due before this meeting.")

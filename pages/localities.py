@@ -1,17 +1,16 @@
 """Localities side by side: the same RAG measures for each place, and each metric's latest value per place."""
 
-import pandas as pd
 import streamlit as st
 
 from data_model import queries, registers
 from data_model.rollups import rag_matrix
 from data_model.spc import SpcSettings
-from presentation.metric_view import latest_table
+from presentation.metric_view import by_place, latest_table
 from presentation.rag_view import group_words, matrix_table
 from presentation.spc_view import VERDICT_NOTE, board_series, verdict, with_metric_verdicts
 from ui.board_page import open_board_page
 from ui.charts import cached_result
-from ui.tables import table
+from ui.tables import wrapping_table
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -29,8 +28,8 @@ series = cached_result(board_series, view.read(registers.metric_values, filters,
                        cache_key=(view.version, filters, rules, spc_settings))
 latest_all = view.read(registers.latest_metrics, filters, rules)
 # A table that wraps: a cell such as "SPC: Common cause 4 · Concern (high) 1; RAG: Red 7" shows whole.
-st.table(group_words(with_metric_verdicts(matrix_table(matrix, "Locality"), "Locality", latest_all, series,
-                                          "locality"), "Locality"), hide_index=True, alt="RAG by locality")
+wrapping_table(group_words(with_metric_verdicts(matrix_table(matrix, "Locality"), "Locality", latest_all, series,
+                                                "locality"), "Locality"), name="RAG by locality")
 st.caption(VERDICT_NOTE)
 
 in_places = latest_all
@@ -41,9 +40,9 @@ if not in_places.empty:
     found = {(s.metric_id, s.locality): s for s in series}
     said = [verdict(found.get((int(m), loc)), r) for m, loc, r in zip(in_places["metric_id"], in_places["locality"],
                                                                      in_places["rag"], strict=True)]
-    side = latest.assign(cell=[f"{v:g} ({w})" if pd.notna(v) else "" for v, w in zip(latest["Latest"], said,
-                                                                                   strict=True)])
-    wide = side.pivot_table(index="Metric", columns="Locality", values="cell", aggfunc="first").fillna("")
-    table(wide.reset_index(), key="localities_metrics")
+    # Places down the side and metrics across (or the other way when there are more metrics), a few columns a
+    # table, wrapping: one wide grid of every place ran off the page at 1400 px.
+    for part in by_place(latest, said):
+        wrapping_table(part, name="Latest value of each metric in each locality")
     st.caption("Latest value in each place, with the SPC variation (marked SPC) where the metric has 13 points or "
                "more there, and its RAG against target in words otherwise.")

@@ -6,6 +6,7 @@ import streamlit as st
 from data_model import queries, registers
 from data_model.spc import MIN_POINTS, SpcSettings
 from presentation.metric_view import latest_summary, latest_table
+from presentation.register_tables import drop_empty
 from presentation.safe import md
 from presentation.spc_view import (
     assurance_colour,
@@ -18,7 +19,9 @@ from presentation.spc_view import (
 )
 from ui.board_page import open_board_page
 from ui.charts import cached_result, show_chart
-from ui.tables import table
+from ui.tables import table, wrapping_table
+
+WRAPPED_UP_TO = 40  # rows of latest values shown whole; a longer list scrolls in a data grid
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -48,13 +51,17 @@ st.caption(f"XmR charts as NHS England's Making Data Count draws them: a point b
            f"and icons need {MIN_POINTS} points; a chair sets the run length, baselines and recalculations on **Board "
            "settings**.")
 if series:
-    st.table(summary_table(series), hide_index=True, alt="Every metric's SPC variation and assurance, in words")
+    wrapping_table(summary_table(series), name="Every metric's SPC variation and assurance, in words")
 two_sigma = st.toggle("Show the two-sigma lines", value=False, key="spc_two_sigma")
 
 st.subheader("Latest values against target (RAG)", anchor=False)
 st.caption(f"Rated against target in each metric's own direction; amber means worse than target by up to "
            f"{rules.metric_tolerance_pct:g}% of it.")
-table(latest, name="Latest value of each metric against its target")
+shown = drop_empty(latest, always=("RAG", "Metric", "Period", "Latest"))  # no Locality column on a board without
+if len(shown) <= WRAPPED_UP_TO:  # a table that wraps: whole names, and Unit and Better when on the page at 1400 px
+    wrapping_table(shown, name="Latest value of each metric against its target")
+else:
+    table(shown, name="Latest value of each metric against its target")
 
 by_metric: dict[int, list] = {}
 for s in series:

@@ -25,14 +25,14 @@ from presentation.spc_view import VERDICT_NOTE, board_series, with_metric_verdic
 from presentation.upload_report import changes_frame
 from ui.board_page import open_board_page
 from ui.charts import cached_result, show_chart
-from ui.tables import table
+from ui.tables import table, wrapping_table
 from ui.tabs import lazy_tabs
 
 
 def rag_table(frame: pd.DataFrame, name: str) -> None:
     """A RAG matrix as a table that wraps: every cell ("SPC: Common cause 4 · Concern (high) 1; RAG: Red 7") whole
     at any width, where a data grid cut it short."""
-    st.table(frame, hide_index=True, alt=name)
+    wrapping_table(frame, name=name)  # its cells escaped: st.table reads them as markdown
 
 
 def milestones_tab(rows: pd.DataFrame, rules: RagRules) -> None:

@@ -39,7 +39,7 @@ from presentation.upload_report import (
 from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
 from ui.saved_mappings_section import saved_mappings_section
-from ui.tables import table
+from ui.tables import table, wrapping_table
 
 WRAPPED_UP_TO = 60  # problems shown whole in a wrapping table; more read better in a scrolling one and the CSV
 
@@ -260,7 +260,7 @@ with tabs[0]:
     if analysis.issues:
         problems = issues_frame(analysis)
         if len(problems) <= WRAPPED_UP_TO:
-            st.table(problems, hide_index=True)  # wraps: every word of "What to do" shows
+            wrapping_table(problems, name="Problems found in the file")  # wraps: every word of "What to do" shows
         else:
             table(problems, name="Problems found in the file", key="upload_problems",
                   column_config={"What to do": st.column_config.TextColumn(width="large")})

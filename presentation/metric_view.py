@@ -1,53 +1,14 @@
-"""Run charts: a metric's actuals against its target over time, one line per locality where the data has them."""
+"""Metrics as a board reads them: each one's latest value against target, periods named in words, and the date axis
+the SPC charts (presentation.spc_view) draw."""
 
 from __future__ import annotations
 
-import altair as alt
+import re
+from datetime import date
+
 import pandas as pd
 
-from presentation.rag_view import PALETTE, WORDS
-
-# Okabe-Ito's categorical colours (black dropped: the target line is dark grey), told apart with the common forms of
-# colour blindness; each line is also dashed its own way and named at its end, so no place is told by colour alone.
-PLACE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442"]
-
-
-def run_chart(values: pd.DataFrame) -> alt.LayerChart:
-    data = values[values["period_start"].notna()].copy()
-    data["locality"] = data["locality"].fillna("All")
-    data["status"] = data["rag"].map(WORDS).fillna("Not rated")
-    order = ["Red", "Amber", "Green", "Not rated"]
-    x = alt.X("period_start:T", title=None, axis=alt.Axis(**time_axis(data["period_start"])))
-    places = sorted(data["locality"].unique())
-    several = len(places) > 1
-    place_scale = alt.Scale(domain=places, range=PLACE_COLOURS[:len(places)] or PLACE_COLOURS)
-    # One legend per idea: the places by their dashes (each line is also named at its end, in its colour), and RAG
-    # by colour and shape together.
-    unlegended_colour = alt.Color("locality:N", sort=places, legend=None, scale=place_scale)
-    line = alt.Chart(data).mark_line(**({} if several else {"color": "#0072B2"})).encode(
-        x=x, y=alt.Y("actual:Q", title=values["unit"].iloc[0] or "Value"), detail="locality:N",
-        **({"color": unlegended_colour, "strokeDash": alt.StrokeDash("locality:N", title="Locality", sort=places)}
-           if several else {}))
-    points = alt.Chart(data).mark_point(filled=True, size=80).encode(
-        x=x, y="actual:Q", shape=alt.Shape("status:N", title="RAG", sort=order, scale=alt.Scale(
-            domain=order, range=["circle", "square", "triangle-up", "diamond"])),
-        color=alt.Color("status:N", title="RAG", sort=order,
-                        scale=alt.Scale(domain=order, range=[PALETTE[k] for k in ("red", "amber", "green", "unrated")])),
-        tooltip=[alt.Tooltip("period:N", title="Period"), alt.Tooltip("locality:N", title="Locality"),
-                 alt.Tooltip("actual:Q", title="Actual"), alt.Tooltip("target:Q", title="Target"),
-                 alt.Tooltip("status:N", title="RAG")])
-    layers = [line, points]
-    if several:  # each place's name at the end of its line
-        ends = data.sort_values("period_start").groupby("locality").tail(1)
-        layers.append(alt.Chart(ends).mark_text(align="left", dx=6, fontSize=11).encode(
-            x=x, y="actual:Q", text="locality:N", color=unlegended_colour))
-    targets = data[data["target"].notna()]
-    if not targets.empty:
-        layers.insert(0, alt.Chart(targets).mark_line(strokeDash=[6, 4], color="#444", interpolate="step-after").encode(
-            x=x, y="mean(target):Q", tooltip=[alt.Tooltip("mean(target):Q", title="Target")]))
-    return alt.layer(*layers).resolve_scale(color="independent", shape="independent", strokeDash="independent").properties(
-        height=240, description=run_summary(data, places))
-
+from presentation.rag_view import MISSING, WORDS
 
 SHORT_SPAN_DAYS = 120  # under about four months, monthly ticks would leave the axis bare or say one month thrice
 
@@ -62,19 +23,62 @@ def time_axis(periods) -> dict:
     return {"format": "%b %Y", "tickCount": "month", "labelOverlap": True}
 
 
-def run_summary(data: pd.DataFrame, places: list[str]) -> str:
-    """The run chart as a sentence (its text alternative): each place's latest value and its RAG in words."""
-    latest = data.sort_values("period_start").groupby("locality").tail(1).set_index("locality")
-    said = "; ".join(f"{p} {latest.loc[p, 'actual']:g} in {latest.loc[p, 'period']} ({latest.loc[p, 'status']})"
-                     for p in places if pd.notna(latest.loc[p, "actual"]))
-    return f"Run chart of {data['name'].iloc[0] if 'name' in data else 'the metric'}: latest {said}."
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+NO_PERIOD = "No period"  # as the change log says it (presentation.changes_view)
+
+
+def month_words(d: date) -> str:
+    """"March 2017": a month as the SPC readings, the schedule and the tables name it."""
+    return f"{_MONTHS[d.month - 1]} {d.year}"
+
+
+def _day_words(d: date) -> str:
+    return f"{d.day} {_MONTHS[d.month - 1][:3]} {d.year}"  # "2 Jul 2018", as the tables' date columns write a day
+
+
+_YEAR_PART = re.compile(r"(\d{4})-(\d{2})")  # "2018-07" (a month) or "2016-17" (a financial year)
+_QUARTER = re.compile(r"(\d{4})-(\d{2}) Q([1-4])")
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def period_words(label: object, start: object = None) -> str:
+    """A stored period label (loaders.periods: "2018-07", "2016-17 Q2", "2016-17", "2018-07-02", "A to B") in words:
+    "July 2018", "Q2 2016-17 (Jul–Sep 2016)", "Financial year 2016-17", "2 Jul 2018". ``start``, the period's first
+    day, tells December 2011 ("2011-12") from the financial year 2011-12. A label of no known form shows as written;
+    no period at all as "No period"."""
+    if not isinstance(label, str) or not label.strip():
+        return NO_PERIOD
+    text = label.strip()
+    if " to " in text:
+        return " to ".join(period_words(part) for part in text.split(" to ", 1))
+    if m := _QUARTER.fullmatch(text):
+        q = int(m[3])
+        first = 3 * q  # Q1 starts in April (month index 3); Q4 in January of the next year
+        year = int(m[1]) + (first // 12)
+        return f"Q{q} {text[:7]} ({_MONTHS[first % 12][:3]}–{_MONTHS[first % 12 + 2][:3]} {year})"
+    if m := _YEAR_PART.fullmatch(text):
+        year, part = int(m[1]), int(m[2])
+        financial = part == (year + 1) % 100
+        if financial and part <= 12 and start is not None and not pd.isna(start):
+            financial = pd.Timestamp(start).month != part  # "2011-12" that starts in December is a month
+        if financial:
+            return f"Financial year {text}"
+        if 1 <= part <= 12:
+            return month_words(date(year, part, 1))
+    if m := _DAY.fullmatch(text):
+        try:
+            return _day_words(date(int(m[1]), int(m[2]), int(m[3])))
+        except ValueError:
+            return text
+    return text
 
 
 def latest_table(latest: pd.DataFrame) -> pd.DataFrame:
     """The latest value of each metric in each locality (``registers.latest_metrics``), as the board reads it."""
     return pd.DataFrame({
         "RAG": latest["rag"].map(WORDS).fillna("Not rated"), "Metric": latest["name"],
-        "Locality": latest["locality"].fillna(""), "Period": latest["period"].fillna(""), "Target": latest["target"],
+        "Locality": latest["locality"].fillna(""), "Period": [period_words(p, s) for p, s in zip(latest["period"], latest["period_start"], strict=True)], "Target": latest["target"],
         "Latest": latest["actual"], "Unit": latest["unit"].fillna(""),
         "Better when": latest["direction"].map({"higher": "Higher", "lower": "Lower"}).fillna("Not stated"),
     })
@@ -88,3 +92,21 @@ def latest_summary(latest: pd.DataFrame, name: str) -> str:
     counts = rows["RAG"].value_counts()
     parts = [f"{rag} in {int(counts[rag])}" for rag in ("Red", "Amber", "Green", "Not rated") if rag in counts]
     return f"{', '.join(parts)} of {len(rows)} localities"
+
+
+MAX_COLUMNS = 4  # beside the row names: at 1024 px a fifth wrapped column leaves a word a line
+
+
+def by_place(latest: pd.DataFrame, said: list[str]) -> list[pd.DataFrame]:
+    """Each metric's latest value in each place ("25 (Green)"; ``said`` is each row's SPC or RAG verdict in words),
+    laid out to read without scrolling sideways: the longer list down the side (places, as in the RAG table above,
+    unless there are more metrics than places) and the shorter across, in tables of at most MAX_COLUMNS columns."""
+    cells = latest.assign(cell=[f"{v:g} ({w})" if pd.notna(v) else MISSING
+                                for v, w in zip(latest["Latest"], said, strict=True)])
+    metrics, places = list(dict.fromkeys(cells["Metric"])), sorted(set(cells["Locality"]))
+    down, across, names = ("Locality", "Metric", metrics) if len(metrics) <= len(places) else \
+        ("Metric", "Locality", places)
+    wide = cells.pivot_table(index=down, columns=across, values="cell", aggfunc="first")
+    wide = wide.reindex(columns=names).fillna(MISSING)
+    return [wide[names[i:i + MAX_COLUMNS]].rename_axis(columns=None).reset_index()
+            for i in range(0, len(names), MAX_COLUMNS)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import textwrap
 from datetime import date, timedelta
 
 import altair as alt
@@ -10,6 +12,14 @@ import pandas as pd
 from presentation.rag_view import LETTERS, PALETTE, WORDS, legend_with_letters, status_words
 
 MAX_BARS = 400
+LABEL_CHARS = 48  # a title's line on the axis: about 300 px at the axis's 10 px font, leaving the bars room
+LINE_HEIGHT = 12
+
+
+def label_lines(title: object) -> list[str]:
+    """A milestone's whole title as the lines of its axis label (Vega draws a list of strings as lines): a label
+    cut at the axis's width lost the end of every long title."""
+    return textwrap.wrap(str(title or ""), LABEL_CHARS, break_long_words=True) or [""]
 
 
 def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerChart:
@@ -23,14 +33,17 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
     dated["rag_letter"] = dated["status_words"].map(LETTERS)
     stated = dated["reported_rag"] if "reported_rag" in dated else pd.Series(None, index=dated.index, dtype=object)
     dated["stated_words"] = stated.map(WORDS).fillna("—")  # the lead's own RAG, which the rule does not follow
-    dated["label"] = dated["title"].str.slice(0, 70)
+    wrapped = dated["title"].map(label_lines)  # the whole title, over as many lines as it needs
+    lines = max((len(label) for label in wrapped), default=1)
+    dated["label"] = [_centred(label, lines) for label in wrapped]
     order = ["Red", "Amber", "Green", "Not rated"]
     colour = alt.Color("status_words:N", sort=order, legend=legend_with_letters(),
                        scale=alt.Scale(domain=order, range=[PALETTE[k] for k in ("red", "amber", "green", "unrated")]))
     dated["row"] = range(len(dated))  # one row per milestone, even when two share a title
     y = alt.Y("row:O", title=None, sort=None,
-              axis=alt.Axis(labelExpr=_label_expr(dated["label"]), labelLimit=320, labelOverlap=False))
-    height = max(120, 24 * len(dated))
+              axis=alt.Axis(labelExpr=_label_expr(dated["label"]), labelLimit=0, labelOverlap=False,
+                            labelLineHeight=LINE_HEIGHT, labelOffset=-(lines - 1) * LINE_HEIGHT / 2))
+    height = max(120, max(24, LINE_HEIGHT * lines + 16) * len(dated))  # each row fits the longest label, and a gap
     lo, hi = span(dated)
     summary = timeline_summary(dated)
     # Only what the marks and tooltips use goes into the chart's data: the browser parses every column sent.
@@ -111,10 +124,15 @@ def _marks(today: date, meeting: date | None, lo: date, hi: date) -> list[dict]:
     return [m for m in marks if lo <= m["when"].date() <= hi]
 
 
-def _label_expr(labels: pd.Series) -> str:
-    """A Vega expression that shows each row's milestone title on the axis."""
-    import json
+def _centred(lines: list[str], height: int) -> list[str]:
+    """``lines`` padded with blank ones to ``height``, half above and half below: Vega draws a label's first line at
+    its tick and the rest below it, so labels of equal height offset by the same amount sit centred on their bars."""
+    above = (height - len(lines)) // 2
+    return [""] * above + lines + [""] * (height - len(lines) - above)
 
+
+def _label_expr(labels: pd.Series) -> str:
+    """A Vega expression that shows each row's milestone title (its lines) on the axis."""
     return f"{json.dumps(list(labels))}[datum.value]"
 
 

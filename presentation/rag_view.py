@@ -15,6 +15,7 @@ RAID_WORDS = {t: t.capitalize() for t in RAID_TYPES}
 NOT_ASSIGNED = "Not assigned to a workstream"  # what the roll-ups count as NO_WORKSTREAM, as a board member reads it
 AREA_WIDE = "Area-wide (no locality given)"  # the roll-ups' NO_LOCALITY
 WHOLE_BOARD = "Whole board"  # the one group of a board with no workstreams at all
+MISSING = "—"  # a value the tracker did not give, in every table: a board member reads "not given", never "None"
 
 
 def group_words(table: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -146,5 +147,6 @@ STATUS_WORDS = {"not_started": "Not started", "in_progress": "In progress", "com
 
 
 def status_words(statuses: pd.Series) -> pd.Series:
-    """Milestone statuses as a board member reads them ('In progress', not 'in_progress')."""
-    return statuses.map(STATUS_WORDS).fillna("")
+    """Milestone statuses as a board member reads them ('In progress', not 'in_progress'); a blank one as every
+    table shows a missing value (MISSING), not an empty cell that reads as a gap in the page."""
+    return statuses.map(STATUS_WORDS).fillna(MISSING)

@@ -32,6 +32,25 @@ def md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", s)
 
 
+# In a table cell (st.table reads each as markdown) only what would start markup is escaped, so ordinary text such as
+# "SPC: Concern (high) 1" or "Area-wide (no locality given)" reads, and is matched, exactly as written: inline markup
+# (code, emphasis, links, images and colour directives, raw HTML, entities, LaTeX, strikethrough, table pipes),
+# icon and emoji shortcodes (":material/home:"), and a heading, quote, list or rule at the cell's start.
+_CELL_SPECIAL = re.compile(r"([\\`*_\[\]<>&$~|])|:(?=[\w/+-]+:)")
+_BLOCK_START = re.compile(r"^(\s*)([#+](?=\s|$)|-(?=[\s-]|$)|>|\d+(?=[.)](?:\s|$)))")  # "# h", "- x", "---", "1. x"
+
+
+def cell_md(text: object) -> str:
+    """User text for a cell or header of ``st.table``: shown exactly as written, as ``md`` does, with fewer
+    backslashes, so the cell's source is the text itself wherever the text holds no markup."""
+    if text is None:
+        return ""
+    s = _HIDDEN.sub("", str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " "))
+    s = _AUTOLINK_POINTS.sub(_ZERO_WIDTH, s)
+    s = _CELL_SPECIAL.sub(lambda m: "\\" + m.group(0), s)
+    return _BLOCK_START.sub(lambda m: m[1] + "\\" + m[2] if not m[2][0].isdigit() else m[1] + m[2] + "\\", s, count=1)
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 

@@ -24,7 +24,7 @@ from data_model.spc import (
     calculate,
     direction_of,
 )
-from presentation.metric_view import time_axis
+from presentation.metric_view import month_words, time_axis
 from presentation.rag_view import WORDS
 from presentation.vega import SCHEMA, VIEW, PlainChart
 
@@ -115,7 +115,7 @@ def series_inputs(values: pd.DataFrame, settings: SpcSettings) -> list[SeriesInp
         rows = [by_start.get(d) for d in starts]
         actuals = tuple(_number(r[9]) if r else None for r in rows)
         targets = tuple(_number(r[8]) if r else None for r in rows)
-        labels = tuple(_month(d) if step == 1 or not r or not isinstance(r[6], str) or not r[6] else r[6]
+        labels = tuple(month_words(d) if step == 1 or not r or not isinstance(r[6], str) or not r[6] else r[6]
                        for d, r in zip(starts, rows, strict=True))
         first = by_start[reported[0]]
         target = next((t for t in reversed(targets) if t is not None), None)
@@ -124,14 +124,6 @@ def series_inputs(values: pd.DataFrame, settings: SpcSettings) -> list[SeriesInp
             unit=first[4], direction=first[5], period_starts=tuple(starts), actuals=actuals, targets=targets,
             labels=labels, options=settings.options(metric_id, direction_of(first[5]), target, starts)))
     return out
-
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
-
-
-def _month(d: date) -> str:
-    return f"{_MONTHS[d.month - 1]} {d.year}"
 
 
 def _number(value: object) -> float | None:

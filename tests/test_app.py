@@ -78,7 +78,7 @@ def test_upload_page_shows_errors_and_loads_nothing(app_database, board, monkeyp
     assert not at.exception
     assert "can't be loaded" in at.error[0].value
     issues = frame_with(at, "What to do")
-    assert issues.iloc[0]["Row"] == 2 and issues.iloc[0]["Value"] == "lots of money"
+    assert issues.iloc[0]["Row"] == "2" and issues.iloc[0]["Value"] == "lots of money"  # a wrapping table: text
     assert not [b for b in at.button if b.label.startswith("Load into")]
 
 

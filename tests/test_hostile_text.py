@@ -128,8 +128,9 @@ def _node_texts(node) -> list[tuple[str, str, bool]]:
         out.append(("metric value", node.value, False))
     elif kind in ("arrow_data_frame", "dataframe", "table"):
         frame = node.value
-        out += [("table header", str(c), False) for c in frame.columns]
-        out += [("table cell", str(v), False) for v in frame.astype(str).to_numpy().ravel()]
+        wraps = kind == "table"  # st.table reads its headers and cells as markdown; a data grid shows plain text
+        out += [("table header", str(c), wraps) for c in frame.columns]
+        out += [("table cell", str(v), wraps) for v in frame.astype(str).to_numpy().ravel()]
     if hasattr(node, "label"):
         out.append((f"{kind} label", node.label, True))
     if getattr(node, "options", None) is not None:  # radio options are markdown; select options plain text

@@ -82,10 +82,11 @@ def test_overview_and_metrics_page_both_say_red(app):
     metrics = page("metrics")
     counts = {m.label: m.value for m in metrics.metric}
     assert (counts["Latest values off target"], counts["On target"]) == ("1", "1")
-    latest = next(df.value for df in metrics.dataframe if "Better when" in df.value.columns)
+    latest = next(df.value for df in metrics.table if "Better when" in df.value.columns)  # a short list wraps
     latest = latest.set_index(["Metric", "Locality"])
-    assert latest.loc[("Admissions", "North"), ["RAG", "Period", "Latest"]].tolist() == ["Red", "2016-17 Q1", 120]
-    assert latest.loc[("Admissions", "South"), ["RAG", "Latest"]].tolist() == ["Green", 90]
+    assert latest.loc[("Admissions", "North"), ["RAG", "Period", "Latest"]].tolist() == [
+        "Red", "Q1 2016-17 (Apr–Jun 2016)", "120"]  # the period in words, not "2016-17 Q1"
+    assert latest.loc[("Admissions", "South"), ["RAG", "Latest"]].tolist() == ["Green", "90"]
     assert latest.loc[("Delays", "North"), "RAG"] == "Not rated"
     assert any("**Admissions** — latest: Red in 1, Green in 1 of 2 localities" in m.value for m in metrics.markdown)
 
@@ -93,5 +94,6 @@ def test_overview_and_metrics_page_both_say_red(app):
 @pytest.mark.slow
 def test_localities_page_shows_the_last_reported_figure(app):
     at = page("localities")
-    side = next(df.value for df in at.dataframe if "Metric" in df.value.columns).set_index("Metric")
-    assert side.loc["Admissions", ["North", "South"]].tolist() == ["120 (Red)", "90 (Green)"]
+    side = next(df.value for df in at.table if "Admissions" in df.value.columns).set_index("Locality")
+    # Places down the side, metrics across (as the RAG table above it).
+    assert side.loc[["North", "South"], "Admissions"].tolist() == ["120 (Red)", "90 (Green)"]

@@ -145,8 +145,8 @@ def test_metrics_page_rates_the_latest_values(app):
     at = page("metrics", board="test-board", as_at="2016-09-27")
     assert [(m.label, m.value) for m in at.metric] == [("Metrics", "3"), ("Latest values off target", "1"),
                                                         ("Near target", "1"), ("On target", "1")]
-    latest = next(df.value for df in at.dataframe if "Better when" in df.value.columns).set_index("Metric")
-    assert latest.loc["Admissions", "Latest"] == 120  # the 2017-18 value is after the as-at date
+    latest = next(df.value for df in at.table if "Better when" in df.value.columns).set_index("Metric")
+    assert latest.loc["Admissions", "Latest"] == "120"  # the 2017-18 value is after the as-at date
     assert latest.loc["Admissions", "RAG"] == "Red" and latest.loc["Reablement", "RAG"] == "Amber"
     assert any("**Admissions** — latest: Red" in m.value for m in at.markdown)
 
@@ -172,9 +172,9 @@ def test_forward_plan_lists_milestones_due_before_each_meeting_and_quiet_workstr
             {"board_id": board["id"], "date": d, "title": "Board meeting", "status": "planned"}
             for d in (date(2016, 10, 18), date(2017, 1, 17), date(2017, 4, 18))])
     at = page("forward_plan", board="test-board", as_at="2016-09-27")
-    tables = [df.value for df in at.dataframe]
-    assert tables[0]["title"].tolist() == ["Overdue", "Due soon"]  # both due by 18 October
-    assert tables[1]["title"].tolist() == ["Slipping", "Later"]  # due 31 March 2017, before the 18 April meeting
+    tables = [df.value for df in at.table if "Milestone" in df.value.columns]  # wrapping tables: whole titles
+    assert tables[0]["Milestone"].tolist() == ["Overdue", "Due soon"]  # both due by 18 October
+    assert tables[1]["Milestone"].tolist() == ["Slipping", "Later"]  # due 31 March 2017, before the 18 April meeting
     assert not at.warning  # every workstream reported (today) after the meetings held by the as-at date
     at = page("forward_plan", board="test-board", as_at="2099-01-01")
     assert at.info  # no meetings ahead
@@ -199,8 +199,9 @@ def test_forward_plan_lists_risk_reviews_due_before_each_meeting(app, engine, bo
             {"board_id": board["id"], "date": d, "title": "Board meeting", "status": "planned"}
             for d in (date(2016, 10, 18), date(2017, 1, 17))])
     at = page("forward_plan", board="test-board", as_at="2016-09-27")
-    risk_tables = [df.value for df in at.dataframe if "review_due" in df.value.columns]
-    assert [t["title"].tolist() for t in risk_tables] == [["High high"], ["Medium"]]  # 2018's review is beyond
+    risk_tables = [df.value for df in at.table if "Review due" in df.value.columns]
+    assert [t["Risk"].tolist() for t in risk_tables] == [["High high"], ["Medium"]]  # 2018's review is beyond
+    assert risk_tables[0]["Review due"].tolist() == ["30\u00a0Sep\u00a02016"]  # no-break spaces: one line
     assert any("Risk reviews due by this meeting, overdue ones included (1)" in m.value for m in at.markdown)
 
 

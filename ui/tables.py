@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
+import pandas as pd
 import streamlit as st
 
-MISSING = "—"  # what an empty cell shows: a board member reads "not given", never an internal None
+from presentation.rag_view import MISSING  # what an empty cell shows: "not given", never an internal None
+from presentation.safe import cell_md
+
+__all__ = ["MISSING", "table", "wrapping_table", "wrapping_cells"]
 
 
 def table(data, *, name: str | None = None, **options):
@@ -13,3 +19,30 @@ def table(data, *, name: str | None = None, **options):
     options.setdefault("width", "stretch")
     options.setdefault("placeholder", MISSING)
     return st.dataframe(data, alt=name, **options)
+
+
+def wrapping_cells(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """``frame`` (its ``labels`` columns, renamed, when given) as the text a wrapping table shows: dates as
+    "2 Jul 2018" (joined by no-break spaces), blanks as MISSING, and tracker text escaped (presentation.safe.cell_md),
+    because ``st.table`` reads every cell and header as markdown (a risk titled "[Sign in](https://…)" would otherwise be a link)."""
+    if labels is not None:
+        frame = frame[list(labels)].rename(columns=labels)
+    return pd.DataFrame({cell_md(c): frame[c].map(_cell).tolist() for c in frame.columns})
+
+
+def wrapping_table(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = None):
+    """A table whose cells wrap, so a long title or a cell such as "SPC: Common cause 4 · Concern (high) 1" shows
+    whole at any width where a data grid cuts it short. Read-only: for a table a person sorts or picks rows of, use
+    ``table``."""
+    return st.table(wrapping_cells(frame, labels), hide_index=True, alt=name)
+
+
+def _cell(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return f"{value.day}\u00a0{value:%b}\u00a0{value.year}"  # "2 Jul 2018", never broken over two lines
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return cell_md(text) if text.strip() else MISSING
