@@ -6,10 +6,10 @@ import json
 import textwrap
 from datetime import date, timedelta
 
-import altair as alt
 import pandas as pd
 
-from presentation.rag_view import LETTERS, PALETTE, WORDS, legend_with_letters, status_words
+from presentation.rag_view import LETTERS, PALETTE, WORDS, legend_spec, status_words
+from presentation.vega import SCHEMA, VIEW, PlainChart, records
 
 MAX_BARS = 400
 LABEL_CHARS = 48  # a title's line on the axis: about 300 px at the axis's 10 px font, leaving the bars room
@@ -22,10 +22,12 @@ def label_lines(title: object) -> list[str]:
     return textwrap.wrap(str(title or ""), LABEL_CHARS, break_long_words=True) or [""]
 
 
-def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerChart:
+def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> PlainChart:
     """One bar per dated milestone, from its start (or a month before its due date) to its due or completion date,
     coloured by RAG and lettered after its end (R, A, G, N: RAG never by colour alone); a tick marks the baseline date
-    where it differs."""
+    where it differs.
+
+    Plain Vega-Lite (presentation.vega): the board pack prints one per workstream."""
     dated = df[df["due"].notna()].head(MAX_BARS).copy()
     dated["bar_start"] = dated["start"].fillna(dated["due"] - pd.Timedelta(days=30))
     dated["bar_end"] = dated["completed"].fillna(dated["due"])
@@ -37,43 +39,61 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> alt.LayerCh
     lines = max((len(label) for label in wrapped), default=1)
     dated["label"] = [_centred(label, lines) for label in wrapped]
     order = ["Red", "Amber", "Green", "Not rated"]
-    colour = alt.Color("status_words:N", sort=order, legend=legend_with_letters(),
-                       scale=alt.Scale(domain=order, range=[PALETTE[k] for k in ("red", "amber", "green", "unrated")]))
+    colour = {"field": "status_words", "type": "nominal", "sort": order, "legend": legend_spec(),
+              "scale": {"domain": order, "range": [PALETTE[k] for k in ("red", "amber", "green", "unrated")]}}
     dated["row"] = range(len(dated))  # one row per milestone, even when two share a title
-    y = alt.Y("row:O", title=None, sort=None,
-              axis=alt.Axis(labelExpr=_label_expr(dated["label"]), labelLimit=0, labelOverlap=False,
-                            labelLineHeight=LINE_HEIGHT, labelOffset=-(lines - 1) * LINE_HEIGHT / 2))
+    y = {"field": "row", "type": "ordinal", "title": None, "sort": None,
+         "axis": {"labelExpr": _label_expr(dated["label"]), "labelLimit": 0, "labelOverlap": False,
+                  "labelLineHeight": LINE_HEIGHT, "labelOffset": -(lines - 1) * LINE_HEIGHT / 2}}
     height = max(120, max(24, LINE_HEIGHT * lines + 16) * len(dated))  # each row fits the longest label, and a gap
     lo, hi = span(dated)
     summary = timeline_summary(dated)
     # Only what the marks and tooltips use goes into the chart's data: the browser parses every column sent.
-    dated = dated[["row", "bar_start", "bar_end", "status_words", "rag_letter", "stated_words", "title", "workstream", "owner", "due",
-                   "baseline_due", "slippage_days"]]
-    x_scale = alt.Scale(domain=[lo.isoformat(), hi.isoformat()])
-    bars = alt.Chart(dated).mark_bar(cornerRadius=2, clip=True).encode(
-        x=alt.X("bar_start:T", title=None, axis=alt.Axis(format="%b %Y"), scale=x_scale), x2="bar_end:T", y=y,
-        color=colour,
-        tooltip=[alt.Tooltip("title:N", title="Milestone"), alt.Tooltip("workstream:N", title="Workstream"),
-                 alt.Tooltip("owner:N", title="Owner"), alt.Tooltip("due:T", title="Due", format="%d %b %Y"),
-                 alt.Tooltip("baseline_due:T", title="Baseline", format="%d %b %Y"),
-                 alt.Tooltip("slippage_days:Q", title="Slippage (days)"),
-                 alt.Tooltip("status_words:N", title="RAG (rule)"), alt.Tooltip("stated_words:N", title="Lead's RAG")],
-    )
-    letters = alt.Chart(dated).mark_text(align="left", dx=4, fontSize=10, fontWeight="bold", color="#222222").encode(
-        x=alt.X("bar_end:T", scale=x_scale), y=y, text="rag_letter:N",
-        tooltip=[alt.Tooltip("title:N", title="Milestone"), alt.Tooltip("status_words:N", title="RAG (rule)")])
-    layers = [bars, letters]
+    dated = dated[["row", "bar_start", "bar_end", "status_words", "rag_letter", "stated_words", "title", "workstream",
+                   "owner", "due", "baseline_due", "slippage_days"]]
+    scale = {"domain": [lo.isoformat(), hi.isoformat()]}
+    day = "%d %b %Y"
+
+    def when(field: str, title: str) -> dict:
+        return {"field": field, "type": "temporal", "title": title, "format": day}
+
+    bars = {"data": {"name": "bars"}, "mark": {"type": "bar", "cornerRadius": 2, "clip": True}, "encoding": {
+        "x": {"field": "bar_start", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}, "scale": scale},
+        "x2": {"field": "bar_end"}, "y": y, "color": colour,
+        "tooltip": [{"field": "title", "type": "nominal", "title": "Milestone"},
+                    {"field": "workstream", "type": "nominal", "title": "Workstream"},
+                    {"field": "owner", "type": "nominal", "title": "Owner"}, when("due", "Due"),
+                    when("baseline_due", "Baseline"),
+                    {"field": "slippage_days", "type": "quantitative", "title": "Slippage (days)"},
+                    {"field": "status_words", "type": "nominal", "title": "RAG (rule)"},
+                    {"field": "stated_words", "type": "nominal", "title": "Lead's RAG"}]}}
+    letters = {"data": {"name": "bars"}, "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 10,
+                                                  "fontWeight": "bold", "color": "#222222"}, "encoding": {
+        "x": {"field": "bar_end", "type": "temporal", "scale": scale}, "y": y,
+        "text": {"field": "rag_letter", "type": "nominal"},
+        "tooltip": [{"field": "title", "type": "nominal", "title": "Milestone"},
+                    {"field": "status_words", "type": "nominal", "title": "RAG (rule)"}]}}
+    layers, datasets = [bars, letters], {"bars": records(dated)}
     slipped = dated[dated["baseline_due"].notna() & (dated["baseline_due"] != dated["due"])]
     if not slipped.empty:
-        layers.append(alt.Chart(slipped).mark_tick(thickness=2, size=16, color="#333").encode(
-            x="baseline_due:T", y=y, tooltip=[alt.Tooltip("baseline_due:T", title="Baseline", format="%d %b %Y")]))
-    marks = pd.DataFrame(_marks(today, meeting, lo, hi), columns=["when", "what"])
-    if not marks.empty:
-        layers.append(alt.Chart(marks).mark_rule(strokeDash=[4, 3], color="#444").encode(
-            x=alt.X("when:T", scale=x_scale), tooltip=[alt.Tooltip("what:N"), alt.Tooltip("when:T", format="%d %b %Y")]))
-        layers.append(alt.Chart(marks).mark_text(align="left", dx=3, dy=-6, color="#444").encode(
-            x=alt.X("when:T", scale=x_scale), y=alt.value(0), text="what:N"))
-    return alt.layer(*layers).properties(height=height, description=summary)
+        datasets["slipped"] = records(slipped)
+        layers.append({"data": {"name": "slipped"}, "mark": {"type": "tick", "thickness": 2, "size": 16,
+                                                             "color": "#333"}, "encoding": {
+            "x": {"field": "baseline_due", "type": "temporal"}, "y": y,
+            "tooltip": [when("baseline_due", "Baseline")]}})
+    marks = _marks(today, meeting, lo, hi)
+    if marks:
+        datasets["marks"] = [{"when": m["when"].isoformat(), "what": m["what"]} for m in marks]
+        layers.append({"data": {"name": "marks"}, "mark": {"type": "rule", "strokeDash": [4, 3], "color": "#444"},
+                       "encoding": {"x": {"field": "when", "type": "temporal", "scale": scale},
+                                    "tooltip": [{"field": "what", "type": "nominal"},
+                                                {"field": "when", "type": "temporal", "format": day}]}})
+        layers.append({"data": {"name": "marks"}, "mark": {"type": "text", "align": "left", "dx": 3, "dy": -6,
+                                                           "color": "#444"},
+                       "encoding": {"x": {"field": "when", "type": "temporal", "scale": scale}, "y": {"value": 0},
+                                    "text": {"field": "what", "type": "nominal"}}})
+    return PlainChart({"$schema": SCHEMA, "config": VIEW, "layer": layers, "datasets": datasets, "height": height,
+                       "description": summary})
 
 
 def timeline_summary(dated: pd.DataFrame) -> str:

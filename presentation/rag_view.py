@@ -55,10 +55,15 @@ def matrix_table(matrix: pd.DataFrame, group_label: str) -> pd.DataFrame:
 LETTERS = {"Red": "R", "Amber": "A", "Green": "G", "Not rated": "N"}  # written on the charts: RAG not by colour alone
 
 
-def legend_with_letters(orient: str = "right") -> alt.Legend:
-    """The RAG legend naming each colour's letter ("Red (R)"), the letter every bar carries."""
+def legend_spec(orient: str = "right") -> dict:
+    """The RAG legend naming each colour's letter ("Red (R)"), the letter every bar carries, as Vega-Lite."""
     letters = ", ".join(f"'{w}': '{x}'" for w, x in LETTERS.items())
-    return alt.Legend(title="RAG", orient=orient, labelExpr=f"datum.label + ' (' + {{{letters}}}[datum.label] + ')'")
+    return {"title": "RAG", "orient": orient, "labelExpr": f"datum.label + ' (' + {{{letters}}}[datum.label] + ')'"}
+
+
+def legend_with_letters(orient: str = "right") -> alt.Legend:
+    """``legend_spec`` for an Altair chart."""
+    return alt.Legend(**legend_spec(orient))
 
 
 def bar_label(row) -> str:

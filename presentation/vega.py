@@ -33,5 +33,6 @@ class PlainChart:
 
 
 def records(frame) -> list[dict]:
-    """A frame's rows as the plain values a spec's dataset holds (NaN as null), as Altair writes them."""
-    return [{k: (None if v != v else v) for k, v in row.items()} for row in frame.to_dict("records")]
+    """A frame's rows as the plain values a spec's dataset holds, written as Altair writes them (its own sanitiser:
+    times as ISO text, NaN and NaT as null), so a plain spec draws as the Altair one did."""
+    return alt.utils.sanitize_pandas_dataframe(frame).to_dict("records")
