@@ -20,7 +20,7 @@ from data_model.rag import RagRules
 from data_model.rollups import Filters, rag_matrix
 from data_model.spc import SpcSettings
 from exports import charts as drawing
-from presentation import budget_view, milestone_view, rag_view, risk_view, spc_view
+from presentation import budget_view, metric_view, milestone_view, rag_view, risk_view, spc_view
 from presentation.rag_view import WORDS, status_words
 
 NO_WORKSTREAM = rag_view.NOT_ASSIGNED  # the section of rows no top-level workstream was given for, in words
@@ -657,7 +657,16 @@ def _metric_rows(values: pd.DataFrame) -> Dataset:
         ("direction", "Better when", "text")], values, "No metric values.")
 
 
+def _period_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its period labels in words, as the pages print them ("July 2018", "Q2 2016-17 (Jul–Sep 2016)")."""
+    if "period" not in frame or not len(frame):
+        return frame
+    starts = frame["period_start"] if "period_start" in frame else [None] * len(frame)
+    return frame.assign(period=[metric_view.period_words(p, s) for p, s in zip(frame["period"], starts, strict=True)])
+
+
 def _latest_rows(latest: pd.DataFrame) -> Dataset:
+    latest = _period_words(latest)
     return _dataset("Latest metric values", [
         ("rag", "RAG", "rag"), ("name", "Metric", "text"), ("locality", "Locality", "text"),
         ("period", "Period", "text"), ("target", "Target", "number"), ("actual", "Latest", "number"),
@@ -696,7 +705,8 @@ def _exceptions(source, filters: Filters, rules: RagRules) -> tuple[Dataset, ...
         _dataset("Metrics off target", [
             ("rag", "RAG", "rag"), ("workstream", "Workstream", "text"), ("name", "Metric", "text"),
             ("locality", "Locality", "text"), ("period", "Period", "text"), ("target", "Target", "number"),
-            ("actual", "Latest", "number"), ("unit", "Unit", "text")], mt, "Every rated metric is on target."),
+            ("actual", "Latest", "number"), ("unit", "Unit", "text")], _period_words(mt),
+            "Every rated metric is on target."),
     )
 
 

@@ -220,6 +220,11 @@ def test_the_content_names_each_agenda_items_section_and_the_cover(engine, pack_
     prevention = next(s for s in content.sections if s.name == "Prevention")
     assert {r[3] for r in prevention.milestones.rows} == {"Done early", "Overdue", "Due soon", "Slipping"}
     assert prevention.heat_map is not None and prevention.heat_map.alt.startswith("Heat map of 2 open scored risks")
+    # Periods print in words, as the pages say them, in a section's metrics and in the exceptions.
+    period = [c.title for c in prevention.metrics.columns].index("Period")
+    assert {r[period] for r in prevention.metrics.rows} == {"Q1 2016-17 (Apr–Jun 2016)"}
+    off = next(d for d in content.exceptions if d.name == "Metrics off target")
+    assert {r[[c.title for c in off.columns].index("Period")] for r in off.rows} == {"Q1 2016-17 (Apr–Jun 2016)"}
 
 
 @pytest.fixture
