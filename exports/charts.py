@@ -15,6 +15,7 @@ import base64
 import json
 import logging
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -61,7 +62,11 @@ class _Worker:
         self.next_id = 0
         self.write_lock = threading.Lock()
         self.alive = True
+        # Requests go out through a queue and a writer thread: a worker reads its next chart only once it has drawn
+        # the last, so writing straight into its pipe would stall the export as soon as the pipe filled.
+        self.outbox: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         threading.Thread(target=self._read, name="chart-worker-reader", daemon=True).start()
+        threading.Thread(target=self._write, name="chart-worker-writer", daemon=True).start()
 
     def submit(self, key: str) -> Future:
         future: Future = Future()
@@ -70,14 +75,21 @@ class _Worker:
                 raise WorkerStopped("the chart worker has stopped")
             self.next_id += 1
             self.pending[self.next_id] = future
-            try:
-                self.process.stdin.write(json.dumps({"id": self.next_id, "spec": key}) + "\n")
-                self.process.stdin.flush()
-            except OSError as error:
-                self.pending.pop(self.next_id, None)
-                self.alive = False
-                raise WorkerStopped(str(error)) from error
+            self.outbox.put(json.dumps({"id": self.next_id, "spec": key}) + "\n")
         return future
+
+    def _write(self) -> None:
+        while (request := self.outbox.get()) is not None:
+            try:
+                self.process.stdin.write(request)
+                self.process.stdin.flush()
+            except (OSError, ValueError):  # the worker has gone: the reader fails what is pending
+                self.process.kill()
+                return
+        try:
+            self.process.stdin.close()  # the worker exits at the end of its input
+        except OSError:
+            pass
 
     def _read(self) -> None:
         for line in self.process.stdout:
@@ -103,10 +115,10 @@ class _Worker:
     def stop(self) -> None:
         with self.write_lock:
             self.alive = False
+        self.outbox.put(None)
         try:
-            self.process.stdin.close()  # the worker exits at the end of its input
             self.process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
             self.process.kill()
 
 
