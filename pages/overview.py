@@ -10,6 +10,7 @@ from data_model.rag import RagRules
 from data_model.rollups import rag_matrix
 from data_model.spc import SpcSettings
 from data_model.vocabulary import PATH_SEP, join_path, split_path
+from presentation.metric_view import period_words
 from presentation.rag_view import (
     WHOLE_BOARD,
     WORDS,
@@ -77,7 +78,10 @@ def metrics_tab(rows: pd.DataFrame, rules: RagRules) -> None:
     if rows.empty:
         st.write("Every rated metric is on target.")
     else:
-        table(rows.assign(rag=rows["rag"].map(WORDS))[["rag", "workstream", "name", "locality", "period", "target",
+        words = [period_words(p, start) for p, start in zip(rows["period"], rows.get("period_start", [None] * len(rows)),
+                                                            strict=True)]
+        table(rows.assign(rag=rows["rag"].map(WORDS), period=words)[["rag", "workstream", "name", "locality", "period",
+                                                                      "target",
                                                           "actual", "unit", "direction"]],
                      hide_index=True, width="stretch", column_config={
                          "rag": "RAG", "workstream": "Workstream", "name": "Metric", "locality": "Locality",

@@ -24,6 +24,7 @@ from data_model.changes import (
     RiskState,
 )
 from data_model.snapshots import SnapshotInfo
+from presentation.metric_view import period_words
 from presentation.rag_view import STATUS_WORDS, WORDS, money
 
 NONE = "—"
@@ -174,7 +175,7 @@ def budget_table(changes: Changes) -> pd.DataFrame:
     rows = []
     for c in changes.budget:
         what = "Added" if c.before is None else "Removed" if c.after is None else "Moved"
-        rows.append([what, _text(c.workstream), _text(c.ref), c.line, c.period or "No period",
+        rows.append([what, _text(c.workstream), _text(c.ref), c.line, period_words(c.period),
                      *(_movement(c, w) for w in ("allocated", "forecast", "spent")), *_upload(c.upload)])
     return pd.DataFrame(rows, columns=BUDGET_COLUMNS)
 
@@ -215,7 +216,7 @@ def metrics_table(changes: Changes) -> pd.DataFrame:
 
 def _metric_values(name: str, c: MetricChange) -> tuple[str, str]:
     if name == "new_values":
-        was = NONE if c.before is None else f"{c.before.period}: {number(c.before.actual)}"
+        was = NONE if c.before is None else f"{period_words(c.before.period)}: {number(c.before.actual)}"
         return was, _metric_state(c.after)
     return _metric_state(c.before) if c.before else "No value", _metric_state(c.after)
 
@@ -224,7 +225,7 @@ def _metric_state(s: MetricState | None) -> str:
     if s is None:
         return NONE
     target = f", target {number(s.target)}" if s.target is not None else ""
-    return f"{s.period or 'No period'}: {number(s.actual)}{target} · {_rag(s.rag)}"
+    return f"{period_words(s.period)}: {number(s.actual)}{target} · {_rag(s.rag)}"
 
 
 def number(value: float | None) -> str:

@@ -202,8 +202,9 @@ def test_the_tables_say_each_change_in_words(readings):
     budget = tables["budget"].set_index("Line")
     assert budget.loc["Moving line", "Allocated"] == "£100,000 → £120,000 (+£20,000)"
     assert budget.loc["Ending line", "Change"] == "Removed"
+    assert budget.loc["Moving line", "Period"] == "Financial year 2016-17"
     metrics = tables["metrics"].query("Change == 'Newly off target'")
-    assert metrics["After"].tolist() == ["2016-17 Q2: 120, target 100 · Red"]
+    assert metrics["After"].tolist() == ["Q2 2016-17 (Jul–Sep 2016): 120, target 100 · Red"]  # periods in words
     assert tables["actions"].empty and list(tables["actions"].columns) == changes_view.ACTION_COLUMNS
     for name, table in tables.items():
         cells = table.to_numpy().ravel().tolist()
