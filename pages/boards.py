@@ -120,5 +120,7 @@ if board:
             },
         )
         latest = int(history["id"].iloc[0])
-        with st.expander("What the latest upload changed"):
-            table(changes_frame(cached_read(version, queries.upload_changes, latest)))
+        changes = st.expander("What the latest upload changed", on_change="rerun", key=f"boards_changes_{board['slug']}")
+        if changes.open:  # drawn once opened: a closed expander's table would still be read, sent and drawn
+            with changes:
+                table(changes_frame(cached_read(version, queries.upload_changes, latest)))

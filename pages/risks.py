@@ -12,6 +12,7 @@ from ui.board_page import open_board_page
 from ui.charts import show_chart
 from ui.row_detail import table_with_detail
 from ui.tables import table
+from ui.tabs import lazy_tabs
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -108,18 +109,35 @@ with right:
         else:
             show(scored.head(10), "risks_top", "Top risks by score", SHORT)
 
-st.subheader("All open risks", anchor=False)
-show(open_risks, "risks_all", "All open risks")
-st.subheader(f"Unscored ({len(unscored)})", anchor=False)
-if unscored.empty:
-    st.write("Every open risk has a likelihood and an impact.")
-else:
-    st.caption("These risks have no likelihood or impact rating, so they cannot be placed on the heat map.")
-    show(unscored, "risks_unscored", "Unscored risks")
-st.subheader(f"Reviews overdue ({len(overdue)})", anchor=False)
-if overdue.empty:
-    st.write(f"No open risk was due a review before {filters.as_at:%d %B %Y}.")
-else:
-    show(overdue, "risks_overdue", "Risks whose review is overdue")
+
+
+def all_open() -> None:
+    show(open_risks, "risks_all", "All open risks")
+
+
+def unscored_risks() -> None:
+    if unscored.empty:
+        st.write("Every open risk has a likelihood and an impact.")
+    else:
+        st.caption("These risks have no likelihood or impact rating, so they cannot be placed on the heat map.")
+        show(unscored, "risks_unscored", "Unscored risks")
+
+
+def reviews_overdue() -> None:
+    if overdue.empty:
+        st.write(f"No open risk was due a review before {filters.as_at:%d %B %Y}.")
+    else:
+        show(overdue, "risks_overdue", "Risks whose review is overdue")
+
+
+# The three lists as tabs of which only the chosen one is drawn: each is a data grid of up to every open risk, and
+# drawn together they cost the browser most of the page's time on every visit. The choice is kept by name.
+LISTS = ("All open risks", "Unscored", "Reviews overdue")
+tabs = lazy_tabs(LISTS, [f"{name} ({len(rows)})" for name, rows in zip(LISTS, (open_risks, unscored, overdue),
+                                                                        strict=True)], key=f"risk_lists_{board['id']}")
+for tab, draw in zip(tabs, (all_open, unscored_risks, reviews_overdue), strict=True):
+    if tab.open:  # only the chosen tab is drawn
+        with tab:
+            draw()
 
 show_raid()

@@ -99,3 +99,20 @@ def test_the_milestones_page_shows_the_leads_rag_beside_the_rules_where_they_dif
     assert rows.loc["Far off and called green", "rag"] == "Green"
     assert pd.isna(rows.loc["Far off and called green", "reported_rag"])  # the same as the rule's: not repeated
     assert "On 1 milestone the lead's RAG in the tracker differs" in texts(at)
+
+
+@pytest.mark.slow  # two page runs
+def test_the_home_page_lists_what_the_latest_upload_changed_once_it_is_opened(engine, board, app_database,
+                                                                               monkeypatch):
+    """Closed, the section draws nothing (its table is not sent on every visit); opened, it lists the upload's rows."""
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    at = open_page("boards.py", board="test-board", as_at=AS_AT_PARAM)
+    assert not at.exception, at.exception
+    assert [e.label for e in at.expander] == ["What the latest upload changed"]
+    assert not [df for df in at.dataframe if "Change" in df.value.columns]
+
+    at.session_state["boards_changes_test-board"] = True  # the person opens it
+    at.run()
+    assert not at.exception, at.exception
+    [changes] = [df.value for df in at.dataframe if "Change" in df.value.columns]
+    assert len(changes) and set(changes["Change"]) <= {"Added", "Updated", "Removed"}, changes

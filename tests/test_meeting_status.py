@@ -67,6 +67,8 @@ def test_a_past_meeting_never_marked_says_so_and_the_chair_is_told_where_to_mark
     assert statuses(engine, board_id) == before  # reading says it; only the chair's choice changes what is stored
 
     key = f"test-board_{ids[date(2016, 9, 27)]}"
+    chair.session_state["meeting_manage_test-board_details"] = True  # the chair opens the section: its form shows
+    chair.run()
     chair.selectbox(key=f"md_status_{key}").set_value("held")
     next(b for b in chair.button if b.label == "Save the meeting").click().run()
     assert not chair.exception and not chair.error, [e.value for e in chair.error]

@@ -53,6 +53,20 @@ def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Choose the tab whose label starts with ``name``, as a person clicks it: only the chosen tab is drawn."""
+    labels = [t.label for t in at.tabs]
+    at.session_state[f"meeting_tabs_test-board_{'|'.join(labels)}"] = next(t for t in labels if t.startswith(name))
+    return at.run()
+
+
+def open_sections(at: AppTest, *names: str) -> AppTest:
+    """Open the chair's expanders (details, agenda, decisions, actions): their forms are drawn only once opened."""
+    for name in names:
+        at.session_state[f"meeting_manage_test-board_{name}"] = True
+    return at.run()
+
+
 @pytest.mark.slow
 def test_everyone_with_view_rights_reads_the_meeting_its_agenda_and_matters_arising(board_with_meetings):
     for email in (VIEWER, LEAD, CHAIR):
@@ -67,6 +81,11 @@ def test_everyone_with_view_rights_reads_the_meeting_its_agenda_and_matters_aris
         assert [t.label for t in at.tabs] == ["Agenda (1)", "Matters arising (0)", "Decisions (1)", "Action log (1 open)"]
     september = meetings_page(VIEWER, meeting="2016-09-27")
     assert [t.label for t in september.tabs][1] == "Matters arising (1)"
+    assert not september.dataframe  # the Agenda tab is chosen; a hidden tab's table is not drawn
+    assert "No agenda items yet." in [c.value for c in september.caption]
+    open_tab(september, "Matters arising")
+    assert not september.exception, september.exception
+    assert "No agenda items yet." not in [c.value for c in september.caption]  # the Agenda is drawn no more
     arising = next(df.value for df in september.dataframe if "meetings_carried" in df.value.columns)
     assert arising["title"].tolist() == ["Progress report on the plan"]
     assert arising["overdue"].tolist() == ["Overdue"]  # due 31 August, still open at September's meeting
@@ -88,6 +107,8 @@ def test_a_viewer_or_a_lead_gets_no_forms_and_nothing_is_written(engine, board_w
 def test_a_chair_runs_the_meeting_through_the_page_and_every_write_is_audited(engine, board_with_meetings):
     board_id, june, sept = board_with_meetings
     at = meetings_page(CHAIR, meeting="2016-09-27")
+    assert not at.text_input  # the chair's forms are drawn once their section is opened
+    open_sections(at, "agenda", "decisions", "actions")
     key = f"test-board_{sept}"
     at.text_input(key=f"ai_number_{key}").input("3")
     at.text_input(key=f"ai_title_{key}").input("Terms of Reference – review")
@@ -127,7 +148,7 @@ def test_a_chair_runs_the_meeting_through_the_page_and_every_write_is_audited(en
 @pytest.mark.slow
 def test_bad_input_is_refused_with_a_sentence_and_nothing_is_written(engine, board_with_meetings):
     _board_id, _june, sept = board_with_meetings
-    at = meetings_page(CHAIR, meeting="2016-09-27")
+    at = open_sections(meetings_page(CHAIR, meeting="2016-09-27"), "agenda", "actions")
     key = f"test-board_{sept}"
     before = dump(engine)
     at.text_input(key=f"ai_number_{key}").input("4")

@@ -102,6 +102,11 @@ def test_risks_page_counts_top_risks_and_unscored(app):
     top = next(df.value for df in at.dataframe)
     assert top["title"].tolist()[:3] == ["High high", "Medium", "Low"] and top["rag"].tolist()[:3] == [
         "Red", "Amber", "Green"]
+    lists = [t.label for t in at.tabs]
+    assert lists == ["All open risks (4)", "Unscored (1)", "Reviews overdue (0)"]
+    assert not [df for df in at.dataframe if df.value["title"].tolist() == ["Unscored but red"]]  # a hidden tab
+    at.session_state[f"risk_lists_{at.session_state['current_board']['id']}_{'|'.join(lists)}"] = "Unscored (1)"
+    at.run()  # the person opens Unscored
     unscored = next(df.value for df in at.dataframe if df.value["title"].tolist() == ["Unscored but red"])
     assert unscored["rag"].tolist() == ["Red"]
 
