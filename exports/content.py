@@ -324,8 +324,22 @@ def cut(ds: Dataset, cap: int, noun: str, order: Sequence[int] | None = None, de
     total = len(rows) if total is None else total
     if total <= cap:
         return Dataset(ds.name, ds.columns, rows, ds.empty)
-    said = f"and {total - cap:,} more {noun}{detail} — {EXCEL}."
+    said = f"and {total - cap:,} more {noun if total - cap != 1 else one(noun)}{detail} — {EXCEL}."
     return Dataset(ds.name, ds.columns, rows[:cap], ds.empty, total=total, left_out=said)
+
+
+PLURALS = {"milestones": "milestone", "risks": "risk", "lines": "line", "metrics": "metric", "changes": "change",
+           "items": "item", "warnings": "warning", "charts": "chart"}
+
+
+def one(noun: str) -> str:
+    """The noun for one row: "1 more milestone", "1 more budget line off plan" (the first plural word made
+    singular)."""
+    words = noun.split(" ")
+    for i, word in enumerate(words):
+        if word in PLURALS:
+            return " ".join([*words[:i], PLURALS[word], *words[i + 1:]])
+    return noun
 
 
 def cut_frame(make: Callable[[pd.DataFrame], Dataset], frame: pd.DataFrame, cap: int, noun: str,
@@ -472,8 +486,9 @@ def _section(name, index, matrix, milestones, risks, lines, by_period, latest, s
                            _rag_breakdown(lt.iloc[m_order[PRINT_ROWS:]]["rag"]) if len(lt) > PRINT_ROWS else "")
     mine_series = _series_in_order(lt, m_order, [s for s in series if (s.top or NO_WORKSTREAM) == name])
     printed = mine_series[:METRIC_CHARTS]
-    charts_left_out = (f"and {len(mine_series) - len(printed):,} more metric charts, of metrics nearer their target "
-                       f"— {EXCEL}, every value.") if len(mine_series) > len(printed) else ""
+    left = len(mine_series) - len(printed)
+    charts_left_out = (f"and {left:,} more {one('metric charts') if left == 1 else 'metric charts'}, of metrics "
+                       f"nearer their target — {EXCEL}, every value.") if left > 0 else ""
     return WorkstreamSection(
         name=name, anchor=anchor_for(name, index), rag=rag,
         timeline=_timeline_chart(name, shown_ms, len(ms), as_at, next_meeting) if charts else None,

@@ -75,7 +75,7 @@ def td(value: object, kind: str) -> Markup:
 # widths worked out here from the text they hold: DejaVu Sans at the tables' 7.5 pt runs about 1.5 mm a letter (1.7 mm
 # a digit), and each cell has 2.4 mm of padding and a rule.
 PAGE_MM = {False: 182.0, True: 269.0}  # A4 portrait and landscape, less the margins
-LETTER_MM, DIGIT_MM, CELL_MM = 1.5, 1.7, 2.8
+LETTER_MM, DIGIT_MM, BOLD_MM, CELL_MM = 1.5, 1.7, 2.0, 2.8
 WRAP_AT = 40  # letters: a longer text wraps within its column
 NOWRAP = frozenset({"money", "number", "integer", "date", "datetime", "rag"})
 
@@ -89,7 +89,8 @@ def widths(ds, wide: bool = False) -> list[str]:
         values = [text(row[i], col.kind) for row in ds.rows]
         heading = max((len(w) for w in col.title.split()), default=1) * LETTER_MM * 1.1  # bold
         if col.kind in NOWRAP:
-            size = max([len(v) * DIGIT_MM for v in values] + [heading]) + CELL_MM
+            per = BOLD_MM if col.kind == "rag" else DIGIT_MM  # RAG words print bold
+            size = max([len(v) * per for v in values] + [heading]) + CELL_MM
             want.append(size), least.append(size), fixed.append(True)
             continue
         hashes = values and all(len(v) == 64 for v in values if v)

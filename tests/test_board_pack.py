@@ -75,6 +75,8 @@ def test_the_pdf_reads_as_the_pages_is_tagged_and_its_agenda_points_at_the_right
         agenda_page = next(i for i, t in enumerate(pages) if t.startswith("Agenda"))
         words = pdf.pages[agenda_page].extract_words()
     text = "\n".join(pages)
+    # A RAG word never breaks over two lines of its cell ("Ambe" / "r").
+    assert "Amber" in text.split() and not {"Ambe", "Gree"} & set(text.split())
     assert "Not frozen" in pages[0] and "Test Board" in pages[0] and "Tuesday 27 September 2016" in pages[0]
     for expected in ("Contents", "Matters arising", "RAG overview and exceptions", "How RAG is decided",
                      "Milestones needing attention", "What changed", "Workstream: Prevention", "Workstream: Crisis",
@@ -293,3 +295,6 @@ def test_cut_prints_the_most_pressing_rows_first_and_counts_the_rest():
     assert printed.left_out == "and 3 more milestones: 3 green — every row is in the Excel pack."
     whole = cut(ds, 5, "milestones")
     assert whole.rows == ds.rows and whole.count == 5 and whole.left_out == ""
+    assert cut(ds, 4, "milestones", detail=" not rated").left_out == (
+        "and 1 more milestone not rated — every row is in the Excel pack.")  # one row: said in the singular
+    assert cut(ds, 4, "budget lines off plan").left_out.startswith("and 1 more budget line off plan — ")
