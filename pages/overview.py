@@ -111,10 +111,9 @@ board, rules, filters = view.board, view.rules, view.filters
 title, rules_col = st.columns([4, 1], vertical_alignment="bottom")
 title.title("Overview")
 with rules_col.popover("How RAG is decided", icon=":material/info:"):
-    for kind, lines in rules.explain().items():
-        st.markdown(f"**{kind}**")
-        for line in lines:
-            st.markdown(f"- {line}")
+    # One block of markdown, not one element a line: each element is a message the browser handles on every visit.
+    st.markdown("\n\n".join(f"**{kind}**\n\n" + "\n".join(f"- {line}" for line in lines)
+                              for kind, lines in rules.explain().items()))
     st.caption("Every cell says Red, Amber or Green in words; colours are chosen to be told apart with colour blindness.")
 st.caption(f"{md(board['name'])}, as at {filters.as_at:%d %B %Y}.")
 
