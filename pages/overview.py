@@ -89,16 +89,31 @@ def metrics_tab(rows: pd.DataFrame, rules: RagRules) -> None:
                          "direction": "Better when"})
 
 
+def with_chart_on_opening(matrix: pd.DataFrame, key: str, group_label: str = "Workstream") -> None:
+    """The RAG bars of the table above, drawn once their expander is opened: the table already says every count in
+    words, and a faceted chart is the most the browser draws on this page (it was a quarter of a click's work)."""
+    chart = st.expander("The RAG counts as a chart", icon=":material/bar_chart:", on_change="rerun", key=key)
+    if chart.open:
+        with chart:
+            show_chart(matrix_chart, matrix, group_label, width="content")
+
+
+def changes_label(changed: pd.DataFrame) -> str:
+    """What the closed list holds, so it is plain there is more to open: "12 changes from 3 uploads"."""
+    uploads = changed[["uploaded_at", "file_name"]].drop_duplicates().shape[0]
+    return (f"{len(changed)} change{'s' if len(changed) != 1 else ''} from {uploads} upload{'s' if uploads != 1 else ''}"
+            " — open to list them")
+
+
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
 
 title, rules_col = st.columns([4, 1], vertical_alignment="bottom")
 title.title("Overview")
 with rules_col.popover("How RAG is decided", icon=":material/info:"):
-    for kind, lines in rules.explain().items():
-        st.markdown(f"**{kind}**")
-        for line in lines:
-            st.markdown(f"- {line}")
+    # One block of markdown, not one element a line: each element is a message the browser handles on every visit.
+    st.markdown("\n\n".join(f"**{kind}**\n\n" + "\n".join(f"- {line}" for line in lines)
+                              for kind, lines in rules.explain().items()))
     st.caption("Every cell says Red, Amber or Green in words; colours are chosen to be told apart with colour blindness.")
 st.caption(f"{md(board['name'])}, as at {filters.as_at:%d %B %Y}.")
 
@@ -118,13 +133,13 @@ if tree.empty:  # a board with no workstreams: its RAG as one row, with no works
     whole = with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series, "root")
     rag_table(whole.drop(columns=["Workstream"]), "RAG of the whole board")
     st.caption(VERDICT_NOTE + " This board's trackers name no workstreams.")
-    show_chart(matrix_chart, by_ws.assign(group=WHOLE_BOARD), "Board", width="content")
+    with_chart_on_opening(by_ws.assign(group=WHOLE_BOARD), f"overview_chart_{board['slug']}", "Board")
 else:
     st.subheader("By workstream", anchor=False)
     rag_table(group_words(with_metric_verdicts(matrix_table(by_ws, "Workstream"), "Workstream", latest, series,
                                                "root"), "Workstream"), "RAG by workstream")
     st.caption(VERDICT_NOTE)
-    show_chart(matrix_chart, by_ws, "Workstream", width="content")
+    with_chart_on_opening(by_ws, f"overview_chart_{board['slug']}")
 
 tops = tree[tree["level"] == 1]
 by_path = view.read(rag_matrix, filters, rules, "workstream") if (tree["level"] > 1).any() else None
@@ -175,9 +190,11 @@ st.caption(f"Uploads after the meeting of {last:%d %B %Y}, up to the as-at date.
            "There is no earlier meeting on record, so this lists every upload up to the as-at date.")
 if changed.empty:
     st.write("Nothing has been uploaded in that time.")
-else:
-    table(pd.concat([changed[["uploaded_at", "file_name"]].reset_index(drop=True),
-                            changes_frame(changed).reset_index(drop=True)], axis=1),
-                 hide_index=True, width="stretch", column_config={
-                     "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY"),
-                     "file_name": "File"})
+elif (listed := st.expander(changes_label(changed), on_change="rerun", key=f"overview_since_{board['slug']}")).open:
+    # drawn once opened, like the chart: a data grid is most of what the browser does to show this page
+    with listed:
+        table(pd.concat([changed[["uploaded_at", "file_name"]].reset_index(drop=True),
+                         changes_frame(changed).reset_index(drop=True)], axis=1),
+              hide_index=True, width="stretch", column_config={
+                  "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY"),
+                  "file_name": "File"})

@@ -239,3 +239,34 @@ def test_a_top_workstream_opens_to_its_next_level(app):
     inner = prevention.table[0].value.set_index(prevention.table[0].value.columns[0])
     assert inner.loc["Agents", "Milestones"] == "Red 1 · Green 1"
     assert inner.loc["Falls", "Milestones"] == "Amber 2"
+
+
+def _charts(at: AppTest) -> list[dict]:
+    import json
+
+    return [json.loads(e.proto.spec) for e in at.main if getattr(e, "type", "") == "vega_lite_chart"]
+
+
+@pytest.mark.slow  # two page runs; the matrix test stays in the fast loop
+def test_the_rag_chart_and_the_changes_since_the_last_meeting_are_drawn_on_opening(app):
+    """Both wait behind an expander that says what it holds (the RAG tables above already give every count): the
+    chart and the list of changes are drawn once the person opens them, and are then the same as before."""
+    import re
+
+    at = overview(board="test-board", as_at="2099-12-31")
+    labels = [e.label for e in at.expander]
+    assert "The RAG counts as a chart" in labels
+    since = next(e for e in at.expander if e.label.endswith("open to list them"))
+    changes, uploads = map(int, re.match(r"(\d+) changes? from (\d+) uploads?", since.label).groups())
+    assert changes >= uploads >= 1
+    assert not _charts(at) and not [df for df in at.dataframe if "file_name" in df.value.columns]
+
+    at.session_state["overview_chart_test-board"] = True  # the person opens both
+    at.session_state["overview_since_test-board"] = True
+    at.run()
+    assert not at.exception
+    (chart,) = _charts(at)
+    assert chart["description"].startswith("RAG counts for ")
+    assert any(c.value.startswith("Chart: RAG counts for ") for c in at.caption)
+    listed = next(df.value for df in at.dataframe if "file_name" in df.value.columns)
+    assert len(listed) == changes and listed["file_name"].nunique() <= uploads
