@@ -105,7 +105,7 @@ with right:
         st.subheader("Top risks", anchor=False)
         if scored.empty:
             st.write("No open risk has both a likelihood and an impact, so none can be ranked by score: see "
-                     "**Unscored** below.")
+                     "the **Unscored** tab below.")
         else:
             show(scored.head(10), "risks_top", "Top risks by score", SHORT)
 

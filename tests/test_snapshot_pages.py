@@ -163,6 +163,9 @@ def test_a_fresh_snapshot_of_a_sample_board_shows_every_view_as_the_live_board_d
             pd.testing.assert_frame_equal(in_order(b.value, backend), in_order(a.value, backend), check_dtype=False,
                                           check_exact=backend == "sqlite", obj=f"{slug} {view}")
             compared += 1
+        for a, b in zip(live.table, frozen.table, strict=True):  # the wrapping tables (matrices, budget, metrics)
+            pd.testing.assert_frame_equal(b.value, a.value, check_dtype=False, obj=f"{slug} {view} table")
+            compared += 1
         assert [m.value for m in frozen.metric] == [m.value for m in live.metric], view
         assert [m.value for m in frozen.main.markdown] == [m.value for m in live.main.markdown], view
     assert compared >= 10
