@@ -308,6 +308,9 @@ METRIC_CHARTS = 1  # SPC charts printed per workstream: the metric most off targ
 # second to draw and typeset; the latest-values table lists every metric, and the rest are said in a sentence)
 EXCEPTION_ROWS = 40  # rows of each exceptions list (every sample board's lists print in full)
 PLAN_ROWS = 10  # items listed under each meeting ahead
+# A workstream's timeline prints on a landscape page under its RAG table: drawn wide, with titles wrapped at 90
+# letters, its rows take a line or two and the chart fits below the table, where a page-tall one left that page bare.
+TIMELINE_WIDTH, TIMELINE_LABEL_CHARS = 480, 90
 CHANGE_ROWS = 40  # rows of each part of what changed
 WARNING_ROWS = 40  # import warnings listed in the appendix
 EXCEPTION_NOUNS = ("milestones needing attention", "risks red or rising", "budget lines off plan",
@@ -567,7 +570,8 @@ def _timeline_chart(name: str, shown: pd.DataFrame, total: int, as_at: date, mee
     alt_text = (f"Timeline of {len(dated)} dated milestones in {name}{more}, due from {_when(dated['due'].min())} to "
                 f"{_when(dated['due'].max())}: {rag_words}; {slipped} moved from their baseline date. The table "
                 "below lists them.")
-    return Chart(f"{name}: milestone timeline", _spec(milestone_view.timeline(dated, as_at, meeting)), alt_text)
+    chart = milestone_view.timeline(dated, as_at, meeting, label_chars=TIMELINE_LABEL_CHARS, width=TIMELINE_WIDTH)
+    return Chart(f"{name}: milestone timeline", _spec(chart), alt_text)
 
 
 def _heat_chart(name: str, scored: pd.DataFrame, rules: RagRules) -> Chart:

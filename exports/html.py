@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from exports import charts
 from exports.content import Chart, PackContent
-from presentation.rag_view import WORDS, money
+from presentation.rag_view import MISSING, WORDS, money
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NUMERIC = frozenset({"money", "number", "integer"})
@@ -39,9 +39,9 @@ def number(value: float) -> str:
 
 
 def text(value: object, kind: str) -> str:
-    """A cell's value as printed."""
-    if value is None:
-        return ""
+    """A cell's value as printed: a blank reads "—" (not given), as on the pages."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return MISSING
     if kind == "rag":
         return WORDS.get(str(value), str(value).capitalize())
     if kind == "money":

@@ -16,18 +16,20 @@ LABEL_CHARS = 48  # a title's line on the axis: about 300 px at the axis's 10 px
 LINE_HEIGHT = 12
 
 
-def label_lines(title: object) -> list[str]:
+def label_lines(title: object, chars: int = LABEL_CHARS) -> list[str]:
     """A milestone's whole title as the lines of its axis label (Vega draws a list of strings as lines): a label
     cut at the axis's width lost the end of every long title."""
-    return textwrap.wrap(str(title or ""), LABEL_CHARS, break_long_words=True) or [""]
+    return textwrap.wrap(str(title or ""), chars, break_long_words=True) or [""]
 
 
-def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> PlainChart:
+def timeline(df: pd.DataFrame, today: date, meeting: date | None, *, label_chars: int = LABEL_CHARS,
+             width: int | None = None) -> PlainChart:
     """One bar per dated milestone, from its start (or a month before its due date) to its due or completion date,
     coloured by RAG and lettered after its end (R, A, G, N: RAG never by colour alone); a tick marks the baseline date
     where it differs.
 
-    Plain Vega-Lite (presentation.vega): the board pack prints one per workstream."""
+    Plain Vega-Lite (presentation.vega): the board pack prints one per workstream, on a landscape page, so it asks
+    for a wider chart (``width`` px of bars, titles wrapped at ``label_chars``) whose rows take fewer lines."""
     dated = df[df["due"].notna()].head(MAX_BARS).copy()
     dated["bar_start"] = dated["start"].fillna(dated["due"] - pd.Timedelta(days=30))
     dated["bar_end"] = dated["completed"].fillna(dated["due"])
@@ -35,7 +37,7 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> PlainChart:
     dated["rag_letter"] = dated["status_words"].map(LETTERS)
     stated = dated["reported_rag"] if "reported_rag" in dated else pd.Series(None, index=dated.index, dtype=object)
     dated["stated_words"] = stated.map(WORDS).fillna("—")  # the lead's own RAG, which the rule does not follow
-    wrapped = dated["title"].map(label_lines)  # the whole title, over as many lines as it needs
+    wrapped = dated["title"].map(lambda title: label_lines(title, label_chars))  # whole, over the lines it needs
     lines = max((len(label) for label in wrapped), default=1)
     dated["label"] = [_centred(label, lines) for label in wrapped]
     order = ["Red", "Amber", "Green", "Not rated"]
@@ -93,7 +95,7 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None) -> PlainChart:
                        "encoding": {"x": {"field": "when", "type": "temporal", "scale": scale}, "y": {"value": 0},
                                     "text": {"field": "what", "type": "nominal"}}})
     return PlainChart({"$schema": SCHEMA, "config": VIEW, "layer": layers, "datasets": datasets, "height": height,
-                       "description": summary})
+                       **({"width": width} if width else {}), "description": summary})
 
 
 def timeline_summary(dated: pd.DataFrame) -> str:

@@ -6,18 +6,6 @@ from signed_in import open_page
 from streamlit.testing.v1 import AppTest
 
 
-@pytest.mark.slow
-def test_first_start_loads_the_sample_boards(app_database):
-    at = open_page()
-    assert not at.exception
-    names = [m.value for m in at.markdown if m.value.startswith("**") and "uploads" not in m.value
-             and not m.value.startswith("**Milestones:**")]  # a card's RAG line
-    assert len(names) == 5 and "**Rutland Health and Wellbeing Board**" in names
-    # Cards list their counts in board order (by name); Rutland is the fifth.
-    counts = [(m.label, m.value) for m in at.metric]
-    assert counts[16:20] == [("Milestones", "58"), ("Risks", "20"), ("Budget lines", "22"), ("Metrics", "10")]  # 6 BCF metrics + 4 monthly trends
-
-
 @pytest.mark.slow  # two sample-board page runs; the Overview tests read the board from the URL too
 def test_board_in_the_url_is_selected_and_unknown_board_is_explained(app_database, sample_boards):
     at = open_page(board="rutland-hwb")

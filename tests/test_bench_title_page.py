@@ -11,7 +11,7 @@ TITLE_PAGE = str(ROOT / "bench" / "title_page.py")
 
 
 @pytest.mark.slow  # page runs
-def test_the_title_page_opens_only_under_the_benchmark_switch(app_database, monkeypatch):
+def test_the_title_page_opens_only_under_the_benchmark_switch(app_database, sample_boards, monkeypatch):
     monkeypatch.delenv("DASHBOARD_BENCH_TITLE_PAGE", raising=False)
     at = open_page()
     with pytest.raises(ValueError, match="Could not find a navigation page"):

@@ -55,6 +55,7 @@ def _exports(engine) -> list[tuple]:
 
 
 @pytest.mark.slow
+@pytest.mark.any_database  # typesetting, not the database: the content it prints is read on both below
 def test_the_pdf_reads_as_the_pages_is_tagged_and_its_agenda_points_at_the_right_pages(engine, pack_board):
     pack = export_pack(engine, ADMIN, "test-board", "pdf", as_at=AS_AT, agenda=AGENDA)
     assert pack.file_name == "test-board_2016-09-27_board-pack.pdf"
@@ -173,6 +174,8 @@ def test_the_html_pack_is_one_file_with_every_value_escaped(engine, pack_board):
     assert html.count('<img src="data:image/svg+xml;base64,') >= 4
     assert '<html lang="en-GB">' in html and "<title>Test Board: board pack, 27 September 2016</title>" in html
     assert f'<a href="#{"ws-1-crisis"}">Go to section</a>' in html  # links, not page numbers, on screen
+    # A value the tracker did not give reads "—", as on the pages (X1 and X2 name no owner), never an empty cell.
+    assert not re.search(r"<td[^>]*></td>", html) and "<td>—</td>" in html
 
 
 @pytest.mark.slow
@@ -277,6 +280,7 @@ def test_a_big_workstream_prints_the_rows_needing_attention_and_says_how_many_it
 
 
 @pytest.mark.slow
+@pytest.mark.any_database  # typesetting, not the database: its content is read on both databases above
 def test_the_summarised_pdf_says_how_many_rows_it_left_out(engine, big_board):
     pack = export_pack(engine, ADMIN, "test-board", "pdf", as_at=AS_AT)
     with pdfplumber.open(io.BytesIO(pack.data)) as pdf:
@@ -298,3 +302,20 @@ def test_cut_prints_the_most_pressing_rows_first_and_counts_the_rest():
     assert cut(ds, 4, "milestones", detail=" not rated").left_out == (
         "and 1 more milestone not rated — every row is in the Excel pack.")  # one row: said in the singular
     assert cut(ds, 4, "budget lines off plan").left_out.startswith("and 1 more budget line off plan — ")
+
+
+
+@pytest.mark.slow
+@pytest.mark.any_database  # where the typesetter puts a chart, not what the database holds
+def test_each_workstreams_timeline_prints_on_its_first_page(sample_boards, engine):
+    """Rutland's priorities have long milestone titles. Each timeline is drawn wide for the landscape page, so it
+    prints under its workstream's RAG table, where a tall one moved to the next page and left that page nearly bare."""
+    pack = export_pack(engine, ADMIN, "rutland-hwb", "pdf", as_at=date(2016, 9, 27))
+    with pdfplumber.open(io.BytesIO(pack.data)) as pdf:
+        pages = [p.extract_text() or "" for p in pdf.pages]
+    text = "\n".join(pages)
+    firsts = {t.splitlines()[0].removeprefix("Workstream: "): t for t in pages if t.startswith("Workstream: ")}
+    timed = [name for name in firsts if f"dated milestones in {name} " in text]  # the charts' captions
+    assert len(timed) >= 4, list(firsts)
+    for name in timed:
+        assert f"dated milestones in {name} " in firsts[name], name

@@ -21,8 +21,9 @@ def metric_value(card, label: str):
 @pytest.mark.any_database
 @pytest.mark.parametrize(("path", "text"), [("upload", "Uploading for"), ("forward_plan", "Forward plan"),
                                             ("", "Boards")])
-def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, db_url, path, text):
-    """The first request a new server gets must not run a page without dashboard.py (board picker, navigation)."""
+def test_deep_link_on_a_cold_server_runs_through_the_dashboard(browser, sample_boards, db_url, path, text):
+    """The first request a new server gets must not run a page without dashboard.py (board picker, navigation). The
+    database holds the sample boards already (the launcher's own first load is tested in test_launcher.py)."""
     add_account(db_url, ADMIN, PASSWORD, admin=True)
     with app_server(db_url) as base:
         page = browser.new_page()
@@ -62,7 +63,7 @@ def test_lead_uploads_a_tracker_and_sees_what_changed(browser, sample_boards, db
 
 
 @pytest.mark.postgresql_only
-def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backend, db_url):
+def test_two_app_servers_on_one_database_see_each_others_uploads(browser, backend, sample_boards, db_url):
     """A county runs several app servers on one PostgreSQL: an upload through one shows on the other at once."""
     add_account(db_url, ADMIN, PASSWORD, admin=True)
     with app_server(db_url) as first, app_server(db_url) as second:

@@ -16,8 +16,9 @@ from sample_data import load_sample_data
 
 
 @pytest.mark.slow  # loads every sample board
-def test_sample_meetings_follow_their_seeds_and_load_once(engine):
-    load_sample_data(engine)
+def test_sample_meetings_follow_their_seeds_and_load_once(sample_boards, engine):
+    # sample_boards is the first start's database, made by load_sample_data once per test session (test_sample_data
+    # times it); here it is loaded again below, which must add nothing.
     rutland = queries.board(engine, "rutland-hwb")["id"]
     listed = mt.meetings(engine, rutland).set_index("date")
     june = listed.loc[date(2016, 6, 28)]

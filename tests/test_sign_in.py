@@ -93,7 +93,7 @@ def test_a_fresh_install_says_how_to_make_the_first_admin(app_database, monkeypa
 
 
 @pytest.mark.slow
-def test_the_first_sample_start_makes_demo_accounts_and_says_so(app_database, monkeypatch, capfd):
+def test_the_first_sample_start_loads_the_boards_makes_demo_accounts_and_says_so(app_database, monkeypatch, capfd):
     import streamlit as st
 
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "1")
@@ -106,6 +106,12 @@ def test_the_first_sample_start_makes_demo_accounts_and_says_so(app_database, mo
     assert "Demo accounts are active" in at.warning[0].value
     submit(at, "chair@demo.example.org", lines["chair@demo.example.org"])
     assert [t.value for t in at.title] == ["Boards"]
+    # The first start loaded the five sample boards: the chair (on every one) sees their cards, in order of name.
+    names = [m.value for m in at.markdown if m.value.startswith("**") and "uploads" not in m.value
+             and not m.value.startswith("**Milestones:**")]  # a card's RAG line
+    assert len(names) == 5 and "**Rutland Health and Wellbeing Board**" in names
+    counts = [(m.label, m.value) for m in at.metric]  # Rutland is the fifth: 6 BCF metrics + 4 monthly trends
+    assert counts[16:20] == [("Milestones", "58"), ("Risks", "20"), ("Budget lines", "22"), ("Metrics", "10")]
     st.cache_resource.clear()
     again = AppTest.from_file(APP, default_timeout=120).run()  # a restart: nothing printed again
     assert "Demo accounts" not in capfd.readouterr().out and not again.exception

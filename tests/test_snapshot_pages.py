@@ -140,13 +140,13 @@ def in_order(frame: pd.DataFrame, backend: str) -> pd.DataFrame:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("slug", ["rutland-hwb", "north-lanarkshire-ijb"])
-def test_a_fresh_snapshot_of_a_sample_board_shows_every_view_as_the_live_board_does(app_database, backend, slug):
+def test_a_fresh_snapshot_of_a_sample_board_shows_every_view_as_the_live_board_does(sample_boards, app_database, backend,
+                                                                                  slug):
     """Frozen the moment before, a snapshot's views hold the same tables as the live views at its as-at date."""
     import os
 
     from data_model import open_database
 
-    open_page()  # the first start loads the sample boards
     engine = open_database(os.environ["DATABASE_URL"])
     try:
         info = take_snapshot(engine, slug, date(2016, 9, 27), "tests")

@@ -213,7 +213,7 @@ def test_a_viewer_sees_no_remembered_mappings_and_a_lead_sees_them_on_the_upload
 
 
 @pytest.mark.slow
-def test_the_demo_lead_loads_only_their_rows_of_their_boards_sample_workbook(app_database):
+def test_the_demo_lead_loads_only_their_rows_of_their_boards_sample_workbook(app_database, sample_boards):
     """Issue 14: the demo lead (Crisis response and Unified Prevention on Rutland) uploads Rutland's own milestone
     workbook, which holds every priority's rows: refused as a whole, offered their own rows, told what is left out."""
     at = open_page("upload.py", email="lead@demo.example.org", board="rutland-hwb")
