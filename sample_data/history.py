@@ -23,6 +23,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -68,9 +69,10 @@ def versions(path: Path, kind: str, dates: tuple[date, ...], rules=None) -> Iter
         yield Version(data, path.name, upload_time(dates[0]), False)
         return
     analysis = analyse(data, path.name, kind=kind, **({"rules": rules} if rules is not None else {}))
+    book = openpyxl.load_workbook(io.BytesIO(data))  # read once: each version's edits are undone after it is saved
     before: list | None = None
     for day in earlier:
-        made = as_at(data, analysis, day, last)
+        made = as_at(book, analysis, day, last)
         if made is None:
             continue
         if made.edits == before:
@@ -86,20 +88,22 @@ class Made:
     edits: list[tuple[str, str, object]]  # (sheet, cell, value written): what makes it differ from the latest
 
 
-def as_at(data: bytes, analysis: Analysis, day: date, final: date) -> Made | None:
-    """The workbook as a lead would plausibly have had it on ``day`` (the latest being of ``final``), or None when
-    it would be the same."""
-    book = openpyxl.load_workbook(io.BytesIO(data))
+def as_at(book, analysis: Analysis, day: date, final: date) -> Made | None:
+    """The workbook ``book`` (the latest, of ``final``) as a lead would plausibly have had it on ``day``, or None
+    when it would be the same. ``book`` is left as it came: every cell set here is put back once it is saved."""
     cells = _Cells(book, analysis)
-    for part in analysis.parts:
-        edit = EDITS.get(part.kind.name)
-        if edit is not None:
-            edit(cells, part, day, final)
-    if not cells.edits:
-        return None
-    out = io.BytesIO()
-    book.save(out)
-    return Made(_dated(out.getvalue(), day), cells.edits)
+    try:
+        for part in analysis.parts:
+            edit = EDITS.get(part.kind.name)
+            if edit is not None:
+                edit(cells, part, day, final)
+        if not cells.edits:
+            return None
+        out = io.BytesIO()
+        book.save(out)
+        return Made(_dated(out.getvalue(), day), cells.edits)
+    finally:
+        cells.undo()
 
 
 def _dated(data: bytes, day: date) -> bytes:
@@ -124,6 +128,7 @@ class _Cells:
     def __init__(self, book, analysis: Analysis) -> None:
         self.book = book
         self.edits: list[tuple[str, str, object]] = []
+        self._was: list[tuple[object, object, object]] = []  # (cell, value, fill) before each change, to undo
         self.columns: dict[tuple[str, str], str] = {}  # (sheet, field) -> column letter
         self.wide: dict[tuple[str, str], set[str]] = {}  # (sheet, field) -> every column read as it
         for reading in analysis.readings:
@@ -158,10 +163,19 @@ class _Cells:
         if cell is None:
             return
         if cell.value != value or (unfill and cell.fill is not None and cell.fill.fill_type):
+            self._was.append((cell, cell.value, copy(cell.fill)))
             cell.value = value
             if unfill:
                 cell.fill = PatternFill(fill_type=None)
             self.edits.append((cell.parent.title, cell.coordinate, value))
+
+
+    def undo(self) -> None:
+        """Every cell back as the latest tracker has it, latest change first."""
+        for cell, value, fill in reversed(self._was):
+            cell.value = value
+            cell.fill = fill
+        self._was.clear()
 
 
 def _text(value: object) -> str:
