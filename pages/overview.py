@@ -21,6 +21,7 @@ from presentation.rag_view import (
     matrix_table,
     status_words,
 )
+from presentation.register_tables import drop_empty
 from presentation.safe import md
 from presentation.spc_view import VERDICT_NOTE, board_series, with_metric_verdicts
 from presentation.upload_report import changes_frame
@@ -47,7 +48,10 @@ def milestones_tab(rows: pd.DataFrame, rules: RagRules) -> None:
         st.write(f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days.")
     else:
         # When and how it stands first, so the due date and status read before the (wrapping, whole) title.
-        wrapping_table(rows.assign(status=status_words(rows["status"])), name="Milestones needing attention", labels={
+        rows = drop_empty(rows, always=("state", "days", "due", "title"))  # no column of dashes alone ("Locality")
+        if "status" in rows:
+            rows = rows.assign(status=status_words(rows["status"]))
+        wrapping_table(rows, name="Milestones needing attention", labels={
             "state": "State", "days": "Days to due", "due": "Due", "title": "Milestone", "status": "Status",
             "workstream": "Workstream", "owner": "Owner", "locality": "Locality"},
             cap=ATTENTION_ROWS, noun="milestones needing attention", where="the Milestones page lists every milestone")
@@ -59,7 +63,8 @@ def risks_tab(rows: pd.DataFrame, rules: RagRules) -> None:
     if rows.empty:
         st.write("No open risk is red or rising.")
     else:
-        wrapping_table(rows.assign(rag=rows["rag"].map(WORDS)), name="Risks red or rising", labels={
+        rows = drop_empty(rows.assign(rag=rows["rag"].map(WORDS)), always=("reason", "rag", "score", "title"))
+        wrapping_table(rows, name="Risks red or rising", labels={
             "reason": "Why", "rag": "RAG", "score": "Score", "previous_score": "Was", "review_due": "Review due",
             "title": "Risk", "owner": "Owner", "workstream": "Workstream", "ref": "Ref"},
             cap=ATTENTION_ROWS, noun="risks red or rising", where="the Risks page lists every risk")
@@ -84,8 +89,9 @@ def metrics_tab(rows: pd.DataFrame, rules: RagRules) -> None:
     else:
         words = [period_words(p, start) for p, start in zip(rows["period"], rows.get("period_start", [None] * len(rows)),
                                                             strict=True)]
-        wrapping_table(rows.assign(rag=rows["rag"].map(WORDS), period=words, direction=rows["direction"].map(
-            {"higher": "Higher", "lower": "Lower"}).fillna("Not stated")), name="Metrics off target", labels={
+        rows = drop_empty(rows.assign(rag=rows["rag"].map(WORDS), period=words, direction=rows["direction"].map(
+            {"higher": "Higher", "lower": "Lower"}).fillna("Not stated")), always=("rag", "name", "target", "actual"))
+        wrapping_table(rows, name="Metrics off target", labels={
             "rag": "RAG", "workstream": "Workstream", "name": "Metric", "locality": "Locality", "period": "Period",
             "target": "Target", "actual": "Latest", "unit": "Unit", "direction": "Better when"},
             cap=ATTENTION_ROWS, noun="metrics off target", where="the Metrics page lists every metric")

@@ -59,7 +59,8 @@ def long_texts(engine, board, app_database, monkeypatch):
     plan = xlsx({"Plan": [["Ref", "Priority", "Milestone", "Due", "Status"],
                           ["S1", "Prevention", LONG_MILESTONE, "Aug 16", "In progress"]]})
     register = xlsx({"Register": [["Ref", "Priority", "Risk", "Likelihood", "Impact", "Owner"],
-                                  ["R9", "Prevention", LONG_RISK, 5, 5, None]]})
+                                  ["R9", "Prevention", LONG_RISK, 5, 5, None],
+                                  ["R10", "Prevention", "Falls service closes", 5, 4, "Jo Bloggs"]]})
     for data, name in ((plan, "plan.xlsx"), (register, "risks.xlsx")):
         assert import_bytes(data, name, "test-board", engine=engine).status == "ok"
 
@@ -81,6 +82,7 @@ def test_the_overviews_attention_lists_show_a_long_title_whole_and_a_blank_owner
     at.run()
     risks = wrapped(at, "Why").set_index("Risk")
     assert risks.loc[LONG_RISK, "RAG"] == "Red" and risks.loc[LONG_RISK, "Owner"] == "—"  # never "None"
+    assert risks.loc["Falls service closes", "Owner"] == "Jo Bloggs"
     assert not [d for d in at.dataframe if "title" in d.value.columns]  # no grid left on the attention tabs
 
 

@@ -23,11 +23,12 @@ def table(data, *, name: str | None = None, **options):
 
 
 def wrapping_cells(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """``frame`` (its ``labels`` columns, renamed, when given) as the text a wrapping table shows: dates as
+    """``frame`` (its ``labels`` columns, renamed, when given; a label for a column the frame lacks, such as one
+    dropped for being blank on every row, is passed over) as the text a wrapping table shows: dates as
     "2 Jul 2018" (joined by no-break spaces), blanks as MISSING, and tracker text escaped (presentation.safe.cell_md),
     because ``st.table`` reads every cell and header as markdown (a risk titled "[Sign in](https://…)" would otherwise be a link)."""
     if labels is not None:
-        frame = frame[list(labels)].rename(columns=labels)
+        frame = frame[[c for c in labels if c in frame.columns]].rename(columns=labels)
     return pd.DataFrame({cell_md(c): frame[c].map(_cell).tolist() for c in frame.columns})
 
 
