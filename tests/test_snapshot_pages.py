@@ -3,6 +3,7 @@ unchanged by a later upload; the snapshot picker beside the filters; and the Sna
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -106,7 +107,9 @@ def test_a_chair_freezes_a_snapshot_on_the_snapshots_page(app, engine, board):
     assert not at.exception
     [done] = [s.value for s in at.success]
     listed = next(df.value for df in at.table if "Hash (sha256)" in df.value.columns)  # a table that wraps
-    assert len(listed) == 1 and listed["Hash (sha256)"].iloc[0] in done
+    whole = re.search(r"[0-9a-f]{64}", done)[0]
+    assert len(listed) == 1 and listed["Hash (sha256)"].iloc[0] == whole[:12] + "…"
+    assert whole in at.code[0].value  # the whole hash, beneath, to copy
     assert as_read(listed["Taken by"].iloc[0]) == "chair@pages.example.org" and listed["State"].iloc[0] == "Current"
     assert listed["Meeting"].iloc[0] == "27\u00a0Sep\u00a02016"
     links = {link.proto.page.rsplit("/", 1)[-1]: link.proto for link in at.get("page_link")}
@@ -124,7 +127,8 @@ def test_a_viewer_reads_the_snapshots_but_has_no_button(app, engine):
     assert not at.exception
     assert not [b for b in at.button if b.key == "take_snapshot"]
     listed = next(df.value for df in at.table if "Hash (sha256)" in df.value.columns)
-    assert listed["Hash (sha256)"].tolist() == [info.hash]
+    assert listed["Hash (sha256)"].tolist() == [info.hash[:12] + "…"]
+    assert at.code[0].value == f"Snapshot {info.id} (27 Sep 2016): {info.hash}"
 
 
 def in_order(frame: pd.DataFrame, backend: str) -> pd.DataFrame:
