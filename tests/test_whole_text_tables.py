@@ -101,3 +101,20 @@ def test_the_upload_page_lists_each_change_and_each_header_reading_whole_before_
     headers = wrapped(at, "Your header")
     assert dict(zip(headers["Your header"], headers["Read as"], strict=True))["Milestone"] == "Title"
     assert wrapped(at, "Rows read")["Sheet"].tolist() == ["Plan"]
+
+
+@pytest.mark.slow
+def test_the_home_page_lists_many_boards_in_a_table_that_wraps_whole_names(engine, board, app_database, monkeypatch):
+    from data_model.board_settings import add_board
+
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    name = "Mid and South Essex Health and Care Partnership Better Care Fund Joint Commissioning Board"
+    for n in range(9):  # more boards than the home page draws as cards
+        add_board(engine, f"board-{n}", f"{name} {n}", by="tests")
+    at = open_page("boards.py")
+    assert not at.exception, at.exception
+    assert not [d for d in at.dataframe if "name" in d.value.columns]  # no grid cutting the names short
+    boards = wrapped(at, "Board").set_index("Board")
+    assert f"{name} 8" in boards.index and len(boards) == 10
+    assert boards.loc[f"{name} 8", "Last upload"] == "—"  # nothing uploaded yet: a dash, never "NaT" or "None"
+    assert boards.loc[f"{name} 8", "Milestones by RAG"] != "None"
