@@ -20,6 +20,7 @@ from presentation.safe import md
 from ui.auth import can
 from ui.board_page import chosen_board
 from ui.context import clear_caches, get_engine
+from ui.row_detail import whole_or_detail
 from ui.saved_mappings_section import saved_mappings_section
 
 FIELDS = {  # field: (label, help, step)
@@ -119,6 +120,7 @@ else:
     today = status_day(None)
     meetings = meetings.assign(status=[meeting_status_words(s, d, today) for s, d in
                                        zip(meetings["status"], meetings["date"], strict=True)])
-    st.dataframe(meetings[["date", "title", "status"]], hide_index=True, width="stretch",
-                 column_config={"date": st.column_config.DateColumn("Date", format="D MMM YYYY"), "title": "Meeting",
-                                "status": "Status"})
+    # whole while the list is short; years of meetings scroll, with the chosen one written out beneath
+    whole_or_detail(meetings[["date", "title", "status"]], up_to=40, key="settings_meetings", heading="title",
+                    name="Meetings", column_config={"date": st.column_config.DateColumn("Date", format="D MMM YYYY"),
+                                                    "title": "Meeting", "status": "Status"})

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from data_model import queries
@@ -14,7 +15,8 @@ from presentation.safe import md
 from presentation.upload_report import changes_frame
 from ui.auth import actor, require
 from ui.context import boards, cached_read, get_engine, require_entry, run_version
-from ui.tables import table
+from ui.row_detail import whole_or_detail
+from ui.tables import wrapping_table
 
 require_entry()
 require("view")
@@ -27,6 +29,14 @@ if df.empty:
 
 CARDS_UP_TO = 8  # more boards than this read better as one table than as a wall of cards
 OVERVIEW = "pages/overview.py"
+WHOLE_UP_TO = 40  # uploads or changes listed whole; more scroll in a grid whose chosen row is written out beneath
+
+
+def when_words(moment: object) -> str | None:
+    """An upload's time as the page says it, "2 Jul 2018, 14:05" (None when there is none: the table shows —)."""
+    if moment is None or pd.isna(moment):
+        return None
+    return f"{moment.day}\u00a0{moment:%b}\u00a0{moment.year}, {moment:%H:%M}"
 
 
 def as_at() -> date:
@@ -63,12 +73,11 @@ st.caption(f"{len(df)} board{'s' if len(df) != 1 else ''}, RAG as at {when.day} 
 if len(df) > CARDS_UP_TO:
     df[["milestone_rag", "risk_rag"]] = [[t.words() for t in tallies(int(b["id"]), b["slug"], when)]
                                          for _, b in df.iterrows()]
-    table(df[["name", "board_type", "area", "milestones", "milestone_rag", "risks", "risk_rag", "budget_lines",
-              "metrics", "last_upload"]], name="Boards", key="boards_table", column_config={
-        "name": st.column_config.TextColumn("Board", width="large"), "board_type": "Type", "area": "Area",
-        "milestones": "Milestones", "milestone_rag": "Milestones by RAG", "risks": "Risks",
-        "risk_rag": "Open risks by RAG", "budget_lines": "Budget lines", "metrics": "Metrics",
-        "last_upload": st.column_config.DatetimeColumn("Last upload", format="D MMM YYYY, HH:mm")})
+    # an organisation's boards, a few dozen at most: each name and RAG count read whole, one Tab press to pass
+    wrapping_table(df.assign(last_upload=df["last_upload"].map(when_words)), name="Boards", labels={
+        "name": "Board", "board_type": "Type", "area": "Area", "milestones": "Milestones",
+        "milestone_rag": "Milestones by RAG", "risks": "Risks", "risk_rag": "Open risks by RAG",
+        "budget_lines": "Budget lines", "metrics": "Metrics", "last_upload": "Last upload"})
     names = dict(zip(df["slug"], df["name"], strict=True))
     pick, go = st.columns([3, 1], vertical_alignment="bottom")
     slug = pick.selectbox("Open a board", list(names), format_func=names.get, key="boards_open_pick")
@@ -110,17 +119,15 @@ if board:
         history["summary"] = history["changes"].map(
             lambda c: f"{c.get('added', 0)} added, {c.get('updated', 0)} updated, {c.get('removed', 0)} removed"
             if isinstance(c, dict) else "")
-        table(
-            history[["uploaded_at", "file_name", "kind", "uploaded_by", "row_count", "summary"]],
-            hide_index=True, width="stretch",
-            column_config={
-                "uploaded_at": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm"),
-                "file_name": "File", "kind": "What", "uploaded_by": "By", "row_count": "Rows",
-                "summary": "What changed",
-            },
-        )
+        # whole while the history is short; a long one scrolls, and the upload chosen in it is written out beneath
+        whole_or_detail(history[["uploaded_at", "file_name", "kind", "uploaded_by", "row_count", "summary"]].assign(
+            uploaded_at=history["uploaded_at"].map(when_words)), up_to=WHOLE_UP_TO, key="boards_uploads",
+            name="Recent uploads", heading="file_name", column_config={
+                "uploaded_at": "When", "file_name": "File", "kind": "What", "uploaded_by": "By", "row_count": "Rows",
+                "summary": "What changed"})
         latest = int(history["id"].iloc[0])
         changes = st.expander("What the latest upload changed", on_change="rerun", key=f"boards_changes_{board['slug']}")
         if changes.open:  # drawn once opened: a closed expander's table would still be read, sent and drawn
             with changes:
-                table(changes_frame(cached_read(version, queries.upload_changes, latest)))
+                whole_or_detail(changes_frame(cached_read(version, queries.upload_changes, latest)), up_to=WHOLE_UP_TO,
+                                key="boards_latest_changes", name="What the latest upload changed", heading="Item")

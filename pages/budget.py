@@ -9,7 +9,8 @@ from presentation.rag_view import money
 from presentation.safe import md
 from ui.board_page import open_board_page
 from ui.charts import show_chart
-from ui.tables import table, wrapping_table
+from ui.row_detail import whole_or_detail
+from ui.tables import wrapping_table
 
 WRAPPED_UP_TO = 40  # rows: a longer table scrolls in a data grid instead
 
@@ -73,18 +74,20 @@ if not by_period.empty:
         "Spent": by_period["spent"].map(money), "Variance": by_period["variance"].map(money),
         "Variance %": by_period["variance_pct"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}%")})
     name = "Allocation against forecast and spend, by workstream and period"
-    if len(shown) <= WRAPPED_UP_TO:  # a table that wraps: every amount whole at any width
-        wrapping_table(shown, name=name)
-    else:
-        table(shown, name=name)
+    # a table that wraps while it is short: every amount whole at any width; a longer one scrolls, and the row
+    # chosen in it is written out in full beneath
+    whole_or_detail(shown, up_to=WRAPPED_UP_TO, key="budget_by_period", heading="Workstream", name=name)
     st.caption("Variance compares the forecast (or, where there is none, the spend) with the allocation of the same "
                "lines: lines with no forecast yet are left out of the comparison.")
 
 st.subheader("Budget lines", anchor=False)
 # The amounts straight after the line, so they show without scrolling sideways; who funds and commissions it last.
-table(pd.DataFrame({
+# Whole while short; a longer list scrolls, and the line chosen in it is written out in full beneath.
+whole_or_detail(pd.DataFrame({
     "Workstream": lines["workstream"], "Line": lines["line"],
     "Kind": lines["line_kind"].map(LINE_KINDS).fillna("Allocation"), "Allocated": lines["allocated"].map(money),
     "Forecast": lines["forecast"].map(money), "Spent": lines["spent"].map(money),
     "Funder": lines["funder"].fillna(""), "Commissioner": lines["commissioner"].fillna("")}),
-    name="Budget lines", column_config={"Line": st.column_config.TextColumn(width="large")})
+    up_to=WRAPPED_UP_TO, key="budget_lines", heading="Line", name="Budget lines",
+    column_config={"Line": st.column_config.TextColumn("Line", width="large"),
+                   **{c: c for c in ("Workstream", "Kind", "Allocated", "Forecast", "Spent", "Funder", "Commissioner")}})

@@ -24,7 +24,8 @@ from presentation.safe import md
 from ui.auth import actor, can
 from ui.board_page import open_board_page
 from ui.context import clear_caches
-from ui.tables import table
+from ui.row_detail import whole_or_detail
+from ui.tables import wrapping_table
 from ui.tabs import lazy_tabs
 
 view = open_board_page()
@@ -184,6 +185,8 @@ if tabs[0].open:  # only the chosen tab is drawn
                                                           by=actor().email),
                         f"Added {len(fresh)} item(s) from the reporting schedule.")
 
+ARISING_ROWS = 40  # matters arising listed whole; more are counted, and the Action log has them all
+LOG_WHOLE_UP_TO = 40  # actions of the log listed whole; a longer log scrolls, with the chosen action beneath
 ACTION_VIEW = {"ref": "Ref", "title": st.column_config.TextColumn("Action"), "owner": "Owner",
                "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
                "raised_at": st.column_config.DateColumn("Arose at", format="D MMM YYYY"),
@@ -207,21 +210,23 @@ if tabs[1].open:  # only the chosen tab is drawn
                 st.warning(f"{overdue} of them {'was' if overdue == 1 else 'were'} past due by this meeting.",
                            icon=":material/schedule:")
             shown = status_words(arising).assign(
-                overdue=arising["overdue"].map({True: "Overdue", False: ""}),
+                overdue=arising["overdue"].map({True: "Overdue", False: "No"}),
                 meetings_carried=arising["meetings_carried"].astype(int))
-            table(shown[["ref", "title", "owner", "due", "overdue", "raised_at", "meetings_carried", "status",
-                         "closed_on"]], hide_index=True, width="stretch",
-                  column_config={**ACTION_VIEW, "overdue": "Overdue?",
-                                 "meetings_carried": st.column_config.NumberColumn("Meetings carried")})
+            # wraps, so each action's whole wording reads: these are what the board goes through, one by one
+            wrapping_table(shown, name="Matters arising", cap=ARISING_ROWS, noun="matters arising",
+                           where="the Action log tab lists every action", labels={
+                               "ref": "Ref", "title": "Action", "owner": "Owner", "due": "Due", "overdue": "Overdue?",
+                               "raised_at": "Arose at", "meetings_carried": "Meetings carried", "status": "Status",
+                               "closed_on": "Closed"})
 
 if tabs[2].open:  # only the chosen tab is drawn
     with tabs[2]:
         if decided.empty:
             st.caption("No decisions recorded for this meeting.")
         else:
-            table(decided[["item_number", "item_title", "text"]], hide_index=True, width="stretch",
-                  column_config={"item_number": "Item", "item_title": st.column_config.TextColumn("Agenda item"),
-                                 "text": st.column_config.TextColumn("Decision")})
+            # one meeting's decisions, each read whole
+            wrapping_table(decided, name="Decisions of this meeting",
+                           labels={"item_number": "Item", "item_title": "Agenda item", "text": "Decision"})
 
 if tabs[3].open:  # only the chosen tab is drawn
     with tabs[3]:
@@ -230,9 +235,11 @@ if tabs[3].open:  # only the chosen tab is drawn
         else:
             which = st.radio("Show", ["Open", "All"], horizontal=True, key=f"log_filter_{board['slug']}")
             shown = log if which == "All" else log[log["status"] == "open"]
-            table(status_words(shown)[["ref", "title", "owner", "due", "status", "raised_at", "item_number",
-                                       "workstream", "closed_on"]], hide_index=True, width="stretch",
-                  column_config=ACTION_VIEW)
+            # whole while it is short; a long log scrolls, and the action chosen in it is written out in full
+            whole_or_detail(status_words(shown)[["ref", "title", "owner", "due", "status", "raised_at", "item_number",
+                                                 "workstream", "closed_on"]], up_to=LOG_WHOLE_UP_TO,
+                            key=f"action_log_{board['slug']}_{which}", name="Action log", heading="title",
+                            column_config=ACTION_VIEW)
 
 if not manage:
     st.stop()

@@ -19,7 +19,8 @@ from presentation.spc_view import (
 )
 from ui.board_page import open_board_page
 from ui.charts import cached_result, show_chart
-from ui.tables import table, wrapping_table
+from ui.row_detail import whole_or_detail
+from ui.tables import wrapping_table
 
 WRAPPED_UP_TO = 40  # rows of latest values shown whole; a longer list scrolls in a data grid
 
@@ -58,10 +59,10 @@ st.subheader("Latest values against target (RAG)", anchor=False)
 st.caption(f"Rated against target in each metric's own direction; amber means worse than target by up to "
            f"{rules.metric_tolerance_pct:g}% of it.")
 shown = drop_empty(latest, always=("RAG", "Metric", "Period", "Latest"))  # no Locality column on a board without
-if len(shown) <= WRAPPED_UP_TO:  # a table that wraps: whole names, and Unit and Better when on the page at 1400 px
-    wrapping_table(shown, name="Latest value of each metric against its target")
-else:
-    table(shown, name="Latest value of each metric against its target")
+# a table that wraps while it is short: whole names, and Unit and Better when on the page at 1400 px; a longer one
+# scrolls, and the metric chosen in it is written out in full beneath
+whole_or_detail(shown, up_to=WRAPPED_UP_TO, key="metrics_latest", heading="Metric",
+                name="Latest value of each metric against its target")
 
 by_metric: dict[int, list] = {}
 for s in series:

@@ -11,7 +11,7 @@ from presentation.stated_rag import LEAD, RULE, differing, differing_note, with_
 from ui.board_page import open_board_page
 from ui.charts import show_chart
 from ui.row_detail import table_with_detail
-from ui.tables import table
+from ui.tables import wrapping_table
 
 NO_WORKSTREAM = "Not in a workstream"
 
@@ -80,4 +80,6 @@ st.subheader(f"Without dates ({len(undated)})", anchor=False)
 if undated.empty:
     st.write("Every milestone has a date.")
 else:
-    table(undated)
+    # each title and its due date as written read whole; a tracker of hundreds of undated rows is counted past forty
+    wrapping_table(undated, name="Milestones without dates", cap=40, noun="milestones without dates",
+                   where="each workstream's table above lists every milestone")

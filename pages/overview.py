@@ -21,12 +21,14 @@ from presentation.rag_view import (
     matrix_table,
     status_words,
 )
+from presentation.register_tables import drop_empty
 from presentation.safe import md
 from presentation.spc_view import VERDICT_NOTE, board_series, with_metric_verdicts
 from presentation.upload_report import changes_frame
 from ui.board_page import open_board_page
 from ui.charts import cached_result, show_chart
-from ui.tables import table, wrapping_table
+from ui.row_detail import whole_or_detail
+from ui.tables import wrapping_table
 from ui.tabs import lazy_tabs
 
 
@@ -36,19 +38,24 @@ def rag_table(frame: pd.DataFrame, name: str) -> None:
     wrapping_table(frame, name=name)  # its cells escaped: st.table reads them as markdown
 
 
+CHANGES_WHOLE_UP_TO = 40  # changes listed whole; more scroll in a grid whose chosen row is written out beneath
+ATTENTION_ROWS = 40  # rows of each attention list shown whole, as the board pack prints them; the rest are counted
+
+
 def milestones_tab(rows: pd.DataFrame, rules: RagRules) -> None:
     """Milestones overdue or due soon."""
     if rows.empty:
         st.write(f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days.")
     else:
-        # When and how it stands first, so the due date and status show without scrolling sideways.
-        table(rows.assign(status=status_words(rows["status"]))[["state", "days", "due", "title", "status", "workstream",
-                                                                   "owner", "locality"]], hide_index=True,
-                     width="stretch", column_config={
-                         "state": "", "days": st.column_config.NumberColumn("Days to due", help="Negative: overdue"),
-                         "workstream": "Workstream", "title": st.column_config.TextColumn("Milestone", width="large"),
-                         "owner": "Owner", "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
-                         "status": "Status", "locality": "Locality"})
+        # When and how it stands first, so the due date and status read before the (wrapping, whole) title.
+        rows = drop_empty(rows, always=("state", "days", "due", "title"))  # no column of dashes alone ("Locality")
+        if "status" in rows:
+            rows = rows.assign(status=status_words(rows["status"]))
+        wrapping_table(rows, name="Milestones needing attention", labels={
+            "state": "State", "days": "Days to due", "due": "Due", "title": "Milestone", "status": "Status",
+            "workstream": "Workstream", "owner": "Owner", "locality": "Locality"},
+            cap=ATTENTION_ROWS, noun="milestones needing attention", where="the Milestones page lists every milestone")
+        st.caption("Days to due: negative when it is overdue.")
 
 
 def risks_tab(rows: pd.DataFrame, rules: RagRules) -> None:
@@ -56,12 +63,11 @@ def risks_tab(rows: pd.DataFrame, rules: RagRules) -> None:
     if rows.empty:
         st.write("No open risk is red or rising.")
     else:
-        rows = rows.assign(rag=rows["rag"].map(WORDS))
-        table(rows[["reason", "rag", "score", "previous_score", "review_due", "title", "owner", "workstream", "ref"]],
-                     hide_index=True, width="stretch", column_config={
-                         "reason": "Why", "rag": "RAG", "score": "Score", "previous_score": "Was",
-                         "workstream": "Workstream", "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"),
-                         "owner": "Owner", "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY")})
+        rows = drop_empty(rows.assign(rag=rows["rag"].map(WORDS)), always=("reason", "rag", "score", "title"))
+        wrapping_table(rows, name="Risks red or rising", labels={
+            "reason": "Why", "rag": "RAG", "score": "Score", "previous_score": "Was", "review_due": "Review due",
+            "title": "Risk", "owner": "Owner", "workstream": "Workstream", "ref": "Ref"},
+            cap=ATTENTION_ROWS, noun="risks red or rising", where="the Risks page lists every risk")
 
 
 def budget_tab(rows: pd.DataFrame, rules: RagRules) -> None:
@@ -70,7 +76,10 @@ def budget_tab(rows: pd.DataFrame, rules: RagRules) -> None:
         st.write(f"Every budget line is within {rules.budget_amber_pct:g}% of its allocation (or has no forecast or "
                  "spend yet).")
     else:
-        table(budget_exceptions_table(rows))
+        shown = budget_exceptions_table(rows)
+        shown["Variance %"] = shown["Variance %"].map(lambda v: None if pd.isna(v) else f"{v:+.1f}%")
+        wrapping_table(shown, name="Budget lines off plan", cap=ATTENTION_ROWS, noun="budget lines off plan",
+                       where="the Budget page lists every line")
 
 
 def metrics_tab(rows: pd.DataFrame, rules: RagRules) -> None:
@@ -80,13 +89,12 @@ def metrics_tab(rows: pd.DataFrame, rules: RagRules) -> None:
     else:
         words = [period_words(p, start) for p, start in zip(rows["period"], rows.get("period_start", [None] * len(rows)),
                                                             strict=True)]
-        table(rows.assign(rag=rows["rag"].map(WORDS), period=words)[["rag", "workstream", "name", "locality", "period",
-                                                                      "target",
-                                                          "actual", "unit", "direction"]],
-                     hide_index=True, width="stretch", column_config={
-                         "rag": "RAG", "workstream": "Workstream", "name": "Metric", "locality": "Locality",
-                         "period": "Period", "target": "Target", "actual": "Latest", "unit": "Unit",
-                         "direction": "Better when"})
+        rows = drop_empty(rows.assign(rag=rows["rag"].map(WORDS), period=words, direction=rows["direction"].map(
+            {"higher": "Higher", "lower": "Lower"}).fillna("Not stated")), always=("rag", "name", "target", "actual"))
+        wrapping_table(rows, name="Metrics off target", labels={
+            "rag": "RAG", "workstream": "Workstream", "name": "Metric", "locality": "Locality", "period": "Period",
+            "target": "Target", "actual": "Latest", "unit": "Unit", "direction": "Better when"},
+            cap=ATTENTION_ROWS, noun="metrics off target", where="the Metrics page lists every metric")
 
 
 def with_chart_on_opening(matrix: pd.DataFrame, key: str, group_label: str = "Workstream") -> None:
@@ -191,10 +199,11 @@ st.caption(f"Uploads after the meeting of {last:%d %B %Y}, up to the as-at date.
 if changed.empty:
     st.write("Nothing has been uploaded in that time.")
 elif (listed := st.expander(changes_label(changed), on_change="rerun", key=f"overview_since_{board['slug']}")).open:
-    # drawn once opened, like the chart: a data grid is most of what the browser does to show this page
+    # drawn once opened, like the chart: a table is most of what the browser does to show this page
     with listed:
-        table(pd.concat([changed[["uploaded_at", "file_name"]].reset_index(drop=True),
-                         changes_frame(changed).reset_index(drop=True)], axis=1),
-              hide_index=True, width="stretch", column_config={
-                  "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY"),
-                  "file_name": "File"})
+        whole_or_detail(pd.concat([changed[["uploaded_at", "file_name"]].reset_index(drop=True),
+                                   changes_frame(changed).reset_index(drop=True)], axis=1),
+                        up_to=CHANGES_WHOLE_UP_TO, key=f"overview_since_list_{board['slug']}", heading="Item",
+                        name="Changes since the last meeting", column_config={
+                            "uploaded_at": st.column_config.DatetimeColumn("Uploaded", format="D MMM YYYY"),
+                            "file_name": "File", **{c: c for c in ("Change", "What", "Item", "Field", "Was", "Now")}})

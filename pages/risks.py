@@ -10,13 +10,13 @@ from presentation.risk_view import cell_words, heat_cells, heat_map
 from presentation.stated_rag import LEAD, RULE, differing, differing_note, with_stated
 from ui.board_page import open_board_page
 from ui.charts import show_chart
-from ui.row_detail import table_with_detail
-from ui.tables import table
+from ui.row_detail import table_with_detail, whole_or_detail
 from ui.tabs import lazy_tabs
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
 st.title("Risks")
+RAID_WHOLE_UP_TO = 40  # RAID entries listed whole; a longer log scrolls, with the chosen entry written out beneath
 df = view.read(registers.risks, filters, rules)
 raid = view.read(registers.raid_items, filters)
 
@@ -29,13 +29,14 @@ def show_raid() -> None:
                       for t, n in raid["raid_type"].value_counts().sort_index().items())
     st.subheader(f"Issues, assumptions and dependencies ({len(raid)})", anchor=False)
     st.caption(f"From the board's RAID log ({kinds}). They are not risks, so no risk count includes them.")
-    table(raid.assign(raid_type=raid["raid_type"].map(RAID_WORDS)),
-                 column_order=["raid_type", "ref", "title", "workstream", "owner", "mitigation", "status", "review_due"],
-                 column_config={"raid_type": "Type", "ref": "Ref", "title": st.column_config.TextColumn("Entry",
-                                width="large"), "workstream": "Workstream", "owner": "Owner",
-                                "mitigation": "Action or resolution", "status": "Status",
-                                "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY")},
-                 key="raid_items")
+    # Whole while short (each entry and its action read in full); a long log scrolls, with the chosen entry beneath.
+    shown = raid.assign(raid_type=raid["raid_type"].map(RAID_WORDS))[
+        ["raid_type", "ref", "title", "workstream", "owner", "mitigation", "status", "review_due"]]
+    whole_or_detail(shown, up_to=RAID_WHOLE_UP_TO, key="raid_items", name="Issues, assumptions and dependencies",
+                    heading="title", column_config={
+                        "raid_type": "Type", "ref": "Ref", "title": st.column_config.TextColumn("Entry", width="large"),
+                        "workstream": "Workstream", "owner": "Owner", "mitigation": "Action or resolution",
+                        "status": "Status", "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY")})
 
 
 if df.empty:

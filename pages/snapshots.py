@@ -14,6 +14,7 @@ from presentation.safe import md
 from ui.auth import can
 from ui.board_page import chosen_board
 from ui.context import clear_caches, get_engine
+from ui.tables import wrapping_table
 
 board, who = chosen_board("view")
 board_id = int(board["id"])
@@ -84,11 +85,18 @@ table = pd.DataFrame([{
     "hash": s.hash, "taken_by": s.taken_by, "taken_at": s.taken_at, "milestones": s.counts.milestones,
     "risks": s.counts.risks, "budget_lines": s.counts.budget_lines, "metric_values": s.counts.metric_values,
 } for s in found])
-st.dataframe(table, hide_index=True, width="stretch", key="snapshot_list", column_config={
-    "meeting": st.column_config.DateColumn("Meeting", format="D MMM YYYY"), "id": "No.", "state": "State",
-    "hash": st.column_config.TextColumn("Hash (sha256)", width="large"), "taken_by": "Taken by",
-    "taken_at": st.column_config.DatetimeColumn("Taken (UTC)", format="D MMM YYYY HH:mm"),
-    "milestones": "Milestones", "risks": "Risks", "budget_lines": "Budget lines", "metric_values": "Metric values"})
+# A board freezes a few snapshots a year: listed whole, every state read in full, one Tab press to pass. The table
+# gives each hash's start, as the rest of the app does ("hash 03c52d712bee…"): the whole one is a 64-character word a
+# wrapping table cannot break, and it would push the counts off the page. Whole hashes are listed beneath, to copy.
+wrapping_table(table.assign(taken_at=[f"{t.day}\u00a0{t:%b}\u00a0{t.year} {t:%H:%M}" for t in table["taken_at"]],
+                            hash=[f"{h[:12]}…" for h in table["hash"]]),
+               name="Snapshots", labels={
+                   "meeting": "Meeting", "id": "No.", "state": "State", "hash": "Hash (sha256)", "taken_by": "Taken by",
+                   "taken_at": "Taken (UTC)", "milestones": "Milestones", "risks": "Risks",
+                   "budget_lines": "Budget lines", "metric_values": "Metric values"})
+with st.expander("Each snapshot's whole hash, to check a copy against"):
+    st.code("\n".join(f"Snapshot {s.id} ({s.meeting.day} {s.meeting:%b %Y}): {s.hash}" for s in found), language=None,
+            wrap_lines=True)
 st.caption("Open a snapshot to see every board view as frozen, or pick it under **Snapshot** in the sidebar of any "
            "view.")
 columns = st.columns(4)

@@ -38,10 +38,11 @@ from presentation.upload_report import (
 )
 from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
+from ui.row_detail import whole_or_detail
 from ui.saved_mappings_section import saved_mappings_section
 from ui.tables import table, wrapping_table
 
-WRAPPED_UP_TO = 60  # problems shown whole in a wrapping table; more read better in a scrolling one and the CSV
+WRAPPED_UP_TO = 60  # problems or changes shown whole in a wrapping table; more read better in a scrolling one
 
 require_entry()
 who = require("upload")
@@ -92,8 +93,9 @@ if done:
     if done.get("left_out"):
         st.caption(f"Left out, as you asked: {md(done['left_out'])}.")
     if done["rows"]:
-        table(changes_frame(done["rows"]), name="What the upload changed", key="upload_done_changes",
-              column_config={"Item": st.column_config.TextColumn(width="large")})
+        # each change whole while the list is short; a long one scrolls, with the chosen change written out beneath
+        whole_or_detail(changes_frame(done["rows"]), up_to=WRAPPED_UP_TO, key="upload_done_changes", heading="Item",
+                        name="What the upload changed")
 
 nonce = st.session_state.setdefault("upload_nonce", 0)
 uploaded = st.file_uploader("Tracker file (.xlsx, .xlsm or .csv)", type=["xlsx", "xlsm", "csv"],
@@ -287,9 +289,12 @@ with tabs[1]:
         if len(preview) > 500:
             st.caption(f"Showing the first 500 of {len(preview):,} rows.")
 with tabs[2]:
-    table(mapping_frame(analysis), name="How your headers were read", key="upload_mapping")
+    # one row a header of the file's sheets, each read whole (a header's wording is the point); a workbook of many
+    # wide sheets scrolls instead, with the chosen header's reading written out beneath
+    whole_or_detail(mapping_frame(analysis), up_to=WRAPPED_UP_TO, key="upload_mapping", heading="Your header",
+                    name="How your headers were read")
 with tabs[3]:
-    table(sheets_frame(analysis), name="Sheets", key="upload_sheets")
+    wrapping_table(sheets_frame(analysis), name="Sheets")
 
 if errors or refusal or not to_load.parts:
     st.stop()
@@ -309,9 +314,10 @@ st.write(f"Loading this file will make {counted(t['added'], 'addition')}, {count
 if t["removed"]:
     st.caption("Rows are only removed within the workstreams this file covers. Removed rows are kept in the history.")
 if trial.stored and trial.stored.change_rows:
-    table(changes_frame(trial.stored.change_rows), name="What loading will change", key="upload_changes",
-          height=min(38 + 35 * len(trial.stored.change_rows), 420),
-          column_config={"Item": st.column_config.TextColumn(width="large")})
+    # the lead reads each change before confirming: whole while the list is short; a long one (a first load adds
+    # every row) scrolls, and the change chosen in it is written out in full beneath
+    whole_or_detail(changes_frame(trial.stored.change_rows), up_to=WRAPPED_UP_TO, key="upload_changes",
+                    heading="Item", name="What loading will change")
 
 if st.button(f"Load into {md(board['name'])}", type="primary", icon=":material/publish:"):
     result = store_analysis(to_load, board["slug"], engine=engine, actor=who)

@@ -13,6 +13,9 @@ from presentation.changes_view import SECTION_TABLES, SECTION_TITLES, section_co
 from presentation.safe import md
 from ui.board_page import BoardPage, open_board_page
 from ui.context import frozen_source, run_transaction, run_version
+from ui.row_detail import whole_or_detail
+
+WHOLE_UP_TO = 40  # changes of a section listed whole; more scroll in a grid whose chosen row is written out beneath
 
 NOW, EARLIER = "now", "earlier"  # the other tokens are snapshot ids
 
@@ -168,7 +171,8 @@ for section, build in SECTION_TABLES.items():
     if table.empty:
         st.write(f"No change to the {SECTION_TITLES[section].lower()}.")
     else:
-        # The item's name at medium width, so Before and After stay in view beside a long title.
-        names = {c: st.column_config.TextColumn(c, width="medium") for c in ("Milestone", "Risk", "Line", "Metric",
-                                                                             "Action") if c in table.columns}
-        st.dataframe(table, hide_index=True, width="stretch", key=f"changes_{section}", column_config=names)
+        # Whole while short: a long title and its Before and After read in full, where a grid cut them. A longer list
+        # scrolls, and the change chosen in it is written out in full beneath.
+        item = next(c for c in ("Milestone", "Risk", "Line", "Metric", "Action", "Change") if c in table.columns)
+        whole_or_detail(table, up_to=WHOLE_UP_TO, key=f"changes_{section}", heading=item,
+                        name=f"What changed: {SECTION_TITLES[section].lower()}")

@@ -109,10 +109,10 @@ def test_the_home_page_lists_what_the_latest_upload_changed_once_it_is_opened(en
     at = open_page("boards.py", board="test-board", as_at=AS_AT_PARAM)
     assert not at.exception, at.exception
     assert [e.label for e in at.expander] == ["What the latest upload changed"]
-    assert not [df for df in at.dataframe if "Change" in df.value.columns]
+    assert not [df for df in [*at.dataframe, *at.table] if "Change" in df.value.columns]
 
     at.session_state["boards_changes_test-board"] = True  # the person opens it
     at.run()
     assert not at.exception, at.exception
-    [changes] = [df.value for df in at.dataframe if "Change" in df.value.columns]
+    [changes] = [df.value for df in [*at.dataframe, *at.table] if "Change" in df.value.columns]
     assert len(changes) and set(changes["Change"]) <= {"Added", "Updated", "Removed"}, changes

@@ -33,6 +33,9 @@ PIECES_JS = """(el) => {
   return out;
 }"""
 
+LONG_MILESTONE = ("Understand Information Governance gaps for integrated working including Information sharing "
+                  "agreements, training and fair processing adjustments")  # a Rutland milestone overdue in March 2017
+
 # Every table cell and total on the page whose text is wider than the box it shows in (cut off, or "£2,44…").
 CUT_CELLS_JS = """() => [...document.querySelectorAll(
     "[data-testid='stTable'] td, [data-testid='stTable'] th, [data-testid='stMetricValue'] *")]
@@ -77,4 +80,11 @@ def test_home_at_boards_a_long_email_wraps_whole_and_budget_amounts_show_whole(b
             expect(main.get_by_test_id("stMetricValue").first).to_have_text("£2,447,000")
             assert page.evaluate(CUT_CELLS_JS) == [], f"cut at {width} px"
             save_screenshot(page, f"budget-pooled-fund-{width}")
+
+            # The Overview's attention list: a long milestone title whole, where a grid cut it to a dozen words.
+            page.goto(f"{base}/overview?board=rutland-hwb&as_at=2017-03-01")
+            wait_idle(page)
+            attention = main.get_by_test_id("stTable").filter(has_text="Days to due")
+            expect(attention).to_contain_text(LONG_MILESTONE)
+            assert page.evaluate(CUT_CELLS_JS) == [], f"Overview cut at {width} px"
         page.close()

@@ -81,14 +81,16 @@ def test_everyone_with_view_rights_reads_the_meeting_its_agenda_and_matters_aris
         assert [t.label for t in at.tabs] == ["Agenda (1)", "Matters arising (0)", "Decisions (1)", "Action log (1 open)"]
     september = meetings_page(VIEWER, meeting="2016-09-27")
     assert [t.label for t in september.tabs][1] == "Matters arising (1)"
-    assert not september.dataframe  # the Agenda tab is chosen; a hidden tab's table is not drawn
+    assert not september.table and not september.dataframe  # the Agenda tab is chosen; a hidden tab is not drawn
     assert "No agenda items yet." in [c.value for c in september.caption]
     open_tab(september, "Matters arising")
     assert not september.exception, september.exception
     assert "No agenda items yet." not in [c.value for c in september.caption]  # the Agenda is drawn no more
-    arising = next(df.value for df in september.dataframe if "meetings_carried" in df.value.columns)
-    assert arising["title"].tolist() == ["Progress report on the plan"]
-    assert arising["overdue"].tolist() == ["Overdue"]  # due 31 August, still open at September's meeting
+    # a table that wraps: the action's whole wording, one Tab press to pass
+    arising = next(df.value for df in september.table if "Meetings carried" in df.value.columns)
+    assert arising["Action"].tolist() == ["Progress report on the plan"]
+    assert arising["Overdue?"].tolist() == ["Overdue"]  # due 31 August, still open at September's meeting
+    assert arising["Due"].tolist() == ["31\u00a0Aug\u00a02016"]
 
 
 def test_a_viewer_or_a_lead_gets_no_forms_and_nothing_is_written(engine, board_with_meetings):
@@ -220,3 +222,24 @@ def test_a_meeting_with_no_time_venue_or_notes_shows_none_of_them_as_nan(board_w
     at = meetings_page(VIEWER, meeting="2016-09-27")
     shown = (text(at) + " " + " ".join(c.value for c in at.caption)).split()
     assert "Tuesday" in shown and "nan" not in shown and "None" not in shown
+
+
+LONG_ACTION = ("Write to every practice in the Oakham locality about the falls pathway, the referral form and the "
+               "new community physiotherapy slots, and report the replies to the September board")
+
+
+@pytest.mark.slow
+def test_the_decisions_and_action_log_show_each_long_wording_whole(engine, board_with_meetings):
+    board_id, june, _ = board_with_meetings
+    mt.add_action(engine, board_id, june, mt.ActionInput(LONG_ACTION, "Bernadette", date(2016, 9, 20), None, None),
+                  by="tests")
+    at = meetings_page(VIEWER, meeting="2016-06-28")
+    open_tab(at, "Decisions")
+    assert not at.dataframe  # a table that wraps, not a grid that cuts a long decision at its column's width
+    [decisions] = [t.value for t in at.table]
+    assert decisions["Decision"].tolist() == ["The business plans were approved."]
+    open_tab(at, "Action log")
+    assert not at.exception and not at.dataframe
+    [log] = [t.value for t in at.table]
+    assert LONG_ACTION in log["Action"].tolist()  # every word, where a grid showed the first forty characters
+    assert set(log["Due"]) == {"31\u00a0Aug\u00a02016", "20\u00a0Sep\u00a02016"} and "None" not in log.to_numpy()

@@ -67,15 +67,17 @@ def test_needs_attention_tabs_count_and_list_the_chosen_one(app):
     at = overview(board="test-board", as_at="2016-09-27")
     labels = [t.label for t in at.tabs]
     assert labels == ["Milestones (2)", "Risks (2)", "Budget (2)", "Metrics (2)"]
-    overdue = next(df.value for df in at.dataframe if "days" in df.value.columns)
-    assert overdue["title"].tolist() == ["Overdue", "Due soon"]
-    assert not [df for df in at.dataframe if "Variance %" in df.value.columns]  # a hidden tab is not drawn
+    assert not [df for df in at.dataframe if "Days to due" in df.value.columns]  # a table that wraps, not a grid
+    overdue = next(df.value for df in at.table if "Days to due" in df.value.columns)
+    assert overdue["Milestone"].tolist() == ["Overdue", "Due soon"]
+    assert not [df for df in at.table if "Variance %" in df.value.columns]  # a hidden tab is not drawn
 
     at.session_state[f"attention_test-board_{'|'.join(labels)}"] = "Budget (2)"  # the person opens Budget
     at.run()
-    budget = next(df.value for df in at.dataframe if "Variance %" in df.value.columns)
+    budget = next(df.value for df in at.table if "Variance %" in df.value.columns)
     assert budget["Variance"].tolist() == ["£30,000", "£8,000"] and budget["RAG"].tolist() == ["Red", "Amber"]
-    assert not [df for df in at.dataframe if "days" in df.value.columns]
+    assert all(v.endswith("%") for v in budget["Variance %"])  # a percentage says so
+    assert not [df for df in at.table if "Days to due" in df.value.columns]
 
 
 def page(name: str, **params) -> AppTest:
@@ -88,7 +90,7 @@ def test_milestones_page_counts_and_lists_undated_apart(app):
     at = page("milestones", board="test-board", as_at="2016-09-27")
     assert [(m.label, m.value) for m in at.metric] == [("Milestones", "7"), ("Overdue", "1"), ("Complete", "1"),
                                                         ("Undated", "1")]
-    undated = next(df.value for df in at.dataframe if "Due as written" in df.value.columns)
+    undated = next(df.value for df in at.table if "Due as written" in df.value.columns)  # wraps: whole titles
     assert undated["Milestone"].tolist() == ["Undated"] and undated["Due as written"].tolist() == ["TBC"]
     rows = next(df.value for df in at.dataframe if "title" in df.value.columns and "Overdue" in
                 df.value["title"].tolist())
@@ -259,7 +261,7 @@ def test_the_rag_chart_and_the_changes_since_the_last_meeting_are_drawn_on_openi
     since = next(e for e in at.expander if e.label.endswith("open to list them"))
     changes, uploads = map(int, re.match(r"(\d+) changes? from (\d+) uploads?", since.label).groups())
     assert changes >= uploads >= 1
-    assert not _charts(at) and not [df for df in at.dataframe if "file_name" in df.value.columns]
+    assert not _charts(at) and not [df for df in [*at.dataframe, *at.table] if "File" in df.value.columns]
 
     at.session_state["overview_chart_test-board"] = True  # the person opens both
     at.session_state["overview_since_test-board"] = True
@@ -268,5 +270,5 @@ def test_the_rag_chart_and_the_changes_since_the_last_meeting_are_drawn_on_openi
     (chart,) = _charts(at)
     assert chart["description"].startswith("RAG counts for ")
     assert any(c.value.startswith("Chart: RAG counts for ") for c in at.caption)
-    listed = next(df.value for df in at.dataframe if "file_name" in df.value.columns)
-    assert len(listed) == changes and listed["file_name"].nunique() <= uploads
+    listed = next(df.value for df in [*at.table, *at.dataframe] if "File" in df.value.columns)
+    assert len(listed) == changes and listed["File"].nunique() <= uploads

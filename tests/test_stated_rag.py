@@ -73,7 +73,7 @@ def test_a_lead_reads_on_the_upload_page_that_the_rule_gives_the_rag(engine, boa
     assert not at.exception, at.exception
     notes = [as_read(i.value) for i in at.info]
     assert any("work a milestone's RAG out from its due date and status" in n for n in notes)
-    changes = next(df.value for df in at.dataframe if "Field" in df.value.columns)
+    changes = next(df.value for df in [*at.table, *at.dataframe] if "Field" in df.value.columns)
     assert {"Field": "Lead's RAG", "Was": "Green", "Now": "Red"} in changes[["Field", "Was", "Now"]].to_dict("records")
     preview = next(df.value for df in at.dataframe if "Lead's RAG" in df.value.columns)
     assert preview[["Lead's RAG", "RAG (rule)"]].values.tolist() == [["Red", "Red"]]  # due August 2016: overdue

@@ -37,7 +37,7 @@ def selectbox(at, label: str):
 
 
 def frame_with(at, column: str):
-    return next(df.value for df in at.dataframe if column in df.value.columns)
+    return next(df.value for df in [*at.dataframe, *at.table] if column in df.value.columns)  # grids, then wrapping
 
 
 def load_button(at):

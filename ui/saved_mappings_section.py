@@ -7,6 +7,7 @@ those who may upload for the board or set its rules; every change and "forget" i
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from data_model import saved_mappings
@@ -16,6 +17,7 @@ from loaders.mapping import IGNORE, SheetChoice, choosable_fields
 from presentation.safe import md
 from presentation.upload_report import ALL_FIELD_WORDS, saved_mappings_frame, saved_words
 from ui.context import get_engine
+from ui.tables import wrapping_table
 
 AS_READ = ""  # the importer's own reading for a header (no remembered choice)
 
@@ -44,10 +46,11 @@ def saved_mappings_section(board: dict, who: Actor | None, *, heading: bool = Tr
     if saved.empty:
         st.info("No remembered mappings yet: they are saved when a lead maps a tracker's headers and loads it.")
         return
-    st.dataframe(saved_mappings_frame(saved), hide_index=True, width="stretch",
-                 column_config={"Headers": st.column_config.TextColumn(width="large"),
-                                "Choices": st.column_config.TextColumn(width="large"),
-                                "Saved": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
+    # a board remembers one mapping a tracker layout, so a few rows: each header list and choice read whole
+    listed = saved_mappings_frame(saved)
+    listed["Saved"] = listed["Saved"].map(lambda t: f"{t.day}\u00a0{t:%b}\u00a0{t.year}, {t:%H:%M}" if pd.notna(t)
+                                          else None)
+    wrapping_table(listed, name="Remembered mappings")
     labels = {int(r.id): f"Sheet '{r.sheet}', saved by {r.saved_by or 'unknown'} on {r.saved_at:%d %b %Y}"
               for r in saved.itertuples()}
     chosen = st.selectbox("Remembered mapping", list(labels), format_func=labels.get, key=f"mapping_pick_{board_id}")

@@ -7,10 +7,11 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
+from exports.content import one  # "1 more risk": the pack's own singular, so the two never word it apart
 from presentation.rag_view import MISSING  # what an empty cell shows: "not given", never an internal None
 from presentation.safe import cell_md
 
-__all__ = ["MISSING", "table", "wrapping_table", "wrapping_cells"]
+__all__ = ["MISSING", "more_words", "table", "wrapping_table", "wrapping_cells"]
 
 
 def table(data, *, name: str | None = None, **options):
@@ -22,19 +23,33 @@ def table(data, *, name: str | None = None, **options):
 
 
 def wrapping_cells(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """``frame`` (its ``labels`` columns, renamed, when given) as the text a wrapping table shows: dates as
+    """``frame`` (its ``labels`` columns, renamed, when given; a label for a column the frame lacks, such as one
+    dropped for being blank on every row, is passed over) as the text a wrapping table shows: dates as
     "2 Jul 2018" (joined by no-break spaces), blanks as MISSING, and tracker text escaped (presentation.safe.cell_md),
     because ``st.table`` reads every cell and header as markdown (a risk titled "[Sign in](https://…)" would otherwise be a link)."""
     if labels is not None:
-        frame = frame[list(labels)].rename(columns=labels)
+        frame = frame[[c for c in labels if c in frame.columns]].rename(columns=labels)
     return pd.DataFrame({cell_md(c): frame[c].map(_cell).tolist() for c in frame.columns})
 
 
-def wrapping_table(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = None):
+def wrapping_table(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | None = None, cap: int | None = None,
+                   noun: str = "", where: str = ""):
     """A table whose cells wrap, so a long title or a cell such as "SPC: Common cause 4 · Concern (high) 1" shows
-    whole at any width where a data grid cuts it short. Read-only: for a table a person sorts or picks rows of, use
-    ``table``."""
-    return st.table(wrapping_cells(frame, labels), hide_index=True, alt=name)
+    whole at any width where a data grid cuts it short; one Tab press passes it, where a grid takes one a column.
+    Read-only: for a table a person sorts or picks rows of, use ``table`` (or ui.row_detail). Given ``cap``, only the
+    first ``cap`` rows show, and a sentence says how many more ``noun`` there are and ``where`` to read them: a
+    wrapping table of hundreds of rows would be a page no one scrolls through."""
+    shown = frame if cap is None else frame.head(cap)
+    drawn = st.table(wrapping_cells(shown, labels), hide_index=True, alt=name)
+    if cap is not None and len(frame) > cap:
+        st.caption(more_words(len(frame) - cap, noun, where))
+    return drawn
+
+
+def more_words(left: int, noun: str, where: str) -> str:
+    """The sentence under a capped table, worded as the board pack words its own: "and 12 more risks red or rising
+    — the Risks page lists every risk." (``noun`` plural; made singular for one)."""
+    return f"and {left:,} more {noun if left != 1 else one(noun)}" + (f" — {where}." if where else ".")
 
 
 def _cell(value: object) -> str:
