@@ -21,6 +21,7 @@ from data_model.rollups import Filters, rag_matrix
 from data_model.spc import SpcSettings
 from exports import charts as drawing
 from presentation import budget_view, metric_view, milestone_view, rag_view, risk_view, spc_view
+from presentation.counts import more_words, one
 from presentation.rag_view import WORDS, status_words
 
 NO_WORKSTREAM = rag_view.NOT_ASSIGNED  # the section of rows no top-level workstream was given for, in words
@@ -327,22 +328,8 @@ def cut(ds: Dataset, cap: int, noun: str, order: Sequence[int] | None = None, de
     total = len(rows) if total is None else total
     if total <= cap:
         return Dataset(ds.name, ds.columns, rows, ds.empty)
-    said = f"and {total - cap:,} more {noun if total - cap != 1 else one(noun)}{detail} — {EXCEL}."
+    said = more_words(total - cap, noun, EXCEL, detail)
     return Dataset(ds.name, ds.columns, rows[:cap], ds.empty, total=total, left_out=said)
-
-
-PLURALS = {"milestones": "milestone", "risks": "risk", "lines": "line", "metrics": "metric", "changes": "change",
-           "items": "item", "warnings": "warning", "charts": "chart"}
-
-
-def one(noun: str) -> str:
-    """The noun for one row: "1 more milestone", "1 more budget line off plan" (the first plural word made
-    singular)."""
-    words = noun.split(" ")
-    for i, word in enumerate(words):
-        if word in PLURALS:
-            return " ".join([*words[:i], PLURALS[word], *words[i + 1:]])
-    return noun
 
 
 def cut_frame(make: Callable[[pd.DataFrame], Dataset], frame: pd.DataFrame, cap: int, noun: str,

@@ -7,11 +7,11 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from exports.content import one  # "1 more risk": the pack's own singular, so the two never word it apart
+from presentation.counts import more_words  # worded as the board pack words its own
 from presentation.rag_view import MISSING  # what an empty cell shows: "not given", never an internal None
 from presentation.safe import cell_md
 
-__all__ = ["MISSING", "more_words", "table", "wrapping_table", "wrapping_cells"]
+__all__ = ["MISSING", "table", "wrapping_table", "wrapping_cells"]
 
 
 def table(data, *, name: str | None = None, **options):
@@ -44,12 +44,6 @@ def wrapping_table(frame: pd.DataFrame, *, name: str, labels: dict[str, str] | N
     if cap is not None and len(frame) > cap:
         st.caption(more_words(len(frame) - cap, noun, where))
     return drawn
-
-
-def more_words(left: int, noun: str, where: str) -> str:
-    """The sentence under a capped table, worded as the board pack words its own: "and 12 more risks red or rising
-    — the Risks page lists every risk." (``noun`` plural; made singular for one)."""
-    return f"and {left:,} more {noun if left != 1 else one(noun)}" + (f" — {where}." if where else ".")
 
 
 def _cell(value: object) -> str:
