@@ -2,7 +2,9 @@
 violation anywhere (WCAG 2.2 A and AA rules and axe's best practices).
 
 Each role signs in once and walks its own menu in one session, as a person would; the four roles are four
-tests, so they run side by side. A failure lists each violation with its rule, impact, page
+tests, so they run side by side. On each page axe also reads what is drawn only once asked for: each pop-over, each
+tab's panel (in the page only while chosen; a lazy tab draws it only then) and every section (some draw only once
+opened), each read on its own so nothing is read twice. A failure lists each violation with its rule, impact, page
 and the element axe found it on, so it can be fixed without re-running anything.
 """
 
