@@ -191,8 +191,8 @@ def _content(page, name: str):
         return page.get_by_role("tab", name=re.compile(r"^Milestones \(\d+\)$"))
     if name in ("Milestones", "Risks", "Metrics"):
         return page.get_by_test_id("stMetric").first
-    if name == "Budget":
-        return page.get_by_test_id("stDataFrame").first
+    if name == "Budget":  # its budget lines: a table that wraps while short, a data grid when long
+        return page.get_by_test_id("stMain").locator("[data-testid='stTable'], [data-testid='stDataFrame']").last
     return page.get_by_text(re.compile(r"^\d+ localities\."))
 
 
