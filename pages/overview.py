@@ -39,7 +39,10 @@ def rag_table(frame: pd.DataFrame, name: str) -> None:
 
 
 CHANGES_WHOLE_UP_TO = 40  # changes listed whole; more scroll in a grid whose chosen row is written out beneath
-ATTENTION_ROWS = 40  # rows of each attention list shown whole, as the board pack prints them; the rest are counted
+# The most pressing rows of each attention list show whole; the rest are counted, with the page that lists them all.
+# Fifteen, not the pack's forty: forty rows of wrapping cells took the browser 2.4 times the title page's time on the
+# large synthetic board (bench/browser_bench.py), where the goal is at most twice.
+ATTENTION_ROWS = 15
 
 
 def milestones_tab(rows: pd.DataFrame, rules: RagRules) -> None:
