@@ -6,15 +6,17 @@ from data_model import accounts, queries
 from data_model.accounts import AccountError
 from data_model.board_settings import SettingsError, add_board
 from data_model.permissions import ROLE_NAMES, ROLES
+from presentation.people_view import people_words
 from presentation.safe import md
 from ui.auth import require
-from ui.context import cached_read, clear_caches, get_engine, require_entry
-from ui.tables import table
+from ui.context import boards, cached_read, clear_caches, get_engine, require_entry
+from ui.row_detail import whole_or_detail
 
 require_entry()
 who = require("users")
 engine = get_engine()
 st.title("Users and boards")
+PEOPLE_WHOLE_UP_TO = 40  # people listed whole; more scroll in a grid whose chosen person is written out beneath
 
 
 def done(message: str, secret: str | None = None) -> None:
@@ -60,12 +62,11 @@ if people["demo"].any() and people.loc[people["demo"], "active"].any():
         done("Demo accounts switched off" + (" (except your own: switch it off after making a real admin)."
                                              if who.email in set(people.loc[people["demo"], "email"]) else "."))
 
-table(people, column_config={
-    "email": "Email", "name": "Name", "admin": st.column_config.CheckboxColumn("Admin"),
-    "active": st.column_config.CheckboxColumn("Active"), "sign_in": "Signs in with",
-    "locked": st.column_config.CheckboxColumn("Locked"), "demo": st.column_config.CheckboxColumn("Demo"),
-    "roles": st.column_config.TextColumn("Roles", width="large"),
-    "last_sign_in": st.column_config.DatetimeColumn("Last sign-in", format="D MMM YYYY, HH:mm")})
+# Every account, its roles and standing in words, whole (a grid cut the roles short); a long list scrolls in a grid
+# whose chosen person is written out beneath.
+every_board = boards()
+whole_or_detail(people_words(people, dict(zip(every_board["slug"], every_board["name"], strict=True))),
+                up_to=PEOPLE_WHOLE_UP_TO, key="admin_people", name="People", heading="Email")
 
 # Roles are given on the board chosen in the sidebar: one board picker, so this page and the sidebar never disagree.
 board = st.session_state.get("current_board")

@@ -8,15 +8,18 @@ import streamlit as st
 from data_model import audit
 from data_model.audit import ACTION_NAMES
 from data_model.permissions import Resource, allowed
+from presentation.moments import when_words
 from presentation.safe import csv_bytes
 from ui.auth import require
 from ui.context import boards, get_engine, require_entry
-from ui.tables import table
+from ui.row_detail import table_with_detail
+from ui.tables import wrapping_table
 
 require_entry()
 who = require("audit")
 engine = get_engine()
 st.title("Audit trail")
+EVENTS_WHOLE_UP_TO = 40  # events listed whole; more scroll in a grid whose chosen event is written out beneath
 
 every_board = boards()
 # .loc with a boolean list: plain [] with an empty list would pick no columns, not no rows (no boards yet).
@@ -39,11 +42,16 @@ events = audit.events(engine, boards=scope, since=since, until=until, action=act
 if not who.is_admin:
     st.caption("You see the events of the boards you chair. Sign-ins and account changes are for administrators.")
 st.caption(f"{len(events):,} events, newest first." + (" Showing the newest 5,000." if len(events) >= 5000 else ""))
-table(events, column_config={
-    "at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss"), "actor": "Who",
-    "action": "What", "board": "Board", "outcome": "Outcome", "detail": st.column_config.TextColumn("Detail", width="large"),
-})
-
+# Each event whole: a short list wraps; a long one scrolls in a grid (sortable by time) whose chosen event is written
+# out in full beneath, its detail never cut.
+labels = {"at": "When (UTC)", "actor": "Who", "action": "What", "board": "Board", "outcome": "Outcome", "detail": "Detail"}
+worded = events.assign(at=[when_words(t, seconds=True) for t in events["at"]])
+if len(events) <= EVENTS_WHOLE_UP_TO:
+    wrapping_table(worded, name="Audit trail", labels=labels)
+else:
+    table_with_detail(events, key="audit_events", name="Audit trail", heading="action", full=worded, column_config={
+        **labels, "at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss"),
+        "detail": st.column_config.TextColumn("Detail", width="large")}, detail_labels=labels)
 
 st.download_button("Download as CSV", data=csv_bytes(events), file_name=f"audit-{date.today().isoformat()}.csv",
                    mime="text/csv", icon=":material/download:", disabled=events.empty, on_click=audit.record_now,

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from data_model import queries
@@ -11,6 +10,7 @@ from data_model.rag import RagRules
 from data_model.rollups import Filters, milestone_counts, risk_counts
 from loaders.kinds import BY_NAME
 from presentation.board_cards import RagTally, rag_line
+from presentation.moments import when_words
 from presentation.safe import md
 from presentation.upload_report import changes_frame
 from ui.auth import actor, require
@@ -30,13 +30,6 @@ if df.empty:
 CARDS_UP_TO = 8  # more boards than this read better as one table than as a wall of cards
 OVERVIEW = "pages/overview.py"
 WHOLE_UP_TO = 40  # uploads or changes listed whole; more scroll in a grid whose chosen row is written out beneath
-
-
-def when_words(moment: object) -> str | None:
-    """An upload's time as the page says it, "2 Jul 2018, 14:05" (None when there is none: the table shows —)."""
-    if moment is None or pd.isna(moment):
-        return None
-    return f"{moment.day}\u00a0{moment:%b}\u00a0{moment.year}, {moment:%H:%M}"
 
 
 def as_at() -> date:

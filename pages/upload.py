@@ -38,10 +38,11 @@ from presentation.upload_report import (
 )
 from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
-from ui.row_detail import whole_or_detail
+from ui.row_detail import table_with_detail, whole_or_detail
 from ui.saved_mappings_section import saved_mappings_section
 from ui.tables import table, wrapping_table
 
+PREVIEW_HEADINGS = ("Title", "Metric", "Budget line", "Milestones", "Reference")  # what names a preview row
 WRAPPED_UP_TO = 60  # problems or changes shown whole in a wrapping table; more read better in a scrolling one
 
 require_entry()
@@ -285,7 +286,11 @@ with tabs[1]:
         if RULE_RAG in preview:
             st.caption(f"\"{RULE_RAG}\" is the RAG the board's rule gives each row today, the one the views will "
                        f"show; \"{STATED_RAG}\" is the RAG your file states.")
-        table(preview.head(500), name="The rows as they will be stored", key="upload_preview")
+        # a grid (hundreds of rows scroll), whose chosen row is written out whole beneath it: a cell cuts long text
+        shown_rows = preview.head(500)
+        table_with_detail(shown_rows, key="upload_preview", name="The rows as they will be stored",
+                          column_config={c: str(c) for c in shown_rows.columns},
+                          heading=next((c for c in PREVIEW_HEADINGS if c in shown_rows.columns), "Row"))
         if len(preview) > 500:
             st.caption(f"Showing the first 500 of {len(preview):,} rows.")
 with tabs[2]:

@@ -1,5 +1,7 @@
 """The Users and boards page: an admin adds a person, gives them a role, and adds a board; each step audited."""
 
+from datetime import UTC, datetime
+
 from conftest import as_read
 from signed_in import open_page
 from sqlalchemy import select
@@ -25,9 +27,14 @@ def test_an_admin_adds_a_person_and_gives_them_a_role(engine, board, app_databas
     at.multiselect(key="role_ws").set_value(["Prevention"])
     next(b for b in at.button if b.label == "Give the role").click().run()
     assert "sam.lead@nhs.example.org is now lead on Test Board" in as_read(at.success[0].value)
-    people = at.dataframe[0].value.set_index("email")
-    assert people.loc["sam.lead@nhs.example.org", "roles"] == "test-board: lead (Prevention)"
-    assert people.loc["sam.lead@nhs.example.org", "name"] == "Sam _Lead_"
+    # the people list in words, whole: the board by its name, the name as typed (escaped, not read as markdown)
+    people = at.table[0].value.map(as_read).set_index("Email")
+    assert people.loc["sam.lead@nhs.example.org", "Roles"] == "Test Board: lead (Prevention)"
+    assert people.loc["sam.lead@nhs.example.org", "Name"] == "Sam _Lead_"
+    assert people.loc["sam.lead@nhs.example.org", "Account"] == "Can sign in"
+    today = datetime.now(UTC)  # signed in above with the password shown: the moment in words, to the minute
+    assert people.loc["sam.lead@nhs.example.org", "Last sign-in"].startswith(
+        f"{today.day}\u00a0{today:%b}\u00a0{today.year}, ")
 
     board_inputs = {t.label: t for t in at.text_input}
     board_inputs["Board name"].set_value("Rutland Children's Partnership")

@@ -73,8 +73,8 @@ def test_the_users_page_gives_roles_on_the_sidebars_board(engine, board, app_dat
     at.selectbox(key="role_role").set_value("chair")
     next(b for b in at.button if b.label == "Give the role").click().run()
     assert "sam@example.org is now chair on Second Board" in as_read(at.success[0].value)
-    roles = at.dataframe[0].value.set_index("email").loc["sam@example.org", "roles"]
-    assert roles == "second-board: chair; test-board: viewer"  # the sidebar's board, the other role untouched
+    roles = at.table[0].value.map(as_read).set_index("Email").loc["sam@example.org", "Roles"]
+    assert roles == "Second Board: chair; Test Board: viewer"  # the sidebar's board, the other role untouched
     assert "sam@example.org holds chair on this board now" in texts(at)
 
 

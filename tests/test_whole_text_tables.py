@@ -4,6 +4,8 @@ scrolls in a grid whose chosen row is written out in full beneath."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from conftest import as_read, xlsx
@@ -118,3 +120,23 @@ def test_the_home_page_lists_many_boards_in_a_table_that_wraps_whole_names(engin
     assert f"{name} 8" in boards.index and len(boards) == 10
     assert boards.loc[f"{name} 8", "Last upload"] == "—"  # nothing uploaded yet: a dash, never "NaT" or "None"
     assert boards.loc[f"{name} 8", "Milestones by RAG"] != "None"
+
+
+@pytest.mark.slow
+def test_the_audit_trail_lists_a_short_trail_whole_to_the_second_and_a_long_one_scrolls_with_each_event_in_full(
+        engine, board, app_database, monkeypatch):
+    from data_model import audit
+
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    detail = "Rutland tracker v12.xlsx: " + "; ".join(f"milestone M{n} due moved" for n in range(30))  # 700 chars
+    audit.record_now(engine, "lead@test.example.org", "export", detail=detail)
+    short = open_page("audit.py")
+    assert not short.exception, short.exception
+    trail = wrapped(short, "Detail")
+    assert detail in trail["Detail"].tolist()  # every word of it: a grid cut it at its column's width
+    assert all(re.fullmatch(r"\d{1,2}\u00a0\w{3}\u00a0\d{4}, \d\d:\d\d:\d\d", t) for t in trail["When (UTC)"])
+    for n in range(45):
+        audit.record_now(engine, "lead@test.example.org", "export", detail=f"board pack {n}")
+    long = open_page("audit.py")
+    assert not long.table and len(long.dataframe[0].value) > 45  # every event, in a grid that scrolls
+    assert "Choose a row (the box at its left) to read it in full." in [c.value for c in long.caption]
