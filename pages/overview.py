@@ -11,6 +11,7 @@ from data_model.rollups import rag_matrix
 from data_model.spc import SpcSettings
 from data_model.vocabulary import PATH_SEP, join_path, split_path
 from presentation.metric_view import period_words
+from presentation.milestone_view import due_words
 from presentation.rag_view import (
     WHOLE_BOARD,
     WORDS,
@@ -54,11 +55,10 @@ def milestones_tab(rows: pd.DataFrame, rules: RagRules) -> None:
         rows = drop_empty(rows, always=("state", "days", "due", "title"))  # no column of dashes alone ("Locality")
         if "status" in rows:
             rows = rows.assign(status=status_words(rows["status"]))
-        wrapping_table(rows, name="Milestones needing attention", labels={
-            "state": "State", "days": "Days to due", "due": "Due", "title": "Milestone", "status": "Status",
+        wrapping_table(rows.assign(days=rows["days"].map(due_words)), name="Milestones needing attention", labels={
+            "state": "State", "days": "When", "due": "Due", "title": "Milestone", "status": "Status",
             "workstream": "Workstream", "owner": "Owner", "locality": "Locality"},
             cap=ATTENTION_ROWS, noun="milestones needing attention", where="the Milestones page lists every milestone")
-        st.caption("Days to due: negative when it is overdue.")
 
 
 def risks_tab(rows: pd.DataFrame, rules: RagRules) -> None:

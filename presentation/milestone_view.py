@@ -166,3 +166,15 @@ def undated_table(df: pd.DataFrame) -> pd.DataFrame:
 
 def window(as_at: date, months_before: int = 6, months_after: int = 12) -> tuple[date, date]:
     return as_at - timedelta(days=30 * months_before), as_at + timedelta(days=30 * months_after)
+
+
+def due_words(days: object) -> str | None:
+    """A milestone's days to its due date in words, for a board member: "12 days overdue", "Due today",
+    "Due in 1 day" (a bare "-12" read as a sum to work out). None when there is no due date."""
+    if days is None or pd.isna(days):
+        return None
+    days = int(days)
+    if days == 0:
+        return "Due today"
+    count = f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
+    return f"{count} overdue" if days < 0 else f"Due in {count}"

@@ -67,9 +67,10 @@ def test_needs_attention_tabs_count_and_list_the_chosen_one(app):
     at = overview(board="test-board", as_at="2016-09-27")
     labels = [t.label for t in at.tabs]
     assert labels == ["Milestones (2)", "Risks (2)", "Budget (2)", "Metrics (2)"]
-    assert not [df for df in at.dataframe if "Days to due" in df.value.columns]  # a table that wraps, not a grid
-    overdue = next(df.value for df in at.table if "Days to due" in df.value.columns)
+    assert not [df for df in at.dataframe if "When" in df.value.columns]  # a table that wraps, not a grid
+    overdue = next(df.value for df in at.table if "When" in df.value.columns)
     assert overdue["Milestone"].tolist() == ["Overdue", "Due soon"]
+    assert overdue["When"].tolist() == ["27 days overdue", "Due in 13 days"]  # in words: never a bare "-27"
     assert not [df for df in at.table if "Variance %" in df.value.columns]  # a hidden tab is not drawn
 
     at.session_state[f"attention_test-board_{'|'.join(labels)}"] = "Budget (2)"  # the person opens Budget
@@ -77,7 +78,7 @@ def test_needs_attention_tabs_count_and_list_the_chosen_one(app):
     budget = next(df.value for df in at.table if "Variance %" in df.value.columns)
     assert budget["Variance"].tolist() == ["£30,000", "£8,000"] and budget["RAG"].tolist() == ["Red", "Amber"]
     assert all(v.endswith("%") for v in budget["Variance %"])  # a percentage says so
-    assert not [df for df in at.table if "Days to due" in df.value.columns]
+    assert not [df for df in at.table if "When" in df.value.columns]
 
 
 def page(name: str, **params) -> AppTest:

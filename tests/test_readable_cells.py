@@ -16,7 +16,7 @@ from data_model import registers
 from data_model.rag import RagRules
 from data_model.rollups import Filters
 from presentation.metric_view import MAX_COLUMNS, by_place, latest_table, period_words
-from presentation.milestone_view import LABEL_CHARS, timeline
+from presentation.milestone_view import LABEL_CHARS, due_words, timeline
 from presentation.rag_view import MISSING, status_words
 from ui.tables import wrapping_cells
 
@@ -163,3 +163,8 @@ def test_ordinary_text_in_a_table_cell_is_left_as_it_is():
     for text in ("SPC: Concern (high) 1; RAG: Red 2", "Area-wide (no locality given)", "£2,061,000", "Q1 2016-17",
                  "Enablers › E1 ENABLERS", "Red 4 · Green 4", "2.5", "-£40", "#1 priority", "2016-17 Q1"):
         assert cell_md(text) == text
+
+
+def test_days_to_a_due_date_read_in_words():
+    assert [due_words(d) for d in (-27, -1, 0, 1, 13, None)] == [
+        "27 days overdue", "1 day overdue", "Due today", "Due in 1 day", "Due in 13 days", None]

@@ -76,7 +76,7 @@ def wrapped(at: AppTest, column: str) -> pd.DataFrame:
 def test_the_overviews_attention_lists_show_a_long_title_whole_and_a_blank_owner_as_a_dash(long_texts):
     at = open_page("overview.py", board="test-board", as_at="2016-09-27")
     assert not at.exception, at.exception
-    milestones = wrapped(at, "Days to due")
+    milestones = wrapped(at, "When")
     assert LONG_MILESTONE in milestones["Milestone"].tolist()  # every word: a grid showed the first forty or so
     assert milestones["Due"].tolist() == ["31\u00a0Aug\u00a02016"]  # "Aug 16" read as its last day, never cut
     labels = [t.label for t in at.tabs]
