@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,11 +75,115 @@ def app_server(database_url: str, *, port: int | None = None, args: tuple[str, .
         print(f"--- streamlit server output ({base}) ---\n{proc.stdout.read() if proc.stdout else ''}")
 
 
+class ScriptRuns:
+    """Whether a page has asked its Streamlit server for a script run that has not finished yet, read from the page's
+    own websocket: a rerun request going out (a click, a choice, a page link, the first run of a loaded page) and
+    the run's end coming back. The page's own "running" mark only shows once the server has started the run, so a
+    wait that read the page alone could end between a click and its run."""
+
+    def __init__(self, page) -> None:
+        self.pending = True  # a new page asks for its first run once its socket is open
+        self.socket = None
+        self.seen: deque[str] = deque(maxlen=16)  # the last of what was heard, for a wait that timed out to say
+        page.on("websocket", self._socket)
+        page.on("domcontentloaded", self._loaded)
+
+    def _loaded(self, _page) -> None:  # a new document (a reload, the sign-in's cookie round trip): a run is coming
+        self.pending, self.socket = True, None  # the old document's socket says nothing more
+        self.seen.append("new document")
+
+    def _socket(self, socket) -> None:
+        self.socket = socket
+        self.seen.append("socket opened")
+        socket.on("close", lambda _socket: self.seen.append("socket closed"))
+        socket.on("framesent", self._sent)
+        socket.on("framereceived", self._received)
+
+    def _sent(self, payload) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        if isinstance(payload, bytes) and _parsed(BackMsg, payload, "rerun_script"):
+            self.pending = True
+            self.seen.append("run asked for")
+
+    def _received(self, payload) -> None:
+        ended = run_ended(payload)
+        if ended:
+            self.seen.append(f"run ended ({ended})")
+        if ended and ended != "FINISHED_EARLY_FOR_RERUN":  # a run stopped for another (st.rerun) is not the end
+            self.pending = False
+
+
+def run_ended(payload) -> str | None:
+    """How a run ended ("FINISHED_SUCCESSFULLY"), when ``payload`` is the server's message saying so."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    message = isinstance(payload, bytes) and _parsed(ForwardMsg, payload, "script_finished")
+    return ForwardMsg.ScriptFinishedStatus.Name(message.script_finished) if message else None
+
+
+def _parsed(kind, payload: bytes, field: str):
+    message = kind()
+    try:
+        message.ParseFromString(payload)
+    except Exception:  # not one of Streamlit's messages: nothing to count
+        return None
+    return message if message.WhichOneof("type") == field else None
+
+
+def track_runs(page):
+    """``page``, its script runs followed (wait_idle reads them): every page the test browsers open is."""
+    page._script_runs = ScriptRuns(page)
+    return page
+
+
+SETTLED_JS = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.getAttribute("data-test-script-state") === "notRunning"
+         && !document.querySelector("[data-testid='stElementContainer'][data-stale='true']");
+}"""
+
+
 def wait_idle(page, timeout_ms: int = 90_000) -> None:
-    """Until the script has run and stopped."""
-    page.wait_for_timeout(300)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
-    page.wait_for_timeout(300)
+    """Until the run the last action asked for has finished and the page shows it (nothing left over from the run
+    before). Event-driven: the page's websocket says when the run ends, the page's own marks when it is drawn."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    runs = getattr(page, "_script_runs", None)
+    deadline = time.monotonic() + timeout_ms / 1000
+    page.evaluate("0")  # a round trip: what the page sent before now (a click's rerun request) has been reported
+    while runs is not None and runs.pending:
+        left_ms = (deadline - time.monotonic()) * 1000
+        if left_ms <= 0:
+            raise AssertionError(f"the page's script run did not finish within {timeout_ms / 1000:.0f} s; last heard: "
+                                 + ", ".join(runs.seen))
+        socket = runs.socket
+        try:
+            if socket is None or socket.is_closed():
+                page.wait_for_event("websocket", timeout=left_ms)  # a new document's socket
+            else:
+                # The frame itself is read (this waiter may hear it before ScriptRuns does), in slices of 2 s: a new
+                # document may open its own socket meanwhile, and this one then falls silent.
+                socket.wait_for_event("framereceived", timeout=min(left_ms, 2_000), predicate=lambda payload: (
+                    not runs.pending or run_ended(payload) not in (None, "FINISHED_EARLY_FOR_RERUN")))
+        except PlaywrightError:
+            continue  # the socket closed (a new document opens its own), or the time is up: checked above
+    page.wait_for_function(SETTLED_JS, timeout=max(1.0, (deadline - time.monotonic()) * 1000), polling="raf")
+
+
+def launch_chromium(playwright, **options):
+    """Debian's chromium, every page it opens (directly or in a context) followed by ScriptRuns."""
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, **options)
+    new_page, new_context = browser.new_page, browser.new_context
+
+    def tracked_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("page", track_runs)
+        return context
+
+    browser.new_page = lambda *args, **kwargs: track_runs(new_page(*args, **kwargs))
+    browser.new_context = tracked_context
+    return browser
 
 
 def add_account(database_url: str, email: str, password: str, *, admin: bool = False) -> None:

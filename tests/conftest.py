@@ -448,12 +448,12 @@ def sample_app(sample_boards: str, app_database: str, monkeypatch) -> str:
 def browser():
     """Debian's chromium driven by Playwright, one per test module. Assertions wait (``expect``) up to a minute:
     a page on a loaded machine can take that long to run its script."""
-    from browser import CHROMIUM_ARGS, chromium_path
+    from browser import launch_chromium
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=60_000)
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 

@@ -2,7 +2,7 @@
 the server goes on serving, to that lead and to a board member reading another page at the same time."""
 
 import pytest
-from browser import CHROMIUM_ARGS, ROOT, add_account, app_server, chromium_path, open_as, sign_in, wait_idle
+from browser import ROOT, add_account, app_server, launch_chromium, open_as, sign_in, wait_idle
 from killers import KILLERS
 
 ADMIN, VIEWER, PASSWORD = "admin@killers.example.org", "viewer@killers.example.org", "correct horse battery"
@@ -15,7 +15,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 
