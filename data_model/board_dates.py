@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from data_model.tables import Meeting, Metric, MetricValue, Milestone, Programme, Upload
 
-STALE_AFTER_DAYS = 365  # newest data older than this: the board opens as at its latest meeting
+STALE_AFTER_DAYS = 365  # a board whose own dates all end longer ago than this opens as at its latest meeting
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,16 @@ class BoardDates:
     latest: date | None  # the last of them
     newest_upload: date | None  # when the board's newest data arrived
     latest_meeting: date | None
+    data_latest: date | None = None  # the last date the data itself names: a milestone, a meeting, a metric period
 
     def opening_as_at(self, today: date) -> date | None:
-        """The date to open the board as at when its newest data is over a year old (its latest meeting, or its
-        latest upload if it has no meeting); None when it is recent enough to open as at today."""
-        if self.newest_upload is None or (today - self.newest_upload).days <= STALE_AFTER_DAYS:
+        """The date to open the board as at when the data's own dates all end over a year ago (its latest meeting,
+        else that last date); None when they reach within a year of today, or name no date: it opens as at today.
+        Judged by what the data describes, not when it arrived: one upload today of a 2016 tracker does not make an
+        old programme's every milestone overdue."""
+        if self.data_latest is None or (today - self.data_latest).days <= STALE_AFTER_DAYS:
             return None
-        return self.latest_meeting or self.newest_upload
+        return min(d for d in (self.latest_meeting, self.data_latest) if d is not None)
 
     def picker_range(self, today: date, pad_years: int = 1) -> tuple[date, date]:
         """The as-at picker's bounds: the board's whole span and today, a year either side."""
@@ -72,4 +75,6 @@ def board_dates(source, board_id: int) -> BoardDates:
         meeting = conn.execute(select(func.max(mtg.c.date))
                                .where(mtg.c.board_id == board_id, mtg.c.status != "cancelled")).scalar()
     found = [d for span in spans for d in map(_day, span) if d is not None]
-    return BoardDates(min(found) if found else None, max(found) if found else None, _day(newest), _day(meeting))
+    described = [d for span in spans[:3] + spans[4:] for d in map(_day, span) if d is not None]  # not the uploads
+    return BoardDates(min(found) if found else None, max(found) if found else None, _day(newest), _day(meeting),
+                      max(described) if described else None)

@@ -758,7 +758,7 @@ def _forward_plan(source, filters: Filters, count: int = 4) -> tuple[MeetingAhea
         rows += [("Risk review", r.workstream, r.title, r.owner,
                   _value(pd.Timestamp(r.review_due)) if r.review_due else None) for r in rv.itertuples()]
         out.append(MeetingAhead(m.date, m.title, tuple(tops), Dataset(
-            f"Due before {m.date:%d %b %Y}", (Column("What"), Column("Workstream"), Column("Item"), Column("Owner"),
+            f"Due before {m.date:%-d %b %Y}", (Column("What"), Column("Workstream"), Column("Item"), Column("Owner"),
                                                Column("Due", "date")),
             tuple(tuple(_value(v) for v in r) for r in rows), "No open milestone or risk review falls due before it.")))
     return tuple(out)

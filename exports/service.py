@@ -63,7 +63,7 @@ def resolve_snapshot(source, board_id: int, *, snapshot_id: int | None = None,
     else:
         chosen = next((i for i in found if i.meeting == meeting and not i.superseded), None)
         if chosen is None:
-            raise PackRefused(f"There is no snapshot for the meeting of {meeting:%d %B %Y}. A chair freezes one for the "
+            raise PackRefused(f"There is no snapshot for the meeting of {meeting:%-d %B %Y}. A chair freezes one for the "
                               "meeting first; export --now gives a pack of the current data, marked not frozen.")
     return SnapshotRef(chosen.id, chosen.hash, chosen.taken_at, chosen.taken_by, chosen.meeting, chosen.as_at)
 
@@ -112,7 +112,7 @@ def changes_since_last_snapshot(engine, board_slug: str, board_id: int, snapshot
     for section, builder in SECTION_TABLES.items():
         table = builder(changes)  # every cell already in words (presentation.changes_view)
         if table is not None and len(table):
-            title = f"{section} (since the meeting of {before.meeting:%d %B %Y})"
+            title = f"{section} (since the meeting of {before.meeting:%-d %B %Y})"
             rows = Dataset(title, tuple(Column(str(c)) for c in table.columns),
                            tuple(tuple(row) for row in table.itertuples(index=False, name=None)))
             out.append(ChangeSection(title, rows))

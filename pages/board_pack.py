@@ -25,7 +25,7 @@ view = open_board_page(SnapshotChoice(
 board, filters, snapshot = view.board, view.filters, view.snapshot
 
 if snapshot is None:
-    st.caption(f"{md(board['name'])}, data as at {filters.as_at:%d %B %Y}. Not frozen: the pack shows the board's live "
+    st.caption(f"{md(board['name'])}, data as at {filters.as_at:%-d %B %Y}. Not frozen: the pack shows the board's live "
                "data, and says so on its cover and on every page.")
 else:
     st.caption(f"{md(board['name'])}: the pack of snapshot {snapshot.id}, hash `{snapshot.hash}`, printed on its "
@@ -45,7 +45,7 @@ def failed_sentence(fmt: str, when: datetime) -> str:
     other = "the Excel pack, which holds every row," if fmt != "xlsx" else "the PDF or HTML pack"
     return (f"The {FORMAT_NAMES[fmt]} pack could not be built, so no file was made; the board's data is unchanged. "
             f"Try again, or download {other} in the meantime. If it fails again, tell your dashboard administrator "
-            f"that the {FORMAT_NAMES[fmt]} pack of {board['name']} failed at {when:%H:%M} UTC on {when:%d %B %Y}: "
+            f"that the {FORMAT_NAMES[fmt]} pack of {board['name']} failed at {when:%H:%M} UTC on {when:%-d %B %Y}: "
             "the server's log has the details.")
 
 
@@ -78,7 +78,7 @@ if meeting:
     title = f" ({md(meeting['title'])})" if meeting.get("title") else ""
     st.markdown(f"For the meeting of **{meeting['date']:%A} {meeting['date'].day} {meeting['date']:%B %Y}**{title}.")
 else:
-    st.markdown(f"No meeting is recorded on or after {filters.as_at:%d %B %Y}; the pack is dated by the as-at date.")
+    st.markdown(f"No meeting is recorded on or after {filters.as_at:%-d %B %Y}; the pack is dated by the as-at date.")
 when = meeting.get("date") or (snapshot.meeting if snapshot else filters.as_at)
 # A pack is built when its Prepare button is pressed, in that run (so a failure is said there and then), and kept
 # for this board, snapshot and date until the choice changes; its Download button then saves the file.

@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from data_model import queries
+from data_model.board_dates import board_dates
 from data_model.permissions import visible_boards
 from data_model.rag import RagRules
 from data_model.rollups import Filters, milestone_counts, risk_counts
@@ -32,12 +33,18 @@ OVERVIEW = "pages/overview.py"
 WHOLE_UP_TO = 40  # uploads or changes listed whole; more scroll in a grid whose chosen row is written out beneath
 
 
-def as_at() -> date:
-    """The as-at date the address asks for (as the board views read it), else today."""
+def asked_as_at() -> date | None:
+    """The as-at date the address asks for (as the board views read it), if any."""
     try:
         return date.fromisoformat(st.query_params.get("as_at", ""))
     except ValueError:
-        return date.today()
+        return None
+
+
+def opening(board_id: int) -> date:
+    """The date a board's views open as at (ui.filters): the address's, else today, or for a board whose own dates
+    end over a year ago its latest meeting, so a card counts what its Overview shows."""
+    return asked or cached_read(run_version(), board_dates, board_id).opening_as_at(date.today()) or date.today()
 
 
 def tallies(board_id: int, slug: str, when: date) -> tuple[RagTally, RagTally]:
@@ -60,17 +67,24 @@ def open_overview(slug: str) -> None:
     st.switch_page(OVERVIEW, query_params=params)
 
 
-when = as_at()
-st.caption(f"{len(df)} board{'s' if len(df) != 1 else ''}, RAG as at {when.day} {when:%B %Y}. Open a board's "
-           "overview here, or choose a board in the sidebar.")
+asked = asked_as_at()
+whens = {int(i): opening(int(i)) for i in df["id"]}
+if asked or len(set(whens.values())) == 1:
+    when = next(iter(whens.values()))
+    said = f"RAG as at {when.day} {when:%B %Y}"
+else:
+    said = "each board's RAG as at the date its Overview opens at (shown on it)"
+st.caption(f"{len(df)} board{'s' if len(df) != 1 else ''}, {said}. Open a board's overview here, or choose a board "
+           "in the sidebar.")
 if len(df) > CARDS_UP_TO:
-    df[["milestone_rag", "risk_rag"]] = [[t.words() for t in tallies(int(b["id"]), b["slug"], when)]
+    df[["milestone_rag", "risk_rag"]] = [[t.words() for t in tallies(int(b["id"]), b["slug"], whens[int(b["id"])])]
                                          for _, b in df.iterrows()]
+    df["as_at"] = [whens[int(i)] for i in df["id"]]
     # an organisation's boards, a few dozen at most: each name and RAG count read whole, one Tab press to pass
     wrapping_table(df.assign(last_upload=df["last_upload"].map(when_words)), name="Boards", labels={
         "name": "Board", "board_type": "Type", "area": "Area", "milestones": "Milestones",
         "milestone_rag": "Milestones by RAG", "risks": "Risks", "risk_rag": "Open risks by RAG",
-        "budget_lines": "Budget lines", "metrics": "Metrics", "last_upload": "Last upload"})
+        "as_at": "RAG as at", "budget_lines": "Budget lines", "metrics": "Metrics", "last_upload": "Last upload"})
     names = dict(zip(df["slug"], df["name"], strict=True))
     pick, go = st.columns([3, 1], vertical_alignment="bottom")
     slug = pick.selectbox("Open a board", list(names), format_func=names.get, key="boards_open_pick")
@@ -88,11 +102,12 @@ else:
                 m2.metric("Risks", int(b["risks"]))
                 m3.metric("Budget lines", int(b["budget_lines"]))
                 m4.metric("Metrics", int(b["metrics"]))
+                when = whens[int(b["id"])]
                 milestones, risks = tallies(int(b["id"]), b["slug"], when)
-                st.markdown(rag_line("Milestones", milestones) + "  \n" + rag_line("Open risks", risks))
+                st.markdown(rag_line("Milestones", milestones) + "  \n" + rag_line("Open risks", risks)
+                            + f"  \n*RAG as at {when.day} {when:%B %Y}*")
                 last = b["last_upload"]
-                st.caption(f"Last upload {last:%d %b %Y, %H:%M}" if last is not None and str(last) != "NaT"
-                           else "Nothing uploaded yet")
+                st.caption(f"Last upload {when_words(last)}" if when_words(last) else "Nothing uploaded yet")
                 if st.button(f"Open {md(b['name'])}", key=f"open_{b['slug']}", icon=":material/arrow_forward:",
                              on_click=choose, args=(b["slug"],), help="Its Overview, with this board chosen"):
                     open_overview(b["slug"])

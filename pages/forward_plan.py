@@ -17,12 +17,12 @@ st.title("Forward plan")
 quiet = view.read(forward_plan.quiet_workstreams, filters, rules.reporting_gap_meetings)
 for row in quiet.itertuples():
     st.warning(f"**{md(row.workstream)}** has not reported for {row.meetings_missed} meetings (last upload "
-               f"{row.last_report:%d %b %Y}); the board's rule flags more than {rules.reporting_gap_meetings}.",
+               f"{row.last_report:%-d %b %Y}); the board's rule flags more than {rules.reporting_gap_meetings}.",
                icon=":material/notifications:")
 
 ahead = view.read(forward_plan.meetings_ahead, filters.board_id, filters.as_at)
 if ahead.empty:
-    st.info(f"No meetings are recorded after {filters.as_at:%d %B %Y}. The sample boards carry their meeting dates; "
+    st.info(f"No meetings are recorded after {filters.as_at:%-d %B %Y}. The sample boards carry their meeting dates; "
             "meetings for other boards are added by the board's chair.")
     st.stop()
 dates = list(ahead["date"])
@@ -39,7 +39,7 @@ for meeting in ahead.itertuples():
         tops.append("items not assigned to a workstream")
     with st.container(border=True):
         status = meeting_status_words(meeting.status, meeting.date, today)
-        st.markdown(f"**{meeting.date:%A %d %B %Y}** — {md(meeting.title)}"
+        st.markdown(f"**{meeting.date:%A %-d %B %Y}** — {md(meeting.title)}"
                     + ("" if status == "Planned" else f" · {md(status)}"))
         if unmarked(meeting.status, meeting.date, today):
             st.caption("Its date has passed but it is still recorded as planned; the board's chair marks it held or "

@@ -67,7 +67,7 @@ def add_meeting_form(key: str) -> None:
         venue = st.text_input("Venue (optional)", key=f"{key}_venue")
         if st.form_submit_button("Add the meeting"):
             attempt(lambda: add_meeting(view.engine, board_id, when, title, by=actor().email, start_time=starts,
-                                        venue=venue), f"Added the meeting of {when:%d %B %Y}.")
+                                        venue=venue), f"Added the meeting of {when:%-d %B %Y}.")
 
 
 all_meetings = view.read(meetings.meetings, board_id)
@@ -93,7 +93,7 @@ def label(r) -> str:
         status = "date passed, not marked held or cancelled"
     else:
         status = "" if r.status == "planned" else MEETING_STATUS_WORDS.get(r.status, r.status).lower()
-    return f"{when:%d %b %Y} — {r.title}" + (f" ({status})" if status else "")
+    return f"{when:%-d %b %Y} — {r.title}" + (f" ({status})" if status else "")
 
 
 labels = {int(r.id): label(r) for r in all_meetings.itertuples()}
@@ -110,12 +110,12 @@ past_unmarked = [i for i in ids if unmarked(all_meetings_status[i], dates[i], to
 if past_unmarked and manage and view.snapshot is None:
     st.caption(f"{len(past_unmarked)} meeting{'s' if len(past_unmarked) != 1 else ''} whose date has passed "
                f"{'are' if len(past_unmarked) != 1 else 'is'} not yet marked held or cancelled: "
-               + ", ".join(f"{dates[i]:%d %b %Y}" for i in past_unmarked) + ". Choose each above and set its status "
+               + ", ".join(f"{dates[i]:%-d %b %Y}" for i in past_unmarked) + ". Choose each above and set its status "
                "under Manage this meeting.")
 meeting = all_meetings[all_meetings["id"] == chosen].iloc[0]
 when = dates[chosen]
 
-heading = f"**{when:%A %d %B %Y}**"
+heading = f"**{when:%A %-d %B %Y}**"
 if meeting.start_time is not None and not pd.isna(meeting.start_time):
     heading += f", {meeting.start_time:%H:%M}"
 if isinstance(meeting.venue, str) and meeting.venue.strip():  # a missing venue reads as NaN from pandas
@@ -200,7 +200,7 @@ def status_words(df: pd.DataFrame) -> pd.DataFrame:
 
 if tabs[1].open:  # only the chosen tab is drawn
     with tabs[1]:
-        st.caption(f"Actions from earlier meetings still open when this meeting met ({when:%d %B %Y}), carried forward "
+        st.caption(f"Actions from earlier meetings still open when this meeting met ({when:%-d %B %Y}), carried forward "
                    "until they are done or dropped.")
         if arising.empty:
             st.caption("No matters arising: every earlier action was closed before this meeting.")
@@ -350,7 +350,7 @@ section = manage_section("Actions", "actions")
 if section.open:
     with section:
         with st.form(f"add_action_{key}", clear_on_submit=True):
-            st.markdown(f"**An action arising at this meeting ({when:%d %B %Y})**")
+            st.markdown(f"**An action arising at this meeting ({when:%-d %B %Y})**")
             a_title = st.text_input("Action", key=f"ac_title_{key}")
             c1, c2, c3 = st.columns(3)
             a_owner = c1.text_input("Owner", key=f"ac_owner_{key}")

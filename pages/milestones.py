@@ -32,12 +32,12 @@ a.metric("Milestones", len(df))
 b.metric("Overdue", int(((df["rag"] == "red")).sum()))
 c.metric("Complete", int((df["status"] == "complete").sum()))
 d.metric("Undated", int(df["due"].isna().sum()))
-lines = f"the as-at date ({filters.as_at:%d %b %Y})" + (f" and the next meeting ({meeting:%d %b %Y})" if meeting else "")
+lines = f"the as-at date ({filters.as_at:%-d %b %Y})" + (f" and the next meeting ({meeting:%-d %b %Y})" if meeting else "")
 st.caption(f"Each timeline spans its milestones. Dashed lines: {lines}, where they fall within it. A black tick marks a "
            "milestone's baseline date where it has moved.")
 off = outside(df, filters.as_at)
 if off:
-    st.info(f"The as-at date, {filters.as_at:%d %B %Y}, is {off}, so it is not drawn on the timelines. Choose an "
+    st.info(f"The as-at date, {filters.as_at:%-d %B %Y}, is {off}, so it is not drawn on the timelines. Choose an "
             "earlier as-at date in the sidebar to see the programme as it stood.", icon=":material/info:")
 
 # In the order a member reads a milestone: how it stands, what it is, when it is due; then who and where.

@@ -126,7 +126,7 @@ with rules_col.popover("How RAG is decided", icon=":material/info:"):
     st.markdown("\n\n".join(f"**{kind}**\n\n" + "\n".join(f"- {line}" for line in lines)
                               for kind, lines in rules.explain().items()))
     st.caption("Every cell says Red, Amber or Green in words; colours are chosen to be told apart with colour blindness.")
-st.caption(f"{md(board['name'])}, as at {filters.as_at:%d %B %Y}.")
+st.caption(f"{md(board['name'])}, as at {filters.as_at:%-d %B %Y}.")
 
 by_ws = view.read(rag_matrix, filters, rules, "root")
 if by_ws.empty:
@@ -197,7 +197,7 @@ last = view.read(attention.previous_meeting, filters.board_id, filters.as_at)
 since = datetime.combine(last, time.max, tzinfo=UTC) if last else None
 until = datetime.combine(filters.as_at, time.max, tzinfo=UTC)
 changed = view.read(attention.changes_since, filters.board_id, since, until)
-st.caption(f"Uploads after the meeting of {last:%d %B %Y}, up to the as-at date." if last else
+st.caption(f"Uploads after the meeting of {last:%-d %B %Y}, up to the as-at date." if last else
            "There is no earlier meeting on record, so this lists every upload up to the as-at date.")
 if changed.empty:
     st.write("Nothing has been uploaded in that time.")

@@ -126,7 +126,7 @@ def unscored_risks() -> None:
 
 def reviews_overdue() -> None:
     if overdue.empty:
-        st.write(f"No open risk was due a review before {filters.as_at:%d %B %Y}.")
+        st.write(f"No open risk was due a review before {filters.as_at:%-d %B %Y}.")
     else:
         show(overdue, "risks_overdue", "Risks whose review is overdue")
 

@@ -23,7 +23,7 @@ NOW, EARLIER = "now", "earlier"  # the other tokens are snapshot ids
 def reading_choices(view: BoardPage, found: list[SnapshotInfo]) -> dict[str, str]:
     """The readings a comparison can run from and to, token: label: now, each snapshot (newest meeting first), and
     the live data as at an earlier date."""
-    return {NOW: f"Now (the live data as at {view.filters.as_at:%d %B %Y})",
+    return {NOW: f"Now (the live data as at {view.filters.as_at:%-d %B %Y})",
             **{str(s.id): snapshot_name(s) for s in found}, EARLIER: "The live data as at an earlier date"}
 
 
@@ -65,9 +65,9 @@ def open_reading(view: BoardPage, token: str, earlier: date, found: list[Snapsho
     """The reading a token names: the live data as at the page's as-at date or the earlier date, or a snapshot's
     frozen copy as at its date under the RAG rules frozen with it."""
     if token == NOW:
-        return Reading(view.engine, view.filters.as_at, view.rules, f"now (as at {view.filters.as_at:%d %B %Y})")
+        return Reading(view.engine, view.filters.as_at, view.rules, f"now (as at {view.filters.as_at:%-d %B %Y})")
     if token == EARLIER:
-        return Reading(view.engine, earlier, view.rules, f"as at {earlier:%d %B %Y}")
+        return Reading(view.engine, earlier, view.rules, f"as at {earlier:%-d %B %Y}")
     info = next(s for s in found if str(s.id) == token)
     source = frozen_source(info.id)
     rules = RagRules.from_settings((queries.board(source, view.board["slug"]) or {}).get("settings"))

@@ -107,7 +107,7 @@ def timeline_summary(dated: pd.DataFrame) -> str:
     moved = int((dated["baseline_due"].notna() & (dated["baseline_due"] != dated["due"])).sum())
     n = len(dated)
     return (f"Milestone timeline of {n} dated milestone{'s' if n != 1 else ''}, due from "
-            f"{pd.Timestamp(dated['due'].min()):%d %b %Y} to {pd.Timestamp(dated['due'].max()):%d %b %Y}: {rags}; "
+            f"{pd.Timestamp(dated['due'].min()):%-d %b %Y} to {pd.Timestamp(dated['due'].max()):%-d %b %Y}: {rags}; "
             f"{moved} moved from their baseline date. The table below lists them.")
 
 
@@ -129,9 +129,9 @@ def outside(df: pd.DataFrame, when: date) -> str | None:
         return None
     lo, hi = span(dated)
     if when > hi:
-        return f"after the last milestone ({hi - timedelta(days=14):%d %b %Y})"
+        return f"after the last milestone ({hi - timedelta(days=14):%-d %b %Y})"
     if when < lo:
-        return f"before the first milestone starts ({lo + timedelta(days=14):%d %b %Y})"
+        return f"before the first milestone starts ({lo + timedelta(days=14):%-d %b %Y})"
     return None
 
 

@@ -56,7 +56,7 @@ def test_a_past_meeting_never_marked_says_so_and_the_chair_is_told_where_to_mark
     picker = viewer.selectbox(key="meeting_pick_test-board")
     assert picker.format_func(ids[date(2016, 9, 27)]).endswith("(date passed, not marked held or cancelled)")
     assert picker.format_func(ids[date(2016, 6, 28)]).endswith("(held)")
-    assert picker.format_func(ids[ahead]) == f"{ahead:%d %b %Y} — Board meeting"  # still to come: no status
+    assert picker.format_func(ids[ahead]) == f"{ahead:%-d %b %Y} — Board meeting"  # still to come: no status
 
     coming = open_page("meetings.py", email=VIEWER, board="test-board", meeting=ahead.isoformat())
     assert "Board meeting · Planned" in read(coming) and PASSED not in read(coming)
@@ -84,8 +84,8 @@ def test_the_forward_plan_and_board_settings_say_a_past_meeting_is_not_marked(en
     shown = read(plan)
     assert f"Tuesday 27 September 2016 — Board meeting · {PASSED}" in shown
     assert "Its date has passed but it is still recorded as planned" in shown
-    assert f"{ahead:%A %d %B %Y} — Board meeting" in shown
-    assert f"{ahead:%A %d %B %Y} — Board meeting ·" not in shown  # a meeting still to come needs no status
+    assert f"{ahead:%A %-d %B %Y} — Board meeting" in shown
+    assert f"{ahead:%A %-d %B %Y} — Board meeting ·" not in shown  # a meeting still to come needs no status
 
     settings = open_page("board_settings.py", email=CHAIR, board="test-board")
     assert not settings.exception, settings.exception

@@ -8,6 +8,7 @@ import json
 from datetime import date
 
 import pytest
+from conftest import xlsx
 from signed_in import open_page
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from data_model import open_database, queries
 from data_model.board_dates import board_dates
 from data_model.snapshots import list_snapshots
 from data_model.tables import Upload
+from loaders import import_bytes
 from sample_data import SAMPLE_BOARDS
 from sample_data.history import ILLUSTRATIVE_BY
 from sample_data.timeline import CHAIR
@@ -86,8 +88,8 @@ def test_an_old_board_opens_as_at_its_latest_meeting_and_says_so(sample_boards, 
     picker = next(d for d in at.sidebar.date_input if d.label == "As at")
     assert picker.value == date(2017, 3, 21)
     notes = " ".join(i.value for i in at.sidebar.info)
-    assert ("This board's newest data is from 14 Mar 2017, so it opens as at its latest meeting, 21 Mar 2017. "
-            "Pick another date to change.") in notes
+    assert ("This board's milestones, meetings and metrics end on 31 Dec 2018, so it opens as at its latest meeting, "
+            "21 Mar 2017, not today. Pick another date to change.") in notes
     # The picker reaches the board's first dated milestone, meeting, upload or metric period (April 2014's figures).
     engine = open_database(sample_boards)
     try:
@@ -99,3 +101,25 @@ def test_an_old_board_opens_as_at_its_latest_meeting_and_says_so(sample_boards, 
     picker.set_value(date(2014, 6, 30)).run()  # more than ten years back: accepted
     assert not at.exception and at.query_params["as_at"] == "2014-06-30"
     assert "opens as at its latest meeting" not in " ".join(i.value for i in at.sidebar.info)
+
+
+def test_an_old_trackers_upload_today_leaves_the_board_opening_at_the_datas_own_time(engine, board):
+    """Judged by the dates the data names, not when it arrived: a lead loading a 2016 tracker today must not move
+    the board to today, where every milestone would read overdue."""
+    plan = xlsx({"Plan": [["Ref", "Priority", "Milestone", "Due", "Status"],
+                          ["S1", "Prevention", "Falls pathway agreed", "Aug 16", "In progress"]]})
+    assert import_bytes(plan, "plan.xlsx", "test-board", engine=engine).status == "ok"
+    dates = board_dates(engine, queries.board(engine, "test-board")["id"])
+    assert dates.newest_upload == date.today()
+    assert dates.opening_as_at(date.today()) == dates.data_latest >= date(2016, 8, 31)
+    assert dates.opening_as_at(dates.data_latest.replace(year=dates.data_latest.year + 1)) is None  # a year on: today
+
+
+@pytest.mark.slow
+def test_the_home_pages_board_cards_count_rag_as_at_the_date_each_board_opens_at(sample_boards, app_database):
+    at = open_page("boards.py")
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown)
+    assert "*RAG as at 21 March 2017*" in shown  # Rutland's latest meeting, as its Overview opens: not today
+    assert f"RAG as at {date.today().day} {date.today():%B %Y}" not in shown  # no sample board's data runs to today
+    assert "each board's RAG as at the date its Overview opens at" in " ".join(c.value for c in at.caption)

@@ -113,17 +113,17 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
             as_at = date.fromisoformat(raw)
         except ValueError:
             st.sidebar.warning(f"'{md(raw)}' in the link is not a date (use YYYY-MM-DD). Showing "
-                               f"{'today' if opening is None else f'{default:%d %b %Y}'} instead.")
+                               f"{'today' if opening is None else f'{default:%-d %b %Y}'} instead.")
             del st.query_params["as_at"]
         else:
             if not low <= as_at <= high:
-                st.sidebar.warning(f"The link asks for {as_at:%d %b %Y}, outside this board's dates "
-                                   f"({low:%d %b %Y} to {high:%d %b %Y}). Showing {default:%d %b %Y} instead.")
+                st.sidebar.warning(f"The link asks for {as_at:%-d %b %Y}, outside this board's dates "
+                                   f"({low:%-d %b %Y} to {high:%-d %b %Y}). Showing {default:%-d %b %Y} instead.")
                 as_at = default
     as_at = st.sidebar.date_input("As at", value=as_at, min_value=low, max_value=high, format="DD/MM/YYYY",
                                   key=f"filter_as_at_{board['slug']}")
     if opening is not None and as_at == opening:
-        st.sidebar.info(opening_note(dates.newest_upload, opening, dates.latest_meeting == opening))
+        st.sidebar.info(opening_note(dates.data_latest, opening, dates.latest_meeting == opening))
 
     _write("workstream", ws_choice)
     _write("locality", loc_choice)
@@ -131,11 +131,13 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
     return Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice), as_at)
 
 
-def opening_note(newest: date | None, opening: date, is_meeting: bool) -> str:
+def opening_note(last: date | None, opening: date, is_meeting: bool) -> str:
     """Why an old board opens as at a past date, and how to change it."""
-    what = "its latest meeting" if is_meeting else "its latest upload"
-    return (f"This board's newest data is from {newest:%d %b %Y}, so it opens as at {what}, {opening:%d %b %Y}. "
-            "Pick another date to change.")
+    if not is_meeting:
+        return (f"This board's milestones, meetings and metrics end on {last:%-d %b %Y}, so it opens as at that "
+                "date, not today. Pick another date to change.")
+    return (f"This board's milestones, meetings and metrics end on {last:%-d %b %Y}, so it opens as at its latest "
+            f"meeting, {opening:%-d %b %Y}, not today. Pick another date to change.")
 
 
 def _id_of(frame, column: str, value: str) -> int | None:  # a DataFrame with an id column

@@ -51,7 +51,7 @@ def saved_mappings_section(board: dict, who: Actor | None, *, heading: bool = Tr
     listed["Saved"] = listed["Saved"].map(lambda t: f"{t.day}\u00a0{t:%b}\u00a0{t.year}, {t:%H:%M}" if pd.notna(t)
                                           else None)
     wrapping_table(listed, name="Remembered mappings")
-    labels = {int(r.id): f"Sheet '{r.sheet}', saved by {r.saved_by or 'unknown'} on {r.saved_at:%d %b %Y}"
+    labels = {int(r.id): f"Sheet '{r.sheet}', saved by {r.saved_by or 'unknown'} on {r.saved_at:%-d %b %Y}"
               for r in saved.itertuples()}
     chosen = st.selectbox("Remembered mapping", list(labels), format_func=labels.get, key=f"mapping_pick_{board_id}")
     row = saved[saved["id"] == chosen].iloc[0]
