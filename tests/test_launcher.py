@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -25,11 +26,13 @@ ROLES = {"admin", "chair", "lead", "viewer"}
 
 
 @contextmanager
-def launched(db_url: str, **env: str):
-    """`python -m dashboard` on a free port; yields (base URL, the lines printed up to the moment it answered)."""
+def launched(db_url: str, *, loopback: bool = True, **env: str):
+    """`python -m dashboard` on a free port (of loopback, or as the README starts it, every address); yields (base
+    URL, the lines printed up to the moment it answered)."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "--server.port", str(port), "--server.address",
-                             "127.0.0.1", "--server.headless", "true"], cwd=ROOT, text=True,
+    address = ["--server.address", "127.0.0.1"] if loopback else []
+    proc = subprocess.Popen([sys.executable, "-m", "dashboard", "--server.port", str(port), *address,
+                             "--server.headless", "true"], cwd=ROOT, text=True,
                             env={**os.environ, "DATABASE_URL": db_url, **env},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     lines: queue.Queue[str | None] = queue.Queue()
@@ -101,3 +104,37 @@ def test_a_database_it_cannot_reach_gets_a_sentence_not_a_traceback():
     assert ran.returncode == 1
     assert "Cannot open the database" in ran.stderr and "Check DATABASE_URL" in ran.stderr
     assert "Traceback" not in ran.stderr + ran.stdout
+
+
+def test_the_start_command_asks_nothing_of_another_host(db_url):
+    """Started as the README starts it (every address, headless), Streamlit would ask checkip.amazonaws.com for the
+    machine's public address. Every outside request is sent to a proxy on loopback here, which must hear nothing."""
+    heard: list[bytes] = []
+    proxy = socket.create_server(("127.0.0.1", 0))
+    proxy.settimeout(0.2)
+
+    def listen() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = proxy.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                heard.append(conn.recv(200))
+
+    stop = threading.Event()
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    via = f"http://127.0.0.1:{proxy.getsockname()[1]}"
+    try:
+        with launched(db_url, loopback=False, DASHBOARD_SAMPLE_DATA="0", HTTP_PROXY=via, HTTPS_PROXY=via,
+                      http_proxy=via, https_proxy=via, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost"
+                      ) as (base, printed):
+            with urllib.request.urlopen(f"{base}/overview", timeout=30) as page:
+                assert page.status == 200
+    finally:
+        stop.set()
+        listener.join(timeout=5)
+        proxy.close()
+    assert heard == []  # no request for the machine's public address, or anything else, left it
+    assert "External URL" not in printed and "Did not auto detect external IP" not in printed

@@ -253,9 +253,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     default_pool().warm_up()  # a parse worker starts now, so the first upload does not wait for one
     print(f"Database ready in {time.monotonic() - started:.1f} s ({_where()}). Starting the server…", flush=True)
+    keep_on_this_machine()
     sys.argv = [str(ROOT / "dashboard.py")]
     build_app().run(config=config)
     return 0
+
+
+def keep_on_this_machine() -> None:
+    """Streamlit asks checkip.amazonaws.com for the machine's public address, to print an "External URL" and to
+    widen its websocket origin check. A board's server asks nothing of another host: a council network may have no
+    route out (the failed request is logged as an error), and the address people open is set, when it is not this
+    machine's, with --browser.serverAddress or --server.corsAllowedOrigins."""
+    from streamlit import net_util
+
+    net_util.get_external_ip = lambda: None
 
 
 def _where() -> str:
