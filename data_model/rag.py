@@ -61,7 +61,9 @@ class RagRules:
         return {
             "Milestones": [
                 "Complete: Green.",
-                f"Not complete and more than {self.milestone_grace_days} day(s) past its due date: Red.",
+                ("Not complete and past its due date: Red." if self.milestone_grace_days == 0 else
+                 f"Not complete and more than {self.milestone_grace_days} day{'s' if self.milestone_grace_days != 1 else ''} "
+                 "past its due date: Red."),
                 f"Marked delayed or on hold, or due within {self.milestone_due_soon_days} days: Amber.",
                 "Otherwise: Green. Cancelled and undated milestones are not rated.",
             ],

@@ -51,7 +51,8 @@ def risks(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
          .where(_scope(RK, filters)).order_by(latest.c.score.desc().nulls_last(), WS.c.path, RK.c.id))
     df = read_frame(engine, q)
     df["review_due"] = pd.to_datetime(df["review_due"])
-    df["trend"] = [("Up" if s > p else "Down" if s < p else "Same") if pd.notna(s) and pd.notna(p) else ""
+    # None, not "", with no earlier score: the table shows "—", or leaves the column out when no risk has one
+    df["trend"] = [("Up" if s > p else "Down" if s < p else "Same") if pd.notna(s) and pd.notna(p) else None
                    for s, p in zip(df["score"], df["previous_score"], strict=True)]
     return df
 
@@ -94,9 +95,9 @@ def budget_by_period(engine: Engine, filters: Filters) -> pd.DataFrame:
     """Allocation, forecast and spend per top-level workstream and period, summed in SQL, in pounds."""
     from sqlalchemy import case, func
 
-    from data_model.rollups import BA, BL
+    from data_model.rollups import BA, BL, NO_WORKSTREAM
 
-    group = func.coalesce(ROOT.c.name, "(no workstream)")
+    group = func.coalesce(ROOT.c.name, NO_WORKSTREAM)
     q = (select(group.label("workstream"), BA.c.period, func.min(BA.c.period_start).label("period_start"),
                 func.sum(BA.c.allocated_pence).label("allocated"), func.sum(BA.c.forecast_pence).label("forecast"),
                 func.sum(BA.c.spent_pence).label("spent"),

@@ -692,10 +692,11 @@ def _exceptions(source, filters: Filters, rules: RagRules) -> tuple[Dataset, ...
     mt = attention.metrics_off_target(source, filters, rules)
     return (
         _dataset("Milestones needing attention", [
-            ("state", "State", "text"), ("days", "Days to due", "integer"), ("workstream", "Workstream", "text"),
+            ("state", "State", "text"), ("when", "When", "text"), ("workstream", "Workstream", "text"),
             ("title", "Milestone", "text"), ("owner", "Owner", "text"), ("due", "Due", "date"),
             ("status_words", "Status", "text")],
             ms.assign(status_words=status_words(ms["status"]) if len(ms) else None,
+                      when=ms["days"].map(milestone_view.due_words) if len(ms) else None,  # "27 days overdue", as the Overview says
                       due=pd.to_datetime(ms["due"]) if len(ms) else None),
             f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days."),
         _dataset("Risks red or rising", [

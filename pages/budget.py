@@ -5,7 +5,7 @@ import streamlit as st
 
 from data_model import registers
 from presentation.budget_view import LINE_KINDS, period_chart
-from presentation.rag_view import money
+from presentation.rag_view import group_words, money
 from presentation.safe import md
 from ui.board_page import open_board_page
 from ui.charts import show_chart
@@ -66,6 +66,7 @@ if len(contributions) or len(reserves):
 
 by_period = view.read(registers.budget_by_period, filters)
 if not by_period.empty:
+    by_period = group_words(by_period, "workstream")  # "Not assigned to a workstream", as the Overview says, last
     st.subheader("Allocation against forecast and spend", anchor=False)
     show_chart(period_chart, by_period)
     shown = pd.DataFrame({

@@ -26,6 +26,9 @@ if ahead.empty:
             "meetings for other boards are added by the board's chair.")
     st.stop()
 dates = list(ahead["date"])
+if all(d == filters.as_at for d in dates):  # the as-at day's own meeting, and nothing recorded after it
+    st.info(f"No meeting is recorded after {filters.as_at:%-d %B %Y}: below is the meeting on the as-at date itself. "
+            "The board's chair adds the next meeting on the Meetings page.", icon=":material/event_busy:")
 due = view.read(forward_plan.due_before_meetings, filters, dates)
 reviews = view.read(forward_plan.reviews_before_meetings, filters, dates)
 schedule = view.read(forward_plan.schedule_before_meetings, filters, dates)

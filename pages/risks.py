@@ -92,12 +92,19 @@ with left:
     st.caption("Likelihood and impact run from 1 to 5, higher is worse. Click a cell, or choose one below, to list "
                "its risks.")
     filled = cells[cells["count"] > 0]
-    options = [None, *zip(filled["likelihood"], filled["impact"], strict=True)]
-    keyed = st.selectbox("Show the risks in one cell", options, key=f"risk_cell_{board['id']}",
-                         format_func=lambda c: "Top risks (no cell chosen)" if c is None else cell_words(cells, *c))
-with right:
+    options = [None, *zip(filled["likelihood"].astype(int), filled["impact"].astype(int), strict=True)]
+    # One choice, whichever way it was made: a cell clicked on the map sets the picker below (so the two never
+    # disagree), and the picker, changed after, wins until the map is clicked again.
     chosen = (event.selection.get("cell") or []) if event else []
-    pick = (chosen[0]["likelihood"], chosen[0]["impact"]) if chosen else keyed
+    clicked = (int(chosen[0]["likelihood"]), int(chosen[0]["impact"])) if chosen else None
+    seen_key, cell_key = f"risk_cell_clicked_{board['id']}", f"risk_cell_{board['id']}"
+    if clicked != st.session_state.get(seen_key):
+        st.session_state[seen_key] = clicked
+        if clicked in options:
+            st.session_state[cell_key] = clicked
+    pick = st.selectbox("Show the risks in one cell", options, key=cell_key,
+                        format_func=lambda c: "Top risks (no cell chosen)" if c is None else cell_words(cells, *c))
+with right:
     if pick:
         in_cell = scored[(scored["likelihood"] == pick[0]) & (scored["impact"] == pick[1])]
         st.subheader(f"Likelihood {pick[0]}, impact {pick[1]} ({len(in_cell)})", anchor=False)

@@ -1,5 +1,7 @@
 """The Overview page on a known board: the RAG matrix counts, and filters read from and written to the URL."""
 
+from datetime import date
+
 import pytest
 from conftest import ROOT, xlsx
 from signed_in import open_page
@@ -273,3 +275,20 @@ def test_the_rag_chart_and_the_changes_since_the_last_meeting_are_drawn_on_openi
     assert any(c.value.startswith("Chart: RAG counts for ") for c in at.caption)
     listed = next(df.value for df in [*at.table, *at.dataframe] if "File" in df.value.columns)
     assert len(listed) == changes and listed["File"].nunique() <= uploads
+
+
+@pytest.mark.slow
+def test_the_filters_chosen_follow_the_member_to_the_next_page_unless_its_link_names_its_own(app):
+    from conftest import ROOT
+
+    at = overview(board="test-board", workstream="Prevention", as_at="2016-09-27")
+    for name in [n for n in at.query_params if n != "board"]:  # the menu's page links carry no query
+        del at.query_params[name]
+    at.switch_page(str(ROOT / "pages" / "milestones.py")).run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="filter_ws_test-board").value == "Prevention"
+    assert next(d for d in at.sidebar.date_input if d.label == "As at").value == date(2016, 9, 27)
+    assert at.query_params["workstream"] == "Prevention"  # and in the address, for a link to be shared
+
+    linked = overview(board="test-board", locality="South")  # a link naming a filter shows what it says
+    assert linked.sidebar.selectbox(key="filter_ws_test-board").value == ""

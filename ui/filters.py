@@ -13,6 +13,7 @@ from data_model.board_dates import board_dates
 from data_model.rollups import Filters
 from data_model.snapshots import SnapshotInfo, list_snapshots
 from data_model.vocabulary import split_path
+from presentation.rag_view import level_heading
 from presentation.safe import md
 from ui.context import get_engine, run_transaction
 
@@ -66,6 +67,7 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
     ``read(fn, *args)`` runs a data_model query on what the page shows (the board now, or a snapshot);
     ``pinned_as_at`` is a snapshot's as-at date, which the as-at filter then shows and cannot change.
     """
+    remembered = recall(board["slug"])
     tree = read(queries.workstreams, int(board["id"]))
     places = read(queries.localities, int(board["id"]))
 
@@ -80,7 +82,7 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
     ws_choice = st.sidebar.selectbox(
         "Workstream", options, index=options.index(wanted) if wanted else 0,
         format_func=lambda p: "All workstreams" if not p else
-        f"{'  ' * (levels[p] - 1)}{labels[p]}: {split_path(p)[-1]}", key=f"filter_ws_{board['slug']}")
+        f"{'  ' * (levels[p] - 1)}{level_heading(labels[p], split_path(p)[-1])}", key=f"filter_ws_{board['slug']}")
 
     loc_names = places["name"].tolist()
     wanted_loc = st.query_params.get("locality")
@@ -98,6 +100,7 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
                             "frozen for.")
         _write("workstream", ws_choice)
         _write("locality", loc_choice)
+        remembered.update(workstream=ws_choice, locality=loc_choice)
         return Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice),
                        pinned_as_at)
 
@@ -128,7 +131,23 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
     _write("workstream", ws_choice)
     _write("locality", loc_choice)
     _write("as_at", as_at.isoformat() if as_at != default else "")
+    remembered.update(workstream=ws_choice, locality=loc_choice, as_at=as_at.isoformat() if as_at != default else "")
     return Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice), as_at)
+
+
+FILTERS = ("workstream", "locality", "as_at")
+
+
+def recall(slug: str) -> dict[str, str]:
+    """The filters last chosen on this board in this browser tab, put back into the address when it has none of
+    its own: the menu's page links carry no query, and a member filtered to their workstream would otherwise lose it
+    on every click. An address that names a filter keeps its own (a deep link shows what it says)."""
+    remembered = st.session_state.setdefault("remembered_filters", {}).setdefault(slug, {})
+    if not any(name in st.query_params for name in FILTERS):
+        for name in FILTERS:
+            if remembered.get(name):
+                st.query_params[name] = remembered[name]
+    return remembered
 
 
 def opening_note(last: date | None, opening: date, is_meeting: bool) -> str:
