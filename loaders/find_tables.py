@@ -50,7 +50,8 @@ GENERIC_SHEET = re.compile(
     r"milestone|tracker|risk|register|budget|finance|metric|kpi|measure|performance|action plan|programme plan|"
     r"project plan|plan$|raid|issues log|log$|gantt|timeline|forward plan|schedule|fund|funding|costs?$|about|sample|"
     r"^schemes?$|^priorit(y|ies)$|^workstreams?$|^all\b|^overview$|"
-    r"\bcharts?\b|\btrends?\b|\bdata$|\bfigures$|\bstatistics$|\breturns?$",  # "Run chart data" holds no workstream
+    r"\bcharts?\b|\btrends?\b|\bdata$|\bfigures$|\bstatistics$|\breturns?$|"  # "Run chart data" holds no workstream
+    r"^(expected )?benefits?( realisation| tracker| register)?$|^indicators?$|^scorecards?$",  # nor "Benefits": measures
     re.IGNORECASE,
 )
 

@@ -19,8 +19,8 @@ board, rules, filters = view.board, view.rules, view.filters
 st.title("Budget")
 lines = view.read(registers.budget_lines, filters)
 if lines.empty:
-    st.info("No budget yet for this selection. Upload a budget (a line or scheme column and amounts: an Allocation "
-            "column, or one column per financial year or quarter) on the **Upload a tracker** page.")
+    view.nothing_yet("No budget yet for this selection.", "Upload a budget (a line or scheme column and amounts: an "
+                     "Allocation column, or one column per financial year or quarter)")
     st.stop()
 
 warnings = view.read(registers.reconciliation_warnings, filters.board_id)

@@ -29,8 +29,8 @@ board, rules, filters = view.board, view.rules, view.filters
 st.title("Metrics")
 values = view.read(registers.metric_values, filters, rules)
 if values.empty:
-    st.info("No metric values yet for this selection. Upload a metrics return (a Metric or Measure column with Target "
-            "and Actual, by period) on the **Upload a tracker** page.")
+    view.nothing_yet("No metric values yet for this selection.", "Upload a metrics return (a Metric or Measure column "
+                     "with Target and Actual, by period)")
     st.stop()
 
 spc_settings = SpcSettings.from_settings((view.read(queries.board, board["slug"]) or {}).get("settings"))

@@ -20,8 +20,8 @@ board, rules, filters = view.board, view.rules, view.filters
 st.title("Milestones")
 df = view.read(registers.milestones, filters, rules)
 if df.empty:
-    st.info("No milestones yet for this selection. Upload a milestone tracker (a Milestone or Action column and a Due "
-            "or End date) on the **Upload a tracker** page.")
+    view.nothing_yet("No milestones yet for this selection.", "Upload a milestone tracker (a Milestone or Action "
+                     "column and a Due or End date)")
     st.stop()
 
 meetings = view.read(queries.meetings, filters.board_id)

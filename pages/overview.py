@@ -130,8 +130,8 @@ st.caption(f"{md(board['name'])}, as at {filters.as_at:%-d %B %Y}.")
 
 by_ws = view.read(rag_matrix, filters, rules, "root")
 if by_ws.empty:
-    st.info("Nothing to show yet. Upload a milestone tracker, risk register, budget or metrics return for this board "
-            "on the **Upload a tracker** page.")
+    view.nothing_yet("Nothing to show yet.", "Upload a milestone tracker, risk register, budget or metrics return for "
+                     "this board")
     st.stop()
 
 spc_settings = SpcSettings.from_settings((view.read(queries.board, board["slug"]) or {}).get("settings"))

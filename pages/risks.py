@@ -41,8 +41,8 @@ def show_raid() -> None:
 
 if df.empty:
     show_raid()
-    st.info("No risks yet for this selection. Upload a risk register (a Risk or Description column, with Likelihood or "
-            "Probability and Impact) on the **Upload a tracker** page.")
+    view.nothing_yet("No risks yet for this selection.", "Upload a risk register (a Risk or Description column, with "
+                     "Likelihood or Probability and Impact)")
     st.stop()
 
 open_risks = df[df["status"] == "open"]

@@ -290,3 +290,10 @@ def test_a_budget_line_named_twice_is_two_lines_and_loads(engine):
     assert result.status == "ok", result.analysis.errors
     assert result.changes["added"] == 3
     assert [w.code for w in result.analysis.warnings].count("duplicate_row") == 1
+
+
+def test_a_sheet_named_for_what_it_holds_is_not_a_workstream():
+    """"Benefits" or "Run chart data" says what the sheet is (measures), not whose: no workstream named after it."""
+    for sheet in ("Benefits", "Expected benefits", "Run chart data", "Indicators"):
+        recs, _ = records(xlsx({sheet: [["Measure", "Period", "Target", "Actual"], ["Waits (days)", "2017-18 Q3", 42, 55]]}))
+        assert [r.get("workstream") for r in recs] == [None], sheet

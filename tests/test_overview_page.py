@@ -292,3 +292,19 @@ def test_the_filters_chosen_follow_the_member_to_the_next_page_unless_its_link_n
 
     linked = overview(board="test-board", locality="South")  # a link naming a filter shows what it says
     assert linked.sidebar.selectbox(key="filter_ws_test-board").value == ""
+
+
+@pytest.mark.slow
+def test_an_empty_view_tells_a_lead_what_to_upload_and_a_member_who_does(app, engine):
+    from data_model import accounts
+    from data_model.board_settings import add_board
+
+    add_board(engine, "empty-board", "Empty Board", by="tests")
+    accounts.add_user(engine, "member@t.example.org", by="tests", password="correct horse battery")
+    accounts.grant(engine, "member@t.example.org", "empty-board", "viewer", by="tests")
+    member = page("risks", email="member@t.example.org", board="empty-board")
+    said = " ".join(i.value for i in member.info)
+    assert "No risks yet for this selection. The board's leads upload them" in said
+    assert "Upload a tracker" not in said  # not a page a board member has
+    admin = page("risks", board="empty-board")
+    assert "on the **Upload a tracker** page" in " ".join(i.value for i in admin.info)

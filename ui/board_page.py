@@ -38,6 +38,17 @@ class BoardPage:
             return cached_frozen_read(self.version, self.source, fn, *args)
         return cached_read(self.version, fn, *args)
 
+    def nothing_yet(self, none: str, upload: str) -> None:
+        """Say there is nothing to show (``none``), and what would fill it: the upload it takes (``upload``) for a
+        person who may upload to this board; who does, for a board member who may not (the Upload page is not theirs)."""
+        from data_model.permissions import allowed
+        from ui.auth import actor
+
+        if allowed("upload", Resource(int(self.board["id"])), actor()):
+            st.info(f"{none} {upload} on the **Upload a tracker** page.")
+        else:
+            st.info(f"{none} The board's leads upload them; ask the board's chair if you expected to see some here.")
+
 
 def chosen_board(action: str) -> tuple[dict, Actor]:
     """The board chosen in the sidebar and the person, who must be allowed ``action`` on it; stops the page with a
