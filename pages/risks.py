@@ -83,7 +83,7 @@ if stated_differs:
     st.caption(differing_note(stated_differs, "open risk", "from its score under the board's bands"))
 
 
-left, right = st.columns([1, 1])
+left, right = st.container(key="side_by_side").columns([1, 1])  # one above the other on a narrow screen (ui.app)
 with left:
     st.subheader("Heat map", anchor=False)
     cells = heat_cells(scored, rules)

@@ -30,7 +30,8 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None, *, label_chars
 
     Plain Vega-Lite (presentation.vega): the board pack prints one per workstream, on a landscape page, so it asks
     for a wider chart (``width`` px of bars, titles wrapped at ``label_chars``) whose rows take fewer lines."""
-    dated = df[df["due"].notna()].head(MAX_BARS).copy()
+    # In date order, whatever the tracker's (sub-workstreams interleave their dates): a timeline reads down the page.
+    dated = df[df["due"].notna()].sort_values("due", kind="stable").head(MAX_BARS).copy()
     dated["bar_start"] = dated["start"].fillna(dated["due"] - pd.Timedelta(days=30))
     dated["bar_end"] = dated["completed"].fillna(dated["due"])
     dated["status_words"] = dated["rag"].map(WORDS).fillna("Not rated")
@@ -41,7 +42,8 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None, *, label_chars
     lines = max((len(label) for label in wrapped), default=1)
     dated["label"] = [_centred(label, lines) for label in wrapped]
     order = ["Red", "Amber", "Green", "Not rated"]
-    colour = {"field": "status_words", "type": "nominal", "sort": order, "legend": legend_spec(),
+    # The legend above the bars, not beside them: at 1024 px a side legend left the bars a sliver of the width.
+    colour = {"field": "status_words", "type": "nominal", "sort": order, "legend": {**legend_spec("top"), "columns": 2},
               "scale": {"domain": order, "range": [PALETTE[k] for k in ("red", "amber", "green", "unrated")]}}
     dated["row"] = range(len(dated))  # one row per milestone, even when two share a title
     y = {"field": "row", "type": "ordinal", "title": None, "sort": None,

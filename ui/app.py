@@ -33,7 +33,13 @@ ACCESSIBILITY_CSS = """<style>
 .st-key-account [data-testid="stCaptionContainer"], .st-key-account [data-testid="stCaptionContainer"] * {
   overflow-wrap: normal; word-break: normal;
 }
+@media (max-width: 1279px) {
+  .st-key-side_by_side [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  .st-key-side_by_side [data-testid="stColumn"] { min-width: 100%; }
+}
 </style>"""
+# And a layout rule: two halves side by side (the heat map and its risks) stack, one above the other, on a screen
+# under 1280 px wide, where with the menu open each half was too narrow to read (Streamlit stacks columns below 640).
 # The last rule: the signed-in name or email wraps only where account_words() lets it (after "@", before a dot),
 # never mid-word ("member@journeys.example.o / rg").
 
