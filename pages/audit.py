@@ -27,8 +27,8 @@ mine = every_board.loc[[who.is_admin or allowed("audit", Resource(int(i)), who) 
 names = dict(zip(mine["id"].astype(int), mine["name"], strict=True))
 options = ([0] if who.is_admin else []) + list(names)
 a, b, c = st.columns([2, 2, 1])
-# An admin starts from everything; a chair from the board chosen in the sidebar.
-current = None if who.is_admin else (st.session_state.get("current_board") or {}).get("id")
+# Everyone starts from the board chosen in the sidebar, so the two pickers agree; an admin can widen it to everything.
+current = (st.session_state.get("current_board") or {}).get("id")
 board_choice = a.selectbox("Board", options, key="audit_board", index=options.index(current) if current in options else 0,
                            format_func=lambda i: "Everything: every board, sign-ins and accounts" if i == 0 else names[i])
 dates = b.date_input("Between", value=(date.today() - timedelta(days=30), date.today()), format="DD/MM/YYYY",

@@ -65,6 +65,9 @@ for top, group in df.groupby(df["top"].fillna(NO_WORKSTREAM), sort=False):
             continue
         show_chart(timeline, group, filters.as_at, meeting, width="stretch",
                    cache_key=(view.version, filters, rules, top, meeting))
+        beyond = None if off else outside(group, filters.as_at)  # the page says it once when true of every one
+        if beyond:
+            st.caption(f"The as-at date, {filters.as_at:%-d %B %Y}, is {beyond}, so it is not drawn on this timeline.")
         if len(group[group["due"].notna()]) > MAX_BARS:
             st.caption(f"Showing the first {MAX_BARS} dated milestones; narrow the workstream filter to see the rest.")
         shown = with_stated(group).assign(status=status_words(group["status"]),

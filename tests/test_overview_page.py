@@ -308,3 +308,11 @@ def test_an_empty_view_tells_a_lead_what_to_upload_and_a_member_who_does(app, en
     assert "Upload a tracker" not in said  # not a page a board member has
     admin = page("risks", board="empty-board")
     assert "on the **Upload a tracker** page" in " ".join(i.value for i in admin.info)
+
+
+@pytest.mark.slow
+def test_a_timeline_the_as_at_date_falls_outside_says_so_under_it(app):
+    at = page("milestones", board="test-board", as_at="2016-06-01")  # in Prevention's span, before Crisis starts
+    said = [c.value for c in at.caption if "so it is not drawn on this timeline" in c.value]
+    assert len(said) == 1 and said[0].startswith("The as-at date, 1 June 2016, is before the first milestone starts")
+    assert not [i for i in at.info if "not drawn on the timelines" in i.value]  # not every timeline: no page note

@@ -207,5 +207,8 @@ def test_a_chair_reads_only_their_own_boards_audit_trail(engine, people):
     assert "viewer@t.example.org: lead for Crisis (was viewer)" in set(events["Detail"])
     assert not any("other-board" in str(d) or "admin@t.example.org: viewer" in str(d) for d in events["Detail"])
     everything = open_page("audit.py", email=EMAIL["admin"], board="test-board")
-    assert everything.selectbox(key="audit_board").options[0].startswith("Everything")
+    picker = everything.selectbox(key="audit_board")
+    assert picker.options[0].startswith("Everything")
+    assert picker.value == queries.board(engine, "test-board")["id"]  # from the sidebar's board, as the sidebar says
+    picker.set_value(0).run()  # widened to everything
     assert "admin@t.example.org: viewer" in " ".join(everything.table[0].value.map(as_read)["Detail"])
