@@ -54,6 +54,9 @@ if can("snapshot", Resource(board_id)):
         when = (st.date_input("Meeting date", value=today, format="DD/MM/YYYY", key=f"snapshot_date_{board['slug']}")
                 if chosen == 0 else meetings.loc[meetings["id"] == chosen, "date"].iloc[0])
         title = meetings.loc[meetings["id"] == chosen, "title"].iloc[0] if chosen else None
+        if when < today:
+            st.caption(f"This meeting was on {when.day} {when:%B %Y}. A snapshot frozen now holds the data as it is "
+                       f"today, uploads since that meeting included, read as at that date: not what the board saw then.")
         earlier = [s for s in list_snapshots(engine, board_id) if s.meeting == when and not s.superseded]
         if earlier:
             st.caption(f"This meeting already has snapshot {earlier[0].id} (hash {earlier[0].short_hash}…). A new one "

@@ -103,6 +103,9 @@ def test_a_chair_freezes_a_snapshot_on_the_snapshots_page(app, engine, board):
     at = open_page("snapshots.py", email=person(engine, "chair"), board="test-board")
     assert at.selectbox(key="snapshot_meeting_test-board").value  # the board's meeting, chosen for the chair
     assert not at.exception
+    # A meeting long past: freezing it now holds today's data, which the chair is told before they press the button.
+    assert any("A snapshot frozen now holds the data as it is today, uploads since that meeting included" in c.value
+               for c in at.caption)
     at.button(key="take_snapshot").click().run()
     assert not at.exception
     [done] = [s.value for s in at.success]

@@ -123,15 +123,16 @@ def _as_at(snapshot: SnapshotInfo) -> str:
 def banner_text(snapshot: SnapshotInfo) -> str:
     """The line every view of a snapshot opens with."""
     return _frozen_line(snapshot, "As frozen for the meeting of",
-                        f"Every view shows the data, meetings and RAG rules as they stood then, as at {_as_at(snapshot)}.",
+                        f"Every view shows the data, meetings and RAG rules as they stood when it was taken, read as at "
+                        f"{_as_at(snapshot)}.",
                         "; this one is kept as it was.")
 
 
 def pack_banner_text(snapshot: SnapshotInfo) -> str:
     """The Board pack page's line for a snapshot: the pack is built from it (the page shows no views of its own)."""
     return _frozen_line(snapshot, "This pack is built from the snapshot frozen for the meeting of",
-                        f"It holds the data, meetings and RAG rules as they stood then, as at {_as_at(snapshot)}, "
-                        "whatever has changed since.", ": this pack is of the older one, kept as it was.")
+                        f"It holds the data, meetings and RAG rules as they stood when it was taken, read as at "
+                        f"{_as_at(snapshot)}, whatever has changed since.", ": this pack is of the older one, kept as it was.")
 
 
 def show_banner(snapshot: SnapshotInfo, words: Callable[[SnapshotInfo], str] | None = None) -> None:
