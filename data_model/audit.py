@@ -22,6 +22,9 @@ ACTION_NAMES = {
     "role_change": "Role change", "user_added": "Account added", "password_reset": "Password set",
     "rules_changed": "RAG rules changed", "board_added": "Board added", "meeting_change": "Meeting change",
 }
+# How each event ended, as the audit trail page says it ("ok" is a code, not a word a chair reads).
+OUTCOME_NAMES = {"ok": "Done", "refused": "Refused", "rejected": "Refused: the file could not be read",
+                 "failed": "Failed"}
 
 
 MAX_ACTOR, MAX_DETAIL = 254, 2000  # an event stays small whatever anyone types

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from data_model import audit
-from data_model.audit import ACTION_NAMES
+from data_model.audit import ACTION_NAMES, OUTCOME_NAMES
 from data_model.permissions import Resource, allowed
 from presentation.moments import when_words
 from presentation.safe import csv_bytes
@@ -45,11 +45,12 @@ st.caption(f"{len(events):,} events, newest first." + (" Showing the newest 5,00
 # Each event whole: a short list wraps; a long one scrolls in a grid (sortable by time) whose chosen event is written
 # out in full beneath, its detail never cut.
 labels = {"at": "When (UTC)", "actor": "Who", "action": "What", "board": "Board", "outcome": "Outcome", "detail": "Detail"}
-worded = events.assign(at=[when_words(t, seconds=True) for t in events["at"]])
+worded = events.assign(at=[when_words(t, seconds=True) for t in events["at"]],
+                       outcome=events["outcome"].map(lambda o: OUTCOME_NAMES.get(o, o)))
 if len(events) <= EVENTS_WHOLE_UP_TO:
     wrapping_table(worded, name="Audit trail", labels=labels)
 else:
-    table_with_detail(events, key="audit_events", name="Audit trail", heading="action", full=worded, column_config={
+    table_with_detail(events.assign(outcome=worded["outcome"]), key="audit_events", name="Audit trail", heading="action", full=worded, column_config={
         **labels, "at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm:ss"),
         "detail": st.column_config.TextColumn("Detail", width="large")}, detail_labels=labels)
 

@@ -129,14 +129,15 @@ def test_the_audit_trail_lists_a_short_trail_whole_to_the_second_and_a_long_one_
 
     monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
     detail = "Rutland tracker v12.xlsx: " + "; ".join(f"milestone M{n} due moved" for n in range(30))  # 700 chars
-    audit.record_now(engine, "lead@test.example.org", "export", detail=detail)
+    audit.record_now(engine, "lead@test.example.org", "export", board_id=int(board["id"]), detail=detail)
     short = open_page("audit.py")
     assert not short.exception, short.exception
     trail = wrapped(short, "Detail")
     assert detail in trail["Detail"].tolist()  # every word of it: a grid cut it at its column's width
     assert all(re.fullmatch(r"\d{1,2}\u00a0\w{3}\u00a0\d{4}, \d\d:\d\d:\d\d", t) for t in trail["When (UTC)"])
+    assert set(trail["Outcome"]) == {"Done"}  # in words, not the stored "ok"
     for n in range(45):
-        audit.record_now(engine, "lead@test.example.org", "export", detail=f"board pack {n}")
+        audit.record_now(engine, "lead@test.example.org", "export", board_id=int(board["id"]), detail=f"board pack {n}")
     long = open_page("audit.py")
     assert not long.table and len(long.dataframe[0].value) > 45  # every event, in a grid that scrolls
     assert "Choose a row (the box at its left) to read it in full." in [c.value for c in long.caption]
