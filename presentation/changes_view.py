@@ -290,5 +290,7 @@ def snapshot_name(info: SnapshotInfo) -> str:
     """How the Board pack and What changed pickers name a snapshot: its meeting, number, hash, who took it and when,
     and whether a correction has superseded it (plain text: select options are not markdown)."""
     taken = info.taken_at
-    return (f"Meeting of {info.meeting.day} {info.meeting:%b %Y} · snapshot {info.id} · {info.short_hash} · taken "
-            f"{taken.day} {taken:%b %Y %H:%M} by {info.taken_by}" + (" · superseded" if info.superseded else ""))
+    # What tells snapshots apart first (a picker cuts a long option at its width): superseded, meeting, number.
+    opening = "Superseded: meeting of" if info.superseded else "Meeting of"
+    return (f"{opening} {info.meeting.day} {info.meeting:%b %Y} · snapshot {info.id} · taken {taken.day} "
+            f"{taken:%b %Y %H:%M} by {info.taken_by} · {info.short_hash}")

@@ -117,8 +117,8 @@ def test_it_opens_from_the_previous_meetings_snapshot_to_the_latest(frozen):
     options = at.selectbox(key=FROM).options
     assert options[0].startswith("Now (the live data as at") and options[-1] == "The live data as at an earlier date"
     named = {o for o in options if f"snapshot {first.id} " in o}
-    assert named == {f"Meeting of 1 Sep 2016 · snapshot {first.id} · {first.hash[:12]} · taken "
-                     f"{first.taken_at.day} {first.taken_at:%b %Y %H:%M} by chair@diff.example.org · superseded"}
+    assert named == {f"Superseded: meeting of 1 Sep 2016 · snapshot {first.id} · taken {first.taken_at.day} "
+                     f"{first.taken_at:%b %Y %H:%M} by chair@diff.example.org · {first.hash[:12]}"}
 
 
 @pytest.mark.slow
