@@ -1,6 +1,7 @@
 """The audit trail: sign-ins, uploads, snapshots, exports and role changes. Admins see everything; a chair sees
 their own boards' events."""
 
+import re
 from datetime import date, timedelta
 
 import streamlit as st
@@ -45,8 +46,12 @@ st.caption(f"{len(events):,} events, newest first." + (" Showing the newest 5,00
 # Each event whole: a short list wraps; a long one scrolls in a grid (sortable by time) whose chosen event is written
 # out in full beneath, its detail never cut.
 labels = {"at": "When (UTC)", "actor": "Who", "action": "What", "board": "Board", "outcome": "Outcome", "detail": "Detail"}
+# A snapshot's 64-character hash shown by its first 12, as the Snapshots page lists it (which also gives it whole, to
+# copy; so does the CSV): unbroken, it made its cell scroll sideways, out of a keyboard's reach.
 worded = events.assign(at=[when_words(t, seconds=True) for t in events["at"]],
-                       outcome=events["outcome"].map(lambda o: OUTCOME_NAMES.get(o, o)))
+                       outcome=events["outcome"].map(lambda o: OUTCOME_NAMES.get(o, o)),
+                       detail=events["detail"].map(lambda d: re.sub(r"\b([0-9a-f]{12})[0-9a-f]{52}\b", "\\1…", d)
+                                                   if isinstance(d, str) else d))
 if len(events) <= EVENTS_WHOLE_UP_TO:
     wrapping_table(worded, name="Audit trail", labels=labels)
 else:
