@@ -5,7 +5,7 @@ from conftest import xlsx
 from sqlalchemy import select
 
 from data_model.queries import upload_changes
-from data_model.tables import BudgetAmount, MetricValue, Milestone, Risk, RiskAssessment
+from data_model.tables import BudgetAmount, MetricValue, Milestone, Phase, Risk, RiskAssessment
 from loaders import import_bytes
 
 M = Milestone.__table__
@@ -109,3 +109,14 @@ def test_a_metrics_return_without_a_target_column_keeps_the_stored_targets(engin
     with engine.connect() as conn:
         value = conn.execute(select(MV.c.target, MV.c.actual, MV.c.target_raw)).one()
     assert (float(value.target), float(value.actual), value.target_raw) == (250, 240, "250")
+
+
+def test_a_tracker_without_a_phase_column_keeps_each_milestone_s_phase(engine):
+    phases = Phase.__table__
+    head = ["Ref", "Priority", "Phase", "Milestone", "Due"]
+    loaded(engine, xlsx({"Plan": [head, ["M1", "Crisis", "Phase 1", "Open the hub", "31/01/2017"]]}), "v1.xlsx")
+    v2 = xlsx({"Plan": [["Ref", "Priority", "Milestone", "Due"], ["M1", "Crisis", "Open the hub", "30/09/2017"]]})
+    assert loaded(engine, v2, "v2.xlsx") == {("updated", "Open the hub", "due", "2017-01-31", "2017-09-30")}
+    with engine.connect() as conn:
+        phase = conn.execute(select(phases.c.name).join(M, M.c.phase_id == phases.c.id)).scalar()
+    assert phase == "Phase 1"
