@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import get_args
 
 import pandas as pd
+from sqlalchemy import Date
 
 from data_model.rag import RagRules
 from loaders.issues import Issue
@@ -15,6 +16,7 @@ from loaders.kinds import BY_NAME, KINDS, TrackerKind
 from loaders.mapping import DAY_FIRST, IGNORE, MONTH_FIRST, Choices, SheetChoice, choosable_fields
 from loaders.pipeline import ALIKE, Analysis, ColumnReading, SheetReading
 from loaders.text import header_key
+from presentation.moments import day_words
 
 # Words for the fields every kind shares; each kind adds its own (``TrackerKind.field_labels``).
 SHARED_FIELD_NAMES = {"ref": "Reference", "owner": "Owner", "notes": "Notes", "locality": "Locality", "phase": "Phase",
@@ -143,12 +145,26 @@ def changes_frame(change_rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
 CHANGE_FIELD_NAMES = {**FIELD_NAMES, "rag": STATED_RAG}
 
 
+def _date_fields() -> set[str]:
+    """The stored fields that hold a day (a milestone's due, a risk's review date): logged as ISO text."""
+    return {c.name for k in KINDS for c in k.table.c if isinstance(c.type, Date)}
+
+
+DATE_FIELDS = _date_fields()
+
+
 def value_words(fld: object, value: object) -> str:
-    """A logged value as a lead reads it: a coded field's code in words ("in_progress" is "In progress")."""
+    """A logged value as a lead reads it: a coded field's code in words ("in_progress" is "In progress"), a date as
+    "31 Jan 2017" (the log holds "2017-01-31"), as every other table writes a date."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if fld in CODED_FIELDS and isinstance(value, str):
         return coded_words(value) or ""
+    if fld in DATE_FIELDS and isinstance(value, str):
+        try:
+            return day_words(date.fromisoformat(value[:10])) or ""
+        except ValueError:
+            return value  # not a day after all: as logged
     return str(value)
 
 
