@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Date
 
 from data_model.rag import RagRules
+from data_model.vocabulary import top_level, within
 from loaders.issues import Issue
 from loaders.kinds import BY_NAME, KINDS, TrackerKind
 from loaders.mapping import DAY_FIRST, IGNORE, MONTH_FIRST, Choices, SheetChoice, choosable_fields
@@ -333,6 +334,30 @@ def counted(n: int, word: str, many: str | None = None) -> str:
 def left_out_words(left_out: dict[str, int]) -> str:
     """The rows a lead's partial load leaves out, in words: "Crisis response (12 rows), rows with no workstream (3)"."""
     return ", ".join(f"{w or 'rows with no workstream'} ({n} row{'s' if n != 1 else ''})" for w, n in left_out.items())
+
+
+def partial_offer_words(left_out: dict[str, int], board_name: str, theirs: tuple[str, ...]) -> str:
+    """Why a lead's file can't be loaded as it is, and the way to load their part of it (no load was tried)."""
+    return (f"This file can't be loaded as it is: it has rows for {left_out_words(left_out)}, and on {board_name} you "
+            f"upload only for {', '.join(theirs)}. Switch on \"Load only the rows for your workstreams\" below to "
+            "load just your rows; or split the file, or ask your board administrator to assign you those "
+            "workstreams.")
+
+
+def only_mine_words(mine: int, total: int, left_out: dict[str, int], board_name: str) -> str:
+    """What a lead's partial load leaves out, and why, once they have chosen it."""
+    return (f"Only your rows will be loaded: {mine:,} of {total:,}. Left out, because on {board_name} you don't upload "
+            f"for those workstreams, and nothing of theirs changes: {left_out_words(left_out)}.")
+
+
+def sheets_without(analysis: Analysis, granted: tuple[str, ...]) -> set[str]:
+    """The sheets whose rows all lie outside ``granted`` top-level workstreams: a lead can load nothing from them."""
+    theirs, anyone = set(), set()
+    for rec in analysis.records:
+        anyone.add(rec.sheet)
+        if within(top_level(rec.workstream), granted):
+            theirs.add(rec.sheet)
+    return anyone - theirs
 
 
 def saved_words(choice: SheetChoice, headers: list | None) -> str:
