@@ -297,7 +297,7 @@ with tabs[1]:
     else:
         if RULE_RAG in preview:
             st.caption(f"\"{RULE_RAG}\" is the RAG the board's rule gives each row today, the one the views will "
-                       f"show; \"{STATED_RAG}\" is the RAG your file states.")
+                       "show" + (f"; \"{STATED_RAG}\" is the RAG your file states." if STATED_RAG in preview else "."))
         # a grid (hundreds of rows scroll), whose chosen row is written out whole beneath it: a cell cuts long text
         shown_rows = preview.head(500)
         table_with_detail(shown_rows, key="upload_preview", name="The rows as they will be stored",

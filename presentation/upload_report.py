@@ -18,6 +18,7 @@ from loaders.mapping import DAY_FIRST, IGNORE, MONTH_FIRST, Choices, SheetChoice
 from loaders.pipeline import ALIKE, Analysis, ColumnReading, SheetReading
 from loaders.text import header_key
 from presentation.moments import day_words
+from presentation.register_tables import drop_empty
 
 # Words for the fields every kind shares; each kind adds its own (``TrackerKind.field_labels``).
 SHARED_FIELD_NAMES = {"ref": "Reference", "owner": "Owner", "notes": "Notes", "locality": "Locality", "phase": "Phase",
@@ -51,9 +52,13 @@ def sheets_frame(analysis: Analysis) -> pd.DataFrame:
 def records_frame(analysis: Analysis, rules: RagRules | None = None, as_at: date | None = None) -> pd.DataFrame:
     """The normalised rows as they will be stored, with where each came from. A row whose tracker states a RAG
     shows it as the lead's, beside the RAG the board's ``rules`` give it on ``as_at`` (the one the views colour by).
-    Blank cells are None: the table shows them as blank (ui.tables.MISSING), never "None"."""
+    Blank cells are None: the table shows them as blank (ui.tables.MISSING), never "None". The column that names a
+    row (Title, Metric, Budget line) comes straight after Sheet and Row, where a narrow screen still shows it; a
+    column blank on every row (no reference given anywhere) is left out."""
     rules, as_at = rules or RagRules(), as_at or date.today()
     rows = []
+    naming = list(dict.fromkeys(FIELD_NAMES.get(p.kind.label_field, p.kind.label_field) for p in analysis.parts
+                                if p.kind.label_field in p.kind.public_fields))
     for part in analysis.parts:
         for rec in part.records:
             row = {"Sheet": rec.sheet, "Row": rec.row}
@@ -68,7 +73,12 @@ def records_frame(analysis: Analysis, rules: RagRules | None = None, as_at: date
                     v = coded_words(v)
                 row[FIELD_NAMES.get(k, k.capitalize())] = v
             rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    first = ["Sheet", "Row", *naming]
+    frame = frame[[*first, *(c for c in frame.columns if c not in first)]]
+    return drop_empty(frame, always=first)
 
 
 CODED_FIELDS = {"status", "rag", "raid_type", "direction", "line_kind"}  # stored as codes, shown as words

@@ -234,6 +234,8 @@ def test_the_demo_lead_loads_only_their_rows_of_their_boards_sample_workbook(app
     note = next(as_read(i.value) for i in at.info if "Only your rows" in as_read(i.value))
     assert "26 of 58" in note and "Enablers (19 rows), LTC Management (13 rows)" in note
     assert "because on Rutland" in note and "you don't upload for those workstreams" in note
+    preview = frame_with(at, "Title")
+    assert list(preview.columns[:3]) == ["Sheet", "Row", "Title"] and "Reference" not in preview.columns
     load_button(at)[0].click().run()
     assert not at.exception, at.exception
     assert "Left out, as you asked: Enablers (19 rows), LTC Management (13 rows)" in texts(at)

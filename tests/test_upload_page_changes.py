@@ -66,3 +66,16 @@ def test_a_missing_start_column_changes_nothing_a_blanked_start_is_listed_and_da
     assert changes(at) == [("Updated", "Hub in GP surgeries", "Start", "1 Jun 2016", "—")]
     load(at)
     assert stored_start(engine) is None
+
+
+@pytest.mark.slow
+def test_the_preview_names_each_row_first_and_leaves_out_columns_blank_on_every_row(engine, mapping_people):
+    plan = xlsx({"Plan": [["Priority", "Ref", "Owner", "Milestone", "Due"],
+                          ["Prevention", None, "Sam", "Open the hub", "31/03/2017"],
+                          ["Prevention", None, None, "Train the falls team", "30/04/2017"]]})
+    at = upload(open_page("upload.py", email=mapping_people["lead"], board="test-board"), "plan.xlsx", plan)
+    preview = next(df.value for df in at.dataframe if "Title" in df.value.columns)
+    assert list(preview.columns[:3]) == ["Sheet", "Row", "Title"]
+    assert preview["Title"].tolist() == ["Open the hub", "Train the falls team"]
+    assert "Reference" not in preview.columns  # no row gives one
+    assert "Owner" in preview.columns  # one row gives one
