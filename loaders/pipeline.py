@@ -111,6 +111,9 @@ class Analysis:
     readings: list[SheetReading] = field(default_factory=list)
     choices: Choices = field(default_factory=Choices)
     split: list[Analysis] = field(default_factory=list)  # the parts, when there are several kinds
+    # The fields each sheet has a column for: a field a sheet has no column for says nothing about it, so an
+    # update keeps the stored value (loaders.store)
+    sheet_fields: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def parts(self) -> list[Analysis]:
@@ -236,6 +239,7 @@ def _analyse(data: bytes, file_name: str, choices: Choices, rules: RagRules, res
         part = parts[0]
         result.kind, result.sheets, result.records, result.level_labels = (part.kind, part.sheets, part.records,
                                                                            part.level_labels)
+        result.sheet_fields = part.sheet_fields
         result.issues.extend(part.issues)
     else:
         result.split = parts
@@ -245,6 +249,7 @@ def _analyse(data: bytes, file_name: str, choices: Choices, rules: RagRules, res
             result.sheets.extend(part.sheets)
             result.records.extend(part.records)
             result.issues.extend(part.issues)
+            result.sheet_fields.update(part.sheet_fields)
     result.issues.sort(key=lambda i: (i.severity != ERROR, i.sheet or "", i.row or 0))
     return result
 
@@ -519,6 +524,11 @@ def _normalise(table: Table, rules: RagRules, result: Analysis) -> None:
     result.issues.extend(issues)
     result.issues.extend(_sheet_warnings(table))
     result.records.extend(rows)
+    # read after normalising: a normaliser may settle what a column holds ("Actual Costs": its figure is spent)
+    result.sheet_fields[table.sheet.name] = result.sheet_fields.get(table.sheet.name, frozenset()) | frozenset(
+        table.mapping.fields)
+    if table.actuals is not None:
+        result.sheet_fields[table.actuals.sheet.name] = frozenset(table.actuals.mapping.fields)
     result.sheets.append(SheetResult(
         table.sheet.name, table.header_row, table.title, table.mapping.describe(), len(table.rows), len(rows),
         table.repeated_headers, table.continuations, [s for _, s in table.sections], len(table.totals)))

@@ -231,6 +231,12 @@ class _Writer:
         self.children: list[StoredRow] = []
         for rec in records:
             parent, child = self.kind.stored(rec)
+            read = analysis.sheet_fields.get(rec.sheet)
+            if read is not None:
+                parent.unsaid = self.kind.unsaid(read, {**parent.columns, "phase": parent.phase, "locality":
+                                                        parent.locality}, (*self.kind.fields, "phase", "locality"))
+                if child is not None and self.kind.children is not None:
+                    child.unsaid = self.kind.unsaid(read, child.columns, self.kind.children.fields)
             parents.setdefault(parent.key, parent)
             if child is not None:
                 self.children.append(child)
@@ -274,6 +280,7 @@ class _Writer:
             if old is None:
                 result.added.append(row)
                 continue
+            self._keep_unsaid(row)
             changes = _compare(old, row.columns, fields)
             if _path_key(old["ws_path"]) != _path_key(row.ws_path):  # a new spelling of the same workstream is no move
                 changes.append(FieldChange("workstream", old["ws_path"], row.ws_path))
@@ -285,6 +292,13 @@ class _Writer:
                           and self._in_scope(old["ws_path"], old["source_sheet"])]
         return result
 
+    def _keep_unsaid(self, row: StoredRow) -> None:
+        """A matched row updates only what its sheet speaks for: the columns of fields it has no column for (and
+        their raw text) are left out of the comparison and of the update, so the stored values stay."""
+        if row.unsaid:
+            dropped = self.kind.with_companions(row.unsaid)
+            row.columns = {k: v for k, v in row.columns.items() if k not in dropped}
+
     def _diff_history(self, children: Children) -> None:
         """A risk's ratings: compared with its latest assessment; a change appends a new one."""
         table, parent_table, fk = self.kind.stored_as.child_table, self.kind.table, self.kind.stored_as.child_fk
@@ -295,7 +309,11 @@ class _Writer:
 
         def rating_changes(old: dict, row: StoredRow) -> list[FieldChange]:
             prev = self.latest.get(old["id"], {})
-            new = self.assessment[row.key].columns
+            child = self.assessment[row.key]
+            if prev and child.unsaid:  # the new assessment carries forward the ratings the sheet has no column for
+                child.columns.update({c: prev.get(c) for c in self.kind.with_companions(child.unsaid)
+                                      if c in child.columns})
+            new = child.columns
             return [FieldChange(f, prev.get(f), new[f]) for f in children.fields if _norm(prev.get(f)) != _norm(new[f])]
 
         d = self.parent_diff
@@ -325,6 +343,7 @@ class _Writer:
             if old is None:
                 result.added.append(row)
                 continue
+            self._keep_unsaid(row)
             changes = _compare(old, row.columns, children.fields)
             if changes or old["removed_upload_id"] is not None:
                 result.updated.append(Updated(old, row, changes))
@@ -420,7 +439,7 @@ class _Writer:
                                     **_change(entity, row.label, "added")})
         for u in d.updated:
             u.new.id = u.old["id"]
-            values = {**u.new.columns, **self._ids(u.new), "upload_id": self.upload_id, "removed_upload_id": None}
+            values = {**u.new.columns, **self._ids(u.new, update=True), "upload_id": self.upload_id, "removed_upload_id": None}
             self.conn.execute(update(table).where(table.c.id == u.old["id"]).values(**values))
             if u.old["removed_upload_id"] is not None:
                 self._log(entity, u.old["id"], u.new.label, "added", field="restored")
@@ -432,13 +451,15 @@ class _Writer:
             self.conn.execute(update(table).where(table.c.id == old["id"]).values(removed_upload_id=self.upload_id))
             self._log(entity, old["id"], old.get(self.kind.label_field) or old["key"], "removed")
 
-    def _ids(self, row: StoredRow) -> dict:
-        """The row's workstream, locality and phase as ids, creating any the board does not have yet."""
+    def _ids(self, row: StoredRow, *, update: bool = False) -> dict:
+        """The row's workstream, locality and phase as ids, creating any the board does not have yet. On an
+        ``update``, a locality or phase its sheet has no column for is left out: the stored one stays."""
         columns = self.kind.table.c
+        keep = row.unsaid if update else frozenset()
         out = {"workstream_id": self._workstream_id(row.path, row.labels)}
-        if "locality_id" in columns:
+        if "locality_id" in columns and "locality" not in keep:
             out["locality_id"] = self._locality_id(row.locality)
-        if "phase_id" in columns:
+        if "phase_id" in columns and "phase" not in keep:
             out["phase_id"] = self._phase_id(row.phase)
         return out
 
@@ -586,7 +607,8 @@ def _path_key(path: str | None) -> str:
 
 
 def _compare(old: dict, new: dict, fields: Iterable[str]) -> list[FieldChange]:
-    return [FieldChange(f, old[f], new[f]) for f in fields if _norm(old[f]) != _norm(new[f])]
+    """The fields that differ; a field ``new`` leaves out (its sheet has no column for it) is not compared."""
+    return [FieldChange(f, old[f], new[f]) for f in fields if f in new and _norm(old[f]) != _norm(new[f])]
 
 
 def _norm(value: object) -> object:

@@ -29,12 +29,15 @@ from presentation.upload_report import (
     issues_frame,
     left_out_words,
     mapping_frame,
+    only_mine_words,
+    partial_offer_words,
     problem_words,
     rag_rule_notes,
     records_frame,
     remembered_words,
     sheet_views,
     sheets_frame,
+    sheets_without,
 )
 from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
@@ -184,7 +187,9 @@ def sheet_controls(view: SheetView, index: int) -> None:
                          icon=":material/undo:")
         if not view.columns:
             return
-        attention = bool(view.problems) or view.confidence != "sure" or view.sheet in dict(own.per_sheet)
+        # open by itself where the lead should look, but not on a sheet of others' rows only, which they can't load
+        attention = view.sheet in dict(own.per_sheet) or (
+            view.sheet not in not_theirs and (bool(view.problems) or view.confidence != "sure"))
         box = st.expander(f"How each of the {len(view.columns)} headers is read (change any that is wrong)",
                           expanded=attention)
         grid = box.columns(3)
@@ -223,6 +228,9 @@ b.metric("Rows read", len(analysis.records))
 c.metric("Errors", len(errors))
 d.metric("Warnings", len(warnings))
 
+# the sheets holding only other workstreams' rows, for a lead (an admin, or a lead with no workstreams, has none)
+not_theirs = (sheets_without(analysis, grant.workstreams) if not who.is_admin and grant is not None
+              and grant.role == "lead" and grant.workstreams else set())
 st.subheader("What each sheet holds", anchor=False)
 for i, view in enumerate(views):
     sheet_controls(view, i)
@@ -233,12 +241,16 @@ to_load, left_out = analysis, {}
 if refusal and grant is not None and grant.role == "lead" and grant.workstreams:
     mine, left_out = only_workstreams(analysis, grant.workstreams)
     if mine.parts:
-        st.error(md(refusal), icon=":material/block:")
+        # Offered, not refused: the file can't be loaded as it is, and the lead may load their own rows. Once they
+        # choose to, the refusal goes; the note says which rows are left out and why.
+        offer = st.empty()
         if st.toggle(f"Load only the rows for your workstreams ({md(', '.join(grant.workstreams))})",
                      key=f"only_mine_{file_key}"):
             to_load, refusal = mine, None
-            st.info(f"Only your rows will be loaded: {len(mine.records):,} of {len(analysis.records):,}. Left out, "
-                    f"and nothing of theirs changes: {md(left_out_words(left_out))}.", icon=":material/filter_alt:")
+            st.info(md(only_mine_words(len(mine.records), len(analysis.records), left_out, board["name"])),
+                    icon=":material/filter_alt:")
+        else:
+            offer.error(md(partial_offer_words(left_out, board["name"], grant.workstreams)), icon=":material/block:")
     else:
         left_out = {}
         st.error(md(refusal), icon=":material/block:")
@@ -285,7 +297,7 @@ with tabs[1]:
     else:
         if RULE_RAG in preview:
             st.caption(f"\"{RULE_RAG}\" is the RAG the board's rule gives each row today, the one the views will "
-                       f"show; \"{STATED_RAG}\" is the RAG your file states.")
+                       "show" + (f"; \"{STATED_RAG}\" is the RAG your file states." if STATED_RAG in preview else "."))
         # a grid (hundreds of rows scroll), whose chosen row is written out whole beneath it: a cell cuts long text
         shown_rows = preview.head(500)
         table_with_detail(shown_rows, key="upload_preview", name="The rows as they will be stored",

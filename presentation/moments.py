@@ -12,4 +12,12 @@ def when_words(moment: object, *, seconds: bool = False) -> str | None:
         return None
     moment = pd.Timestamp(moment)
     clock = f"{moment:%H:%M:%S}" if seconds else f"{moment:%H:%M}"
-    return f"{moment.day}\u00a0{moment:%b}\u00a0{moment.year}, {clock}"
+    return f"{day_words(moment)}, {clock}"
+
+
+def day_words(day: object) -> str | None:
+    """A day as "2 Jul 2018", its parts joined by no-break spaces (never broken over two lines); None for none."""
+    if day is None or (not isinstance(day, str) and pd.isna(day)):
+        return None
+    day = pd.Timestamp(day)
+    return f"{day.day}\u00a0{day:%b}\u00a0{day.year}"

@@ -8,13 +8,17 @@ from decimal import Decimal
 from typing import get_args
 
 import pandas as pd
+from sqlalchemy import Date
 
 from data_model.rag import RagRules
+from data_model.vocabulary import top_level, within
 from loaders.issues import Issue
 from loaders.kinds import BY_NAME, KINDS, TrackerKind
 from loaders.mapping import DAY_FIRST, IGNORE, MONTH_FIRST, Choices, SheetChoice, choosable_fields
 from loaders.pipeline import ALIKE, Analysis, ColumnReading, SheetReading
 from loaders.text import header_key
+from presentation.moments import day_words
+from presentation.register_tables import drop_empty
 
 # Words for the fields every kind shares; each kind adds its own (``TrackerKind.field_labels``).
 SHARED_FIELD_NAMES = {"ref": "Reference", "owner": "Owner", "notes": "Notes", "locality": "Locality", "phase": "Phase",
@@ -48,9 +52,13 @@ def sheets_frame(analysis: Analysis) -> pd.DataFrame:
 def records_frame(analysis: Analysis, rules: RagRules | None = None, as_at: date | None = None) -> pd.DataFrame:
     """The normalised rows as they will be stored, with where each came from. A row whose tracker states a RAG
     shows it as the lead's, beside the RAG the board's ``rules`` give it on ``as_at`` (the one the views colour by).
-    Blank cells are None: the table shows them as blank (ui.tables.MISSING), never "None"."""
+    Blank cells are None: the table shows them as blank (ui.tables.MISSING), never "None". The column that names a
+    row (Title, Metric, Budget line) comes straight after Sheet and Row, where a narrow screen still shows it; a
+    column blank on every row (no reference given anywhere) is left out."""
     rules, as_at = rules or RagRules(), as_at or date.today()
     rows = []
+    naming = list(dict.fromkeys(FIELD_NAMES.get(p.kind.label_field, p.kind.label_field) for p in analysis.parts
+                                if p.kind.label_field in p.kind.public_fields))
     for part in analysis.parts:
         for rec in part.records:
             row = {"Sheet": rec.sheet, "Row": rec.row}
@@ -65,7 +73,12 @@ def records_frame(analysis: Analysis, rules: RagRules | None = None, as_at: date
                     v = coded_words(v)
                 row[FIELD_NAMES.get(k, k.capitalize())] = v
             rows.append(row)
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    first = ["Sheet", "Row", *naming]
+    frame = frame[[*first, *(c for c in frame.columns if c not in first)]]
+    return drop_empty(frame, always=first)
 
 
 CODED_FIELDS = {"status", "rag", "raid_type", "direction", "line_kind"}  # stored as codes, shown as words
@@ -143,12 +156,26 @@ def changes_frame(change_rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
 CHANGE_FIELD_NAMES = {**FIELD_NAMES, "rag": STATED_RAG}
 
 
+def _date_fields() -> set[str]:
+    """The stored fields that hold a day (a milestone's due, a risk's review date): logged as ISO text."""
+    return {c.name for k in KINDS for c in k.table.c if isinstance(c.type, Date)}
+
+
+DATE_FIELDS = _date_fields()
+
+
 def value_words(fld: object, value: object) -> str:
-    """A logged value as a lead reads it: a coded field's code in words ("in_progress" is "In progress")."""
+    """A logged value as a lead reads it: a coded field's code in words ("in_progress" is "In progress"), a date as
+    "31 Jan 2017" (the log holds "2017-01-31"), as every other table writes a date."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if fld in CODED_FIELDS and isinstance(value, str):
         return coded_words(value) or ""
+    if fld in DATE_FIELDS and isinstance(value, str):
+        try:
+            return day_words(date.fromisoformat(value[:10])) or ""
+        except ValueError:
+            return value  # not a day after all: as logged
     return str(value)
 
 
@@ -317,6 +344,30 @@ def counted(n: int, word: str, many: str | None = None) -> str:
 def left_out_words(left_out: dict[str, int]) -> str:
     """The rows a lead's partial load leaves out, in words: "Crisis response (12 rows), rows with no workstream (3)"."""
     return ", ".join(f"{w or 'rows with no workstream'} ({n} row{'s' if n != 1 else ''})" for w, n in left_out.items())
+
+
+def partial_offer_words(left_out: dict[str, int], board_name: str, theirs: tuple[str, ...]) -> str:
+    """Why a lead's file can't be loaded as it is, and the way to load their part of it (no load was tried)."""
+    return (f"This file can't be loaded as it is: it has rows for {left_out_words(left_out)}, and on {board_name} you "
+            f"upload only for {', '.join(theirs)}. Switch on \"Load only the rows for your workstreams\" below to "
+            "load just your rows; or split the file, or ask your board administrator to assign you those "
+            "workstreams.")
+
+
+def only_mine_words(mine: int, total: int, left_out: dict[str, int], board_name: str) -> str:
+    """What a lead's partial load leaves out, and why, once they have chosen it."""
+    return (f"Only your rows will be loaded: {mine:,} of {total:,}. Left out, because on {board_name} you don't upload "
+            f"for those workstreams, and nothing of theirs changes: {left_out_words(left_out)}.")
+
+
+def sheets_without(analysis: Analysis, granted: tuple[str, ...]) -> set[str]:
+    """The sheets whose rows all lie outside ``granted`` top-level workstreams: a lead can load nothing from them."""
+    theirs, anyone = set(), set()
+    for rec in analysis.records:
+        anyone.add(rec.sheet)
+        if within(top_level(rec.workstream), granted):
+            theirs.add(rec.sheet)
+    return anyone - theirs
 
 
 def saved_words(choice: SheetChoice, headers: list | None) -> str:

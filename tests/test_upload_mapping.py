@@ -144,6 +144,7 @@ def test_a_refusal_stands_alone_and_the_lead_may_load_only_their_rows(engine, ma
     assert not at.exception, at.exception
     note = next(as_read(i.value) for i in at.info if "Only your rows" in as_read(i.value))
     assert "1 of 3" in note and "Crisis (2 rows)" in note
+    assert not any("rows for Crisis" in as_read(e.value) for e in at.error)  # chosen: the refusal is gone
     assert frame_with(at, "Title")["Title"].tolist() == ["Open the hub"]
     assert dump(engine) == before  # nothing written until the lead confirms
     load_button(at)[0].click().run()
@@ -219,11 +220,22 @@ def test_the_demo_lead_loads_only_their_rows_of_their_boards_sample_workbook(app
     at = open_page("upload.py", email="lead@demo.example.org", board="rutland-hwb")
     assert not at.exception, at.exception
     upload(at, "bcf-milestones.xlsx", (ROOT / "sample_data" / "rutland-hwb" / "bcf-milestones.xlsx").read_bytes())
-    assert any("rows for Enablers, LTC Management" in as_read(e.value) for e in at.error)
+    # before the lead chooses, no load was tried: the file can't be loaded as it is, and the switch is offered
+    [offer] = [as_read(e.value) for e in at.error if "rows for Enablers" in as_read(e.value)]
+    assert "can't be loaded as it is" in offer and "Enablers (19 rows), LTC Management (13 rows)" in offer
+    assert "Load only the rows for your workstreams" in offer and "Nothing was loaded" not in offer
     assert not checked_first(at) and not load_button(at)
+    # the sheets of others' rows only do not open their header mappings by themselves (Enablers: 16 headers)
+    mappings = {e.label: e.proto.expanded for e in at.expander if e.label.startswith("How each of the")}
+    assert mappings["How each of the 16 headers is read (change any that is wrong)"] is False
     at.toggle[0].set_value(True).run()
+    assert not at.exception, at.exception
+    assert not any("rows for Enablers" in as_read(e.value) for e in at.error)  # chosen: the refusal is gone
     note = next(as_read(i.value) for i in at.info if "Only your rows" in as_read(i.value))
     assert "26 of 58" in note and "Enablers (19 rows), LTC Management (13 rows)" in note
+    assert "because on Rutland" in note and "you don't upload for those workstreams" in note
+    preview = frame_with(at, "Title")
+    assert list(preview.columns[:3]) == ["Sheet", "Row", "Title"] and "Reference" not in preview.columns
     load_button(at)[0].click().run()
     assert not at.exception, at.exception
     assert "Left out, as you asked: Enablers (19 rows), LTC Management (13 rows)" in texts(at)

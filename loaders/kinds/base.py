@@ -123,6 +123,10 @@ class TrackerKind:
     totals_without_anchor: bool = False  # a "Total" row counts as a total even with no anchor field in it
     measures: bool = False  # reads a wide table of measures by area (one column per measure, one row per area)
     joins_actuals: bool = False  # its normaliser reads a plan table's ``actuals`` (loaders.sheet_pairs)
+    # Which of a sheet's columns (mapped fields) speak for a stored field, where not the field itself ("due" is
+    # also said by a Gantt chart's month columns); and the stored columns kept or written along with it.
+    sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    companions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_records", TypeAdapter(list[self.record_model]))
@@ -156,6 +160,17 @@ class TrackerKind:
         """A row's public fields, as the CLI's JSON prints them."""
         return {f: getattr(row, f) for f in self.public_fields}
 
+    def unsaid(self, read: frozenset[str], columns: Mapping[str, object], fields: tuple[str, ...]) -> frozenset[str]:
+        """Of ``fields``, those a row says nothing about: its sheet has no column for them (``read`` is the fields
+        its sheet maps) and nothing else in the file gave them a value. Updating the row keeps their stored value;
+        a blank cell in a column the sheet does have is the lead blanking it, and clears it."""
+        return frozenset(f for f in fields if columns.get(f) is None
+                         and not read.intersection(self.sources.get(f, (f,))))
+
+    def with_companions(self, fields: frozenset[str]) -> frozenset[str]:
+        """The stored columns that go with ``fields`` (a date's raw text and precision), the fields included."""
+        return fields.union(*(self.companions.get(f, ()) for f in fields))
+
     def validate(self, rows: list[Row]) -> list[tuple[int, str, str]]:
         """Check every row at once; (row index, field, message) for each failure."""
         try:
@@ -183,6 +198,7 @@ class StoredRow:
     phase: str | None = None
     parent_key: str | None = None  # a child's parent row
     id: int | None = None
+    unsaid: frozenset[str] = frozenset()  # fields its sheet has no column for: an update keeps their stored values
 
     @property
     def ws_path(self) -> str | None:

@@ -331,6 +331,8 @@ METRICS = TrackerKind(
     stored_as=stored_kinds.METRICS,
     fields=("name", "unit", "direction"),
     stored=stored,
+    sources={"target": ("target", "period_amount"), "actual": ("actual", "period_amount", "measure")},
+    companions={"target": ("target_raw",), "actual": ("actual_raw",)},
     children=Children(("target", "actual"), match=("key",),
                       counted=True, show=lambda f, v: (f, v),
                       removed_label=lambda old: f"{old['parent_label']} ({old['period'] or 'no period'})"),

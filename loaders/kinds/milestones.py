@@ -270,6 +270,9 @@ MILESTONES = TrackerKind(
     fields=("ref", "title", "owner", "dependency", "start", "due", "baseline_due", "completed", "status", "rag",
             "notes"),
     stored=stored,
+    sources={"due": ("due", "gantt")},
+    companions={"start": ("start_raw", "start_precision"), "due": ("due_raw", "due_precision"),
+                "completed": ("completed_raw",), "status": ("status_raw",), "rag": ("rag_raw",)},
     field_labels={"title": "Title", "dependency": "Dependency", "start": "Start", "due": "Due",
                   "completed": "Completed", "baseline_due": "Baseline due", "status": "Status", "rag": "RAG"},
     template=Template(

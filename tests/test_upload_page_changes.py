@@ -1,0 +1,81 @@
+"""The upload page's "What loading will change" (AppTest, both databases): a column the file does not have changes
+nothing, a blanked cell is listed as cleared, dates read "31 Jan 2017" as in every other table, and the preview
+names each row first."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import as_read, xlsx
+from signed_in import open_page
+from sqlalchemy import select
+
+from data_model.tables import Milestone
+
+M = Milestone.__table__
+NBSP = "\u00a0"
+
+
+def upload(at, name: str, data: bytes):
+    at.file_uploader[0].set_value((name, data, "application/vnd.ms-excel")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def changes(at) -> list[tuple[str, str, str, str, str]]:
+    """The rows of the "What loading will change" table as the lead reads them: (change, item, field, was, now)."""
+    frame = next(t.value for t in at.table if "Was" in t.value.columns)
+    return [tuple(as_read(str(v)).replace(NBSP, " ") for v in r)
+            for r in frame[["Change", "Item", "Field", "Was", "Now"]].itertuples(index=False)]
+
+
+def load(at):
+    next(b for b in at.button if b.label.startswith("Load into")).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def stored_start(engine) -> str | None:
+    with engine.connect() as conn:
+        start = conn.execute(select(M.c.start).where(M.c.ref == "P1", M.c.removed_upload_id.is_(None))).scalar()
+    return str(start) if start else None
+
+
+@pytest.mark.slow
+def test_a_missing_start_column_changes_nothing_a_blanked_start_is_listed_and_dates_read_in_words(engine,
+                                                                                                   mapping_people):
+    head = ["Ref", "Priority", "Milestone", "Start", "Due", "Status"]
+    with_start = xlsx({"Plan": [head, ["P1", "Prevention", "Hub in GP surgeries", "01/06/2016", "31/01/2017",
+                                       "In progress"]]})
+    at = upload(open_page("upload.py", email=mapping_people["lead"], board="test-board"), "v1.xlsx", with_start)
+    load(at)
+    assert stored_start(engine) == "2016-06-01"
+
+    # no Start column, the due date moved: the list shows the due date's change alone, in words
+    no_start = xlsx({"Plan": [["Ref", "Priority", "Milestone", "Due", "Status"],
+                              ["P1", "Prevention", "Hub in GP surgeries", "30/09/2017", "In progress"]]})
+    upload(at, "v2.xlsx", no_start)
+    assert changes(at) == [("Updated", "Hub in GP surgeries", "Due", "31 Jan 2017", "30 Sep 2017")]
+    load(at)
+    assert stored_start(engine) == "2016-06-01"
+    # what the upload changed, said after loading, is the same list
+    assert changes(at) == [("Updated", "Hub in GP surgeries", "Due", "31 Jan 2017", "30 Sep 2017")]
+
+    # a Start column whose cell is blank: the lead blanked it, and the list says the start is cleared
+    blanked = xlsx({"Plan": [head, ["P1", "Prevention", "Hub in GP surgeries", None, "30/09/2017", "In progress"]]})
+    upload(at, "v3.xlsx", blanked)
+    assert changes(at) == [("Updated", "Hub in GP surgeries", "Start", "1 Jun 2016", "—")]
+    load(at)
+    assert stored_start(engine) is None
+
+
+@pytest.mark.slow
+def test_the_preview_names_each_row_first_and_leaves_out_columns_blank_on_every_row(engine, mapping_people):
+    plan = xlsx({"Plan": [["Priority", "Ref", "Owner", "Milestone", "Due"],
+                          ["Prevention", None, "Sam", "Open the hub", "31/03/2017"],
+                          ["Prevention", None, None, "Train the falls team", "30/04/2017"]]})
+    at = upload(open_page("upload.py", email=mapping_people["lead"], board="test-board"), "plan.xlsx", plan)
+    preview = next(df.value for df in at.dataframe if "Title" in df.value.columns)
+    assert list(preview.columns[:3]) == ["Sheet", "Row", "Title"]
+    assert preview["Title"].tolist() == ["Open the hub", "Train the falls team"]
+    assert "Reference" not in preview.columns  # no row gives one
+    assert "Owner" in preview.columns  # one row gives one
