@@ -135,10 +135,10 @@ def test_a_long_milestone_title_shows_whole_on_the_timeline_axis():
                        "rag": ["amber", "green"], "workstream": ["Crisis"] * 2, "owner": ["Jo", None],
                        "slippage_days": [None, None]})
     spec = timeline(df, date(2017, 3, 1), None).to_dict()
-    labels = _axis_labels(spec)
-    assert " ".join(line for line in labels[0] if line) == LONG  # every word, in order, over several lines
+    labels = _axis_labels(spec)  # in date order: "Short one" is due first
+    assert " ".join(line for line in labels[1] if line) == LONG  # every word, in order, over several lines
     assert all(len(line) <= LABEL_CHARS for label in labels for line in label)
-    assert [line for line in labels[1] if line] == ["Short one"]
+    assert [line for line in labels[0] if line] == ["Short one"]
     assert len(labels[0]) == len(labels[1])  # equal heights, so each label sits centred on its bar
     assert spec["height"] >= 12 * len(labels[0]) * 2  # each row tall enough for the longest label
 
