@@ -692,7 +692,7 @@ def _exceptions(source, filters: Filters, rules: RagRules) -> tuple[Dataset, ...
     mt = attention.metrics_off_target(source, filters, rules)
     return (
         _dataset("Milestones needing attention", [
-            ("state", "State", "text"), ("when", "When", "text"), ("workstream", "Workstream", "text"),
+            ("when", "When", "text"),  # "27 days overdue", "Due in 3 days": a State column said it again ("workstream", "Workstream", "text"),
             ("title", "Milestone", "text"), ("owner", "Owner", "text"), ("due", "Due", "date"),
             ("status_words", "Status", "text")],
             ms.assign(status_words=status_words(ms["status"]) if len(ms) else None,

@@ -52,11 +52,11 @@ def milestones_tab(rows: pd.DataFrame, rules: RagRules) -> None:
         st.write(f"No milestone is overdue or due in the next {rules.milestone_due_soon_days} days.")
     else:
         # When and how it stands first, so the due date and status read before the (wrapping, whole) title.
-        rows = drop_empty(rows, always=("state", "days", "due", "title"))  # no column of dashes alone ("Locality")
+        rows = drop_empty(rows, always=("days", "due", "title"))  # no column of dashes alone ("Locality")
         if "status" in rows:
             rows = rows.assign(status=status_words(rows["status"]))
         wrapping_table(rows.assign(days=rows["days"].map(due_words)), name="Milestones needing attention", labels={
-            "state": "State", "days": "When", "due": "Due", "title": "Milestone", "status": "Status",
+            "days": "When", "due": "Due", "title": "Milestone", "status": "Status",
             "workstream": "Workstream", "owner": "Owner", "locality": "Locality"},
             cap=ATTENTION_ROWS, noun="milestones needing attention", where="the Milestones page lists every milestone")
 
