@@ -10,6 +10,8 @@ from presentation.safe import md
 from ui.board_page import open_board_page
 from ui.tables import wrapping_table
 
+LISTED = 15  # rows of each meeting's lists shown whole; a large board's hundreds are counted, not all drawn
+
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
 st.title("Forward plan")
@@ -63,10 +65,11 @@ for meeting in ahead.itertuples():
             # Wrapping tables: a long risk or milestone title shows whole, where a data grid cut it at a dozen words.
             wrapping_table(risks, name="Risk reviews due", labels={
                 "review_due": "Review due", "title": "Risk", "owner": "Owner", "workstream": "Workstream",
-                "ref": "Ref"})
+                "ref": "Ref"}, cap=LISTED, noun="risk reviews due", where="the Risks page lists every risk")
         if not items.empty:
             st.markdown(f"Open milestones due by this meeting, overdue ones included ({len(items)}):")
             wrapping_table(items.assign(status=status_words(items["status"])), name="Milestones due", labels={
-                "due": "Due", "title": "Milestone", "status": "Status", "owner": "Owner", "workstream": "Workstream"})
+                "due": "Due", "title": "Milestone", "status": "Status", "owner": "Owner", "workstream": "Workstream"},
+                cap=LISTED, noun="milestones due", where="the Milestones page lists every milestone")
         if items.empty and risks.empty and planned.empty:
             st.caption("No open milestone, risk review or scheduled item falls due before this meeting.")

@@ -316,3 +316,23 @@ def test_a_timeline_the_as_at_date_falls_outside_says_so_under_it(app):
     said = [c.value for c in at.caption if "so it is not drawn on this timeline" in c.value]
     assert len(said) == 1 and said[0].startswith("The as-at date, 1 June 2016, is before the first milestone starts")
     assert not [i for i in at.info if "not drawn on the timelines" in i.value]  # not every timeline: no page note
+
+
+@pytest.mark.slow
+def test_a_meetings_long_list_of_milestones_due_is_capped_and_counted(app, engine, board):
+    from sqlalchemy import insert
+
+    from data_model.tables import Meeting
+    from loaders import import_bytes
+
+    plan = xlsx({"Plan": [["Ref", "Priority", "Milestone", "Due", "Status"],
+                          *[[f"L{n}", "Prevention", f"Step {n}", "Sept 16", "In progress"] for n in range(20)]]})
+    assert import_bytes(plan, "long.xlsx", "test-board", engine=engine).status == "ok"
+    with engine.begin() as conn:
+        conn.execute(insert(Meeting.__table__), [{"board_id": board["id"], "date": date(2016, 10, 18),
+                                                  "title": "Board meeting", "status": "planned"}])
+    at = page("forward_plan", board="test-board", as_at="2016-09-27")
+    due = next(df.value for df in at.table if "Milestone" in df.value.columns)
+    assert len(due) == 15  # a large board's hundreds are counted, not all drawn
+    assert any(c.value.startswith("and ") and "more milestones due — the Milestones page lists every milestone."
+               in c.value for c in at.caption)
