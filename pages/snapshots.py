@@ -10,6 +10,7 @@ from data_model import queries
 from data_model.meetings import meeting_status_words
 from data_model.permissions import Resource
 from data_model.snapshots import SnapshotError, list_snapshots, take_snapshot
+from presentation.moments import day_words
 from presentation.safe import md
 from ui.auth import can
 from ui.board_page import chosen_board
@@ -91,7 +92,7 @@ table = pd.DataFrame([{
 # A board freezes a few snapshots a year: listed whole, every state read in full, one Tab press to pass. The table
 # gives each hash's start, as the rest of the app does ("hash 03c52d712bee…"): the whole one is a 64-character word a
 # wrapping table cannot break, and it would push the counts off the page. Whole hashes are listed beneath, to copy.
-wrapping_table(table.assign(taken_at=[f"{t.day}\u00a0{t:%b}\u00a0{t.year} {t:%H:%M}" for t in table["taken_at"]],
+wrapping_table(table.assign(taken_at=[f"{day_words(t)} {t:%H:%M}" for t in table["taken_at"]],
                             hash=[f"{h[:12]}…" for h in table["hash"]]),
                name="Snapshots", labels={
                    "meeting": "Meeting", "id": "No.", "state": "State", "hash": "Hash (sha256)", "taken_by": "Taken by",

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from presentation.counts import more_words  # worded as the board pack words its own
+from presentation.moments import day_words
 from presentation.rag_view import MISSING  # what an empty cell shows: "not given", never an internal None
 from presentation.safe import cell_md
 
@@ -50,7 +51,7 @@ def _cell(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return MISSING
     if isinstance(value, (pd.Timestamp, datetime, date)):
-        return f"{value.day}\u00a0{value:%b}\u00a0{value.year}"  # "2 Jul 2018", never broken over two lines
+        return day_words(value)  # "2 Jul 2018", never broken over two lines
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value)
