@@ -10,7 +10,7 @@ from presentation.risk_view import cell_words, heat_cells, heat_map
 from presentation.stated_rag import LEAD, RULE, differing, differing_note, with_stated
 from ui.board_page import open_board_page
 from ui.charts import show_chart
-from ui.row_detail import table_with_detail, whole_or_detail
+from ui.row_detail import whole_or_detail
 from ui.tabs import lazy_tabs
 
 view = open_board_page()
@@ -61,21 +61,25 @@ COLUMNS = {"rag": RULE, "reported_rag": LEAD, "score": "Score", "trend": "Trend"
            "owner": "Owner", "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY"),
            "likelihood": "Likelihood", "impact": "Impact",
            "mitigation": st.column_config.TextColumn("Mitigation", width="large"), "locality": "Locality"}
-SHORT = ("rag", "reported_rag", "score", "title", "workstream")  # beside the heat map: what a member scans first
+SHORT = ("rag", "reported_rag", "score", "title", "workstream", "owner")  # beside the heat map: what a member scans first
+# The lists beside the heat map are short: up to this many, a table that wraps (whole text, one Tab press, and far
+# less for the browser to draw than a data grid); longer, a grid whose chosen row is written out beneath it.
+WHOLE_UP_TO = 10
 DETAIL = {"rag": RULE, "reported_rag": LEAD, "score": "Score", "trend": "Trend", "previous_score": "Was",
           "likelihood": "Likelihood", "impact": "Impact", "ref": "Ref", "workstream": "Workstream", "owner": "Owner",
           "review_due": "Review due", "mitigation": "Mitigation", "locality": "Locality"}
 
 
-def show(frame: pd.DataFrame, key: str, name: str, columns: tuple[str, ...] | None = None) -> None:
-    """The risks as a table, any one of them in full beneath it. Columns empty for every risk are left out (an
-    impact-only register has no score to show); the lead's RAG only where some risk states one its score overrides."""
+def show(frame: pd.DataFrame, key: str, name: str, columns: tuple[str, ...] | None = None, whole_up_to: int = 0) -> None:
+    """The risks as a table, any one of them in full beneath it; at most ``whole_up_to`` of them, a table that
+    wraps, every word shown without a click. Columns empty for every risk are left out (an impact-only register has
+    no score to show); the lead's RAG only where some risk states one its score overrides."""
     shown = with_stated(frame)
     wanted = [c for c in (columns or COLUMNS) if c != "reported_rag" or differing(frame)]
     table_frame = drop_empty(shown[wanted], always=("rag", "title"))
-    table_with_detail(table_frame, key=key, name=name, heading="title", full=shown,
-                      column_config={c: COLUMNS[c] for c in table_frame.columns},
-                      detail_labels={c: w for c, w in DETAIL.items() if c != "reported_rag" or c in table_frame})
+    whole_or_detail(table_frame, up_to=whole_up_to, key=key, name=name, heading="title", full=shown,
+                    column_config={c: COLUMNS[c] for c in table_frame.columns},
+                    detail_labels={c: w for c, w in DETAIL.items() if c != "reported_rag" or c in table_frame})
 
 
 stated_differs = differing(open_risks)
@@ -108,14 +112,16 @@ with right:
     if pick:
         in_cell = scored[(scored["likelihood"] == pick[0]) & (scored["impact"] == pick[1])]
         st.subheader(f"Likelihood {pick[0]}, impact {pick[1]} ({len(in_cell)})", anchor=False)
-        show(in_cell, "risks_in_cell", f"Risks with likelihood {pick[0]} and impact {pick[1]}", SHORT)
+        show(in_cell, "risks_in_cell", f"Risks with likelihood {pick[0]} and impact {pick[1]}", SHORT,
+             WHOLE_UP_TO)
     else:
         st.subheader("Top risks", anchor=False)
         if scored.empty:
             st.write("No open risk has both a likelihood and an impact, so none can be ranked by score: see "
                      "the **Unscored** tab below.")
         else:
-            show(scored.head(10), "risks_top", "Top risks by score", SHORT)
+            show(scored.head(WHOLE_UP_TO), "risks_top", "Top risks by score", SHORT, WHOLE_UP_TO)
+            st.caption("Each open risk's mitigation, review date and ratings: **All open risks**, below.")
 
 
 

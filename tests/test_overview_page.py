@@ -104,8 +104,8 @@ def test_risks_page_counts_top_risks_and_unscored(app):
     at = page("risks", board="test-board", as_at="2016-09-27")
     assert [(m.label, m.value) for m in at.metric] == [("Open risks", "4"), ("Red", "2"), ("Unscored", "1"),
                                                         ("Reviews overdue", "0")]
-    top = next(df.value for df in at.dataframe)
-    assert top["title"].tolist()[:3] == ["High high", "Medium", "Low"] and top["rag"].tolist()[:3] == [
+    top = at.table[0].value  # beside the heat map, ten at most: a table that wraps, every title whole
+    assert top["Risk"].tolist()[:3] == ["High high", "Medium", "Low"] and top["RAG (rule)"].tolist()[:3] == [
         "Red", "Amber", "Green"]
     lists = [t.label for t in at.tabs]
     assert lists == ["All open risks (4)", "Unscored (1)", "Reviews overdue (0)"]
@@ -289,6 +289,20 @@ def test_the_filters_chosen_follow_the_member_to_the_next_page_unless_its_link_n
     assert at.sidebar.selectbox(key="filter_ws_test-board").value == "Prevention"
     assert next(d for d in at.sidebar.date_input if d.label == "As at").value == date(2016, 9, 27)
     assert at.query_params["workstream"] == "Prevention"  # and in the address, for a link to be shared
+
+    # Meetings belong to the whole board: no workstream filter to seem to apply, a word why, and the choice kept for
+    # the next page that has one.
+    for name in [n for n in at.query_params if n != "board"]:
+        del at.query_params[name]
+    at.switch_page(str(ROOT / "pages" / "meetings.py")).run()
+    assert not at.exception
+    assert not [s for s in at.sidebar.selectbox if s.label in ("Workstream", "Locality")]
+    assert any("the workstream and locality filters do not apply here" in c.value for c in at.sidebar.caption)
+    assert next(d for d in at.sidebar.date_input if d.label == "As at").value == date(2016, 9, 27)
+    for name in [n for n in at.query_params if n != "board"]:
+        del at.query_params[name]
+    at.switch_page(str(ROOT / "pages" / "risks.py")).run()
+    assert at.sidebar.selectbox(key="filter_ws_test-board").value == "Prevention"
 
     linked = overview(board="test-board", locality="South")  # a link naming a filter shows what it says
     assert linked.sidebar.selectbox(key="filter_ws_test-board").value == ""

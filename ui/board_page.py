@@ -76,9 +76,10 @@ class SnapshotChoice:
     banner: Callable[[SnapshotInfo], str] | None = None  # the banner's words for a snapshot; the views' when None
 
 
-def open_board_page(choice: SnapshotChoice | None = SnapshotChoice()) -> BoardPage:
+def open_board_page(choice: SnapshotChoice | None = SnapshotChoice(), *, whole_board: str | None = None) -> BoardPage:
     """Stops the page with a word when there is no board yet. ``choice`` None offers no snapshot: the board as it is
-    now (What changed picks its own two readings)."""
+    now (What changed picks its own two readings). ``whole_board`` names what a page shows for the whole board
+    ("Meetings"): it offers no workstream or locality filter (ui.filters.shared_filters)."""
     board, _who = chosen_board("view")
     engine = get_engine()
     snapshot = None
@@ -99,7 +100,8 @@ def open_board_page(choice: SnapshotChoice | None = SnapshotChoice()) -> BoardPa
         page = BoardPage(engine, board, RagRules(), Filters(int(board["id"])), run_version())
     frozen_board = page.read(queries.board, board["slug"]) or {}
     rules = RagRules.from_settings(frozen_board.get("settings"))
-    filters = shared_filters(board, page.read, snapshot.as_at if snapshot is not None else None)
+    filters = shared_filters(board, page.read, snapshot.as_at if snapshot is not None else None,
+                             whole_board=whole_board)
     if snapshot is not None:
         show_banner(snapshot, choice.banner)
     return BoardPage(engine, board, rules, filters, page.version, snapshot, page.source)

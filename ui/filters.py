@@ -4,6 +4,7 @@ opens the same view."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
@@ -61,13 +62,20 @@ def snapshot_picker(board: dict, *, where=None, latest_by_default: bool = False,
     return by_id.get(choice)
 
 
-def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None) -> Filters:
+def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None, *,
+                   whole_board: str | None = None) -> Filters:
     """Read the filters from the URL, show them in the sidebar, and write any change back to the URL.
 
     ``read(fn, *args)`` runs a data_model query on what the page shows (the board now, or a snapshot);
     ``pinned_as_at`` is a snapshot's as-at date, which the as-at filter then shows and cannot change.
+    ``whole_board`` names what a page shows for the whole board (its meetings): it has no workstream or locality
+    filter to offer, and says so, where a filter it ignores would mislead; the choices made elsewhere are kept.
     """
     remembered = recall(board["slug"])
+    if whole_board is not None:
+        st.sidebar.caption(f"{whole_board} belong to the whole board: the workstream and locality filters do not "
+                           "apply here.")
+        return _dated(board, read, remembered, Filters(int(board["id"])), pinned_as_at)
     tree = read(queries.workstreams, int(board["id"]))
     places = read(queries.localities, int(board["id"]))
 
@@ -93,16 +101,22 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
     loc_choice = st.sidebar.selectbox("Locality", loc_options, index=loc_options.index(wanted_loc) if wanted_loc else 0,
                                       format_func=lambda n: n or "All localities", key=f"filter_loc_{board['slug']}")
 
+    _write("workstream", ws_choice)
+    _write("locality", loc_choice)
+    remembered.update(workstream=ws_choice, locality=loc_choice)
+    scope = Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice))
+    return _dated(board, read, remembered, scope, pinned_as_at)
+
+
+def _dated(board: dict, read: Callable, remembered: dict[str, str], scope: Filters,
+           pinned_as_at: date | None) -> Filters:
+    """``scope`` as at the date the sidebar's as-at field shows (a snapshot's own date, in words, when pinned)."""
     if pinned_as_at is not None:
         # Words, not a greyed-out date field: a snapshot's date cannot change, and a disabled field's grey label
         # fails the contrast a reader needs (axe, WCAG 1.4.3).
         st.sidebar.markdown(f"**As at** {pinned_as_at:%d/%m/%Y}", help="A snapshot is shown as at the date it was "
                             "frozen for.")
-        _write("workstream", ws_choice)
-        _write("locality", loc_choice)
-        remembered.update(workstream=ws_choice, locality=loc_choice)
-        return Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice),
-                       pinned_as_at)
+        return replace(scope, as_at=pinned_as_at)
 
     today = date.today()
     dates = read(board_dates, int(board["id"]))
@@ -128,11 +142,9 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
     if opening is not None and as_at == opening:
         st.sidebar.info(opening_note(dates.data_latest, opening, dates.latest_meeting == opening))
 
-    _write("workstream", ws_choice)
-    _write("locality", loc_choice)
     _write("as_at", as_at.isoformat() if as_at != default else "")
-    remembered.update(workstream=ws_choice, locality=loc_choice, as_at=as_at.isoformat() if as_at != default else "")
-    return Filters(int(board["id"]), _id_of(tree, "path", ws_choice), _id_of(places, "name", loc_choice), as_at)
+    remembered.update(as_at=as_at.isoformat() if as_at != default else "")
+    return replace(scope, as_at=as_at)
 
 
 FILTERS = ("workstream", "locality", "as_at")
