@@ -11,15 +11,21 @@ import pandas as pd
 from presentation.rag_view import MISSING, WORDS
 
 SHORT_SPAN_DAYS = 120  # under about four months, monthly ticks would leave the axis bare or say one month thrice
+MONTH_DAYS, QUARTER_DAYS = 28, 80  # the shortest month; a quarter less the odd short month
 
 
 def time_axis(periods) -> dict:
-    """A date axis (Vega-Lite's ``axis``) that names each tick once: weeks, with the day, over a short span (monthly
-    labels on weekly points said "Apr 2018" three times), months over a longer one."""
-    starts = pd.to_datetime(pd.Series(list(periods)), errors="coerce").dropna()
+    """A date axis (Vega-Lite's ``axis``) that names each tick once and ticks as often as the data come: weeks, with
+    the day, for weekly points over a short span (monthly labels on weekly points said "Apr 2018" three times);
+    months for monthly points (weekly ticks between three monthly points named days no value is for); quarters for
+    quarterly or yearly points, whose months between would be bare ticks."""
+    starts = pd.to_datetime(pd.Series(list(periods)), errors="coerce").dropna().sort_values()
     span = (starts.max() - starts.min()).days if len(starts) else 0
-    if span < SHORT_SPAN_DAYS:
+    gap = starts.diff().dt.days.median() if len(starts) > 1 else 0
+    if span < SHORT_SPAN_DAYS and gap < MONTH_DAYS:
         return {"format": "%d %b %Y", "tickCount": "week", "labelOverlap": True}
+    if gap >= QUARTER_DAYS:
+        return {"format": "%b %Y", "tickCount": {"interval": "month", "step": 3}, "labelOverlap": True}
     return {"format": "%b %Y", "tickCount": "month", "labelOverlap": True}
 
 

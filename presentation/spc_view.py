@@ -301,16 +301,21 @@ def spc_spec(series: SeriesSpc, two_sigma: bool = False) -> dict:
                                                     {"field": "level", "type": "quantitative", "title": "Value",
                                                      "format": ",.2f"}]}})
     if lines:
-        # Each line is named where its last section starts (words on the chart itself, not a colour key).
+        # Each line is named where its last section starts (words on the chart itself, not a colour key); the
+        # target at the chart's right end, so a target near the mean never writes its name over the mean's.
         last = max(row["section"] for rows in lines.values() for row in rows)
         named = [next(row for row in lines[name] if row["section"] == last)
-                 for name in sorted(lines) if any(row["section"] == last for row in lines[name])]
-        for below, baseline, dy in ((False, "bottom", -3), (True, "top", 3)):
-            part = [row for row in named if row["line"].startswith("Lower") == below]
+                 for name in sorted(lines) if name != "Target" and any(row["section"] == last for row in lines[name])]
+        labels = [(f"labels-{baseline}", "left", baseline, dy, [row for row in named
+                                                                 if row["line"].startswith("Lower") == below])
+                  for below, baseline, dy in ((False, "bottom", -3), (True, "top", 3))]
+        if "Target" in lines:
+            labels.append(("labels-target", "right", "bottom", -3, [lines["Target"][-1]]))
+        for key, align, baseline, dy, part in labels:
             if part:
-                datasets[f"labels-{baseline}"] = part
-                layers.append({"data": {"name": f"labels-{baseline}"},
-                               "mark": {"type": "text", "align": "left", "baseline": baseline, "dy": dy,
+                datasets[key] = part
+                layers.append({"data": {"name": key},
+                               "mark": {"type": "text", "align": align, "baseline": baseline, "dy": dy,
                                         "fontSize": 11, "color": "#1A1A1A"},
                                "encoding": {"x": x, "y": {"field": "level", "type": "quantitative"},
                                             "text": {"field": "line", "type": "nominal"}}})

@@ -118,3 +118,37 @@ def test_a_short_weekly_series_names_each_week_once_on_its_axis():
     rows = [(1, "Admissions", None, p, v, 8, "lower", None) for p, v in zip(months(13), HAND, strict=True)]
     (s,) = board_series(values_frame(rows), SpcSettings())
     assert "Apr 2015" in vlc.vegalite_to_svg(spc_chart(s).to_dict())  # a year of months: by month
+
+
+def _svg_labels(spec: dict) -> tuple[dict[str, tuple[float, float]], list[str]]:
+    """The chart as drawn: where each line's name is written (x, y), and the axis's month labels."""
+    import re
+
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec)
+    names = {m[3]: (float(m[1]), float(m[2])) for m in re.finditer(
+        r'<text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>(Target|Mean|Upper process limit)</text>', svg)}
+    return names, re.findall(r">([A-Z][a-z]{2} \d{4})<", svg)
+
+
+def test_a_target_near_the_mean_is_named_apart_from_it():
+    rows = [(1, "Days delayed", None, p, v, 12.2, "lower", None) for p, v in zip(months(13), HAND, strict=True)]
+    (s,) = board_series(values_frame(rows), SpcSettings())
+    names, _ = _svg_labels(spc_chart(s).to_dict())
+    assert abs(names["Target"][1] - names["Mean"][1]) < 12  # lines a few pixels apart...
+    assert abs(names["Target"][0] - names["Mean"][0]) > 200  # ...named at opposite ends, never one over the other
+
+
+def test_the_axis_ticks_as_often_as_the_values_come():
+    three_months = [(1, "Reablement", None, p, v, 80, "higher", None)
+                    for p, v in zip(months(3, date(2018, 4, 1)), [82, 84, 83], strict=True)]
+    (s,) = board_series(values_frame(three_months), SpcSettings())
+    _, ticks = _svg_labels(spc_chart(s).to_dict())
+    assert ticks == ["Apr 2018", "May 2018", "Jun 2018"]  # months, not weeks between monthly values
+
+    quarters = [pd.Timestamp(2016, m, 1) for m in (4, 7, 10)] + [pd.Timestamp(2017, 1, 1)]
+    rows = [(1, "Falls", None, p, v, 1.6, "lower", None) for p, v in zip(quarters, [1.5, 1.7, 1.6, 1.6], strict=True)]
+    (s,) = board_series(values_frame(rows), SpcSettings())
+    _, ticks = _svg_labels(spc_chart(s).to_dict())
+    assert ticks == ["Apr 2016", "Jul 2016", "Oct 2016", "Jan 2017"]  # a quarter's months between would be bare ticks
