@@ -233,10 +233,10 @@ class _Writer:
             parent, child = self.kind.stored(rec)
             read = analysis.sheet_fields.get(rec.sheet)
             if read is not None:
-                parent.unsaid = self.kind.unsaid(read, {**parent.columns, "phase": parent.phase, "locality":
+                parent.unsaid |= self.kind.unsaid(read, {**parent.columns, "phase": parent.phase, "locality":
                                                         parent.locality}, (*self.kind.fields, "phase", "locality"))
                 if child is not None and self.kind.children is not None:
-                    child.unsaid = self.kind.unsaid(read, child.columns, self.kind.children.fields)
+                    child.unsaid |= self.kind.unsaid(read, child.columns, self.kind.children.fields)
             parents.setdefault(parent.key, parent)
             if child is not None:
                 self.children.append(child)

@@ -111,6 +111,25 @@ def test_a_metrics_return_without_a_target_column_keeps_the_stored_targets(engin
     assert (float(value.target), float(value.actual), value.target_raw) == (250, 240, "250")
 
 
+def test_a_direction_the_lead_stated_is_never_replaced_by_one_guessed_from_the_metrics_name(engine):
+    """"Delayed transfers" reads as lower-is-better from its name; this board counts a measure where more is better,
+    and said so. A later return with no Direction column keeps what the lead said; a new metric in it takes the
+    guess."""
+    from data_model.tables import Metric
+
+    directions = lambda: {r.name: r.direction for r in engine.connect().execute(  # noqa: E731
+        select(Metric.__table__.c.name, Metric.__table__.c.direction))}
+    loaded(engine, xlsx({"Metrics": [["Priority", "Metric", "Period", "Actual", "Direction"],
+                                     ["Crisis", "Delayed transfers avoided", "2016-17 Q1", 26, "Higher is better"]]}),
+           "v1.xlsx")
+    v2 = xlsx({"Metrics": [["Priority", "Metric", "Period", "Actual"],
+                           ["Crisis", "Delayed transfers avoided", "2016-17 Q1", 30],
+                           ["Crisis", "Emergency admissions", "2016-17 Q1", 410]]})
+    assert not [c for c in planned(engine, v2) if c[2] == "direction"]  # the preview lists no direction change
+    loaded(engine, v2, "v2.xlsx")
+    assert directions() == {"Delayed transfers avoided": "higher", "Emergency admissions": "lower"}
+
+
 def test_a_tracker_without_a_phase_column_keeps_each_milestone_s_phase(engine):
     phases = Phase.__table__
     head = ["Ref", "Priority", "Phase", "Milestone", "Due"]

@@ -51,6 +51,7 @@ class MetricRow(Row):
     period_type: str = "none"
     period_start: date | None = None
     period_end: date | None = None
+    direction_guessed: bool = False  # read from the metric's name, the file stating none: it never replaces one stated
 
 
 @dataclass
@@ -67,9 +68,10 @@ class _Entry:
 def normalise(table: Table, rules: RagRules) -> tuple[list[MetricRow], list[Issue]]:
     ctx = Context(table)
     rows: list[MetricRow] = []
-    directions: dict[str, str | None] = {}
+    directions: dict[str, str | None] = {}  # stated on some row of the metric
     for trow in table.rows:
         rows.extend(_rows(ctx, trow, directions))
+    guesses = {row.metric_key: _direction_from_name(row.name) for row in rows if row.metric_key not in directions}
     # One direction and unit per metric, shared by all its rows.
     units: dict[str, str | None] = {}
     for row in rows:
@@ -77,7 +79,9 @@ def normalise(table: Table, rules: RagRules) -> tuple[list[MetricRow], list[Issu
             units.setdefault(row.metric_key, row.unit)
     shared = []
     for row in rows:
-        row = replace(row, direction=row.direction or directions.get(row.metric_key),
+        stated = row.direction or directions.get(row.metric_key)
+        guess = None if stated else guesses.get(row.metric_key)
+        row = replace(row, direction=stated or guess, direction_guessed=guess is not None,
                       unit=row.unit or units.get(row.metric_key))
         if row.direction is None:
             ctx.warn_once(row.metric_key, f"'{row.name}' does not say whether higher or lower is better; add a "
@@ -111,8 +115,6 @@ def _rows(ctx: Context, trow: TableRow, directions: dict[str, str | None]) -> li
     metric_key = text_key("m", join_path(path), name)
     if direction:
         directions[metric_key] = direction
-    else:
-        directions.setdefault(metric_key, _direction_from_name(name))
     return [MetricRow(
         key=f"{metric_key}@{fold(e.period.label)}|{fold(loc or '')}", path=path, labels=labels,
         provenance=Provenance(ctx.sheet, r, {"target": e.target_raw, "actual": e.actual_raw}),
@@ -143,7 +145,6 @@ def _measure_rows(ctx: Context, trow: TableRow, directions: dict[str, str | None
     for col, (value, unit, _d) in measures:
         name = col.measure_name
         metric_key = text_key("m", join_path(path), name)
-        directions.setdefault(metric_key, _direction_from_name(name))
         out.append(MetricRow(
             key=f"{metric_key}@{fold(period.label)}|{fold(loc)}", path=path, labels=labels,
             provenance=Provenance(ctx.sheet, r, {"actual": raw_text(cell(v, col))}),
@@ -276,7 +277,9 @@ def stored(row: MetricRow) -> tuple[StoredRow, StoredRow]:
     metric = StoredRow(row.metric_key, {
         "name": row.name, "unit": row.unit, "direction": row.direction, "source_sheet": row.sheet,
         "source_row": row.row,
-    }, row.name, row.path, row.labels)
+    }, row.name, row.path, row.labels,
+        # A direction guessed from the name is written for a new metric, never over the one a lead stated before.
+        unsaid=frozenset({"direction"}) if row.direction_guessed else frozenset())
     value = StoredRow(row.key, {
         "key": row.key, "period": row.period or "", "period_type": row.period_type,
         "period_start": row.period_start, "period_end": row.period_end, "target": row.target,
