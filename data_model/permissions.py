@@ -112,9 +112,16 @@ def upload_refusal(actor: Actor | None, board_id: int, board_name: str, workstre
         return (f"You can't upload trackers for {board_name}: uploading needs the lead role on this board. "
                 "Ask your board administrator.")
     theirs = ", ".join(grant.workstreams) or "no workstreams yet"
-    outside = [w or "(rows with no workstream)" for w in workstreams if not within(w, grant.workstreams)]
-    return (f"This file has rows for {', '.join(outside)}, but on {board_name} you upload only for {theirs}. "
-            "Nothing was loaded. Split the file, or ask your board administrator to assign you those workstreams.")
+    outside = [w for w in workstreams if not within(w, grant.workstreams)]
+    named = [w for w in outside if w]
+    rows = " and ".join(([f"rows for {', '.join(named)}"] if named else []) + (
+        ["rows with no workstream"] if "" in outside else []))
+    if len(outside) == len(workstreams):
+        return (f"None of this file's rows are for your workstreams on {board_name} ({theirs}): it has {rows}. "
+                "Nothing was loaded. Check the file and the board, or ask your board administrator to assign you "
+                "those workstreams.")
+    return (f"This file also has {rows}, but on {board_name} you upload only for {theirs}. Nothing was loaded. "
+            "Split the file, or ask your board administrator to assign you those workstreams.")
 
 
 def refusal(action: str, board_name: str) -> str:

@@ -77,6 +77,22 @@ def test_a_look_alike_workstream_is_refused_and_nothing_is_written(engine, board
     assert dump(engine) == before
 
 
+def test_a_refusal_names_the_rows_that_are_not_the_lead_s_in_words(engine, board):
+    def refusal(rows: list[list]) -> str:
+        result = import_bytes(xlsx({"Plan": [HEADER, *rows]}), "lead.xlsx", BOARD, engine=engine,
+                              actor=lead(board, "Children"))
+        return next(e.message for e in result.analysis.errors if e.code == "not_allowed")
+
+    mixed = refusal([["X9", "", "A row with no workstream", "Mallory", "Jan 2017"],
+                     ["A1", "Adults", "A new workstream", "Mallory", "Jan 2017"],
+                     ["C1", "Children", "Review early help", "Bea", "Oct 2016"]])
+    assert mixed.startswith("This file also has rows for Adults and rows with no workstream, but on ")
+    assert "you upload only for Children. Nothing was loaded." in mixed
+    none_theirs = refusal([["A1", "Adults", "A new workstream", "Mallory", "Jan 2017"]])
+    assert none_theirs.startswith("None of this file's rows are for your workstreams on ")
+    assert "(Children): it has rows for Adults. Nothing was loaded." in none_theirs
+
+
 def test_a_lead_s_own_workstream_in_another_case_lands_in_the_board_s_workstream(engine, board):
     data = xlsx({"Plan": [HEADER, ["C1", "CHILDREN", "Review early help", "Bea (acting)", "Oct 2016"]]})
     result = import_bytes(data, "lead.xlsx", BOARD, engine=engine, actor=lead(board, "children"))
