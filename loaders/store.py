@@ -266,8 +266,15 @@ class _Writer:
     def _existing(self, table, columns: Iterable[str]) -> dict[str, dict]:
         cols = [table.c.id, table.c.key, table.c.removed_upload_id, table.c.source_sheet, WS.c.path.label("ws_path"),
                 *[table.c[c] for c in columns]]
-        q = select(*cols).select_from(table.outerjoin(WS, WS.c.id == table.c.workstream_id)).where(
-            table.c.programme_id == self.programme_id)
+        joined = table.outerjoin(WS, WS.c.id == table.c.workstream_id)
+        # The phase and locality by name, to compare with the file's: a milestone moved to another phase is a change
+        # the preview and the change log list, as a move to another workstream is.
+        for name, named in (("phase", PHASE), ("locality", LOC)):
+            if f"{name}_id" in table.c:
+                alias = named.alias(f"old_{name}")
+                cols.append(alias.c.name.label(name))
+                joined = joined.outerjoin(alias, alias.c.id == table.c[f"{name}_id"])
+        q = select(*cols).select_from(joined).where(table.c.programme_id == self.programme_id)
         return {r.key: r._asdict() for r in self.conn.execute(q)}
 
     def _diff_rows(self, table, rows: list[StoredRow], fields: tuple[str, ...]) -> Diff:
@@ -284,6 +291,10 @@ class _Writer:
             changes = _compare(old, row.columns, fields)
             if _path_key(old["ws_path"]) != _path_key(row.ws_path):  # a new spelling of the same workstream is no move
                 changes.append(FieldChange("workstream", old["ws_path"], row.ws_path))
+            for name in ("phase", "locality"):
+                now = getattr(row, name)
+                if name in old and name not in row.unsaid and (old[name] or "").lower() != (now or "").lower():
+                    changes.append(FieldChange(name, old[name], now))  # names match as _phase_id/_locality_id match them
             if changes or old["removed_upload_id"] is not None:
                 result.updated.append(Updated(old, row, changes))
             else:

@@ -139,3 +139,16 @@ def test_a_tracker_without_a_phase_column_keeps_each_milestone_s_phase(engine):
     with engine.connect() as conn:
         phase = conn.execute(select(phases.c.name).join(M, M.c.phase_id == phases.c.id)).scalar()
     assert phase == "Phase 1"
+
+
+def test_a_milestone_moved_to_another_phase_or_locality_is_listed_before_and_after_loading(engine):
+    head = ["Ref", "Priority", "Phase", "Locality", "Milestone", "Due"]
+    loaded(engine, xlsx({"Plan": [head, ["M1", "Crisis", "Phase 1", "Airdrie", "Open the hub", "31/01/2017"],
+                                  ["M2", "Crisis", "Phase 1", "Airdrie", "Staff the hub", "31/03/2017"]]}), "v1.xlsx")
+    v2 = xlsx({"Plan": [head, ["M1", "Crisis", "Phase 2", "Airdrie", "Open the hub", "31/01/2017"],
+                        ["M2", "Crisis", "PHASE 1", "Coatbridge", "Staff the hub", "31/03/2017"]]})
+    expected = {("updated", "Open the hub", "phase", "Phase 1", "Phase 2"),
+                ("updated", "Staff the hub", "locality", "Airdrie", "Coatbridge")}  # "PHASE 1" is the same phase
+    assert planned(engine, v2) == expected
+    assert loaded(engine, v2, "v2.xlsx") == expected
+    assert planned(engine, v2) == set()  # loaded: nothing left to change
