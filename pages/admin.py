@@ -66,7 +66,7 @@ if people["demo"].any() and people.loc[people["demo"], "active"].any():
 # whose chosen person is written out beneath.
 every_board = boards()
 whole_or_detail(people_words(people, dict(zip(every_board["slug"], every_board["name"], strict=True))),
-                up_to=PEOPLE_WHOLE_UP_TO, key="admin_people", name="People", heading="Email")
+                up_to=PEOPLE_WHOLE_UP_TO, key="admin_people", name="People", heading="Email", addresses=("Email",))
 
 # Roles are given on the board chosen in the sidebar: one board picker, so this page and the sidebar never disagree.
 board = st.session_state.get("current_board")

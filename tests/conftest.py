@@ -169,8 +169,9 @@ def xlsx(sheets: dict[str, list[list[object]]], *, fills: dict | None = None, bo
 
 def as_read(markdown: str) -> str:
     """What a person reads in a markdown element: the backslash escapes and invisible breaks that
-    presentation.safe.md adds to tracker text are not on the screen."""
-    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
+    presentation.safe.md adds to tracker text are not on the screen, and a mailto link shows its address."""
+    unlinked = re.sub(r"\[([^\]]*)\]\(mailto:[^)]*\)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", unlinked).replace("\u200b", "")
 
 
 def csv_bytes(rows: list[list[object]], encoding: str = "utf-8") -> bytes:

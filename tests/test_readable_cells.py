@@ -118,6 +118,15 @@ def test_a_wrapping_table_shows_dates_blanks_and_tracker_text_as_text():
     assert cells["Risk"].tolist() == ["\\[Sign in\\](https:\u200b//evil.example)", MISSING]
 
 
+def test_an_account_s_email_copies_as_written_and_a_tracker_s_address_stays_text():
+    frame = pd.DataFrame({"email": ["jo_smith@rutland.gov.uk", "not an address"], "owner": ["help@evil.example", "Jo"]})
+    cells = wrapping_cells(frame, {"email": "Email", "owner": "Owner"}, addresses=("email",))
+    # The app's own account: a mailto link whose text holds no hidden character, so a copied address works.
+    assert cells["Email"].tolist() == ["[jo\\_smith@rutland.gov.uk](mailto:jo_smith@rutland.gov.uk)", "not an address"]
+    assert "\u200b" not in cells["Email"][0]
+    assert cells["Owner"][0] == "help\u200b@evil.example"  # tracker text: never a link
+
+
 LONG = ("Integrated care coordinator working in Rutland GP surgeries to offer additional support to people "
         "identified by GPs as frequently admitted to hospital, with a review of the first six months by the board")
 

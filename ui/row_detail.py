@@ -18,14 +18,15 @@ def labels_of(frame: pd.DataFrame, column_config: Mapping) -> dict[str, str]:
 
 def whole_or_detail(frame: pd.DataFrame, *, up_to: int, key: str, name: str, heading: str,
                     column_config: Mapping | None = None, full: pd.DataFrame | None = None,
-                    detail_labels: Mapping[str, str] | None = None) -> None:
+                    detail_labels: Mapping[str, str] | None = None, addresses: tuple[str, ...] = ()) -> None:
     """``frame`` whole in a table that wraps when it has at most ``up_to`` rows (every word on the page, one Tab
     press to pass); longer, a grid that scrolls, whose chosen row is written out in full beneath it (nothing cut,
-    nothing left out). ``column_config`` names the columns (default: as they are)."""
+    nothing left out). ``column_config`` names the columns (default: as they are); ``addresses`` are columns of
+    account emails (ui.tables.wrapping_table)."""
     config = column_config if column_config is not None else {c: str(c) for c in frame.columns}
     if len(frame) <= up_to:
         named = labels_of(frame, config)
-        wrapping_table(frame, name=name, labels={c: named.get(c, str(c)) for c in frame.columns})
+        wrapping_table(frame, name=name, labels={c: named.get(c, str(c)) for c in frame.columns}, addresses=addresses)
     else:
         table_with_detail(frame, key=key, name=name, column_config=config, heading=heading,
                           detail_labels=detail_labels, full=full)
