@@ -87,9 +87,8 @@ if stated_differs:
     st.caption(differing_note(stated_differs, "open risk", "from its score under the board's bands"))
 
 
-left, right = st.container(key="side_by_side").columns([1, 1])  # one above the other on a narrow screen (ui.app)
-with left:
-    st.subheader("Heat map", anchor=False)
+def heat_map_and_picker() -> tuple | None:
+    """The heat map and its cell picker; the cell chosen, if any."""
     cells = heat_cells(scored, rules)
     # Keyed by board: a cell chosen on one board never stays chosen on another.
     event = show_chart(heat_map, cells, on_select="rerun", key=f"risk_heat_map_{board['id']}")
@@ -106,23 +105,29 @@ with left:
         st.session_state[seen_key] = clicked
         if clicked in options:
             st.session_state[cell_key] = clicked
-    pick = st.selectbox("Show the risks in one cell", options, key=cell_key,
+    return st.selectbox("Show the risks in one cell", options, key=cell_key,
                         format_func=lambda c: "Top risks (no cell chosen)" if c is None else cell_words(cells, *c))
-with right:
-    if pick:
-        in_cell = scored[(scored["likelihood"] == pick[0]) & (scored["impact"] == pick[1])]
-        st.subheader(f"Likelihood {pick[0]}, impact {pick[1]} ({len(in_cell)})", anchor=False)
-        show(in_cell, "risks_in_cell", f"Risks with likelihood {pick[0]} and impact {pick[1]}", SHORT,
-             WHOLE_UP_TO)
-    else:
-        st.subheader("Top risks", anchor=False)
-        if scored.empty:
-            st.write("No open risk has both a likelihood and an impact, so none can be ranked by score: see "
-                     "the **Unscored** tab below.")
+
+
+if scored.empty:  # an impact-only register: an empty grid, with cells to click that hold nothing, would mislead
+    which = "The open risk has" if len(open_risks) == 1 else f"None of the {len(open_risks)} open risks has"
+    st.info(f"{which} both a likelihood and an impact, so the heat map and the top risks by score are left out. "
+            "The risks are listed under **Unscored**, below.", icon=":material/info:")
+else:
+    left, right = st.container(key="side_by_side").columns([1, 1])  # one above the other on a narrow screen (ui.app)
+    with left:
+        st.subheader("Heat map", anchor=False)
+        pick = heat_map_and_picker()
+    with right:
+        if pick:
+            in_cell = scored[(scored["likelihood"] == pick[0]) & (scored["impact"] == pick[1])]
+            st.subheader(f"Likelihood {pick[0]}, impact {pick[1]} ({len(in_cell)})", anchor=False)
+            show(in_cell, "risks_in_cell", f"Risks with likelihood {pick[0]} and impact {pick[1]}", SHORT,
+                 WHOLE_UP_TO)
         else:
+            st.subheader("Top risks", anchor=False)
             show(scored.head(WHOLE_UP_TO), "risks_top", "Top risks by score", SHORT, WHOLE_UP_TO)
             st.caption("Each open risk's mitigation, review date and ratings: **All open risks**, below.")
-
 
 
 def all_open() -> None:

@@ -104,6 +104,7 @@ def test_risks_page_counts_top_risks_and_unscored(app):
     at = page("risks", board="test-board", as_at="2016-09-27")
     assert [(m.label, m.value) for m in at.metric] == [("Open risks", "4"), ("Red", "2"), ("Unscored", "1"),
                                                         ("Reviews overdue", "0")]
+    assert [c["description"][:15] for c in _charts(at)] == ["Risk heat map: "]
     top = at.table[0].value  # beside the heat map, ten at most: a table that wraps, every title whole
     assert top["Risk"].tolist()[:3] == ["High high", "Medium", "Low"] and top["RAG (rule)"].tolist()[:3] == [
         "Red", "Amber", "Green"]
@@ -114,6 +115,19 @@ def test_risks_page_counts_top_risks_and_unscored(app):
     at.run()  # the person opens Unscored
     unscored = next(df.value for df in at.dataframe if df.value["title"].tolist() == ["Unscored but red"])
     assert unscored["rag"].tolist() == ["Red"]
+
+
+def test_an_impact_only_register_says_why_it_has_no_heat_map_and_lists_its_risks(app, engine):
+    from loaders import import_bytes
+
+    register = xlsx({"Risks": [["Ref", "Risk", "Impact", "Owner"], ["R1", "Staff turnover", "High", "Jo"],
+                               ["R2", "Data sharing delayed", "Medium", "Sam"]]})
+    assert import_bytes(register, "risks.xlsx", "impact-only", engine=engine).status == "ok"
+    at = page("risks", board="impact-only")
+    said = " ".join(i.value for i in at.info)
+    assert "None of the 2 open risks has both a likelihood and an impact, so the heat map and the top risks" in said
+    assert not _charts(at) and not [h for h in at.subheader if h.value == "Top risks"]
+    assert [t.label for t in at.tabs][1] == "Unscored (2)"
 
 
 def test_risk_heat_map_cells_follow_the_board_bands():
