@@ -10,7 +10,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from change_trackers import later_upload
-from conftest import AS_AT, as_read
+from conftest import ROOT, AS_AT, as_read
 from signed_in import open_page
 
 from data_model import accounts
@@ -83,8 +83,18 @@ def test_the_picker_puts_the_snapshot_in_the_link_and_back_to_now(app, engine):
     assert picker.value == 0 and "As frozen" not in banners(at)
     picker.set_value(info.id).run()
     assert at.query_params["snapshot"] == str(info.id) and "As frozen for the meeting" in banners(at)
+    # The next page from the menu (its link carries no query) shows the same snapshot, not the live data.
+    for name in [n for n in at.query_params if n != "board"]:
+        del at.query_params[name]
+    at.switch_page(str(ROOT / "pages" / "metrics.py")).run()
+    assert at.query_params["snapshot"] == str(info.id) and "As frozen for the meeting" in banners(at)
     at.sidebar.selectbox(key="filter_snapshot_test-board").set_value(0).run()
     assert "snapshot" not in at.query_params and "As frozen" not in banners(at)
+    for name in [n for n in at.query_params if n != "board"]:
+        del at.query_params[name]
+    at.switch_page(str(ROOT / "pages" / "risks.py")).run()  # and now stays now, as at the date chosen before
+    assert "As frozen" not in banners(at) and "snapshot" not in at.query_params
+    assert next(d for d in at.sidebar.date_input if d.label == "As at").value == AS_AT
 
 
 @pytest.mark.slow

@@ -38,6 +38,7 @@ def snapshot_picker(board: dict, *, where=None, latest_by_default: bool = False,
     pack) a link without a snapshot opens on the newest snapshot of the latest meeting, and choosing now is kept in
     the link as ``?snapshot=now``. ``describe`` names each snapshot (its picker label by default)."""
     where = where if where is not None else st.sidebar
+    recall(board["slug"])  # a snapshot chosen on one page stays chosen on the next: the menu's links carry no query
     found = list_snapshots(run_transaction() or get_engine(), int(board["id"]))
     by_id = {s.id: s for s in found}
     raw = st.query_params.get("snapshot")
@@ -58,7 +59,9 @@ def snapshot_picker(board: dict, *, where=None, latest_by_default: bool = False,
     choice = where.selectbox(
         "Snapshot", options, index=options.index(wanted) if wanted else 0,
         format_func=lambda i: now_label if not i else name(by_id[i]), key=f"{key}_{board['slug']}", help=help)
-    _write("snapshot", str(choice) if choice else (NOW if latest_by_default else ""))
+    chosen = str(choice) if choice else (NOW if latest_by_default else "")
+    _remembered(board["slug"])["snapshot"] = chosen
+    _write("snapshot", chosen)
     return by_id.get(choice)
 
 
@@ -147,19 +150,23 @@ def _dated(board: dict, read: Callable, remembered: dict[str, str], scope: Filte
     return replace(scope, as_at=as_at)
 
 
-FILTERS = ("workstream", "locality", "as_at")
+FILTERS = ("snapshot", "workstream", "locality", "as_at")  # kept per board in the tab
 
 
 def recall(slug: str) -> dict[str, str]:
     """The filters last chosen on this board in this browser tab, put back into the address when it has none of
     its own: the menu's page links carry no query, and a member filtered to their workstream would otherwise lose it
     on every click. An address that names a filter keeps its own (a deep link shows what it says)."""
-    remembered = st.session_state.setdefault("remembered_filters", {}).setdefault(slug, {})
+    remembered = _remembered(slug)
     if not any(name in st.query_params for name in FILTERS):
         for name in FILTERS:
             if remembered.get(name):
                 st.query_params[name] = remembered[name]
     return remembered
+
+
+def _remembered(slug: str) -> dict[str, str]:
+    return st.session_state.setdefault("remembered_filters", {}).setdefault(slug, {})
 
 
 def opening_note(last: date | None, opening: date, is_meeting: bool) -> str:
