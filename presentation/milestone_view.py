@@ -62,7 +62,7 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None, *, label_chars
         return {"field": field, "type": "temporal", "title": title, "format": day}
 
     bars = {"data": {"name": "bars"}, "mark": {"type": "bar", "cornerRadius": 2, "clip": True}, "encoding": {
-        "x": {"field": "bar_start", "type": "temporal", "title": None, "axis": {"format": "%b %Y"}, "scale": scale},
+        "x": {"field": "bar_start", "type": "temporal", "title": None, "axis": span_axis(lo, hi), "scale": scale},
         "x2": {"field": "bar_end"}, "y": y, "color": colour,
         "tooltip": [{"field": "title", "type": "nominal", "title": "Milestone"},
                     {"field": "workstream", "type": "nominal", "title": "Workstream"},
@@ -96,8 +96,24 @@ def timeline(df: pd.DataFrame, today: date, meeting: date | None, *, label_chars
                                                            "color": "#444"},
                        "encoding": {"x": {"field": "when", "type": "temporal", "scale": scale}, "y": {"value": 0},
                                     "text": {"field": "what", "type": "nominal"}}})
+    # ``height`` is the bars' own: on a page the chart fills the column's width, but Streamlit's theme sizes a chart
+    # whole ("fit"), so a timeline of two or three rows lost most of its height to the legend and the axis.
+    sized = {"width": width} if width else {"autosize": {"type": "fit-x", "contains": "padding"}}
     return PlainChart({"$schema": SCHEMA, "config": VIEW, "layer": layers, "datasets": datasets, "height": height,
-                       **({"width": width} if width else {}), "description": summary})
+                       **sized, "description": summary})
+
+
+def span_axis(lo: date, hi: date) -> dict:
+    """A date axis naming each tick once over ``lo`` to ``hi``: weeks (with the day) over a few months, months over
+    two years, quarters over six, years beyond. Monthly labels on Vega's own ticks said "Nov 2011" twice."""
+    days = (hi - lo).days
+    if days < 120:
+        return {"format": "%d %b %Y", "tickCount": "week", "labelOverlap": True}
+    if days < 2 * 366:
+        return {"format": "%b %Y", "tickCount": "month", "labelOverlap": True}
+    if days < 6 * 366:
+        return {"format": "%b %Y", "tickCount": {"interval": "month", "step": 3}, "labelOverlap": True}
+    return {"format": "%Y", "tickCount": "year", "labelOverlap": True}
 
 
 def timeline_summary(dated: pd.DataFrame) -> str:
