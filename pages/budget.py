@@ -20,7 +20,8 @@ st.title("Budget")
 lines = view.read(registers.budget_lines, filters)
 if lines.empty:
     view.nothing_yet("No budget yet for this selection.", "Upload a budget (a line or scheme column and amounts: an "
-                     "Allocation column, or one column per financial year or quarter)")
+                     "Allocation column, or one column per financial year or quarter)", "budget lines",
+                     registers.budget_lines)
     st.stop()
 
 warnings = view.read(registers.reconciliation_warnings, filters.board_id)

@@ -30,7 +30,7 @@ st.title("Metrics")
 values = view.read(registers.metric_values, filters, rules)
 if values.empty:
     view.nothing_yet("No metric values yet for this selection.", "Upload a metrics return (a Metric or Measure column "
-                     "with Target and Actual, by period)")
+                     "with Target and Actual, by period)", "metric values", registers.metric_values, rules)
     st.stop()
 
 spc_settings = SpcSettings.from_settings((view.read(queries.board, board["slug"]) or {}).get("settings"))

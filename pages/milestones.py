@@ -21,7 +21,7 @@ st.title("Milestones")
 df = view.read(registers.milestones, filters, rules)
 if df.empty:
     view.nothing_yet("No milestones yet for this selection.", "Upload a milestone tracker (a Milestone or Action "
-                     "column and a Due or End date)")
+                     "column and a Due or End date)", "milestones", registers.milestones, rules)
     st.stop()
 
 meetings = view.read(queries.meetings, filters.board_id)
@@ -32,7 +32,11 @@ a.metric("Milestones", len(df))
 b.metric("Overdue", int(((df["rag"] == "red")).sum()))
 c.metric("Complete", int((df["status"] == "complete").sum()))
 d.metric("Undated", int(df["due"].isna().sum()))
-lines = f"the as-at date ({filters.as_at:%-d %b %Y})" + (f" and the next meeting ({meeting:%-d %b %Y})" if meeting else "")
+if meeting == filters.as_at:  # the board opens as at its latest meeting: one date, said once
+    lines = f"the as-at date and the meeting (both {meeting:%-d %b %Y})"
+else:
+    lines = f"the as-at date ({filters.as_at:%-d %b %Y})" + (f" and the next meeting ({meeting:%-d %b %Y})"
+                                                             if meeting else "")
 st.caption(f"Each timeline spans its milestones. Dashed lines: {lines}, where they fall within it. A black tick marks a "
            "milestone's baseline date where it has moved.")
 off = outside(df, filters.as_at)

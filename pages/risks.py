@@ -42,7 +42,7 @@ def show_raid() -> None:
 if df.empty:
     show_raid()
     view.nothing_yet("No risks yet for this selection.", "Upload a risk register (a Risk or Description column, with "
-                     "Likelihood or Probability and Impact)")
+                     "Likelihood or Probability and Impact)", "risks", registers.risks, rules)
     st.stop()
 
 open_risks = df[df["status"] == "open"]

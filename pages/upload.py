@@ -35,6 +35,7 @@ from presentation.upload_report import (
     rag_rule_notes,
     records_frame,
     remembered_words,
+    removal_words,
     sheet_views,
     sheets_frame,
     sheets_without,
@@ -328,15 +329,20 @@ if trial.already_imported:
     st.info("This exact file has already been loaded for this board; loading it again changes nothing.")
 st.write(f"Loading this file will make {counted(t['added'], 'addition')}, {counted(t['updated'], 'update')} and "
          f"{counted(t['removed'], 'removal')}; {counted(t['unchanged'], 'row is', 'rows are')} unchanged.")
-if t["removed"]:
-    st.caption("Rows are only removed within the workstreams this file covers. Removed rows are kept in the history.")
+removing = bool(t["removed"] and trial.stored and trial.stored.change_rows)
+if removing:
+    st.warning(md(removal_words(trial.stored.change_rows, file_workstreams(to_load))), icon=":material/delete:")
 if trial.stored and trial.stored.change_rows:
     # the lead reads each change before confirming: whole while the list is short; a long one (a first load adds
     # every row) scrolls, and the change chosen in it is written out in full beneath
     whole_or_detail(changes_frame(trial.stored.change_rows), up_to=WRAPPED_UP_TO, key="upload_changes",
                     heading="Item", name="What loading will change")
 
-if st.button(f"Load into {md(board['name'])}", type="primary", icon=":material/publish:"):
+# A file that removes more rows than it holds looks like a part of its tracker: the lead says so before it loads.
+kept = t["added"] + t["updated"] + t["unchanged"]
+confirmed = not (removing and t["removed"] > kept) or st.checkbox(
+    f"Yes: remove the {t['removed']} rows this file does not have", key=f"confirm_removals_{file_key}")
+if st.button(f"Load into {md(board['name'])}", type="primary", icon=":material/publish:", disabled=not confirmed):
     result = store_analysis(to_load, board["slug"], engine=engine, actor=who)
     if result.status != "ok":
         for issue in result.analysis.errors:

@@ -385,3 +385,19 @@ def saved_mappings_frame(saved: pd.DataFrame) -> pd.DataFrame:
                      "Choices": saved_words(choice, r.headers),
                      "Saved by": r.saved_by or "", "Saved": r.saved_at})
     return pd.DataFrame(rows, columns=["Sheet", "Headers", "Choices", "Saved by", "Saved"])
+
+
+REMOVED_NAMED = 5  # removed rows named in the warning before "and N more"
+
+
+def removal_words(change_rows: list[dict], workstreams: tuple[str, ...]) -> str:
+    """Why loading takes rows off the board, naming them: a tracker speaks for the whole of each workstream it
+    covers, so a row it leaves out is removed. A lead who uploads a few rows of a tracker learns it before loading."""
+    names = list(dict.fromkeys(r["label"] for r in change_rows if r["action"] == "removed"))
+    shown = ", ".join(f"'{n}'" for n in names[:REMOVED_NAMED])
+    more = f" and {len(names) - REMOVED_NAMED} more" if len(names) > REMOVED_NAMED else ""
+    covered = ", ".join(w or "rows with no workstream" for w in workstreams) or "the sheets it holds"
+    return (f"Loading takes {len(names)} row{'s' if len(names) != 1 else ''} off the board, because this file does "
+            f"not have {'them' if len(names) != 1 else 'it'}: {shown}{more}. A tracker speaks for the whole of each "
+            f"workstream it covers ({covered}), so what it leaves out is removed; removed rows stay in the history. "
+            "If this file is only part of the tracker, load the whole tracker instead.")

@@ -39,3 +39,9 @@ def open_page(page: str | None = None, *, email: str = ADMIN, **params: str) -> 
     if page:
         at.switch_page(str(ROOT / "pages" / page)).run()
     return at
+
+
+def confirm_removals(at):
+    """Tick "Yes: remove the N rows this file does not have", as a lead does who means it."""
+    (box,) = [c for c in at.checkbox if c.label.startswith("Yes: remove the ")]
+    return box.check().run()

@@ -221,12 +221,24 @@ def hostile_board(engine, db_url, monkeypatch):
 BUDGET_FILE = "[Session expired: sign in again](evil.example) <img src=x> &lt;b&gt;.xlsx"
 
 
+# An account's own email in the admin's people list: a mailto link to exactly the address it shows (ui.tables), the
+# one link the app writes on purpose. A tracker's text never becomes one.
+_OWN_ADDRESS = re.compile(r"\[([\w.+\\-]+@[\w-]+(?:\.[\w-]+)+)\]\(mailto:([\w.+-]+@[\w-]+(?:\.[\w-]+)+)\)")
+
+
+def _own_address(text: str) -> bool:
+    m = _OWN_ADDRESS.fullmatch(text)
+    return bool(m) and m[1].replace("\\", "") == m[2]
+
+
 def _check(at, page: str) -> str:
     """Fail on any markup in the page's text; return all of it as a reader would see it."""
     assert not at.exception, f"{page}: {at.exception}"
     seen = []
     for where, text, is_markdown in texts(at):
-        if is_markdown:
+        if is_markdown and _own_address(text):
+            seen.append(text.split("](mailto:")[1][:-1])
+        elif is_markdown:
             assert not markup(text), f"{page}: {where} {text!r} renders {markup(text)}"
             seen.append(shown(text))
         else:

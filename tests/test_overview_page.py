@@ -130,6 +130,14 @@ def test_an_impact_only_register_says_why_it_has_no_heat_map_and_lists_its_risks
     assert [t.label for t in at.tabs][1] == "Unscored (2)"
 
 
+def test_a_filter_that_leaves_nothing_says_so_not_that_nothing_was_uploaded(app):
+    at = page("risks", board="test-board", locality="North")  # the known board's risks name no locality
+    said = " ".join(i.value for i in at.info)
+    assert ("Nothing here for 'North': the board has 4 risks, but none is given that locality. Choose "
+            "**All localities** in the sidebar to see them.") in said
+    assert "upload" not in said.lower()
+
+
 def test_risk_heat_map_cells_follow_the_board_bands():
     import pandas as pd
 

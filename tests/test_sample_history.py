@@ -88,8 +88,8 @@ def test_an_old_board_opens_as_at_its_latest_meeting_and_says_so(sample_boards, 
     picker = next(d for d in at.sidebar.date_input if d.label == "As at")
     assert picker.value == date(2017, 3, 21)
     notes = " ".join(i.value for i in at.sidebar.info)
-    assert ("This board's milestones, meetings and metrics end on 31 Dec 2018, so it opens as at its latest meeting, "
-            "21 Mar 2017, not today. Pick another date to change.") in notes
+    assert ("This board's milestones, meetings and metrics end on 31 Dec 2018, before today, so it opens as at its "
+            "last meeting on record, 21 Mar 2017. Pick another date to change.") in notes
     # The picker reaches the board's first dated milestone, meeting, upload or metric period (April 2014's figures).
     engine = open_database(sample_boards)
     try:
@@ -100,7 +100,7 @@ def test_an_old_board_opens_as_at_its_latest_meeting_and_says_so(sample_boards, 
     assert picker.min <= earliest and picker.max >= date.today()
     picker.set_value(date(2014, 6, 30)).run()  # more than ten years back: accepted
     assert not at.exception and at.query_params["as_at"] == "2014-06-30"
-    assert "opens as at its latest meeting" not in " ".join(i.value for i in at.sidebar.info)
+    assert "so it opens as at" not in " ".join(i.value for i in at.sidebar.info)
 
 
 def test_an_old_trackers_upload_today_leaves_the_board_opening_at_the_datas_own_time(engine, board):

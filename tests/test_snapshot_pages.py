@@ -10,7 +10,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from change_trackers import later_upload
-from conftest import ROOT, AS_AT, as_read
+from conftest import AS_AT, ROOT, as_read
 from signed_in import open_page
 
 from data_model import accounts

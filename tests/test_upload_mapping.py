@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 from conftest import ROOT, as_read, dump, xlsx
-from signed_in import open_page
+from signed_in import confirm_removals, open_page
 from sqlalchemy import select
 
 from data_model import accounts, saved_mappings
@@ -84,6 +84,8 @@ def test_an_unknown_header_is_mapped_loaded_and_remembered_for_the_next_upload(e
     assert added == {"Open the wellbeing hub", "Train the falls team"}
     # The file speaks for Prevention, so the known board's other Prevention milestones would go: said per row.
     assert set(changes[changes["Change"] == "Removed"]["Item"]) == {"Done early", "Overdue", "Due soon", "Slipping"}
+    assert load_button(at)[0].disabled  # it removes more rows than it holds: the lead says they mean it
+    confirm_removals(at)
     load_button(at)[0].click().run()
     assert not at.exception, at.exception
     assert "2 added" in as_read(at.success[0].value)
@@ -147,6 +149,7 @@ def test_a_refusal_stands_alone_and_the_lead_may_load_only_their_rows(engine, ma
     assert not any("rows for Crisis" in as_read(e.value) for e in at.error)  # chosen: the refusal is gone
     assert frame_with(at, "Title")["Title"].tolist() == ["Open the hub"]
     assert dump(engine) == before  # nothing written until the lead confirms
+    confirm_removals(at)  # the one row stands for Prevention: the known board's others go
     load_button(at)[0].click().run()
     assert not at.exception, at.exception
     assert "1 added" in as_read(at.success[0].value)

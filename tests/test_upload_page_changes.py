@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import as_read, xlsx
-from signed_in import open_page
+from signed_in import confirm_removals, open_page
 from sqlalchemy import select
 
 from data_model.tables import Milestone
@@ -47,6 +47,7 @@ def test_a_missing_start_column_changes_nothing_a_blanked_start_is_listed_and_da
     with_start = xlsx({"Plan": [head, ["P1", "Prevention", "Hub in GP surgeries", "01/06/2016", "31/01/2017",
                                        "In progress"]]})
     at = upload(open_page("upload.py", email=mapping_people["lead"], board="test-board"), "v1.xlsx", with_start)
+    confirm_removals(at)  # the one milestone now stands for Prevention: the known board's others go
     load(at)
     assert stored_start(engine) == "2016-06-01"
 
@@ -79,3 +80,26 @@ def test_the_preview_names_each_row_first_and_leaves_out_columns_blank_on_every_
     assert preview["Title"].tolist() == ["Open the hub", "Train the falls team"]
     assert "Reference" not in preview.columns  # no row gives one
     assert "Owner" in preview.columns  # one row gives one
+
+
+@pytest.mark.slow
+def test_a_file_that_removes_more_rows_than_it_holds_names_them_and_asks_before_loading(engine, mapping_people):
+    head = ["Ref", "Priority", "Milestone", "Due", "Status"]
+    rows = [["P1", "Prevention", "Hub in GP surgeries", "31/01/2017", "In progress"],
+            ["P2", "Prevention", "Falls service launched", "31/03/2017", "Not started"],
+            ["P3", "Prevention", "Community navigators in post", "30/06/2017", "Not started"]]
+    at = upload(open_page("upload.py", email=mapping_people["lead"], board="test-board"), "whole.xlsx",
+                xlsx({"Plan": [head, *rows]}))
+    confirm_removals(at)  # the known board's other Prevention milestones go: this is the whole tracker now
+    load(at)
+    upload(at, "a-few-rows.xlsx", xlsx({"Plan": [head, rows[0]]}))  # a part of the tracker, not the whole of it
+    said = " ".join(as_read(w.value) for w in at.warning)
+    assert "takes 2 rows off the board, because this file does not have them: 'Falls service launched'" in said
+    assert "'Community navigators in post'" in said and "whole of each workstream it covers (Prevention)" in said
+    button = next(b for b in at.button if b.label.startswith("Load into"))
+    assert button.disabled  # not until the lead says the removals are meant
+    confirm_removals(at)
+    load(at)
+    with engine.connect() as conn:
+        live = conn.execute(select(M.c.ref).where(M.c.removed_upload_id.is_(None), M.c.ref.like("P%"))).scalars()
+        assert sorted(live) == ["P1"]

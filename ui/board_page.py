@@ -4,7 +4,7 @@ rules and the shared filters, and the banner that says which snapshot is shown."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -38,12 +38,27 @@ class BoardPage:
             return cached_frozen_read(self.version, self.source, fn, *args)
         return cached_read(self.version, fn, *args)
 
-    def nothing_yet(self, none: str, upload: str) -> None:
+    def nothing_yet(self, none: str, upload: str, noun: str = "", register: Callable | None = None, *args) -> None:
         """Say there is nothing to show (``none``), and what would fill it: the upload it takes (``upload``) for a
-        person who may upload to this board; who does, for a board member who may not (the Upload page is not theirs)."""
+        person who may upload to this board; who does, for a board member who may not (the Upload page is not theirs).
+        With a workstream or locality chosen, ``register`` (read with the filters and ``args``) counts the board's
+        ``noun`` without them: when it has some, the filter is why none show, and the page says that instead."""
         from data_model.permissions import allowed
         from ui.auth import actor
 
+        f = self.filters
+        if register is not None and (f.workstream_id is not None or f.locality_id is not None):
+            found = len(self.read(register, replace(f, workstream_id=None, locality_id=None), *args))
+            if found:
+                chosen = [(st.query_params.get("workstream"), "in that workstream", "All workstreams"),
+                          (st.query_params.get("locality"), "given that locality", "All localities")]
+                chosen = [c for c in chosen if c[0]]
+                which = " and ".join(f"'{md(name)}'" for name, _, _ in chosen)
+                st.info(f"Nothing here for {which}: the board has {found} {noun}, but none is "
+                        f"{' and '.join(why for _, why, _ in chosen)}. Choose "
+                        f"{' and '.join(f'**{every}**' for _, _, every in chosen)} in the sidebar to see them.",
+                        icon=":material/filter_alt_off:")
+                return
         if allowed("upload", Resource(int(self.board["id"])), actor()):
             st.info(f"{none} {upload} on the **Upload a tracker** page.")
         else:

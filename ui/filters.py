@@ -174,8 +174,8 @@ def opening_note(last: date | None, opening: date, is_meeting: bool) -> str:
     if not is_meeting:
         return (f"This board's milestones, meetings and metrics end on {last:%-d %b %Y}, so it opens as at that "
                 "date, not today. Pick another date to change.")
-    return (f"This board's milestones, meetings and metrics end on {last:%-d %b %Y}, so it opens as at its latest "
-            f"meeting, {opening:%-d %b %Y}, not today. Pick another date to change.")
+    return (f"This board's milestones, meetings and metrics end on {last:%-d %b %Y}, before today, so it opens as at "
+            f"its last meeting on record, {opening:%-d %b %Y}. Pick another date to change.")
 
 
 def _id_of(frame, column: str, value: str) -> int | None:  # a DataFrame with an id column
