@@ -44,6 +44,15 @@ a.metric("Contributions", money(contributions["allocated"].sum()) if len(contrib
 b.metric("Allocated", money(allocations["allocated"].sum()))
 c.metric("Forecast", money(allocations["forecast"].sum()) if allocations["forecast"].notna().any() else "—")
 d.metric("Spent", money(allocations["spent"].sum()) if allocations["spent"].notna().any() else "—")
+# A forecast or spend given for some lines only adds up those lines: beside the whole allocation it would read as an
+# underspend, so the totals say which part of the allocation they cover.
+partial = [f"the {name} covers {int(given.sum())} of the {len(allocations)} lines "
+           f"({money(allocations.loc[given, 'allocated'].sum())} of the {money(allocations['allocated'].sum())} "
+           "allocated)"
+           for name, given in (("forecast", allocations["forecast"].notna()), ("spend", allocations["spent"].notna()))
+           if 0 < given.sum() < len(allocations)]
+if partial:
+    st.caption(f"Only lines that have a figure are added up: {'; '.join(partial)}. The others are not yet reported.")
 
 if len(contributions) or len(reserves):
     st.subheader("Pooled fund", anchor=False)

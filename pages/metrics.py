@@ -38,9 +38,11 @@ series = cached_result(board_series, values, spc_settings, cache_key=(view.versi
 latest = latest_table(view.read(registers.latest_metrics, filters, rules))
 a, b, c, d = st.columns(4)
 a.metric("Metrics", values["name"].nunique())
-b.metric("Latest values off target", int((latest["RAG"] == "Red").sum()))
-c.metric("Near target", int((latest["RAG"] == "Amber").sum()))
-d.metric("On target", int((latest["RAG"] == "Green").sum()))
+# Amber is a miss too, only a small one (within the board's tolerance): the headline never reads "off target 0"
+# over values that missed.
+b.metric("Latest values off target (red)", int((latest["RAG"] == "Red").sum()))
+c.metric("Just missing target (amber)", int((latest["RAG"] == "Amber").sum()))
+d.metric("On target (green)", int((latest["RAG"] == "Green").sum()))
 if len(latest) > values["name"].nunique():
     st.caption("A metric reported for each locality has a latest value for each, so the counts of values can be more "
                "than the number of metrics.")

@@ -81,7 +81,7 @@ def test_overview_and_metrics_page_both_say_red(app):
 
     metrics = page("metrics")
     counts = {m.label: m.value for m in metrics.metric}
-    assert (counts["Latest values off target"], counts["On target"]) == ("1", "1")
+    assert (counts["Latest values off target (red)"], counts["On target (green)"]) == ("1", "1")
     latest = next(df.value for df in metrics.table if "Better when" in df.value.columns)  # a short list wraps
     latest = latest.set_index(["Metric", "Locality"])
     assert latest.loc[("Admissions", "North"), ["RAG", "Period", "Latest"]].tolist() == [

@@ -170,13 +170,19 @@ def test_budget_page_variance_compares_like_with_like_and_shows_reconciliation(a
     # forecast: £110k against its own £100k, not against both lines' £200k.
     assert prevention["Variance"].tolist() == ["£10,000"]
     assert prevention["Variance %"].tolist() == ["+10.0%"]
+    # The Forecast total adds up the lines that have one: the page says which part of the allocation that is.
+    totals = {m.label: m.value for m in at.metric}
+    forecast_note = next(c.value for c in at.caption if c.value.startswith("Only lines that have a figure"))
+    assert totals["Forecast"] == "£240,000" and "the forecast covers " in forecast_note
 
 
 @pytest.mark.slow
 def test_metrics_page_rates_the_latest_values(app):
     at = page("metrics", board="test-board", as_at="2016-09-27")
-    assert [(m.label, m.value) for m in at.metric] == [("Metrics", "3"), ("Latest values off target", "1"),
-                                                        ("Near target", "1"), ("On target", "1")]
+    assert [(m.label, m.value) for m in at.metric] == [("Metrics", "3"),
+                                                        ("Latest values off target (red)", "1"),
+                                                        ("Just missing target (amber)", "1"),
+                                                        ("On target (green)", "1")]
     latest = next(df.value for df in at.table if "Better when" in df.value.columns).set_index("Metric")
     assert latest.loc["Admissions", "Latest"] == "120"  # the 2017-18 value is after the as-at date
     assert latest.loc["Admissions", "RAG"] == "Red" and latest.loc["Reablement", "RAG"] == "Amber"
