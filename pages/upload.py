@@ -8,6 +8,7 @@ from datetime import date
 import streamlit as st
 
 from data_model import audit
+from data_model.board_dates import board_dates
 from data_model.board_settings import board_rules
 from data_model.permissions import Resource, upload_refusal
 from data_model.rag import RagRules
@@ -292,12 +293,16 @@ with tabs[0]:
     else:
         st.write("No problems found.")
 with tabs[1]:
-    preview = records_frame(to_load, rules, date.today())
+    # As at the date the board's views open at (its last meeting, for a board whose data end long before today),
+    # so the preview's RAG is the one the Overview will show after loading.
+    opens_at = board_dates(engine, int(board["id"])).opening_as_at(date.today())
+    preview = records_frame(to_load, rules, opens_at or date.today())
     if preview.empty:
         st.write("No rows to show.")
     else:
         if RULE_RAG in preview:
-            st.caption(f"\"{RULE_RAG}\" is the RAG the board's rule gives each row today, the one the views will "
+            when = "today" if opens_at is None else f"as at {opens_at:%-d %b %Y}, the date the board's views open at"
+            st.caption(f"\"{RULE_RAG}\" is the RAG the board's rule gives each row {when}, the one the views will "
                        "show" + (f"; \"{STATED_RAG}\" is the RAG your file states." if STATED_RAG in preview else "."))
         # a grid (hundreds of rows scroll), whose chosen row is written out whole beneath it: a cell cuts long text
         shown_rows = preview.head(500)

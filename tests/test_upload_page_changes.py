@@ -103,3 +103,15 @@ def test_a_file_that_removes_more_rows_than_it_holds_names_them_and_asks_before_
     with engine.connect() as conn:
         live = conn.execute(select(M.c.ref).where(M.c.removed_upload_id.is_(None), M.c.ref.like("P%"))).scalars()
         assert sorted(live) == ["P1"]
+
+
+def test_the_preview_rates_each_row_as_at_the_date_the_board_opens_at(engine, mapping_people):
+    """The known board's data end in 2017: its views open as at their last date, and the preview's RAG is that
+    date's, so it is the one the Overview shows after loading (a milestone due late in 2017 is not overdue there)."""
+    head = ["Ref", "Priority", "Milestone", "Due", "Status"]
+    at = upload(open_page("upload.py", email=mapping_people["lead"], board="test-board"), "plan.xlsx",
+                xlsx({"Plan": [head, ["P9", "Prevention", "Falls service launched", "31/12/2017", "In progress"]]}))
+    note = next(c.value for c in at.caption if "is the RAG the board's rule gives each row" in c.value)
+    assert "as at 30 Jun 2017, the date the board's views open at" in note
+    preview = next(t.value for t in [*at.dataframe, *at.table] if "Title" in t.value.columns)
+    assert preview.set_index("Title").loc["Falls service launched", "RAG (rule)"] == "Green"  # not yet due
