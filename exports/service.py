@@ -112,8 +112,10 @@ def changes_since_last_snapshot(engine, board_slug: str, board_id: int, snapshot
     for section, builder in SECTION_TABLES.items():
         table = builder(changes)  # every cell already in words (presentation.changes_view)
         if table is not None and len(table):
-            title = f"{section} (since the meeting of {before.meeting:%-d %B %Y})"
-            rows = Dataset(title, tuple(Column(str(c)) for c in table.columns),
+            # A heading that reads as one ("Milestones changed since the meeting of 17 January 2017"), and a sheet
+            # name short enough for Excel's 31 letters ("Changed milestones"), not the heading cut mid-word.
+            title = f"{section.capitalize()} changed since the meeting of {before.meeting:%-d %B %Y}"
+            rows = Dataset(f"Changed {section}", tuple(Column(str(c)) for c in table.columns),
                            tuple(tuple(row) for row in table.itertuples(index=False, name=None)))
             out.append(ChangeSection(title, rows))
     return out

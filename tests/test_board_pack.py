@@ -319,3 +319,23 @@ def test_each_workstreams_timeline_prints_on_its_first_page(sample_boards, engin
     assert len(timed) >= 4, list(firsts)
     for name in timed:
         assert f"dated milestones in {name} " in firsts[name], name
+
+
+@pytest.mark.slow
+def test_what_changed_since_the_last_meeting_reads_as_a_heading_and_names_its_excel_sheet_whole(engine, board):
+    import io
+
+    from change_trackers import later_upload
+    from openpyxl import load_workbook
+
+    from data_model.snapshots import take_snapshot
+    from exports.service import export_pack
+
+    take_snapshot(engine, "test-board", date(2016, 6, 28), "chair@pack.example.org")
+    later_upload(engine)
+    september = take_snapshot(engine, "test-board", date(2016, 9, 27), "chair@pack.example.org")
+    html = export_pack(engine, ADMIN, "test-board", "html", as_at=september.as_at, snapshot=september).data.decode()
+    assert "<h3>Milestones changed since the meeting of 28 June 2016 (" in html
+    sheets = load_workbook(io.BytesIO(export_pack(engine, ADMIN, "test-board", "xlsx", as_at=september.as_at,
+                                                  snapshot=september).data), read_only=True).sheetnames
+    assert "Changed milestones" in sheets and not [s for s in sheets if "since the meeting" in s]
