@@ -174,10 +174,26 @@ def _risk_state(s: RiskState | None) -> str:
 def budget_table(changes: Changes) -> pd.DataFrame:
     rows = []
     for c in changes.budget:
-        what = "Added" if c.before is None else "Removed" if c.after is None else "Moved"
+        what = "Added" if c.before is None else "Removed" if c.after is None else _moved_words(c)
         rows.append([what, _text(c.workstream), _text(c.ref), c.line, period_words(c.period),
                      *(_movement(c, w) for w in ("allocated", "forecast", "spent")), *_upload(c.upload)])
     return pd.DataFrame(rows, columns=BUDGET_COLUMNS)
+
+
+FIGURE_WORDS = {"allocated": "Allocation", "forecast": "Forecast", "spent": "Spend"}
+
+
+def _moved_words(c: BudgetChange) -> str:
+    """What moved on a line, in words: "Forecast given", "Allocation up · Spend up" (a forecast first given is no
+    movement of money, so never just "Moved")."""
+    parts = []
+    for what, word in FIGURE_WORDS.items():
+        was, now = getattr(c.before, f"{what}_pence"), getattr(c.after, f"{what}_pence")
+        if was == now:
+            continue
+        parts.append(f"{word} given" if was is None else f"{word} cleared" if now is None else
+                     f"{word} {'up' if now > was else 'down'}")
+    return " · ".join(parts) or CHANGE_WORDS["budget"]["moved"]
 
 
 def _movement(c: BudgetChange, what: str) -> str:

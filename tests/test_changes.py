@@ -201,6 +201,7 @@ def test_the_tables_say_each_change_in_words(readings):
     assert tables["risks"].query("Change == 'Score up'")["After"].tolist() == ["Score 16 (4 × 4)"]
     budget = tables["budget"].set_index("Line")
     assert budget.loc["Moving line", "Allocated"] == "£100,000 → £120,000 (+£20,000)"
+    assert budget.loc["Moving line", "Change"] == "Allocation up · Forecast up · Spend up"  # what moved, in words
     assert budget.loc["Ending line", "Change"] == "Removed"
     assert budget.loc["Moving line", "Period"] == "Financial year 2016-17"
     metrics = tables["metrics"].query("Change == 'Newly off target'")
@@ -213,3 +214,13 @@ def test_the_tables_say_each_change_in_words(readings):
     assert counts["Milestones"] == (7, "Added 1 · Removed 1 · Completed 1 · Slipped 1 · Brought forward 1 · "
                                        "RAG changed 2")
     assert counts["Actions"] == (0, "No change")
+
+
+def test_a_forecast_first_given_is_said_so_not_that_the_line_moved():
+    from data_model.changes import BudgetAmounts, BudgetChange, Changes
+
+    given = BudgetChange("B7", "Falls service", "Prevention", "2016-17", BudgetAmounts(6_500_000, None, None),
+                         BudgetAmounts(6_500_000, 6_500_000, None))
+    changes = Changes(BOARD, date(2016, 6, 28), date(2016, 9, 27), False, budget=[given])
+    row = changes_view.budget_table(changes).iloc[0]
+    assert row["Change"] == "Forecast given" and row["Forecast"] == "— → £65,000 (+£65,000)"
