@@ -84,7 +84,7 @@ def milestones_table(changes: Changes) -> pd.DataFrame:
     for name, items in changes.sections()["milestones"].items():
         for c in items:
             rows.append([_milestone_change(name, c), _text(c.workstream), _text(c.ref), c.title,
-                         *_milestone_values(name, c), *_upload(c.upload)])
+                         *_milestone_values(name, c), *_upload(c.upload, _no_upload(changes, name))])
     return pd.DataFrame(rows, columns=MILESTONE_COLUMNS)
 
 
@@ -136,7 +136,7 @@ def risks_table(changes: Changes) -> pd.DataFrame:
     for name, items in changes.sections()["risks"].items():
         for c in items:
             rows.append([CHANGE_WORDS["risks"][name], _text(c.workstream), _text(c.ref), c.title,
-                         *_risk_values(name, c), *_upload(c.upload)])
+                         *_risk_values(name, c), *_upload(c.upload, _no_upload(changes, name))])
     return pd.DataFrame(rows, columns=RISK_COLUMNS)
 
 
@@ -292,10 +292,19 @@ def _text(value: str | None) -> str:
     return value if value else NONE
 
 
-def _upload(upload: FromUpload | None) -> list[str]:
+def _upload(upload: FromUpload | None, why: str = NONE) -> list[str]:
     if upload is None:
-        return [NONE, NONE]
+        return [why, NONE]
     return [upload.file, upload.uploaded_by or "Not recorded"]
+
+
+def _no_upload(changes: Changes, name: str) -> str:
+    """Why a RAG change or a passed review date came from no upload: the date the board is read as at moved on (a due
+    date came near or passed), or the board's RAG rules changed between the two readings."""
+    if name not in ("rag_changed", "review_passed"):
+        return NONE
+    rules = " or the board's RAG rules changed" if changes.rules_changed and name == "rag_changed" else ""
+    return f"No upload: the as-at date moved on{rules}"
 
 
 

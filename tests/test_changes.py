@@ -195,7 +195,7 @@ def test_the_tables_say_each_change_in_words(readings):
     assert ms.loc["Comes forward", "Change"] == "Brought forward 14 days"
     rag = tables["milestones"][tables["milestones"]["Change"] == "RAG changed"].set_index("Milestone")
     assert rag.loc["Falls due", ["Before", "After", "File", "Uploaded by"]].tolist() == [
-        "Amber, due 20 Sep 2016", "Red, due 20 Sep 2016", "—", "—"]
+        "Amber, due 20 Sep 2016", "Red, due 20 Sep 2016", "No upload: the as-at date moved on", "—"]  # why, in words
     risks = tables["risks"].set_index("Risk")
     assert risks.loc["Leaves the register", "After"] == "No longer in the register"
     assert tables["risks"].query("Change == 'Score up'")["After"].tolist() == ["Score 16 (4 × 4)"]

@@ -50,7 +50,7 @@ def test_counts_then_tables_from_an_earlier_date_to_now(app):
                                                        ("Metrics", "0"), ("Actions", "0")]
     milestones = table(at, "Milestone")
     assert milestones.iloc[0].tolist() == ["RAG changed", "Prevention", "M7", "Falls due", "Amber, due 20 Sep 2016",
-                                      "Red, due 20 Sep 2016", "—", "—"]
+                                      "Red, due 20 Sep 2016", "No upload: the as-at date moved on", "—"]
     risks = table(at, "Risk")
     assert risks[["Change", "Risk", "Before", "After"]].iloc[0].tolist() == [
         "Review date passed", "Review lapses", "Review due 15 Sep 2016", "Review overdue since 15 Sep 2016"]
