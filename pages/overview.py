@@ -119,9 +119,11 @@ def changes_label(changed: pd.DataFrame) -> str:
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
 
-title, rules_col = st.columns([4, 1], vertical_alignment="bottom")
-title.title("Overview")
-with rules_col.popover("How RAG is decided", icon=":material/info:"):
+# The title and the rules' button side by side, the button as wide as its words (a fifth of the page cut it to
+# "How…" at 1024 px) and below the title where they do not fit on one line.
+heading = st.container(horizontal=True, vertical_alignment="bottom", horizontal_alignment="distribute")
+heading.title("Overview", width="content")
+with heading.popover("How RAG is decided", icon=":material/info:", width="content"):
     # One block of markdown, not one element a line: each element is a message the browser handles on every visit.
     st.markdown("\n\n".join(f"**{kind}**\n\n" + "\n".join(f"- {line}" for line in lines)
                               for kind, lines in rules.explain().items()))
