@@ -102,11 +102,13 @@ class PostgresServer:
         engine = open_database(self.url(TEMPLATE))
         engine.dispose()
 
-    def new_database(self, *, migrated: bool = True) -> str:
-        """A new database: a clone of the migrated template, or (``migrated=False``) one with no tables at all."""
+    def new_database(self, *, migrated: bool = True, template: str | None = None) -> str:
+        """A new database: a clone of the migrated template (or of database ``template``, no one connected to it),
+        or (``migrated=False``) one with no tables at all."""
         name = f"test_{os.getpid()}_{next(self._counter)}"
+        source = template or (TEMPLATE if migrated else "template0")
         with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE if migrated else 'template0'}")
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {source}")
         return name
 
     def refill_from(self, name: str, template: str) -> None:
