@@ -395,26 +395,63 @@ def _load_the_sample_boards(engine) -> None:
         accounts.HASHER = real
 
 
-@pytest.fixture(scope="session")
-def _sample_boards_sqlite(sqlite_template, tmp_path_factory) -> Path:
-    """The sample boards loaded once into a SQLite file (a second and a half of imports), for ``sample_boards``."""
-    path = tmp_path_factory.mktemp("sample-boards") / "samples.db"
-    shutil.copyfile(sqlite_template, path)
+def _made_once_per_run(tmp_path_factory, name: str, make) -> tuple[Path, bool]:
+    """``make(path)`` run by one process of this test run, the first to ask (the pytest-xdist workers share the run's
+    temporary folder; the others wait for it, then read what it made). Returns the path and whether this process
+    made it. Loading the sample boards is 20-40 s of imports: once a run rather than once a worker."""
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # this run's folder, shared by its workers (not across runs: each run has its own)
+    path = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return path, False
+        part = root / f"{name}.part"
+        make(part)
+        part.rename(path)
+        return path, True
+
+
+def _sample_boards_file(path: Path, template: Path) -> None:
+    shutil.copyfile(template, path)
     engine = open_database(f"sqlite:///{path}")
     _load_the_sample_boards(engine)
     engine.dispose()
+    assert not path.with_name(f"{path.name}-wal").exists(), "the sample boards' write-ahead log was not merged back"
+
+
+@pytest.fixture(scope="session")
+def _sample_boards_sqlite(sqlite_template, tmp_path_factory) -> Path:
+    """The sample boards loaded once a test run into a SQLite file, for ``sample_boards`` (read, never written)."""
+    path, _ = _made_once_per_run(tmp_path_factory, "sample-boards.db",
+                                 lambda part: _sample_boards_file(part, sqlite_template))
     return path
 
 
 @pytest.fixture(scope="session")
-def _sample_boards_postgres(postgres_server) -> str:
-    """The sample boards loaded once into a PostgreSQL database, the template ``sample_boards`` clones."""
-    name = postgres_server.new_database()
-    engine = open_database(postgres_server.url(name))
-    try:
-        _load_the_sample_boards(engine)
-    finally:
-        engine.dispose()
+def _sample_boards_postgres(postgres_server, tmp_path_factory) -> str:
+    """The sample boards in a PostgreSQL database, the template ``sample_boards`` clones: loaded once a test run
+    (each worker has its own server), by the first worker to need them, and restored from its pg_dump by the
+    others, rows, sequences and all."""
+    made = {}
+
+    def load_and_dump(part: Path) -> None:
+        name = made["name"] = postgres_server.new_database()
+        engine = open_database(postgres_server.url(name))
+        try:
+            _load_the_sample_boards(engine)
+        finally:
+            engine.dispose()
+        part.write_bytes(postgres_server.dump(name))
+
+    dump, here = _made_once_per_run(tmp_path_factory, "sample-boards.pgdump", load_and_dump)
+    if here:
+        return made["name"]
+    name = postgres_server.new_database(migrated=False)
+    postgres_server.restore(name, dump.read_bytes())
     return name
 
 
