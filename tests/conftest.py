@@ -279,18 +279,38 @@ def _known_board_sqlite(sqlite_template, tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _known_board_postgres(postgres_server) -> str:
+    """The known board imported once into a PostgreSQL database, the template ``board`` clones."""
+    name = postgres_server.new_database()
+    engine = open_database(postgres_server.url(name))
+    try:
+        _load_the_known_board(engine)
+    finally:
+        engine.dispose()
+    return name
+
+
 @pytest.fixture
 def board(engine, request) -> dict:
-    """The known board ("test-board", see ``_load_the_known_board``) in this test's database. On SQLite its rows
-    are copied in from a database it was loaded into once (SQLite's backup API, safe while the engine is open);
-    on PostgreSQL it is imported here."""
+    """The known board ("test-board", see ``_load_the_known_board``) in this test's database, imported once per
+    session through the import a lead uses and copied in: on SQLite with SQLite's backup API (safe while the engine
+    is open), on PostgreSQL as a clone of a database it was imported into (the engine's connections are made anew)."""
     from data_model import queries
 
     if engine.dialect.name == "sqlite":
         _copy_sqlite_into(request.getfixturevalue("_known_board_sqlite"), engine)
     else:
-        _load_the_known_board(engine)
+        _refill_postgres(engine, request.getfixturevalue("_known_board_postgres"), request)
     return queries.board(engine, "test-board")
+
+
+def _refill_postgres(engine, template: str, request) -> None:
+    """Replace ``engine``'s PostgreSQL database with a clone of database ``template`` (the engine stays usable: its
+    pooled connections, ended by the drop, are let go and made again on first use)."""
+    engine.dispose()
+    request.getfixturevalue("postgres_server").refill_from(engine.url.database, template)
+    engine.dispose()
 
 
 def _copy_sqlite_into(source: Path, engine) -> None:
@@ -325,13 +345,28 @@ def _change_board_sqlite(sqlite_template, tmp_path_factory) -> dict[int, Path]:
     return after
 
 
+@pytest.fixture(scope="session")
+def _change_board_postgres(postgres_server) -> dict[int, str]:
+    """tests/change_trackers.py's board after version 1 and after version 2, each imported once (in order, into one
+    database) and cloned as it stood, for ``change_board`` to clone from on PostgreSQL."""
+    from change_trackers import load
+
+    growing, after = postgres_server.new_database(), {}
+    for version in (1, 2):
+        engine = open_database(postgres_server.url(growing))
+        try:
+            load(engine, version)
+        finally:
+            engine.dispose()
+        after[version] = postgres_server.new_database(template=growing)
+    return after
+
+
 @pytest.fixture
 def change_board(engine, request):
     """``to(version)``: this test's database as the lead's imports of change_trackers version 1 (then 2) leave it,
-    through the import a lead uses. On SQLite it is copied in from files they were imported into once; on PostgreSQL
-    the versions not yet loaded are imported here, in order."""
-    from change_trackers import load
-
+    through the import a lead uses. The versions are imported once per session and copied in: on SQLite from files
+    they were imported into, on PostgreSQL as clones of databases they were imported into."""
     loaded = [0]
 
     def to(version: int) -> None:
@@ -339,8 +374,7 @@ def change_board(engine, request):
         if engine.dialect.name == "sqlite":
             _copy_sqlite_into(request.getfixturevalue("_change_board_sqlite")[version], engine)
         else:
-            for v in range(loaded[0] + 1, version + 1):
-                load(engine, v)
+            _refill_postgres(engine, request.getfixturevalue("_change_board_postgres")[version], request)
         loaded[0] = version
 
     return to
@@ -362,26 +396,63 @@ def _load_the_sample_boards(engine) -> None:
         accounts.HASHER = real
 
 
-@pytest.fixture(scope="session")
-def _sample_boards_sqlite(sqlite_template, tmp_path_factory) -> Path:
-    """The sample boards loaded once into a SQLite file (a second and a half of imports), for ``sample_boards``."""
-    path = tmp_path_factory.mktemp("sample-boards") / "samples.db"
-    shutil.copyfile(sqlite_template, path)
+def _made_once_per_run(tmp_path_factory, name: str, make) -> tuple[Path, bool]:
+    """``make(path)`` run by one process of this test run, the first to ask (the pytest-xdist workers share the run's
+    temporary folder; the others wait for it, then read what it made). Returns the path and whether this process
+    made it. Loading the sample boards is 20-40 s of imports: once a run rather than once a worker."""
+    import fcntl
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # this run's folder, shared by its workers (not across runs: each run has its own)
+    path = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return path, False
+        part = root / f"{name}.part"
+        make(part)
+        part.rename(path)
+        return path, True
+
+
+def _sample_boards_file(path: Path, template: Path) -> None:
+    shutil.copyfile(template, path)
     engine = open_database(f"sqlite:///{path}")
     _load_the_sample_boards(engine)
     engine.dispose()
+    assert not path.with_name(f"{path.name}-wal").exists(), "the sample boards' write-ahead log was not merged back"
+
+
+@pytest.fixture(scope="session")
+def _sample_boards_sqlite(sqlite_template, tmp_path_factory) -> Path:
+    """The sample boards loaded once a test run into a SQLite file, for ``sample_boards`` (read, never written)."""
+    path, _ = _made_once_per_run(tmp_path_factory, "sample-boards.db",
+                                 lambda part: _sample_boards_file(part, sqlite_template))
     return path
 
 
 @pytest.fixture(scope="session")
-def _sample_boards_postgres(postgres_server) -> str:
-    """The sample boards loaded once into a PostgreSQL database, the template ``sample_boards`` clones."""
-    name = postgres_server.new_database()
-    engine = open_database(postgres_server.url(name))
-    try:
-        _load_the_sample_boards(engine)
-    finally:
-        engine.dispose()
+def _sample_boards_postgres(postgres_server, tmp_path_factory) -> str:
+    """The sample boards in a PostgreSQL database, the template ``sample_boards`` clones: loaded once a test run
+    (each worker has its own server), by the first worker to need them, and restored from its pg_dump by the
+    others, rows, sequences and all."""
+    made = {}
+
+    def load_and_dump(part: Path) -> None:
+        name = made["name"] = postgres_server.new_database()
+        engine = open_database(postgres_server.url(name))
+        try:
+            _load_the_sample_boards(engine)
+        finally:
+            engine.dispose()
+        part.write_bytes(postgres_server.dump(name))
+
+    dump, here = _made_once_per_run(tmp_path_factory, "sample-boards.pgdump", load_and_dump)
+    if here:
+        return made["name"]
+    name = postgres_server.new_database(migrated=False)
+    postgres_server.restore(name, dump.read_bytes())
     return name
 
 

@@ -102,11 +102,13 @@ class PostgresServer:
         engine = open_database(self.url(TEMPLATE))
         engine.dispose()
 
-    def new_database(self, *, migrated: bool = True) -> str:
-        """A new database: a clone of the migrated template, or (``migrated=False``) one with no tables at all."""
+    def new_database(self, *, migrated: bool = True, template: str | None = None) -> str:
+        """A new database: a clone of the migrated template (or of database ``template``, no one connected to it),
+        or (``migrated=False``) one with no tables at all."""
         name = f"test_{os.getpid()}_{next(self._counter)}"
+        source = template or (TEMPLATE if migrated else "template0")
         with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE if migrated else 'template0'}")
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {source}")
         return name
 
     def refill_from(self, name: str, template: str) -> None:
@@ -114,6 +116,21 @@ class PostgresServer:
         with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
             conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+
+    def dump(self, name: str) -> bytes:
+        """Database ``name`` as pg_dump's custom format (schema and rows), for ``restore`` on another server."""
+        proc = subprocess.run([*self._as_user, str(self.bin / "pg_dump"), "-Fc", "--no-owner", "-d", self.dsn(name)],
+                              capture_output=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"pg_dump failed: {proc.stderr.decode(errors='replace')}")
+        return proc.stdout
+
+    def restore(self, name: str, dump: bytes) -> None:
+        """Fill database ``name`` (made with ``migrated=False``: no tables) from a ``dump``."""
+        proc = subprocess.run([*self._as_user, str(self.bin / "pg_restore"), "--no-owner", "--exit-on-error",
+                               "-d", self.dsn(name)], input=dump, capture_output=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"pg_restore failed: {proc.stderr.decode(errors='replace')}")
 
     def drop_database(self, name: str) -> None:
         with psycopg.connect(self.dsn("postgres"), autocommit=True) as conn:

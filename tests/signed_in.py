@@ -35,10 +35,10 @@ def open_page(page: str | None = None, *, email: str = ADMIN, **params: str) -> 
     for key, value in params.items():
         at.query_params[key] = value
     at.run()  # the first run opens the database (loading the sample boards when asked) and shows the sign-in
-    sign_in(at, email).run()
-    if page:
-        at.switch_page(str(ROOT / "pages" / page)).run()
-    return at
+    sign_in(at, email)
+    if page:  # signed in at the page's own address, as the sign-in returns a person to the address they asked for
+        at.switch_page(str(ROOT / "pages" / page))
+    return at.run()
 
 
 def confirm_removals(at):
