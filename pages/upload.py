@@ -92,7 +92,8 @@ done = st.session_state.pop("upload_done", None)
 if done:
     c = done["changes"]
     if done.get("already"):
-        st.info(f"**{md(done['file'])}** was already loaded (upload {done['already']}); nothing changed.")
+        st.info(f"**{md(done['file'])}** was already loaded: it is the same file, byte for byte, as an earlier "
+                "upload to this board, so nothing changed. The audit trail says when it was first loaded.")
     else:
         st.success(f"Loaded **{md(done['file'])}** for {md(done['board'])}: {c['added']} added, {c['updated']} updated, "
                    f"{c['removed']} removed, {c['unchanged']} unchanged.")
