@@ -11,7 +11,7 @@ from presentation.stated_rag import LEAD, RULE, differing, differing_note, with_
 from ui.board_page import open_board_page
 from ui.charts import show_chart
 from ui.row_detail import table_with_detail
-from ui.tables import wrapping_table
+from ui.tables import TITLE_WIDTH, wrapping_table
 
 NO_WORKSTREAM = "Not in a workstream"
 
@@ -45,7 +45,7 @@ if off:
             "earlier as-at date in the sidebar to see the programme as it stood.", icon=":material/info:")
 
 # In the order a member reads a milestone: how it stands, what it is, when it is due; then who and where.
-COLUMNS = {"rag": RULE, "reported_rag": LEAD, "title": st.column_config.TextColumn("Milestone", width="large"),
+COLUMNS = {"rag": RULE, "reported_rag": LEAD, "title": st.column_config.TextColumn("Milestone", width=TITLE_WIDTH),
            "due": st.column_config.DateColumn("Due", format="D MMM YYYY"), "status": "Status",
            "workstream": "Workstream", "owner": "Owner", "start": st.column_config.DateColumn("Start", format="D MMM YYYY"),
            "baseline_due": st.column_config.DateColumn("Baseline", format="D MMM YYYY"),

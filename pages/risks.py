@@ -11,6 +11,7 @@ from presentation.stated_rag import LEAD, RULE, differing, differing_note, with_
 from ui.board_page import open_board_page
 from ui.charts import show_chart
 from ui.row_detail import whole_or_detail
+from ui.tables import TITLE_WIDTH
 from ui.tabs import lazy_tabs
 
 view = open_board_page()
@@ -57,7 +58,7 @@ d.metric("Reviews overdue", len(overdue))
 
 # In the order a member reads a risk: how bad, what it is, whose, when it is next looked at; then the ratings.
 COLUMNS = {"rag": RULE, "reported_rag": LEAD, "score": "Score", "trend": "Trend", "previous_score": "Was",
-           "ref": "Ref", "title": st.column_config.TextColumn("Risk", width="large"), "workstream": "Workstream",
+           "ref": "Ref", "title": st.column_config.TextColumn("Risk", width=TITLE_WIDTH), "workstream": "Workstream",
            "owner": "Owner", "review_due": st.column_config.DateColumn("Review due", format="D MMM YYYY"),
            "likelihood": "Likelihood", "impact": "Impact",
            "mitigation": st.column_config.TextColumn("Mitigation", width="large"), "locality": "Locality"}

@@ -13,7 +13,11 @@ from presentation.moments import day_words
 from presentation.rag_view import MISSING  # what an empty cell shows: "not given", never an internal None
 from presentation.safe import cell_md
 
-__all__ = ["MISSING", "table", "wrapping_table", "wrapping_cells"]
+__all__ = ["MISSING", "TITLE_WIDTH", "table", "wrapping_table", "wrapping_cells"]
+
+# A register grid's title column: wide enough to scan, not so wide that the due date and status fall off a 1024 px
+# screen (the chosen row is written out whole beneath the grid, ui.row_detail).
+TITLE_WIDTH = "medium"
 
 
 def table(data, *, name: str | None = None, **options):
