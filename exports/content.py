@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from data_model import attention, forward_plan, queries, registers
+from data_model import attention, forward_plan, queries, registers, rollups
 from data_model.rag import RagRules
 from data_model.rollups import Filters, rag_matrix
 from data_model.spc import SpcSettings
@@ -456,7 +456,8 @@ def _section(name, index, matrix, milestones, risks, lines, by_period, latest, s
     ms, lt = ms.reset_index(drop=True), lt.reset_index(drop=True)
     open_risks = rk[rk["status"] == "open"].reset_index(drop=True)
     scored = open_risks[open_risks["score"].notna()]
-    mine = matrix[matrix["group"] == name]
+    # The rows with no workstream too: the roll-ups name their group "(no workstream)", the pack "Not assigned…".
+    mine = matrix[matrix["group"].replace({rollups.NO_WORKSTREAM: NO_WORKSTREAM}) == name]
     rag = Dataset("RAG", (Column("What"), Column("Red", "integer"), Column("Amber", "integer"),
                           Column("Green", "integer"), Column("Not rated", "integer"), Column("Total", "integer")),
                   tuple((str(r["kind"]), int(r["red"]), int(r["amber"]), int(r["green"]), int(r["unrated"]),
@@ -642,6 +643,7 @@ def _risk_rows(rk: pd.DataFrame) -> Dataset:
 
 
 def _budget_rows(bl: pd.DataFrame, name: str) -> Dataset:
+    bl = bl.assign(line_kind=bl["line_kind"].map(budget_view.LINE_KINDS).fillna(bl["line_kind"])) if len(bl) else bl
     return _dataset(name, [
         ("workstream", "Workstream", "text"), ("line", "Line", "text"), ("funder", "Funder", "text"),
         ("commissioner", "Commissioner", "text"), ("line_kind", "Kind", "text"), ("allocated", "Allocated", "money"),
@@ -656,6 +658,8 @@ def _budget_periods(by_period: pd.DataFrame) -> Dataset:
 
 
 def _metric_rows(values: pd.DataFrame) -> Dataset:
+    if len(values):
+        values = values.assign(direction=metric_view.better_when(values["direction"]))
     return _dataset("Metric values", [
         ("rag", "RAG", "rag"), ("workstream", "Workstream", "text"), ("name", "Metric", "text"),
         ("locality", "Locality", "text"), ("period", "Period", "text"), ("period_start", "Period start", "date"),
@@ -673,6 +677,8 @@ def _period_words(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _latest_rows(latest: pd.DataFrame) -> Dataset:
     latest = _period_words(latest)
+    if len(latest):
+        latest = latest.assign(direction=metric_view.better_when(latest["direction"]))
     return _dataset("Latest metric values", [
         ("rag", "RAG", "rag"), ("name", "Metric", "text"), ("locality", "Locality", "text"),
         ("period", "Period", "text"), ("target", "Target", "number"), ("actual", "Latest", "number"),

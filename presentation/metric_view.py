@@ -29,6 +29,11 @@ def time_axis(periods) -> dict:
     return {"format": "%b %Y", "tickCount": "month", "labelOverlap": True}
 
 
+def better_when(direction: pd.Series) -> pd.Series:
+    """A metric's stored direction in words, as every table writes it: "Higher", "Lower", "Not stated"."""
+    return direction.map({"higher": "Higher", "lower": "Lower"}).fillna("Not stated")
+
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 NO_PERIOD = "No period"  # as the change log says it (presentation.changes_view)
@@ -86,7 +91,7 @@ def latest_table(latest: pd.DataFrame) -> pd.DataFrame:
         "RAG": latest["rag"].map(WORDS).fillna("Not rated"), "Metric": latest["name"],
         "Locality": latest["locality"].fillna(""), "Period": [period_words(p, s) for p, s in zip(latest["period"], latest["period_start"], strict=True)], "Target": latest["target"],
         "Latest": latest["actual"], "Unit": latest["unit"].fillna(""),
-        "Better when": latest["direction"].map({"higher": "Higher", "lower": "Lower"}).fillna("Not stated"),
+        "Better when": better_when(latest["direction"]),
     })
 
 

@@ -339,3 +339,32 @@ def test_what_changed_since_the_last_meeting_reads_as_a_heading_and_names_its_ex
     sheets = load_workbook(io.BytesIO(export_pack(engine, ADMIN, "test-board", "xlsx", as_at=september.as_at,
                                                   snapshot=september).data), read_only=True).sheetnames
     assert "Changed milestones" in sheets and not [s for s in sheets if "since the meeting" in s]
+
+
+def test_the_pack_writes_budget_kinds_and_metric_directions_in_words(engine, board):
+    """As the pages write them: "Contribution", "Risk share", "Lower"; never the stored risk_share or lower."""
+    from exports.content import build_content
+    from presentation.budget_view import LINE_KINDS
+
+    content = build_content(engine, "test-board", as_at=AS_AT)
+    cells = {}
+    for ds in [d for s in content.sections for d in (s.budget, s.metrics)] + list(content.datasets):
+        for i, column in enumerate(ds.columns):
+            if column.title in ("Kind", "Better when") and ds.name != "Uploads":
+                cells.setdefault(column.title, set()).update(row[i] for row in ds.rows)
+    assert cells["Kind"] and cells["Kind"] <= set(LINE_KINDS.values())
+    assert cells["Better when"] and cells["Better when"] <= {"Higher", "Lower", "Not stated"}
+
+
+def test_the_section_of_rows_with_no_workstream_counts_their_rag(engine, board):
+    from conftest import xlsx
+
+    from exports.content import build_content
+    from loaders import import_bytes
+
+    measures = xlsx({"Measures": [["Metric", "Period", "Target", "Actual", "Direction"],
+                                  ["Admissions per 1,000", "2016-17 Q1", 100, 120, "lower"]]})
+    assert import_bytes(measures, "measures.xlsx", "test-board", engine=engine).status == "ok"
+    content = build_content(engine, "test-board", as_at=AS_AT)
+    (unassigned,) = [s for s in content.sections if s.name == "Not assigned to a workstream"]
+    assert [row[:2] for row in unassigned.rag.rows] == [("Metrics", 1)]  # red 1, not an empty "None."
