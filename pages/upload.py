@@ -27,6 +27,7 @@ from presentation.upload_report import (
     SheetView,
     changes_frame,
     counted,
+    is_day_column,
     issues_frame,
     left_out_words,
     mapping_frame,
@@ -45,7 +46,7 @@ from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
 from ui.row_detail import table_with_detail, whole_or_detail
 from ui.saved_mappings_section import saved_mappings_section
-from ui.tables import table, wrapping_table
+from ui.tables import TITLE_WIDTH, table, wrapping_table
 
 PREVIEW_HEADINGS = ("Title", "Metric", "Budget line", "Milestones", "Reference")  # what names a preview row
 WRAPPED_UP_TO = 60  # problems or changes shown whole in a wrapping table; more read better in a scrolling one
@@ -307,9 +308,13 @@ with tabs[1]:
                        "show" + (f"; \"{STATED_RAG}\" is the RAG your file states." if STATED_RAG in preview else "."))
         # a grid (hundreds of rows scroll), whose chosen row is written out whole beneath it: a cell cuts long text
         shown_rows = preview.head(500)
+        heading = next((c for c in PREVIEW_HEADINGS if c in shown_rows.columns), "Row")
+        # Days as every table writes them; the naming column medium-wide, so the RAG beside it shows at 1024 px.
+        config = {c: st.column_config.DateColumn(str(c), format="D MMM YYYY") if is_day_column(shown_rows[c]) else
+                  st.column_config.TextColumn(str(c), width=TITLE_WIDTH) if c == heading else str(c)
+                  for c in shown_rows.columns}
         table_with_detail(shown_rows, key="upload_preview", name="The rows as they will be stored",
-                          column_config={c: str(c) for c in shown_rows.columns},
-                          heading=next((c for c in PREVIEW_HEADINGS if c in shown_rows.columns), "Row"))
+                          column_config=config, heading=heading)
         if len(preview) > 500:
             st.caption(f"Showing the first 500 of {len(preview):,} rows.")
 with tabs[2]:

@@ -76,7 +76,8 @@ def records_frame(analysis: Analysis, rules: RagRules | None = None, as_at: date
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    first = ["Sheet", "Row", *naming]
+    # The RAG the rule gives, and the lead's where stated, next: at 1024 px they were off to the right of the grid.
+    first = ["Sheet", "Row", *naming, *(c for c in (RULE_RAG, STATED_RAG) if c in frame.columns)]
     frame = frame[[*first, *(c for c in frame.columns if c not in first)]]
     return drop_empty(frame, always=first)
 
@@ -401,3 +402,9 @@ def removal_words(change_rows: list[dict], workstreams: tuple[str, ...]) -> str:
             f"not have {'them' if len(names) != 1 else 'it'}: {shown}{more}. A tracker speaks for the whole of each "
             f"workstream it covers ({covered}), so what it leaves out is removed; removed rows stay in the history. "
             "If this file is only part of the tracker, load the whole tracker instead.")
+
+
+def is_day_column(values: pd.Series) -> bool:
+    """A preview column of days (a due date, a review date): shown "30 Apr 2016", as every other table writes a day."""
+    days = values.dropna()
+    return bool(len(days)) and all(isinstance(v, date) and not isinstance(v, datetime) for v in days)

@@ -115,3 +115,4 @@ def test_the_preview_rates_each_row_as_at_the_date_the_board_opens_at(engine, ma
     assert "as at 30 Jun 2017, the date the board's views open at" in note
     preview = next(t.value for t in [*at.dataframe, *at.table] if "Title" in t.value.columns)
     assert preview.set_index("Title").loc["Falls service launched", "RAG (rule)"] == "Green"  # not yet due
+    assert list(preview.columns[:4]) == ["Sheet", "Row", "Title", "RAG (rule)"]  # where a narrow screen shows it
