@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from presentation.rag_view import MISSING, WORDS
+from presentation.vega import date_axis
 
 SHORT_SPAN_DAYS = 120  # under about four months, monthly ticks would leave the axis bare or say one month thrice
 MONTH_DAYS, QUARTER_DAYS = 28, 80  # the shortest month; a quarter less the odd short month
@@ -23,10 +24,8 @@ def time_axis(periods) -> dict:
     span = (starts.max() - starts.min()).days if len(starts) else 0
     gap = starts.diff().dt.days.median() if len(starts) > 1 else 0
     if span < SHORT_SPAN_DAYS and gap < MONTH_DAYS:
-        return {"format": "%d %b %Y", "tickCount": "week", "labelOverlap": True}
-    if gap >= QUARTER_DAYS:
-        return {"format": "%b %Y", "tickCount": {"interval": "month", "step": 3}, "labelOverlap": True}
-    return {"format": "%b %Y", "tickCount": "month", "labelOverlap": True}
+        return date_axis("week")
+    return date_axis("quarter" if gap >= QUARTER_DAYS else "month")
 
 
 def better_when(direction: pd.Series) -> pd.Series:

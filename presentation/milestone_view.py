@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from presentation.rag_view import LETTERS, PALETTE, WORDS, legend_spec, status_words
-from presentation.vega import SCHEMA, VIEW, PlainChart, records
+from presentation.vega import SCHEMA, VIEW, PlainChart, date_axis, records
 
 MAX_BARS = 400
 LABEL_CHARS = 48  # a title's line on the axis: about 300 px at the axis's 10 px font, leaving the bars room
@@ -107,13 +107,7 @@ def span_axis(lo: date, hi: date) -> dict:
     """A date axis naming each tick once over ``lo`` to ``hi``: weeks (with the day) over a few months, months over
     two years, quarters over six, years beyond. Monthly labels on Vega's own ticks said "Nov 2011" twice."""
     days = (hi - lo).days
-    if days < 120:
-        return {"format": "%d %b %Y", "tickCount": "week", "labelOverlap": True}
-    if days < 2 * 366:
-        return {"format": "%b %Y", "tickCount": "month", "labelOverlap": True}
-    if days < 6 * 366:
-        return {"format": "%b %Y", "tickCount": {"interval": "month", "step": 3}, "labelOverlap": True}
-    return {"format": "%Y", "tickCount": "year", "labelOverlap": True}
+    return date_axis("week" if days < 120 else "month" if days < 2 * 366 else "quarter" if days < 6 * 366 else "year")
 
 
 def timeline_summary(dated: pd.DataFrame) -> str:

@@ -14,6 +14,20 @@ from dataclasses import dataclass
 import altair as alt
 
 SCHEMA = alt.SCHEMA_URL  # the Vega-Lite version Altair writes, so a plain spec and an Altair one draw alike
+
+# A date axis that names each tick once, by how often it ticks (Vega-Lite's ``axis``): the one home of the formats
+# the metric charts (presentation.metric_view.time_axis) and the timelines (milestone_view.span_axis) choose from.
+DATE_AXES = {
+    "week": {"format": "%d %b %Y", "tickCount": "week", "labelOverlap": True},
+    "month": {"format": "%b %Y", "tickCount": "month", "labelOverlap": True},
+    "quarter": {"format": "%b %Y", "tickCount": {"interval": "month", "step": 3}, "labelOverlap": True},
+    "year": {"format": "%Y", "tickCount": "year", "labelOverlap": True},
+}
+
+
+def date_axis(step: str) -> dict:
+    """A copy of ``DATE_AXES[step]``, safe for a spec to keep."""
+    return copy.deepcopy(DATE_AXES[step])
 VIEW = {"view": {"continuousHeight": 300, "continuousWidth": 300}}  # Altair's default view, as the pages have it
 
 
