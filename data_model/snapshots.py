@@ -86,6 +86,10 @@ class SnapshotError(ValueError):
     """A snapshot that can't be taken or read, in words a chair can act on (no such board, not allowed...)."""
 
 
+class SnapshotUnchanged(SnapshotError):
+    """A correction that would hold exactly what the meeting's current snapshot holds: nothing to correct."""
+
+
 # --------------------------------------------------------------------------------------------------------------
 # What a snapshot freezes
 # --------------------------------------------------------------------------------------------------------------
@@ -339,7 +343,7 @@ def get_snapshot(engine: Engine, snapshot_id: int) -> SnapshotInfo | None:
 
 def take_snapshot(engine: Engine, board_slug: str, meeting_date: date, by: str | Actor, *,
                   as_at: date | None = None, title: str | None = None,
-                  taken_at: datetime | None = None) -> SnapshotInfo:
+                  taken_at: datetime | None = None, refuse_unchanged: bool = False) -> SnapshotInfo:
     """Freeze the board's data for its meeting on ``meeting_date`` (made, and audited, when the board has none).
 
     ``by`` is the signed-in person (an Actor: they must be the board's chair or an admin, else SnapshotError and
@@ -348,6 +352,8 @@ def take_snapshot(engine: Engine, board_slug: str, meeting_date: date, by: str |
     (papers frozen before a meeting are as at the day they were frozen, as that moment's data is). Taking one is audited in the same
     transaction, which holds the import lock, so no upload lands half-way through the copy. ``taken_at`` dates it
     in the past (the sample boards' history, frozen at each past meeting); the hash is over the content alone.
+    With ``refuse_unchanged`` (the chair's button), a second snapshot of a meeting that would hold the same content,
+    read as at the same date, is refused (SnapshotUnchanged): a copy would only crowd the list and What changed.
     """
     actor = by if isinstance(by, Actor) else None
     who = actor.email if actor is not None else (str(by or "").strip() or "(unknown)")
@@ -364,11 +370,20 @@ def take_snapshot(engine: Engine, board_slug: str, meeting_date: date, by: str |
         parts = freeze(conn, board.id)
         digest = content_hash({name: text for name, (_n, text) in parts.items()})
         supersedes = conn.execute(select(func.max(SN.c.id)).where(SN.c.meeting_id == meeting_id)).scalar()
-        counts = _counts(conn, board.id)
         taken_at = taken_at or datetime.now(UTC)
+        as_at = as_at or min(meeting_date, taken_at.date())
+        if refuse_unchanged and supersedes is not None:
+            current = conn.execute(select(SN.c.hash, SN.c.as_at).where(SN.c.id == supersedes)).one()
+            if current.hash == digest and current.as_at == as_at:
+                raise SnapshotUnchanged(
+                    f"Nothing has changed since snapshot {supersedes} was frozen for the meeting of "
+                    f"{meeting_date.day} {meeting_date:%B %Y}: it already holds exactly this data (hash "
+                    f"{digest[:12]}…), so no new snapshot was made. Load the corrected tracker first, then freeze "
+                    "again.")
+        counts = _counts(conn, board.id)
         snapshot_id = conn.execute(insert(SN).values(
             board_id=board.id, meeting_id=meeting_id, meeting_date=meeting_date,
-            as_at=as_at or min(meeting_date, taken_at.date()), taken_at=taken_at, taken_by=who, hash=digest, supersedes_id=supersedes,
+            as_at=as_at, taken_at=taken_at, taken_by=who, hash=digest, supersedes_id=supersedes,
             counts=counts.as_json()).returning(SN.c.id)).scalar_one()
         conn.execute(insert(SP), [{"snapshot_id": snapshot_id, "table_name": name, "row_count": n, "rows": text}
                                   for name, (n, text) in parts.items()])

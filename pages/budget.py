@@ -94,11 +94,14 @@ if not by_period.empty:
 st.subheader("Budget lines", anchor=False)
 # The amounts straight after the line, so they show without scrolling sideways; who funds and commissions it last.
 # Whole while short; a longer list scrolls, and the line chosen in it is written out in full beneath.
-whole_or_detail(pd.DataFrame({
+listed = pd.DataFrame({
     "Workstream": lines["workstream"], "Line": lines["line"],
     "Kind": lines["line_kind"].map(LINE_KINDS).fillna("Allocation"), "Allocated": lines["allocated"].map(money),
     "Forecast": lines["forecast"].map(money), "Spent": lines["spent"].map(money),
-    "Funder": lines["funder"].fillna(""), "Commissioner": lines["commissioner"].fillna("")}),
-    up_to=WRAPPED_UP_TO, key="budget_lines", heading="Line", name="Budget lines",
-    column_config={"Line": st.column_config.TextColumn("Line", width="large"),
-                   **{c: c for c in ("Workstream", "Kind", "Allocated", "Forecast", "Spent", "Funder", "Commissioner")}})
+    "Funder": lines["funder"].fillna(""), "Commissioner": lines["commissioner"].fillna("")})
+# Most trackers name no funder or no commissioner: a column of dashes would only push the line's words into a narrow
+# strip and the last column off a 1024 px screen.
+listed = listed.drop(columns=[c for c in ("Funder", "Commissioner") if not listed[c].str.strip().astype(bool).any()])
+whole_or_detail(listed, up_to=WRAPPED_UP_TO, key="budget_lines", heading="Line", name="Budget lines",
+                column_config={c: st.column_config.TextColumn("Line", width="large") if c == "Line" else c
+                               for c in listed.columns})

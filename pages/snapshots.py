@@ -9,7 +9,7 @@ import streamlit as st
 from data_model import queries
 from data_model.meetings import meeting_status_words
 from data_model.permissions import Resource
-from data_model.snapshots import SnapshotError, list_snapshots, take_snapshot
+from data_model.snapshots import SnapshotError, SnapshotUnchanged, list_snapshots, take_snapshot
 from presentation.moments import day_words
 from presentation.safe import md
 from ui.auth import can
@@ -64,7 +64,9 @@ if can("snapshot", Resource(board_id)):
                        "is a correction: it supersedes that one, which is kept as it was.")
         if st.button("Freeze a snapshot", type="primary", icon=":material/photo_camera:", key="take_snapshot"):
             try:
-                info = take_snapshot(engine, board["slug"], when, who, title=title)
+                info = take_snapshot(engine, board["slug"], when, who, title=title, refuse_unchanged=True)
+            except SnapshotUnchanged as exc:
+                st.info(md(str(exc)), icon=":material/info:")
             except SnapshotError as exc:
                 st.error(md(str(exc)), icon=":material/error:")
             else:

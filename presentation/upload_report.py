@@ -143,14 +143,23 @@ def changes_frame(change_rows: pd.DataFrame | list[dict]) -> pd.DataFrame:
     df = pd.DataFrame(change_rows)
     if df.empty:
         return pd.DataFrame(columns=["Change", "What", "Item", "Field", "Was", "Now"])
+    whole = [a in WHOLE_ROW_WORDS and not isinstance(f, str) for a, f in zip(df["action"], df["field"], strict=True)]
     return pd.DataFrame({
         "Change": df["action"].map(ACTION_WORDS).fillna(df["action"]),
         "What": df["entity"].map(lambda e: str(e).replace("_", " ").capitalize()),
         "Item": df["label"],
-        "Field": df["field"].map(lambda f: CHANGE_FIELD_NAMES.get(f, f) if isinstance(f, str) else ""),
-        "Was": [value_words(f, v) for f, v in zip(df["field"], df["old_value"], strict=True)],
-        "Now": [value_words(f, v) for f, v in zip(df["field"], df["new_value"], strict=True)],
+        "Field": ["Whole row" if w else CHANGE_FIELD_NAMES.get(f, f) if isinstance(f, str) else ""
+                  for w, f in zip(whole, df["field"], strict=True)],
+        "Was": [WHOLE_ROW_WORDS[a][0] if w else value_words(f, v)
+                for w, a, f, v in zip(whole, df["action"], df["field"], df["old_value"], strict=True)],
+        "Now": [WHOLE_ROW_WORDS[a][1] if w else value_words(f, v)
+                for w, a, f, v in zip(whole, df["action"], df["field"], df["new_value"], strict=True)],
     })
+
+
+# A row added or removed whole has no field's before and after: said in words, not a pair of dashes.
+WHOLE_ROW_WORDS = {"added": ("Not on the board", "Added from this file"),
+                   "removed": ("On the board", "Not in this file: removed")}
 
 
 # A changed RAG in the log is the lead's stated one: the rule's RAG is worked out when shown, never stored.
@@ -238,12 +247,16 @@ def date_fields(kind: TrackerKind) -> set[str]:
 
 
 def others_words(reading: SheetReading) -> str:
-    """The other kinds the sheet fits, with how well beside the kind it was read as."""
+    """The other kinds the sheet fits, with how well beside the kind it was read as. A sheet read surely names only
+    kinds it fits about as well: "also fits a budget (less well)" under a plain milestone plan only raises a doubt."""
     words = []
     for name, score in reading.alternatives:
         if name not in BY_NAME or score <= 0:
             continue
-        how = "about as well" if reading.score and score >= ALIKE * reading.score else "less well"
+        alike = bool(reading.score) and score >= ALIKE * reading.score
+        if not alike and reading.confidence != "unsure":
+            continue
+        how = "about as well" if alike else "less well"
         words.append(f"a {BY_NAME[name].label} ({how})")
     return ", ".join(words)
 

@@ -134,6 +134,23 @@ def test_a_chair_freezes_a_snapshot_on_the_snapshots_page(app, engine, board):
     assert f"snapshot={snapshot_id}" in links["board_pack"].query_string
 
 
+def test_freezing_a_meeting_again_with_nothing_changed_says_so_and_makes_no_copy(app, engine, board):
+    add_meeting(engine, board["id"], AS_AT, "September board", by="tests")
+    at = open_page("snapshots.py", email=person(engine, "chair"), board="test-board")
+    at.button(key="take_snapshot").click().run()
+    at.button(key="take_snapshot").click().run()  # pressed again, nothing uploaded since
+    assert not at.exception and not at.error
+    [said] = [i.value for i in at.info]
+    assert said.startswith("Nothing has changed since snapshot") and "no new snapshot was made" in said
+    listed = next(df.value for df in at.table if "Hash (sha256)" in df.value.columns)
+    assert len(listed) == 1 and listed["State"].iloc[0] == "Current"
+    later_upload(engine)  # a corrected tracker: now the same button makes a correction that supersedes the first
+    at.button(key="take_snapshot").click().run()
+    assert [s.value for s in at.success] and not at.info
+    listed = next(df.value for df in at.table if "Hash (sha256)" in df.value.columns)
+    assert len(listed) == 2 and listed["State"].str.startswith("Current, a correction of snapshot").any()
+
+
 def test_a_viewer_reads_the_snapshots_but_has_no_button(app, engine):
     info = take_snapshot(engine, "test-board", AS_AT, "tests")
     at = open_page("snapshots.py", email=person(engine, "viewer"), board="test-board")

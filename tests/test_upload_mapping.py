@@ -256,3 +256,19 @@ def test_choosing_the_kind_of_a_sheet_no_kind_knows_finds_the_row_of_the_mapped_
     assert analysis.ok, [i.message for i in analysis.errors]
     assert analysis.readings[0].header_row == 3 and analysis.readings[0].confidence == "chosen"
     assert [r["title"] for r in analysis.public_records()] == ["Open the wellbeing hub", "Train the falls team"]
+
+
+def test_a_sheet_read_surely_names_only_kinds_it_fits_about_as_well():
+    """"Also fits: a budget (less well)" under a plain milestone plan only raised a doubt; an unsure sheet, which waits
+    for the lead, names every kind it could be, and how well each fits."""
+    from loaders.kinds import BY_NAME
+    from loaders.pipeline import SheetReading
+    from presentation.upload_report import others_words
+
+    def reading(confidence: str, alternatives) -> SheetReading:
+        return SheetReading("Plan", BY_NAME["milestones"], 1, confidence, 10, alternatives, None)
+
+    assert others_words(reading("sure", (("budget", 3),))) == ""
+    assert others_words(reading("sure", (("budget", 9),))) == "a budget (about as well)"
+    assert others_words(reading("unsure", (("budget", 9), ("risks", 3)))) == ("a budget (about as well), "
+                                                                               "a risk register (less well)")

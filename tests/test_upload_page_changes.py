@@ -105,6 +105,24 @@ def test_a_file_that_removes_more_rows_than_it_holds_names_them_and_asks_before_
         assert sorted(live) == ["P1"]
 
 
+@pytest.mark.slow
+def test_a_row_added_or_taken_off_whole_is_said_in_words(engine, mapping_people):
+    head = ["Ref", "Priority", "Milestone", "Due", "Status"]
+    rows = [["P1", "Prevention", "Hub in GP surgeries", "31/01/2017", "In progress"],
+            ["P2", "Prevention", "Falls service launched", "31/03/2017", "Not started"]]
+    at = upload(open_page("upload.py", email=mapping_people["lead"], board="test-board"), "v1.xlsx",
+                xlsx({"Plan": [head, *rows]}))
+    confirm_removals(at)
+    load(at)
+    upload(at, "v2.xlsx", xlsx({"Plan": [head, rows[0], ["P4", "Prevention", "Carers' hub", "31/07/2017",
+                                                         "Not started"], ["P5", "Prevention", "Falls clinic", None, None]]}))
+    listed = changes(at)  # not a row of dashes: what was on the board, and what loading does with it
+    assert ("Added", "Carers' hub", "Whole row", "Not on the board", "Added from this file") in listed
+    assert ("Removed", "Falls service launched", "Whole row", "On the board", "Not in this file: removed") in listed
+    load(at)
+    assert ("Added", "Carers' hub", "Whole row", "Not on the board", "Added from this file") in changes(at)
+
+
 def test_the_preview_rates_each_row_as_at_the_date_the_board_opens_at(engine, mapping_people):
     """The known board's data end in 2017: its views open as at their last date, and the preview's RAG is that
     date's, so it is the one the Overview shows after loading (a milestone due late in 2017 is not overdue there)."""
