@@ -116,3 +116,23 @@ def test_the_home_page_lists_what_the_latest_upload_changed_once_it_is_opened(en
     assert not at.exception, at.exception
     [changes] = [df.value for df in [*at.dataframe, *at.table] if "Change" in df.value.columns]
     assert len(changes) and set(changes["Change"]) <= {"Added", "Updated", "Removed"}, changes
+
+
+def test_the_budget_lines_leave_out_a_funder_or_commissioner_column_no_line_fills(engine, board, app_database,
+                                                                                  monkeypatch):
+    """A column of dashes only squeezes the lines' words and pushes the last column off a 1024 px screen."""
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+
+    def columns(at) -> list[str]:
+        return list(next(t.value for t in at.table if "Line" in t.value.columns).columns)
+
+    head = ["Workstream", "Budget line", "Allocated", "Spent"]
+    assert import_bytes(xlsx({"Budget": [head, ["Prevention", "Falls service", 120000, 30000],
+                                         ["Prevention", "Carers' hub", 80000, 10000]]}), "budget.xlsx",
+                        "test-board", engine=engine, kind="budget").status == "ok"
+    assert "Funder" not in columns(open_page("budget.py", board="test-board", as_at=AS_AT_PARAM))
+    assert import_bytes(xlsx({"Budget": [[*head, "Funder"], ["Prevention", "Falls service", 120000, 30000, "CCG"],
+                                         ["Prevention", "Carers' hub", 80000, 10000, None]]}), "budget.xlsx",
+                        "test-board", engine=engine, kind="budget").status == "ok"
+    shown = columns(open_page("budget.py", board="test-board", as_at=AS_AT_PARAM))
+    assert "Funder" in shown and "Commissioner" not in shown
