@@ -659,7 +659,8 @@ def _budget_periods(by_period: pd.DataFrame) -> Dataset:
 
 def _metric_rows(values: pd.DataFrame) -> Dataset:
     if len(values):
-        values = values.assign(direction=metric_view.better_when(values["direction"]))
+        values = values.assign(direction=metric_view.better_when(values["direction"]),
+                               unit=metric_view.units_in_words(values["unit"]))
     return _dataset("Metric values", [
         ("rag", "RAG", "rag"), ("workstream", "Workstream", "text"), ("name", "Metric", "text"),
         ("locality", "Locality", "text"), ("period", "Period", "text"), ("period_start", "Period start", "date"),
@@ -678,7 +679,8 @@ def _period_words(frame: pd.DataFrame) -> pd.DataFrame:
 def _latest_rows(latest: pd.DataFrame) -> Dataset:
     latest = _period_words(latest)
     if len(latest):
-        latest = latest.assign(direction=metric_view.better_when(latest["direction"]))
+        latest = latest.assign(direction=metric_view.better_when(latest["direction"]),
+                               unit=metric_view.units_in_words(latest["unit"]))
     return _dataset("Latest metric values", [
         ("rag", "RAG", "rag"), ("name", "Metric", "text"), ("locality", "Locality", "text"),
         ("period", "Period", "text"), ("target", "Target", "number"), ("actual", "Latest", "number"),
@@ -718,7 +720,8 @@ def _exceptions(source, filters: Filters, rules: RagRules) -> tuple[Dataset, ...
         _dataset("Metrics off target", [
             ("rag", "RAG", "rag"), ("workstream", "Workstream", "text"), ("name", "Metric", "text"),
             ("locality", "Locality", "text"), ("period", "Period", "text"), ("target", "Target", "number"),
-            ("actual", "Latest", "number"), ("unit", "Unit", "text")], _period_words(mt),
+            ("actual", "Latest", "number"), ("unit", "Unit", "text")],
+            _period_words(mt).assign(unit=metric_view.units_in_words(mt["unit"])) if len(mt) else mt,
             "Every rated metric is on target."),
     )
 

@@ -10,7 +10,7 @@ from data_model.rag import RagRules
 from data_model.rollups import rag_matrix
 from data_model.spc import SpcSettings
 from data_model.vocabulary import PATH_SEP, join_path, split_path
-from presentation.metric_view import better_when, period_words
+from presentation.metric_view import better_when, period_words, units_in_words
 from presentation.milestone_view import due_words
 from presentation.rag_view import (
     WHOLE_BOARD,
@@ -92,7 +92,8 @@ def metrics_tab(rows: pd.DataFrame, rules: RagRules) -> None:
     else:
         words = [period_words(p, start) for p, start in zip(rows["period"], rows.get("period_start", [None] * len(rows)),
                                                             strict=True)]
-        rows = drop_empty(rows.assign(rag=rows["rag"].map(WORDS), period=words, direction=better_when(rows["direction"])), always=("rag", "name", "target", "actual"))
+        rows = drop_empty(rows.assign(rag=rows["rag"].map(WORDS), period=words, direction=better_when(rows["direction"]),
+                                      unit=units_in_words(rows["unit"])), always=("rag", "name", "target", "actual"))
         wrapping_table(rows, name="Metrics off target", labels={
             "rag": "RAG", "workstream": "Workstream", "name": "Metric", "locality": "Locality", "period": "Period",
             "target": "Target", "actual": "Latest", "unit": "Unit", "direction": "Better when"},

@@ -33,6 +33,34 @@ def better_when(direction: pd.Series) -> pd.Series:
     return direction.map({"higher": "Higher", "lower": "Lower"}).fillna("Not stated")
 
 
+# A metric's stored unit in words, as every table, chart axis and the pack write it; a unit the loader does not know
+# is kept as the lead wrote it.
+UNIT_WORDS = {"percent": "Per cent (%)", "gbp": "Pounds (£)", "days": "Days", "minutes": "Minutes", "rate": "Rate",
+              "count": "Number"}
+
+
+def unit_words(unit: object) -> str:
+    """"Per cent (%)" for "percent"; "" when no unit is known."""
+    if unit is None or (isinstance(unit, float) and pd.isna(unit)):
+        return ""
+    text = str(unit)
+    return UNIT_WORDS.get(text, text)
+
+
+def units_in_words(units: pd.Series) -> pd.Series:
+    return units.map(unit_words)
+
+
+def with_unit(value: float, unit: object) -> str:
+    """A value as a board reads it beside its unit's sign: "70%", "£1,200", or "25" for a count or rate. ``unit`` is
+    the stored code or its words."""
+    if unit in ("percent", UNIT_WORDS["percent"]):
+        return f"{value:g}%"
+    if unit in ("gbp", UNIT_WORDS["gbp"]):
+        return f"£{value:,.0f}"
+    return f"{value:g}"
+
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 NO_PERIOD = "No period"  # as the change log says it (presentation.changes_view)
@@ -89,7 +117,7 @@ def latest_table(latest: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "RAG": latest["rag"].map(WORDS).fillna("Not rated"), "Metric": latest["name"],
         "Locality": latest["locality"].fillna(""), "Period": [period_words(p, s) for p, s in zip(latest["period"], latest["period_start"], strict=True)], "Target": latest["target"],
-        "Latest": latest["actual"], "Unit": latest["unit"].fillna(""),
+        "Latest": latest["actual"], "Unit": units_in_words(latest["unit"]),
         "Better when": better_when(latest["direction"]),
     })
 
@@ -111,8 +139,8 @@ def by_place(latest: pd.DataFrame, said: list[str]) -> list[pd.DataFrame]:
     """Each metric's latest value in each place ("25 (Green)"; ``said`` is each row's SPC or RAG verdict in words),
     laid out to read without scrolling sideways: the longer list down the side (places, as in the RAG table above,
     unless there are more metrics than places) and the shorter across, in tables of at most MAX_COLUMNS columns."""
-    cells = latest.assign(cell=[f"{v:g} ({w})" if pd.notna(v) else MISSING
-                                for v, w in zip(latest["Latest"], said, strict=True)])
+    cells = latest.assign(cell=[f"{with_unit(v, u)} ({w})" if pd.notna(v) else MISSING
+                                for v, u, w in zip(latest["Latest"], latest["Unit"], said, strict=True)])
     metrics, places = list(dict.fromkeys(cells["Metric"])), sorted(set(cells["Locality"]))
     down, across, names = ("Locality", "Metric", metrics) if len(metrics) <= len(places) else \
         ("Metric", "Locality", places)

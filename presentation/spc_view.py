@@ -24,7 +24,7 @@ from data_model.spc import (
     calculate,
     direction_of,
 )
-from presentation.metric_view import month_words, time_axis
+from presentation.metric_view import month_words, time_axis, unit_words
 from presentation.rag_view import WORDS
 from presentation.vega import SCHEMA, VIEW, PlainChart
 
@@ -274,7 +274,7 @@ def spc_spec(series: SeriesSpc, two_sigma: bool = False) -> dict:
                         "segment": gaps})
     datasets = {"points": present}
     layers = [{"data": {"name": "points"}, "mark": {"type": "line", "color": "#595959", "strokeWidth": 1.5},
-               "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": series.unit or "Value",
+               "encoding": {"x": x, "y": {"field": "value", "type": "quantitative", "title": unit_words(series.unit) or "Value",
                                           "scale": {"zero": False}},
                             "detail": {"field": "segment", "type": "nominal"}}}]
 

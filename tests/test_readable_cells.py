@@ -63,6 +63,18 @@ def test_a_place_without_a_metric_says_it_is_missing():
     assert only.set_index("Locality").loc["Place 2", "Metric 1 with a long name (per 1,000 people, monthly)"] == MISSING
 
 
+def test_a_metric_value_carries_its_units_sign_and_the_unit_reads_in_words():
+    """"70 (Red)" for a percentage read as a count of 70; a Unit column of "percent" and "gbp" is the store's code."""
+    latest = _latest(2, 2).assign(unit=["percent", "percent", "gbp", "gbp"], actual=[70.0, 68.5, 1200.0, 950.0])
+    table = latest_table(latest)
+    assert set(table["Unit"]) == {"Per cent (%)", "Pounds (£)"}
+    (only,) = by_place(table, _verdicts(table))
+    cells = only.set_index("Locality")
+    assert cells.loc["Place 0", "Metric 0 with a long name (per 1,000 people, monthly)"] == "70% (Green)"
+    assert cells.loc["Place 1", "Metric 1 with a long name (per 1,000 people, monthly)"] == "£950 (Green)"
+    assert latest_table(_latest(1, 1).assign(unit=["beds open"]))["Unit"].tolist() == ["beds open"]  # as written
+
+
 @pytest.mark.parametrize(("label", "start", "words"), [
     ("2018-07", "2018-07-01", "July 2018"),
     ("2016-17 Q1", "2016-04-01", "Q1 2016-17 (Apr–Jun 2016)"),
