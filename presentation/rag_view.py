@@ -72,15 +72,21 @@ def bar_label(row) -> str:
     return " ".join(parts)
 
 
+# The bars count every kind in RAG; beside a table whose Metrics column gives SPC verdicts, the metrics' bars say they
+# are the RAG against target, so a board member does not read "Red 1" as the variation the table gives.
+CHART_KINDS = {"Metrics": "Metrics (RAG against target)"}
+
+
 def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.FacetChart:
     """Stacked bars per group and kind. RAG is never told by colour alone: each bar ends with its counts by letter
     ("R2 A1 G5"), the legend names each colour and its letter, and the tooltip says the colour in words."""
     long = matrix.melt(id_vars=["group", "kind"], value_vars=[*RAGS, "unrated"], var_name="rag", value_name="count")
     long = long[long["count"] > 0].copy()
     long["status"] = long["rag"].map(WORDS)
-    long["kind"] = long["kind"].astype(str)
+    long["kind"] = long["kind"].astype(str).replace(CHART_KINDS)
     long["group"] = long["group"].replace({NO_WORKSTREAM: NOT_ASSIGNED})
-    labels = {(str(r["group"]).replace(NO_WORKSTREAM, NOT_ASSIGNED), str(r["kind"])): (bar_label(r), int(r["total"]))
+    labels = {(str(r["group"]).replace(NO_WORKSTREAM, NOT_ASSIGNED), CHART_KINDS.get(str(r["kind"]), str(r["kind"]))):
+              (bar_label(r), int(r["total"]))
               for r in matrix.to_dict("records") if r["total"]}
     long["label"] = [labels[(g, k)][0] for g, k in zip(long["group"], long["kind"], strict=True)]
     long["total"] = [labels[(g, k)][1] for g, k in zip(long["group"], long["kind"], strict=True)]
@@ -105,7 +111,8 @@ def matrix_chart(matrix: pd.DataFrame, group_label: str) -> alt.FacetChart:
     return (
         alt.layer(bars, text, data=long)
         .properties(width=140)  # four kinds, the labels and the legend above them fit the page at 1400 px
-        .facet(column=alt.Column("kind:N", title=None, sort=["Milestones", "Risks", "Budget", "Metrics"]))
+        .facet(column=alt.Column("kind:N", title=None,
+                                 sort=[CHART_KINDS.get(k, k) for k in ("Milestones", "Risks", "Budget", "Metrics")]))
         .properties(description=matrix_summary(matrix, group_label))
     )
 

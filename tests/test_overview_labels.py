@@ -25,6 +25,17 @@ def test_the_rag_bars_name_rows_with_no_workstream_in_words():
     assert groups == {"Phase 1", "Not assigned to a workstream"}
 
 
+def test_the_metrics_bars_say_they_count_rag_against_target_not_the_tables_spc_verdicts():
+    import pandas as pd
+
+    rows = pd.DataFrame([{"group": "Prevention", "kind": kind, "red": 1, "amber": 0, "green": 2, "unrated": 0,
+                          "total": 3} for kind in ("Risks", "Metrics")])
+    spec = matrix_chart(rows, "Workstream").to_dict()
+    kinds = {row["kind"] for values in spec["datasets"].values() for row in values if "kind" in row}
+    assert kinds == {"Risks", "Metrics (RAG against target)"}
+    assert spec["facet"]["column"]["sort"][-1] == "Metrics (RAG against target)"  # last, as in the table
+
+
 def test_a_level_label_the_name_already_says_is_not_repeated():
     assert level_heading("Phase", "Phase 1") == "Phase 1"
     assert level_heading("phase", "PHASE 2 – delivery") == "PHASE 2 – delivery"
