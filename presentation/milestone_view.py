@@ -13,7 +13,7 @@ from presentation.vega import SCHEMA, VIEW, PlainChart, date_axis, records
 
 MAX_BARS = 400
 LABEL_CHARS = 48  # a title's line on the axis: about 300 px at the axis's 10 px font, leaving the bars room
-LINE_HEIGHT = 12
+LINE_HEIGHT = 13  # the axis font is 10-11 px: at 12 the lines of a four-line title touched
 
 
 def label_lines(title: object, chars: int = LABEL_CHARS) -> list[str]:
