@@ -4,7 +4,7 @@ import streamlit as st
 
 from data_model import queries, registers
 from presentation.milestone_view import MAX_BARS, outside, timeline, undated_table
-from presentation.rag_view import status_words
+from presentation.rag_view import NOT_ASSIGNED, status_words
 from presentation.register_tables import drop_empty, workstream_under
 from presentation.safe import md
 from presentation.stated_rag import LEAD, RULE, differing, differing_note, with_stated
@@ -12,8 +12,6 @@ from ui.board_page import open_board_page
 from ui.charts import show_chart
 from ui.row_detail import table_with_detail
 from ui.tables import TITLE_WIDTH, wrapping_table
-
-NO_WORKSTREAM = "Not in a workstream"
 
 view = open_board_page()
 board, rules, filters = view.board, view.rules, view.filters
@@ -58,7 +56,7 @@ stated_differs = differing(df)
 if stated_differs:
     st.caption(differing_note(stated_differs, "milestone", "from its due date and status"))
 
-for top, group in df.groupby(df["top"].fillna(NO_WORKSTREAM), sort=False):
+for top, group in df.groupby(df["top"].fillna(NOT_ASSIGNED), sort=False):
     # A closed workstream draws nothing until it is opened (a rerun): a large board's page would otherwise send and
     # draw every workstream's timeline and table, hidden, on every visit.
     section = st.expander(f"{md(top)} — {len(group)} milestones", expanded=len(df) <= 60, on_change="rerun",

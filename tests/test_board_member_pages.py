@@ -136,3 +136,16 @@ def test_the_budget_lines_leave_out_a_funder_or_commissioner_column_no_line_fill
                         "test-board", engine=engine, kind="budget").status == "ok"
     shown = columns(open_page("budget.py", board="test-board", as_at=AS_AT_PARAM))
     assert "Funder" in shown and "Commissioner" not in shown
+
+
+def test_milestones_no_workstream_was_given_for_are_named_as_on_the_overview(engine, board, app_database,
+                                                                              monkeypatch):
+    monkeypatch.setenv("DASHBOARD_SAMPLE_DATA", "0")
+    plan = xlsx({"Plan": [["Milestone", "Due", "Status"], ["Open the hub", "31/03/2017", "In progress"],
+                          ["Train the falls team", "30/04/2017", "Not started"]]})
+    assert import_bytes(plan, "plan.xlsx", "test-board", engine=engine).status == "ok"
+    at = open_page("milestones.py", board="test-board", as_at=AS_AT_PARAM)
+    assert "Not assigned to a workstream — 2 milestones" in [as_read(e.label) for e in at.expander]
+    overview = open_page("overview.py", board="test-board", as_at=AS_AT_PARAM)
+    rows = next(t.value for t in overview.table if "Milestones" in t.value.columns)["Workstream"].map(as_read)
+    assert "Not assigned to a workstream" in rows.tolist()  # one name for them on both pages
