@@ -74,13 +74,13 @@ def td(value: object, kind: str) -> Markup:
 # narrowest line) before laying it out, most of a long pack's typesetting. The pack's tables are laid out fixed, at
 # widths worked out here from the text they hold: DejaVu Sans at the tables' 7.5 pt runs about 1.5 mm a letter (1.7 mm
 # a digit), and each cell has 2.4 mm of padding and a rule.
-PAGE_MM = {False: 182.0, True: 269.0}  # A4 portrait and landscape, less the margins
+PAGE_MM = 269.0  # A4 landscape (every page of the pack), less the margins
 LETTER_MM, DIGIT_MM, BOLD_MM, CELL_MM = 1.5, 1.7, 2.0, 2.8
 WRAP_AT = 40  # letters: a longer text wraps within its column
 NOWRAP = frozenset({"money", "number", "integer", "date", "datetime", "rag"})
 
 
-def widths(ds, wide: bool = False) -> list[str]:
+def widths(ds) -> list[str]:
     """The width of each of ``ds``'s columns as a share of the table, from the headings and the printed values:
     columns whose values never wrap (numbers, dates, RAG words) as wide as their widest value; text shares the rest,
     each column by its length up to ``WRAP_AT`` letters, never narrower than its longest word."""
@@ -100,7 +100,7 @@ def widths(ds, wide: bool = False) -> list[str]:
             longest, word = 24, 8
         size = max(min(longest, WRAP_AT) * LETTER_MM, heading) + CELL_MM
         want.append(size), least.append(max(min(word, WRAP_AT) * LETTER_MM, heading) + CELL_MM), fixed.append(False)
-    room = PAGE_MM[wide]
+    room = PAGE_MM
     over = sum(want) - room
     if over > 0:  # narrow the text columns, each in proportion to what it can give, down to its longest word
         give = [0.0 if f else w - m for w, m, f in zip(want, least, fixed, strict=True)]

@@ -66,6 +66,8 @@ def test_the_pdf_reads_as_the_pages_is_tagged_and_its_agenda_points_at_the_right
     assert root["/Lang"] == "en-GB"
     assert reader.metadata.title == "Test Board: board pack, 27 September 2016"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    # One way up throughout, landscape (A4): a pack that turned between portrait and landscape read badly on screen.
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {(842, 595)}
     # Every chart is a Figure with its alternative text in the structure tree.
     alts = _figure_alts(root["/StructTreeRoot"])
     assert any(a.startswith("Heat map of 2 open scored risks in Prevention") for a in alts), alts
