@@ -66,6 +66,13 @@ class ColumnReading:
     label: str  # the field in words, or "not read"
     evidence: str
     chosen: bool  # the lead's choice rather than the importer's reading
+    filled: float = 0.0  # share of the rows below with anything in this column
+
+    @property
+    def unread_entries(self) -> bool:
+        """A column with entries that no field reads and the lead has not chosen to leave out: the load leaves it
+        out, which the lead must be told."""
+        return self.field is None and not self.chosen and self.filled > 0
 
 
 @dataclass(frozen=True)
@@ -486,8 +493,9 @@ def _column_readings(sheet: Sheet, index: int, header: list[object], mapping: Ma
         else:
             fld = col.field
             label = _column_label(col, labels)
+        profile = profiles.get(i)
         out.append(ColumnReading(column_letter(i), text or "(no header)", fld, label,
-                                 _evidence(col, profiles.get(i), chosen), chosen))
+                                 _evidence(col, profile, chosen), chosen, profile.filled if profile else 0.0))
     return tuple(out)
 
 

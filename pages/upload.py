@@ -41,6 +41,7 @@ from presentation.upload_report import (
     sheet_views,
     sheets_frame,
     sheets_without,
+    unread_words,
 )
 from ui.auth import can, require
 from ui.context import clear_caches, get_engine, require_entry
@@ -270,7 +271,10 @@ elif refusal:
 elif to_load.warnings:
     st.warning(f"{len(to_load.warnings)} warning(s): the file can be loaded, but check them first.",
                icon=":material/warning:")
-else:
+unread = None if errors or refusal else unread_words(to_load)
+if unread:  # said whether or not there are warnings: nothing else tells the lead a filled column is dropped
+    st.info(unread, icon=":material/visibility_off:")
+elif not errors and not refusal and not to_load.warnings:
     st.success("The file reads cleanly.", icon=":material/check_circle:")
 
 tabs = st.tabs([f"Problems ({len(analysis.issues)})", "Preview", "How your headers were read", "Sheets"],

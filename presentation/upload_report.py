@@ -19,6 +19,7 @@ from loaders.pipeline import ALIKE, Analysis, ColumnReading, SheetReading
 from loaders.text import header_key
 from presentation.moments import day_words
 from presentation.register_tables import drop_empty
+from presentation.safe import md
 
 # Words for the fields every kind shares; each kind adds its own (``TrackerKind.field_labels``).
 SHARED_FIELD_NAMES = {"ref": "Reference", "owner": "Owner", "notes": "Notes", "locality": "Locality", "phase": "Phase",
@@ -348,6 +349,23 @@ def _all_field_words() -> dict[str, str]:
 
 
 ALL_FIELD_WORDS = _all_field_words()
+
+
+def unread_words(analysis: Analysis) -> str | None:
+    """The columns with entries that loading leaves out, in words, or None: a lead whose owners sat under a header no
+    field knows ("Held by") was told the file "reads cleanly" while every owner was dropped."""
+    found = [(r.sheet, c) for r in analysis.readings if r.kind is not None for c in r.columns if c.unread_entries]
+    if not found:
+        return None
+    sheets = {sheet for sheet, _c in found}
+    named = [f"column {c.column} '{md(c.header)}'" + (f" of sheet '{md(sheet)}'" if len(sheets) > 1 else "")
+             + (" (an entry in every row)" if c.filled >= 0.995 else f" (entries in {round(c.filled * 100)}% of rows)")
+             for sheet, c in found]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    verb = "is" if len(named) == 1 else "are"
+    return (f"{listed[0].upper()}{listed[1:]} {verb} not read, so loading leaves {'it' if len(named) == 1 else 'them'} "
+            "out. If one holds a field of this tracker (an owner, a date, a status), choose the field under **How "
+            "your headers were read**; choose \"not read\" there to leave it out and stop this note.")
 
 
 def counted(n: int, word: str, many: str | None = None) -> str:

@@ -15,7 +15,7 @@ from data_model import accounts, saved_mappings
 from data_model.tables import AuditEvent, Milestone
 from loaders import analyse, import_bytes
 from loaders.importer import only_workstreams
-from loaders.mapping import Choices, SheetChoice
+from loaders.mapping import IGNORE, Choices, SheetChoice
 from ui.saved_mappings_section import may_manage
 
 HEADER = ["Workstream", "Initiative", "Owner", "Due", "Status"]  # "Initiative": no field's words
@@ -272,3 +272,20 @@ def test_a_sheet_read_surely_names_only_kinds_it_fits_about_as_well():
     assert others_words(reading("sure", (("budget", 9),))) == "a budget (about as well)"
     assert others_words(reading("unsure", (("budget", 9), ("risks", 3)))) == ("a budget (about as well), "
                                                                                "a risk register (less well)")
+
+
+def test_a_filled_column_no_field_reads_is_named_before_loading_until_the_lead_maps_or_leaves_it_out(engine,
+                                                                                                   mapping_people):
+    """A lead's owners under "Held by" were dropped while the page said "The file reads cleanly"."""
+    plan = xlsx({"Plan": [["Workstream", "Milestone", "Held by", "Due", "Status"],
+                          ["Prevention", "Open the wellbeing hub", "Sam", datetime(2016, 11, 30), "In progress"],
+                          ["Prevention", "Train the falls team", "Jo", datetime(2017, 1, 31), "Not started"]]})
+    at = upload(open_page("upload.py", email=mapping_people["lead"], board="test-board"), "plan.xlsx", plan)
+    [note] = [as_read(i.value) for i in at.info if "not read" in i.value]
+    assert note.startswith("Column C 'Held by' (an entry in every row) is not read, so loading leaves it out.")
+    assert not [s for s in at.success if "reads cleanly" in s.value]
+    selectbox(at, "C · Held by").select("owner").run()
+    assert not [i for i in at.info if "not read, so loading" in i.value]
+    assert frame_with(at, "Title").set_index("Title").loc["Train the falls team", "Owner"] == "Jo"
+    selectbox(at, "C · Held by").select(IGNORE).run()  # or the lead says it is meant to be left out
+    assert not [i for i in at.info if "not read, so loading" in i.value]
