@@ -229,7 +229,7 @@ if analysis.choices.remembered:
             icon=":material/history:")
 
 b, c, d = st.columns(3)
-b.metric("Rows read", len(analysis.records))
+rows_shown = b.empty()  # the rows that would load: known once the verdict below is
 c.metric("Errors", len(errors))
 d.metric("Warnings", len(warnings))
 
@@ -276,6 +276,12 @@ if unread:  # said whether or not there are warnings: nothing else tells the lea
     st.info(unread, icon=":material/visibility_off:")
 elif not errors and not refusal and not to_load.warnings:
     st.success("The file reads cleanly.", icon=":material/check_circle:")
+
+# "Rows read 20 · Errors 0" above a refused file, or above a load of the lead's 8 rows, read as a clean load of 20.
+loadable = 0 if errors or refusal else len(to_load.records)
+rows_shown.metric("Rows to load", f"{loadable:,}" if loadable == len(analysis.records) else
+                  f"{loadable:,} of {len(analysis.records):,}",
+                  help="The rows this file would load, of the rows read from it: none while it can't be loaded.")
 
 tabs = st.tabs([f"Problems ({len(analysis.issues)})", "Preview", "How your headers were read", "Sheets"],
                default=None if errors or warnings else "Preview")
@@ -341,7 +347,8 @@ if trial.status != "ok":
 t = trial.changes
 st.subheader("What loading will change", anchor=False)
 if trial.already_imported:
-    st.info("This exact file has already been loaded for this board; loading it again changes nothing.")
+    st.info("This exact file has already been loaded for this board, and the board still holds these rows as it "
+            "has them: there is nothing to load. The audit trail says when it was loaded.", icon=":material/check:")
 st.write(f"Loading this file will make {counted(t['added'], 'addition')}, {counted(t['updated'], 'update')} and "
          f"{counted(t['removed'], 'removal')}; {counted(t['unchanged'], 'row is', 'rows are')} unchanged.")
 removing = bool(t["removed"] and trial.stored and trial.stored.change_rows)
@@ -357,7 +364,7 @@ if trial.stored and trial.stored.change_rows:
 kept = t["added"] + t["updated"] + t["unchanged"]
 confirmed = not (removing and t["removed"] > kept) or st.checkbox(
     f"Yes: remove the {t['removed']} rows this file does not have", key=f"confirm_removals_{file_key}")
-if st.button(f"Load into {md(board['name'])}", type="primary", icon=":material/publish:", disabled=not confirmed):
+if st.button(f"Load into {md(board['name'])}", type="primary", icon=":material/publish:", disabled=not confirmed or bool(trial.already_imported)):
     result = store_analysis(to_load, board["slug"], engine=engine, actor=who)
     if result.status != "ok":
         for issue in result.analysis.errors:

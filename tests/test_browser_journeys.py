@@ -151,7 +151,7 @@ def test_a_lead_maps_a_messy_trackers_column_sees_each_rows_change_loads_it_and_
         wait_idle(page)
         expect(main).to_contain_text("front-door-december.xlsx reads as a milestone tracker")
         expect(page.get_by_role("spinbutton", name="Header row")).to_have_value("3")  # under the title row
-        expect(metric(page, "Rows read")).to_have_text("3")  # the title row is not a milestone; merged cells fill down
+        expect(metric(page, "Rows to load")).to_have_text("3")  # the title row is not a milestone; merged cells fill down
         expect(page.get_by_role("combobox", name="C · Signed off by", exact=True)).to_have_value("not read")
         changes = main.get_by_test_id("stTable").last  # "What loading will change": a few rows, each read whole
         # Unread, the file has no owner column: each stored owner is kept, so no owner change is listed (the update

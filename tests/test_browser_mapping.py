@@ -65,11 +65,11 @@ def test_a_lead_maps_an_unknown_header_loads_and_the_next_upload_needs_no_mappin
         choose(page, "What sheet 'Plan' holds", "Milestone tracker")
         expect(main).to_contain_text("has no column for the title")
         expect(main).to_contain_text("Sheet 'Plan': read as a milestone tracker (chosen by you)")
-        expect(metric(page, "Rows read")).to_have_text("0")
+        expect(metric(page, "Rows to load")).to_have_text("0")
         shot(page, artifacts / "upload-mapping-before.png")
 
         choose(page, "B · Initiative", "Title")
-        expect(metric(page, "Rows read")).to_have_text("2")  # the preview follows at once
+        expect(metric(page, "Rows to load")).to_have_text("2")  # the preview follows at once
         expect(main).to_contain_text("Loading this file will make 2 additions")
         expect(page.get_by_role("combobox", name="B · Initiative", exact=True)).to_have_value("Title")
         shot(page, artifacts / "upload-mapping-mapped.png")
@@ -84,7 +84,7 @@ def test_a_lead_maps_an_unknown_header_loads_and_the_next_upload_needs_no_mappin
         wait_idle(page)
         expect(main).to_contain_text("Read using the mapping remembered from your last upload of this tracker")
         expect(main).to_contain_text("remembered from your last upload")
-        expect(metric(page, "Rows read")).to_have_text("3")
+        expect(metric(page, "Rows to load")).to_have_text("3")
         expect(main).to_contain_text("Loading this file will make 1 addition,")
         shot(page, artifacts / "upload-mapping-remembered.png")
         page.get_by_role("button", name=f"Load into {BOARD_NAME}").click()

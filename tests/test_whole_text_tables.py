@@ -99,7 +99,7 @@ def test_the_upload_page_lists_each_change_and_each_header_reading_whole_before_
     assert not at.exception, at.exception
     changes = wrapped(at, "Item")
     assert changes[changes["Change"] == "Added"]["Item"].tolist() == [LONG_MILESTONE]
-    assert "—" in changes["Field"].tolist()  # an added row names no field: a dash, not "None"
+    assert "Whole row" in changes["Field"].tolist()  # an added row names no field: said in words, not "None"
     headers = wrapped(at, "Your header")
     assert dict(zip(headers["Your header"], headers["Read as"], strict=True))["Milestone"] == "Title"
     assert wrapped(at, "Rows read")["Sheet"].tolist() == ["Plan"]
