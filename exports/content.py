@@ -653,8 +653,9 @@ def _budget_rows(bl: pd.DataFrame, name: str) -> Dataset:
 def _budget_periods(by_period: pd.DataFrame) -> Dataset:
     return _dataset("Budget by period", [
         ("workstream", "Workstream", "text"), ("period", "Period", "text"), ("allocated", "Allocated", "money"),
-        ("forecast", "Forecast", "money"), ("spent", "Spent", "money"), ("variance", "Variance", "money"),
-        ("variance_pct", "Variance %", "number")], by_period, "No budget amounts.")
+        ("forecast", "Forecast", "money"), ("spent", "Spent", "money"),
+        ("variance", "Variance on the lines forecast", "money"), ("variance_pct", "Variance %", "number")], by_period,
+        "No budget amounts.")
 
 
 def _metric_rows(values: pd.DataFrame) -> Dataset:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from data_model import registers
-from presentation.budget_view import LINE_KINDS, period_chart
+from presentation.budget_view import LINE_KINDS, period_chart, variance_words
 from presentation.rag_view import group_words, money
 from presentation.safe import md
 from ui.board_page import open_board_page
@@ -82,14 +82,16 @@ if not by_period.empty:
     shown = pd.DataFrame({
         "Workstream": by_period["workstream"], "Period": by_period["period"].replace("", "Whole programme"),
         "Allocated": by_period["allocated"].map(money), "Forecast": by_period["forecast"].map(money),
-        "Spent": by_period["spent"].map(money), "Variance": by_period["variance"].map(money),
-        "Variance %": by_period["variance_pct"].map(lambda v: "" if pd.isna(v) else f"{v:+.1f}%")})
+        "Spent": by_period["spent"].map(money),
+        "Variance on the lines forecast": [variance_words(v, p) for v, p in zip(by_period["variance"],
+                                                                              by_period["variance_pct"], strict=True)]})
     name = "Allocation against forecast and spend, by workstream and period"
     # a table that wraps while it is short: every amount whole at any width; a longer one scrolls, and the row
     # chosen in it is written out in full beneath
     whole_or_detail(shown, up_to=WRAPPED_UP_TO, key="budget_by_period", heading="Workstream", name=name)
-    st.caption("Variance compares the forecast (or, where there is none, the spend) with the allocation of the same "
-               "lines: lines with no forecast yet are left out of the comparison.")
+    st.caption("The variance compares the forecast (or, where there is none, the spend) with the allocation of the "
+               "same lines. Lines with no forecast or spend yet are left out of it, so it can differ from the columns "
+               "beside it, which add up every line.")
 
 st.subheader("Budget lines", anchor=False)
 # The amounts straight after the line, so they show without scrolling sideways; who funds and commissions it last.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from presentation.rag_view import PALETTE
+from presentation.rag_view import PALETTE, money
 
 MEASURES = ["Allocated", "Forecast", "Spent"]
 
@@ -37,3 +37,14 @@ def period_summary(by_period: pd.DataFrame) -> str:
     n = by_period["workstream"].nunique()
     return (f"Allocated, forecast and spent pounds for {n} workstream{'s' if n != 1 else ''}: in all "
             + ", ".join(totals) + ". The table gives each workstream and period.")
+
+
+def variance_words(variance: float | None, pct: float | None) -> str:
+    """A variance against the allocation in words: "£15,000 under (9.7%)", "£4,000 over (4.7%)", "On plan". A signed
+    "-£15,000" and "-9.7%" beside whole-workstream totals read as a contradiction of them, and gave no direction."""
+    if variance is None or pd.isna(variance):
+        return ""
+    if round(variance) == 0:
+        return "On plan"
+    share = "" if pct is None or pd.isna(pct) else f" ({abs(pct):.1f}%)"
+    return f"{money(abs(variance))} {'over' if variance > 0 else 'under'}{share}"

@@ -189,3 +189,12 @@ def test_ordinary_text_in_a_table_cell_is_left_as_it_is():
 def test_days_to_a_due_date_read_in_words():
     assert [due_words(d) for d in (-27, -1, 0, 1, 13, None)] == [
         "27 days overdue", "1 day overdue", "Due today", "Due in 1 day", "Due in 13 days", None]
+
+
+def test_a_budget_variance_says_over_or_under_in_words():
+    from presentation.budget_view import variance_words
+
+    assert variance_words(-15000.0, -9.7) == "£15,000 under (9.7%)"
+    assert variance_words(4000.0, 4.7) == "£4,000 over (4.7%)"
+    assert variance_words(0.2, 0.0) == "On plan"
+    assert variance_words(float("nan"), None) == ""
