@@ -21,7 +21,7 @@ view = open_board_page(SnapshotChoice(
     where=st.container(), latest_by_default=True, now_label="Now (not frozen: the live data)", describe=snapshot_name,
     key="pack_snapshot", help="The pack of a frozen snapshot shows exactly what the board saw at that meeting, with "
     "its hash on the cover; now exports the data as it stands, marked not frozen on every page.",
-    banner=pack_banner_text))
+    banner=pack_banner_text), whole_board="The pack covers the whole board")
 board, filters, snapshot = view.board, view.filters, view.snapshot
 
 if snapshot is None:

@@ -28,7 +28,7 @@ from ui.row_detail import whole_or_detail
 from ui.tables import wrapping_table
 from ui.tabs import lazy_tabs
 
-view = open_board_page(whole_board="Meetings")
+view = open_board_page(whole_board="Meetings belong to the whole board")
 board, filters = view.board, view.filters
 board_id = int(board["id"])
 manage = can("meetings", Resource(board_id))

@@ -105,3 +105,7 @@ def test_a_board_without_snapshots_exports_the_live_data(engine, board, app_data
     assert not [s for s in at.selectbox if s.key == "pack_snapshot_test-board"]  # nothing to pick: no snapshot yet
     assert "Not frozen" in at.caption[0].value
     assert "snapshot" not in at.query_params
+    # The pack is the whole board's: no workstream or locality filter beside it to seem to narrow it, and a word why.
+    assert not [s for s in at.sidebar.selectbox if s.label in ("Workstream", "Locality")]
+    assert any(c.value.startswith("The pack covers the whole board: the workstream and locality filters do not apply")
+               for c in at.sidebar.caption)

@@ -93,8 +93,8 @@ class SnapshotChoice:
 
 def open_board_page(choice: SnapshotChoice | None = SnapshotChoice(), *, whole_board: str | None = None) -> BoardPage:
     """Stops the page with a word when there is no board yet. ``choice`` None offers no snapshot: the board as it is
-    now (What changed picks its own two readings). ``whole_board`` names what a page shows for the whole board
-    ("Meetings"): it offers no workstream or locality filter (ui.filters.shared_filters)."""
+    now (What changed picks its own two readings). ``whole_board`` says what a page shows for the whole board
+    ("Meetings belong to the whole board"): it offers no workstream or locality filter (ui.filters.shared_filters)."""
     board, _who = chosen_board("view")
     engine = get_engine()
     snapshot = None

@@ -71,13 +71,12 @@ def shared_filters(board: dict, read: Callable, pinned_as_at: date | None = None
 
     ``read(fn, *args)`` runs a data_model query on what the page shows (the board now, or a snapshot);
     ``pinned_as_at`` is a snapshot's as-at date, which the as-at filter then shows and cannot change.
-    ``whole_board`` names what a page shows for the whole board (its meetings): it has no workstream or locality
-    filter to offer, and says so, where a filter it ignores would mislead; the choices made elsewhere are kept.
+    ``whole_board`` says what a page shows for the whole board ("Meetings belong to the whole board"): it has no
+    workstream or locality filter to offer, and says so, where a filter it ignores would mislead; the choices made elsewhere are kept.
     """
     remembered = recall(board["slug"])
     if whole_board is not None:
-        st.sidebar.caption(f"{whole_board} belong to the whole board: the workstream and locality filters do not "
-                           "apply here.")
+        st.sidebar.caption(f"{whole_board}: the workstream and locality filters do not apply here.")
         return _dated(board, read, remembered, Filters(int(board["id"])), pinned_as_at)
     tree = read(queries.workstreams, int(board["id"]))
     places = read(queries.localities, int(board["id"]))
