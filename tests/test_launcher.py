@@ -138,3 +138,13 @@ def test_the_start_command_asks_nothing_of_another_host(db_url):
         proxy.close()
     assert heard == []  # no request for the machine's public address, or anything else, left it
     assert "External URL" not in printed and "Did not auto detect external IP" not in printed
+
+
+def test_help_says_how_to_start_it_and_starts_nothing(tmp_path, monkeypatch, capsys):
+    from ui.server import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    assert main(["--help"]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("usage: python -m dashboard") and "--server.port PORT" in said and "DATABASE_URL" in said
+    assert not (tmp_path / "x.db").exists()  # no database prepared, no server started

@@ -237,11 +237,36 @@ def _config(argv: Sequence[str]) -> dict[str, object]:
     return options
 
 
+HELP = """usage: python -m dashboard [--server.port PORT] [--server.address HOST] [STREAMLIT OPTION VALUE ...]
+
+Start the board dashboard: prepare the database (migrations; on an empty database the sample boards and demo
+accounts, whose passwords print here once), then serve it. Open the address it prints in a browser.
+
+options:
+  -h, --help            show this message and exit
+  --server.port PORT    the port to serve on (default 8501)
+  --server.address HOST the address to listen on (default: every address of this machine)
+  Any other Streamlit option, written like --server.headless true (see `streamlit config show`).
+
+environment:
+  DATABASE_URL          the database (default: SQLite, instance/dashboard.db in the project's folder);
+                        postgresql://… for several app servers
+  DASHBOARD_SAMPLE_DATA 0: start an empty database with no sample boards or demo accounts
+  The README lists the other settings (session time-out, upload limits, sign-in lockout).
+
+Example: DATABASE_URL=postgresql://board@db/board python -m dashboard --server.port 8600
+"""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Prepare the database, then serve; Streamlit prints the address to open."""
     from streamlit.web import bootstrap
 
-    config = _config(sys.argv[1:] if argv is None else argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in args or "--help" in args:
+        print(HELP, end="")
+        return 0
+    config = _config(args)
     bootstrap.load_config_options(flag_options=config)  # App.run loads them again, with the same options
     started = time.monotonic()
     try:
