@@ -197,9 +197,12 @@ def sheet_controls(view: SheetView, index: int) -> None:
             view.sheet not in not_theirs and (bool(view.problems) or view.confidence != "sure"))
         box = st.expander(f"How each of the {len(view.columns)} headers is read (change any that is wrong)",
                           expanded=attention)
-        grid = box.columns(3)
+        # Three headers a row, each row its own: in three long columns a "Dates in" picker pushed the headers below it
+        # out of line, and they read A, B, C, E, F, D.
         for i, col in enumerate(view.columns):
-            cell = grid[i % 3]
+            if i % 3 == 0:
+                row = box.columns(3)
+            cell = row[i % 3]
             key = _synced(f"{base}_field_{col.column}", col.current)
             cell.selectbox(f"{col.column} · {md(col.header)}", list(col.options), format_func=col.options.get,
                            key=key, on_change=_on_field, args=(view.sheet, col.header, key))
