@@ -136,11 +136,18 @@ MAX_COLUMNS = 4  # beside the row names: at 1024 px a fifth wrapped column leave
 
 
 def by_place(latest: pd.DataFrame, said: list[str]) -> list[pd.DataFrame]:
-    """Each metric's latest value in each place ("25 (Green)"; ``said`` is each row's SPC or RAG verdict in words),
+    """Each metric's latest value in each place ("25 (Green)", and its period; ``said`` is each row's SPC or RAG verdict in words),
     laid out to read without scrolling sideways: the longer list down the side (places, as in the RAG table above,
     unless there are more metrics than places) and the shorter across, in tables of at most MAX_COLUMNS columns."""
-    cells = latest.assign(cell=[f"{with_unit(v, u)} ({w})" if pd.notna(v) else MISSING
-                                for v, u, w in zip(latest["Latest"], latest["Unit"], said, strict=True)])
+    # Which period each value is: in the metric's name when every place's latest is the same period ("…, March
+    # 2019"), else in each cell.
+    periods = latest.groupby("Metric", sort=False)["Period"].nunique()
+    same = {m for m, n in periods.items() if n == 1}
+    cells = latest.assign(
+        cell=[(f"{with_unit(v, u)} ({w})" + ("" if m in same or not p else f", {p}")) if pd.notna(v) else MISSING
+              for v, u, w, m, p in zip(latest["Latest"], latest["Unit"], said, latest["Metric"], latest["Period"],
+                                       strict=True)],
+        Metric=[f"{m}, {p}" if m in same and p else m for m, p in zip(latest["Metric"], latest["Period"], strict=True)])
     metrics, places = list(dict.fromkeys(cells["Metric"])), sorted(set(cells["Locality"]))
     down, across, names = ("Locality", "Metric", metrics) if len(metrics) <= len(places) else \
         ("Metric", "Locality", places)

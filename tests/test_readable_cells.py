@@ -40,8 +40,10 @@ def test_localities_metrics_put_places_down_the_side_when_there_are_fewer_metric
     assert len(tables) == 1
     (only,) = tables
     assert only["Locality"].tolist() == [f"Place {p}" for p in range(6)]  # a row a place, as the RAG table above
-    assert list(only.columns[1:]) == [f"Metric {m} with a long name (per 1,000 people, monthly)" for m in range(3)]
-    assert only.loc[0, "Metric 0 with a long name (per 1,000 people, monthly)"] == "5 (Green)"
+    # every place's latest is July 2018: said once, after the metric's name
+    assert list(only.columns[1:]) == [f"Metric {m} with a long name (per 1,000 people, monthly), July 2018"
+                                      for m in range(3)]
+    assert only.loc[0, "Metric 0 with a long name (per 1,000 people, monthly), July 2018"] == "5 (Green)"
 
 
 def test_many_metrics_go_down_the_side_and_many_of_both_split_into_narrow_tables():
@@ -60,7 +62,8 @@ def test_many_metrics_go_down_the_side_and_many_of_both_split_into_narrow_tables
 def test_a_place_without_a_metric_says_it_is_missing():
     latest = latest_table(_latest(2, 3).iloc[:-1])  # the last place has no value of the second metric
     (only,) = by_place(latest, _verdicts(latest))
-    assert only.set_index("Locality").loc["Place 2", "Metric 1 with a long name (per 1,000 people, monthly)"] == MISSING
+    assert only.set_index("Locality").loc["Place 2", "Metric 1 with a long name (per 1,000 people, monthly), July 2018"] \
+        == MISSING
 
 
 def test_a_metric_value_carries_its_units_sign_and_the_unit_reads_in_words():
@@ -70,8 +73,16 @@ def test_a_metric_value_carries_its_units_sign_and_the_unit_reads_in_words():
     assert set(table["Unit"]) == {"Per cent (%)", "Pounds (£)"}
     (only,) = by_place(table, _verdicts(table))
     cells = only.set_index("Locality")
-    assert cells.loc["Place 0", "Metric 0 with a long name (per 1,000 people, monthly)"] == "70% (Green)"
-    assert cells.loc["Place 1", "Metric 1 with a long name (per 1,000 people, monthly)"] == "£950 (Green)"
+    assert cells.loc["Place 0", "Metric 0 with a long name (per 1,000 people, monthly), July 2018"] == "70% (Green)"
+    assert cells.loc["Place 1", "Metric 1 with a long name (per 1,000 people, monthly), July 2018"] == "£950 (Green)"
+
+
+def test_a_place_whose_latest_value_is_of_another_period_says_which():
+    latest = _latest(1, 2)
+    latest.loc[1, ["period", "period_start"]] = ["2018-05", pd.Timestamp("2018-05-01")]  # Place 1 is behind
+    (only,) = by_place(latest_table(latest), ["Green", "Green"])
+    cells = only.set_index("Locality")["Metric 0 with a long name (per 1,000 people, monthly)"]
+    assert cells.tolist() == ["5 (Green), July 2018", "6 (Green), May 2018"]
     assert latest_table(_latest(1, 1).assign(unit=["beds open"]))["Unit"].tolist() == ["beds open"]  # as written
 
 
