@@ -59,7 +59,8 @@ def test_overview_and_localities_say_spc_or_rag(sample_app):
     assert not at.exception
     # Places down the side, the three metrics across, in a table that wraps.
     tables = [_as_read(df.value) for df in at.table]
-    side = next(t for t in tables if "Delayed discharges (bed days, weekly average)" in t.columns).set_index("Locality")
+    side = next(t for t in tables if any(c.startswith("Delayed discharges (bed days") for c in t.columns))
+    side = side.set_index("Locality").rename(columns=lambda c: c.rsplit(", ", 1)[0])  # "…, March 2019": its period
     assert side.loc["Airdrie", "Delayed discharges (bed days, weekly average)"].endswith(
         ("(Red)", "(Amber)", "(Green)"))  # four points a place: RAG, said in words
     emergency = side["Emergency admissions per 1,000 population (monthly)"]
