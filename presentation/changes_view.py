@@ -25,6 +25,7 @@ from data_model.changes import (
     review_overdue,
 )
 from data_model.snapshots import SnapshotInfo
+from data_model.vocabulary import RISK_TREND_WORDS
 from presentation.metric_view import period_words
 from presentation.rag_view import STATUS_WORDS, WORDS, money
 
@@ -34,7 +35,8 @@ SECTION_TITLES = {"milestones": "Milestones", "risks": "Risks", "budget": "Budge
 CHANGE_WORDS = {
     "milestones": {"added": "Added", "removed": "Removed", "completed": "Completed", "slipped": "Slipped",
                    "brought_forward": "Brought forward", "rag_changed": "RAG changed"},
-    "risks": {"new": "New", "closed": "Closed", "score_up": "Score up", "score_down": "Score down", "rerated": "Re-rated",
+    "risks": {"new": "New", "closed": "Closed", "score_up": f"Score {RISK_TREND_WORDS['up'].lower()}",
+              "score_down": f"Score {RISK_TREND_WORDS['down'].lower()}", "rerated": "Re-rated",
               "rag_changed": "RAG changed", "review_passed": "Review date passed"},
     "budget": {"moved": "Moved"},
     "metrics": {"new_values": "New value", "off_target": "Newly off target", "back_on_target": "Back on target"},

@@ -245,7 +245,8 @@ def test_the_tables_say_each_change_in_words(readings):
         "Amber, due 20 Sep 2016", "Red, due 20 Sep 2016", "No upload: the as-at date moved on", "—"]  # why, in words
     risks = tables["risks"].set_index("Risk")
     assert risks.loc["Leaves the register", "After"] == "No longer in the register"
-    assert tables["risks"].query("Change == 'Score up'")["After"].tolist() == ["Score 16 (4 × 4)"]
+    assert tables["risks"].query("Change == 'Score up (worse)'")["After"].tolist() == ["Score 16 (4 × 4)"]
+    assert tables["risks"].query("Change == 'Score down (better)'")["Risk"].tolist() == ["Falling"]
     budget = tables["budget"].set_index("Line")
     assert budget.loc["Moving line", "Allocated"] == "£100,000 → £120,000 (+£20,000)"
     assert budget.loc["Moving line", "Change"] == "Allocation up · Forecast up · Spend up"  # what moved, in words
@@ -292,4 +293,4 @@ def test_the_packs_change_section_lists_a_rerating_and_a_new_risk_once(engine, c
     assert [(r["Change"], r["Before"], r["After"]) for r in rows if r["Risk"] == "Swaps ratings"] == [
         ("Likelihood 3 → 5 · Impact 5 → 3", "Score 15 (3 × 5)", "Score 15 (5 × 3)")]
     assert [r["Change"] for r in rows if r["Risk"] == "Brand new"] == ["New"]
-    assert [r["Change"] for r in rows if r["Risk"] == "Rising"] == ["Score up", "RAG changed"]
+    assert [r["Change"] for r in rows if r["Risk"] == "Rising"] == ["Score up (worse)", "RAG changed"]
