@@ -127,8 +127,12 @@ class RiskChanges:
     closed: list[RiskChange] = field(default_factory=list)
     score_up: list[RiskChange] = field(default_factory=list)
     score_down: list[RiskChange] = field(default_factory=list)
+    # Likelihood or impact re-rated with no move of the score to list it under (3 × 5 to 5 × 3, or a rating given
+    # where the score needs the other): a board wants to see a re-rating even when the product stands still.
+    rerated: list[RiskChange] = field(default_factory=list)
     rag_changed: list[RiskChange] = field(default_factory=list)
-    review_passed: list[RiskChange] = field(default_factory=list)  # overdue for review now, and not at the earlier reading
+    # Overdue for review now, and not at the earlier reading; a new risk is listed once, under new, never here.
+    review_passed: list[RiskChange] = field(default_factory=list)
 
 
 # -- budget -------------------------------------------------------------------------------------------------------
@@ -424,9 +428,23 @@ def _risk_rows(side: _Side) -> tuple[dict[str, dict], dict[str, _Stored]]:
     return rows, stored
 
 
-def _review_overdue(state: RiskState | None, as_at: date) -> bool:
-    """As the Risks page lists overdue reviews: an open risk whose review date is before the as-at date."""
+def review_overdue(state: RiskState | None, as_at: date) -> bool:
+    """As the Risks page lists overdue reviews: an open risk whose review date is before the as-at date (the What
+    changed table says so of a new risk from here too)."""
     return state is not None and state.status == "open" and state.review_due is not None and state.review_due < as_at
+
+
+def score_moved(before: RiskState, after: RiskState) -> bool:
+    """Whether the score moved from one number to another: listed as score up or down (its Before and After give
+    the likelihood and impact), so never as re-rated too."""
+    return before.score is not None and after.score is not None and before.score != after.score
+
+
+def rerated(before: RiskState, after: RiskState) -> bool:
+    """Likelihood or impact changed, and the score did not move to say so: the one rule for the page, the CLI and
+    the pack (a likelihood and impact swapped, 3 × 5 to 5 × 3, keeps a score of 15 and must still be listed)."""
+    return ((before.likelihood, before.impact) != (after.likelihood, after.impact)
+            and not score_moved(before, after))
 
 
 def _risks(was: _Side, now: _Side) -> RiskChanges:
@@ -438,15 +456,17 @@ def _risks(was: _Side, now: _Side) -> RiskChanges:
         old = before.get(key)
         b, a = (old["state"] if old else None), row["state"]
         change = RiskChange(row["ref"], row["title"], row["workstream"], b, a, upload)
-        if _review_overdue(a, now.as_at) and not _review_overdue(b, was.as_at):
-            out.review_passed.append(change)
-        if b is None:
+        if b is None:  # listed once, as new: its row says if its review date has passed (changes_view)
             out.new.append(change)
             continue
+        if review_overdue(a, now.as_at) and not review_overdue(b, was.as_at):
+            out.review_passed.append(change)
         if b.status == "open" and a.status == "closed":
             out.closed.append(change)
-        if a.score is not None and b.score is not None and a.score != b.score:
+        if score_moved(b, a):
             (out.score_up if a.score > b.score else out.score_down).append(change)
+        if rerated(b, a):
+            out.rerated.append(change)
         if a.rag != b.rag:
             out.rag_changed.append(change)
     for key, old in before.items():
@@ -454,7 +474,7 @@ def _risks(was: _Side, now: _Side) -> RiskChanges:
             gone = after_stored.get(key)
             out.closed.append(RiskChange(old["ref"], old["title"], old["workstream"], old["state"], None,
                                          gone.removed_by if gone else None))
-    for items in (out.new, out.closed, out.score_up, out.score_down, out.rag_changed, out.review_passed):
+    for items in (out.new, out.closed, out.score_up, out.score_down, out.rerated, out.rag_changed, out.review_passed):
         items.sort(key=lambda c: (c.workstream or "", c.ref or "", c.title))
     return out
 

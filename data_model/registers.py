@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from data_model.rag import RagRules
 from data_model.rollups import LOC, MS, ROOT_WS, WS, Filters, P, _scope, read_frame
+from data_model.vocabulary import risk_trend
 
 ROOT = ROOT_WS
 
@@ -52,7 +53,7 @@ def risks(engine: Engine, filters: Filters, rules: RagRules) -> pd.DataFrame:
     df = read_frame(engine, q)
     df["review_due"] = pd.to_datetime(df["review_due"])
     # None, not "", with no earlier score: the table shows "—", or leaves the column out when no risk has one
-    df["trend"] = [("Up" if s > p else "Down" if s < p else "Same") if pd.notna(s) and pd.notna(p) else None
+    df["trend"] = [risk_trend(s, p) if pd.notna(s) and pd.notna(p) else None
                    for s, p in zip(df["score"], df["previous_score"], strict=True)]
     return df
 

@@ -14,6 +14,9 @@ RAGS = ("red", "amber", "green")
 MILESTONE_STATUSES = ("not_started", "in_progress", "complete", "delayed", "on_hold", "cancelled")
 RISK_STATUSES = ("open", "closed")
 RAID_TYPES = ("risk", "issue", "assumption", "dependency", "action", "decision")  # what a RAID log's rows can be
+# A risk's score against its previous assessment. A higher score is a worse risk, and "Up" alone left a member to
+# guess which way is bad, so every table (Risks page, board pack, What changed) says it from here.
+RISK_TREND_WORDS = {"up": "Up (worse)", "down": "Down (better)", "same": "Same"}
 
 PATH_SEP = " › "
 _SEP_CHAR = "›"
@@ -54,3 +57,8 @@ def within(path: str | None, granted: Iterable[str]) -> bool:
     """Whether a row's workstream path lies inside one of the granted top-level workstreams."""
     key = workstream_key(path)
     return bool(key) and key in {workstream_key(g) for g in granted}
+
+
+def risk_trend(score: float, previous: float) -> str:
+    """A risk's score against its previous one, in words (``RISK_TREND_WORDS``)."""
+    return RISK_TREND_WORDS["up" if score > previous else "down" if score < previous else "same"]

@@ -22,8 +22,10 @@ from data_model.changes import (
     MilestoneState,
     RiskChange,
     RiskState,
+    review_overdue,
 )
 from data_model.snapshots import SnapshotInfo
+from data_model.vocabulary import RISK_TREND_WORDS
 from presentation.metric_view import period_words
 from presentation.rag_view import STATUS_WORDS, WORDS, money
 
@@ -33,7 +35,8 @@ SECTION_TITLES = {"milestones": "Milestones", "risks": "Risks", "budget": "Budge
 CHANGE_WORDS = {
     "milestones": {"added": "Added", "removed": "Removed", "completed": "Completed", "slipped": "Slipped",
                    "brought_forward": "Brought forward", "rag_changed": "RAG changed"},
-    "risks": {"new": "New", "closed": "Closed", "score_up": "Score up", "score_down": "Score down",
+    "risks": {"new": "New", "closed": "Closed", "score_up": f"Score {RISK_TREND_WORDS['up'].lower()}",
+              "score_down": f"Score {RISK_TREND_WORDS['down'].lower()}", "rerated": "Re-rated",
               "rag_changed": "RAG changed", "review_passed": "Review date passed"},
     "budget": {"moved": "Moved"},
     "metrics": {"new_values": "New value", "off_target": "Newly off target", "back_on_target": "Back on target"},
@@ -135,29 +138,45 @@ def risks_table(changes: Changes) -> pd.DataFrame:
     rows = []
     for name, items in changes.sections()["risks"].items():
         for c in items:
-            rows.append([CHANGE_WORDS["risks"][name], _text(c.workstream), _text(c.ref), c.title,
-                         *_risk_values(name, c), *_upload(c.upload, _no_upload(changes, name))])
+            rows.append([_risk_change(name, c), _text(c.workstream), _text(c.ref), c.title,
+                         *_risk_values(name, c, changes.after_as_at), *_upload(c.upload, _no_upload(changes, name))])
     return pd.DataFrame(rows, columns=RISK_COLUMNS)
 
 
-def _risk_values(name: str, c: RiskChange) -> tuple[str, str]:
+def _risk_change(name: str, c: RiskChange) -> str:
+    """The change in words; a re-rating names what moved ("Likelihood 3 → 5 · Impact 5 → 3"), as its score may not."""
+    if name != "rerated":
+        return CHANGE_WORDS["risks"][name]
+    parts = [f"{word} {_rating(getattr(c.before, what))} → {_rating(getattr(c.after, what))}"
+             for what, word in (("likelihood", "Likelihood"), ("impact", "Impact"))
+             if getattr(c.before, what) != getattr(c.after, what)]
+    return " · ".join(parts)
+
+
+def _rating(value: int | None) -> str:
+    return "not rated" if value is None else str(value)
+
+
+def _risk_values(name: str, c: RiskChange, as_at: date) -> tuple[str, str]:
     b, a = c.before, c.after
-    if name == "new":
-        return "Not in the register", _risk_state(a)
+    if name == "new":  # listed once: a review date already passed is said here, not in a second row
+        overdue = f" · Review overdue since {day(a.review_due)}" if review_overdue(a, as_at) else ""
+        return "Not in the register", _risk_state(a) + overdue
     if name == "closed":
         return _risk_state(b), "Closed" if a is not None else "No longer in the register"
-    if name in ("score_up", "score_down"):
+    if name in ("score_up", "score_down", "rerated"):
         return _score(b), _score(a)
     if name == "review_passed":
-        was = f"Review due {day(b.review_due)}" if b and b.review_due else (
-            "Not in the register" if b is None else "No review date")
+        was = f"Review due {day(b.review_due)}" if b.review_due else "No review date"
         return was, f"Review overdue since {day(a.review_due)}"
     return _rag(b.rag), _rag(a.rag)
 
 
 def _score(s: RiskState | None) -> str:
-    if s is None or s.score is None:
+    if s is None or (s.score is None and s.likelihood is None and s.impact is None):
         return "Not scored"
+    if s.score is None:  # one rating without the other: say which, so a re-rating reads on both sides
+        return f"Not scored (likelihood {_rating(s.likelihood)}, impact {_rating(s.impact)})"
     parts = f" ({s.likelihood} × {s.impact})" if s.likelihood is not None and s.impact is not None else ""
     return f"Score {s.score}{parts}"
 

@@ -39,6 +39,7 @@ RISKS = {1: [
     ["R4", "Crisis", "Gets closed", 2, 2, date(2017, 1, 31), "Open"],
     ["R5", "Crisis", "Review lapses", 2, 2, date(2016, 9, 15), "Open"],
     ["R7", "Prevention", "Leaves the register", 2, 3, date(2017, 1, 31), "Open"],
+    ["R8", "Crisis", "Swaps ratings", 3, 5, date(2017, 1, 31), "Open"],
 ], 2: [
     ["Ref", "Priority", "Risk", "Likelihood", "Impact", "Review date", "Status"],
     ["R1", "Prevention", "Steady", 3, 3, date(2017, 1, 31), "Open"],
@@ -46,7 +47,8 @@ RISKS = {1: [
     ["R3", "Crisis", "Falling", 2, 2, date(2017, 1, 31), "Open"],  # 16 red -> 4 green
     ["R4", "Crisis", "Gets closed", 2, 2, date(2017, 1, 31), "Closed"],
     ["R5", "Crisis", "Review lapses", 2, 2, date(2016, 9, 15), "Open"],  # unchanged: its review passes on 15 Sep
-    ["R6", "Prevention", "Brand new", 1, 2, None, "Open"],
+    ["R6", "Prevention", "Brand new", 1, 2, date(2016, 8, 15), "Open"],  # its review passed before either reading
+    ["R8", "Crisis", "Swaps ratings", 5, 3, date(2017, 1, 31), "Open"],  # 3 × 5 -> 5 × 3: a score of 15 both times
 ]}
 BUDGET = {1: [
     ["Ref", "Priority", "Budget line", "Period", "Allocated", "Forecast", "Spent"],

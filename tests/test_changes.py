@@ -67,11 +67,57 @@ def test_every_risk_change_is_found(readings):
     assert closed["Leaves the register"].upload.file == "risks-v2.xlsx"
     assert [(c.title, c.before.score, c.after.score) for c in r.score_up] == [("Rising", 9, 16)]
     assert [(c.title, c.before.score, c.after.score) for c in r.score_down] == [("Falling", 16, 4)]
+    assert [(c.title, c.before.likelihood, c.after.likelihood, c.after.score) for c in r.rerated] == [
+        ("Swaps ratings", 3, 5, 15)]
     assert {c.title: (c.before.rag, c.after.rag) for c in r.rag_changed} == {
         "Rising": ("amber", "red"), "Falling": ("red", "green")}
     assert [(c.title, c.after.review_due, c.upload) for c in r.review_passed] == [
         ("Review lapses", date(2016, 9, 15), None)]
     assert r.score_up[0].upload.uploaded_by == TWO and r.score_up[0].workstream == "Prevention"
+
+
+def test_a_swap_of_likelihood_and_impact_is_listed_though_the_score_stands(readings):
+    """3 × 5 re-rated 5 × 3 by the lead's upload: a score of 15 both times, and still a change the board is shown,
+    in the table the page and the pack print and in the JSON the CLI prints, once."""
+    changes = diff(*readings)
+    rows = changes_view.risks_table(changes).query("Risk == 'Swaps ratings'")
+    assert rows[["Change", "Before", "After", "File", "Uploaded by"]].to_numpy().tolist() == [
+        ["Likelihood 3 → 5 · Impact 5 → 3", "Score 15 (3 × 5)", "Score 15 (5 × 3)", "risks-v2.xlsx", TWO]]
+    out = changes.as_json()["risks"]
+    assert [(c["title"], c["before"]["likelihood"], c["after"]["impact"]) for c in out["rerated"]] == [
+        ("Swaps ratings", 3, 3)]
+    assert [name for name, items in out.items() for c in items if c["title"] == "Swaps ratings"] == ["rerated"]
+    counts = {c.section: c.detail for c in changes_view.section_counts(changes)}
+    assert "Re-rated 1" in counts["Risks"]
+
+
+def test_a_new_risk_is_listed_once_as_new_and_says_its_review_has_passed(readings):
+    """A risk new since the earlier reading, its review date already passed: one row, New, whose After says the
+    review is overdue; never a second row "Review date passed" with Before "Not in the register"."""
+    changes = diff(*readings)
+    table = changes_view.risks_table(changes)
+    rows = table[table["Risk"] == "Brand new"]
+    assert rows[["Change", "Before", "After"]].to_numpy().tolist() == [
+        ["New", "Not in the register", "Open · Score 2 (1 × 2) · Green · Review overdue since 15 Aug 2016"]]
+    assert "Not in the register" not in table.query("Change == 'Review date passed'")["Before"].tolist()
+    assert titles(changes.risks.review_passed) == ["Review lapses"]  # an old risk's review passing still is one
+
+
+def test_a_rating_given_where_the_other_is_missing_is_a_rerating():
+    """Likelihood given to a risk with no impact: no score either side, and still listed, saying which moved."""
+    from data_model.changes import Changes, RiskChange, RiskChanges, RiskState, rerated
+
+    unscored, scored = RiskState("open", None, 4, None, None, None), RiskState("open", 2, 4, 8, "amber", None)
+    assert rerated(unscored, scored)  # a score first given moves from no number: re-rated, not score up
+    assert rerated(scored, RiskState("open", 4, 2, 8, "amber", None))  # swapped: 8 both times
+    assert not rerated(scored, RiskState("open", 2, 3, 6, "amber", None))  # score down, whose row gives 2 × 3
+    assert not rerated(scored, scored)
+    change = RiskChange("R1", "Half rated", "Prevention", RiskState("open", None, 4, None, None, None),
+                        RiskState("open", 3, None, None, None, None))
+    row = changes_view.risks_table(Changes(BOARD, BEFORE, AFTER, False, risks=RiskChanges(rerated=[change]))).iloc[0]
+    assert row[["Change", "Before", "After"]].tolist() == [
+        "Likelihood not rated → 3 · Impact 4 → not rated", "Not scored (likelihood not rated, impact 4)",
+        "Not scored (likelihood 3, impact not rated)"]
 
 
 def test_budget_moves_per_line_and_period(readings):
@@ -115,7 +161,8 @@ def test_the_json_has_the_cli_contract_shape(readings):
     out = diff(*readings).as_json()
     assert list(out) == ["milestones", "risks", "budget", "metrics", "actions"]
     assert set(out["milestones"]) == {"added", "removed", "completed", "slipped", "brought_forward", "rag_changed"}
-    assert set(out["risks"]) == {"new", "closed", "score_up", "score_down", "rag_changed", "review_passed"}
+    assert set(out["risks"]) == {"new", "closed", "score_up", "score_down", "rerated", "rag_changed",
+                                 "review_passed"}
     assert set(out["metrics"]) == {"new_values", "off_target", "back_on_target"}
     assert out["actions"] == {"opened": [], "closed": [], "overdue": []}
     slipped = out["milestones"]["slipped"][0]
@@ -181,7 +228,7 @@ def test_a_board_the_earlier_reading_does_not_hold_is_all_new(engine, change_boa
     change_board(1)
     changes = what_changed(empty, engine, BOARD, before_as_at=BEFORE, after_as_at=BEFORE, rules_before=RagRules(),
                            rules_after=RagRules())
-    assert len(changes.milestones.added) == 6 and len(changes.risks.new) == 6 and len(changes.budget) == 4
+    assert len(changes.milestones.added) == 6 and len(changes.risks.new) == 7 and len(changes.budget) == 4
     assert not changes.milestones.rag_changed and not changes.risks.closed
     empty.dispose()
 
@@ -198,7 +245,8 @@ def test_the_tables_say_each_change_in_words(readings):
         "Amber, due 20 Sep 2016", "Red, due 20 Sep 2016", "No upload: the as-at date moved on", "—"]  # why, in words
     risks = tables["risks"].set_index("Risk")
     assert risks.loc["Leaves the register", "After"] == "No longer in the register"
-    assert tables["risks"].query("Change == 'Score up'")["After"].tolist() == ["Score 16 (4 × 4)"]
+    assert tables["risks"].query("Change == 'Score up (worse)'")["After"].tolist() == ["Score 16 (4 × 4)"]
+    assert tables["risks"].query("Change == 'Score down (better)'")["Risk"].tolist() == ["Falling"]
     budget = tables["budget"].set_index("Line")
     assert budget.loc["Moving line", "Allocated"] == "£100,000 → £120,000 (+£20,000)"
     assert budget.loc["Moving line", "Change"] == "Allocation up · Forecast up · Spend up"  # what moved, in words
@@ -224,3 +272,25 @@ def test_a_forecast_first_given_is_said_so_not_that_the_line_moved():
     changes = Changes(BOARD, date(2016, 6, 28), date(2016, 9, 27), False, budget=[given])
     row = changes_view.budget_table(changes).iloc[0]
     assert row["Change"] == "Forecast given" and row["Forecast"] == "— → £65,000 (+£65,000)"
+
+
+def test_the_packs_change_section_lists_a_rerating_and_a_new_risk_once(engine, change_board):
+    """The board pack's "Risks changed since the meeting of …" section, from the previous meeting's snapshot to the
+    data now: the same rows as the page, so the swapped ratings are there and the new risk is there once."""
+    from change_trackers import load
+
+    from data_model.snapshots import take_snapshot
+    from exports.service import changes_since_last_snapshot
+
+    change_board(1)
+    take_snapshot(engine, BOARD, BEFORE, "chair@diff.example.org", as_at=BEFORE)
+    load(engine, 2)
+    board_id = int(queries.board(engine, BOARD)["id"])
+    sections = changes_since_last_snapshot(engine, BOARD, board_id, None, engine, AFTER)
+    (risks,) = [s for s in sections if s.title == "Risks changed since the meeting of 1 September 2016"]
+    columns = [c.title for c in risks.rows.columns]
+    rows = [dict(zip(columns, row, strict=True)) for row in risks.rows.rows]
+    assert [(r["Change"], r["Before"], r["After"]) for r in rows if r["Risk"] == "Swaps ratings"] == [
+        ("Likelihood 3 → 5 · Impact 5 → 3", "Score 15 (3 × 5)", "Score 15 (5 × 3)")]
+    assert [r["Change"] for r in rows if r["Risk"] == "Brand new"] == ["New"]
+    assert [r["Change"] for r in rows if r["Risk"] == "Rising"] == ["Score up (worse)", "RAG changed"]

@@ -70,3 +70,9 @@ def test_the_diff_between_two_real_snapshots_prints_each_change_once(run, engine
     text = run("--board", BOARD, BEFORE.isoformat(), str(later.id)).stdout
     assert "milestones slipped: M2 Slips (Prevention): due 2016-10-10" in text
     assert f"31 days [plan-v2.xlsx, {TWO}]" in text
+    # A likelihood and impact swapped, the score 15 both times, is a change; a new risk is listed once.
+    assert [(r["title"], r["before"]["likelihood"], r["after"]["likelihood"]) for r in out["risks"]["rerated"]] == [
+        ("Swaps ratings", 3, 5)]
+    assert "risks rerated: R8 Swaps ratings (Crisis): status open, likelihood 3, impact 5, score 15" in text
+    brand_new = [line for line in text.splitlines() if "Brand new" in line]
+    assert len(brand_new) == 1 and brand_new[0].startswith("  risks new: R6 Brand new"), brand_new

@@ -266,7 +266,7 @@ def _the_pages_read_it(engine: Engine, ids: dict[str, int]) -> None:
     assert "(no workstream)" not in matrix.index.get_level_values("group")  # the contribution line is no allocation
 
     risks = registers.risks(engine, filters, rules).set_index("ref")
-    assert (risks.loc["R1", "score"], risks.loc["R1", "previous_score"], risks.loc["R1", "trend"]) == (20, 9, "Up")
+    assert (risks.loc["R1", "score"], risks.loc["R1", "previous_score"], risks.loc["R1", "trend"]) == (20, 9, "Up (worse)")
     assert risks.loc["R1", "locality"] == "North" and risks.loc["R2", "review_raw"] == "Renew as required"
     milestones = registers.milestones(engine, filters, rules).set_index("ref")
     assert milestones.loc["M1", "workstream"] == "Prevention › Falls" and milestones.loc["M1", "slippage_days"] == 31

@@ -113,6 +113,13 @@ def test_it_opens_from_the_previous_meetings_snapshot_to_the_latest(frozen):
     assert slipped[["Change", "File", "Uploaded by"]].to_numpy().tolist() == [["Slipped 31 days", "plan-v2.xlsx", TWO]]
     assert "Added 1" in " ".join(c.value for c in at.caption)  # New in version 2
     assert f"snapshot {second.id}, hash {second.hash[:12]}" in " ".join(c.value for c in at.caption)
+    risks = table(at, "Risk")
+    # A likelihood and impact swapped (15 both times) is listed, saying what moved; a new risk is listed once, as new.
+    assert risks.loc[risks["Risk"] == "Swaps ratings", ["Change", "Before", "After", "File"]].to_numpy().tolist() == [
+        ["Likelihood 3 → 5 · Impact 5 → 3", "Score 15 (3 × 5)", "Score 15 (5 × 3)", "risks-v2.xlsx"]]
+    assert risks.loc[risks["Risk"] == "Brand new", ["Change", "After"]].to_numpy().tolist() == [
+        ["New", "Open · Score 2 (1 × 2) · Green · Review overdue since 15 Aug 2016"]]
+    assert "Score up (worse)" in risks["Change"].tolist()  # which way is worse, said
     # Every snapshot is offered, named by its meeting, number, hash and taker; the superseded one says so.
     options = at.selectbox(key=FROM).options
     assert options[0].startswith("Now (the live data as at") and options[-1] == "The live data as at an earlier date"
