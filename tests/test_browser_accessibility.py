@@ -95,6 +95,10 @@ SETTLED = """([tabs, placeholder]) => {
     const root = tabs === null ? main : main?.querySelectorAll("[data-testid='stTabs']")[tabs]
         ?.querySelector("[role='tabpanel']");  // found again on each look: a rerun may draw it anew
     if (!root || app?.dataset.testScriptState !== "notRunning") return false;
+    // An expander opening slides its content in: while it moves, the section below overlaps the buttons in it, and
+    // axe's target-size check saw them "partially obscured". Read once every finite animation has ended.
+    if (document.getAnimations().some(a => a.playState === "running"
+        && a.effect?.getComputedTiming().iterations !== Infinity)) return false;
     const own = (box, section) => [...box.querySelectorAll("[data-testid='stElementContainer']")]
         .filter(item => item.closest("[data-testid='stExpander']") === section);
     const drawn = section => {
