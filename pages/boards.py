@@ -10,7 +10,7 @@ from data_model.permissions import visible_boards
 from data_model.rag import RagRules
 from data_model.rollups import Filters, milestone_counts, risk_counts
 from loaders.kinds import BY_NAME
-from presentation.board_cards import RagTally, rag_line
+from presentation.board_cards import RagTally, counts_line, rag_line
 from presentation.moments import when_words
 from presentation.safe import md
 from presentation.upload_report import changes_frame
@@ -97,11 +97,8 @@ else:
             with col.container(border=True, key=f"board-card-{b['slug']}"):
                 st.markdown(f"**{md(b['name'])}**")
                 st.caption(" · ".join(md(x) for x in (b["board_type"], b["area"]) if isinstance(x, str) and x))
-                m1, m2, m3, m4 = st.columns(4)
-                m1.metric("Milestones", int(b["milestones"]))
-                m2.metric("Risks", int(b["risks"]))
-                m3.metric("Budget lines", int(b["budget_lines"]))
-                m4.metric("Metrics", int(b["metrics"]))
+                st.markdown(counts_line(int(b["milestones"]), int(b["risks"]), int(b["budget_lines"]),
+                                        int(b["metrics"])))
                 when = whens[int(b["id"])]
                 milestones, risks = tallies(int(b["id"]), b["slug"], when)
                 st.markdown(rag_line("Milestones", milestones) + "  \n" + rag_line("Open risks", risks)

@@ -59,7 +59,7 @@ if stated_differs:
 for top, group in df.groupby(df["top"].fillna(NOT_ASSIGNED), sort=False):
     # A closed workstream draws nothing until it is opened (a rerun): a large board's page would otherwise send and
     # draw every workstream's timeline and table, hidden, on every visit.
-    section = st.expander(f"{md(top)} — {len(group)} milestones", expanded=len(df) <= 60, on_change="rerun",
+    section = st.expander(f"{md(top)} — {len(group)} milestone{'s' if len(group) != 1 else ''}", expanded=len(df) <= 60, on_change="rerun",
                           key=f"milestones_open_{board['slug']}_{top}")
     with section:
         if not section.open:

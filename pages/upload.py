@@ -266,13 +266,14 @@ elif refusal:
     st.error(md(refusal), icon=":material/block:")
 
 if errors:
-    st.error(f"**{md(file_name)}** can't be loaded until the {len(errors)} error(s) below are fixed. Nothing has been "
+    st.error(f"**{md(file_name)}** can't be loaded until the {len(errors)} error{'s' if len(errors) != 1 else ''} below {'are' if len(errors) != 1 else 'is'} fixed. Nothing has been "
              "saved. Change how a sheet is read above, or fix the file and upload it again."
              + "".join(f"\n\n{md(i.message)}" for i in errors if i.sheet is None)[:2000], icon=":material/error:")
 elif refusal:
     pass  # said above, alone
 elif to_load.warnings:
-    st.warning(f"{len(to_load.warnings)} warning(s): the file can be loaded, but check them first.",
+    st.warning(f"{len(to_load.warnings)} warning{'s' if len(to_load.warnings) != 1 else ''}: the file can be loaded, but "
+               "check them first.",
                icon=":material/warning:")
 unread = None if errors or refusal else unread_words(to_load)
 if unread:  # said whether or not there are warnings: nothing else tells the lead a filled column is dropped

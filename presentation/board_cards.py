@@ -53,3 +53,10 @@ class RagTally:
 def rag_line(label: str, tally: RagTally) -> str:
     """One line of a card: "Milestones: :red-badge[3 red] …" (markdown)."""
     return f"**{label}:** {tally.badges()}"
+
+
+def counts_line(milestones: int, risks: int, budget_lines: int, metrics: int) -> str:
+    """What a board tracks, in one line that wraps: "**58** milestones · **20** risks · **22** budget lines ·
+    **10** metrics". Four metric tiles in a half-width card cut their labels to "Milest…" at 1024 px."""
+    parts = [(milestones, "milestone"), (risks, "risk"), (budget_lines, "budget line"), (metrics, "metric")]
+    return " · ".join(f"**{n:,}** {word if n == 1 else word + 's'}" for n, word in parts)
