@@ -44,7 +44,8 @@ if off:
 
 # In the order a member reads a milestone: how it stands, what it is, when it is due; then who and where.
 COLUMNS = {"rag": RULE, "reported_rag": LEAD, "title": st.column_config.TextColumn("Milestone", width=TITLE_WIDTH),
-           "due": st.column_config.DateColumn("Due", format="D MMM YYYY"), "status": "Status",
+           "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+           "status": st.column_config.TextColumn("Status", width=100),  # "In progress" whole: sized to the first rows, it read "Comple…"
            "workstream": "Workstream", "owner": "Owner", "start": st.column_config.DateColumn("Start", format="D MMM YYYY"),
            "baseline_due": st.column_config.DateColumn("Baseline", format="D MMM YYYY"),
            "slippage_days": st.column_config.NumberColumn("Slippage (days)"), "locality": "Locality", "ref": "Ref"}
