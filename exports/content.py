@@ -654,7 +654,7 @@ def _budget_periods(by_period: pd.DataFrame) -> Dataset:
     return _dataset("Budget by period", [
         ("workstream", "Workstream", "text"), ("period", "Period", "text"), ("allocated", "Allocated", "money"),
         ("forecast", "Forecast", "money"), ("spent", "Spent", "money"),
-        ("variance", "Variance on the lines forecast", "money"), ("variance_pct", "Variance %", "number")], by_period,
+        ("variance", "Variance (lines with a forecast or spend)", "money"), ("variance_pct", "Variance %", "number")], by_period,
         "No budget amounts.")
 
 

@@ -83,7 +83,7 @@ if not by_period.empty:
         "Workstream": by_period["workstream"], "Period": by_period["period"].replace("", "Whole programme"),
         "Allocated": by_period["allocated"].map(money), "Forecast": by_period["forecast"].map(money),
         "Spent": by_period["spent"].map(money),
-        "Variance on the lines forecast": [variance_words(v, p) for v, p in zip(by_period["variance"],
+        "Variance (lines with a forecast or spend)": [variance_words(v, p) for v, p in zip(by_period["variance"],
                                                                               by_period["variance_pct"], strict=True)]})
     name = "Allocation against forecast and spend, by workstream and period"
     # a table that wraps while it is short: every amount whole at any width; a longer one scrolls, and the row

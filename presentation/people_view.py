@@ -24,12 +24,16 @@ def roles_words(roles: str, board_names: Mapping[str, str]) -> str:
     return "; ".join(f"{board_names.get(slug, slug)}: {held}" for slug, held in entries) or "No role on any board"
 
 
+SIGN_IN_WORDS = {"password": "Password", "single sign-on": "Single sign-on"}
+
+
 def people_words(people: pd.DataFrame, board_names: Mapping[str, str]) -> pd.DataFrame:
     """One row a person (accounts.users' rows), every value in words: no ticked boxes to decode, no board slugs."""
     return pd.DataFrame({
         "Email": people["email"], "Name": people["name"],
-        "Account": [standing_words(p) for p in people.to_dict("records")],
-        "Signs in with": people["sign_in"].map({"password": "Password", "single sign-on": "Single sign-on"}),
+        # how they sign in, beside whether they can: one column fewer, so the last shows at 1024 px
+        "Account": [" · ".join(x for x in (standing_words(p), SIGN_IN_WORDS.get(p["sign_in"], "")) if x)
+                    for p in people.to_dict("records")],
         "Roles": people["roles"].map(lambda r: roles_words(r, board_names)),
         "Last sign-in": [when_words(t) or "Never" for t in people["last_sign_in"]],
     })

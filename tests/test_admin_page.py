@@ -31,7 +31,7 @@ def test_an_admin_adds_a_person_and_gives_them_a_role(engine, board, app_databas
     people = at.table[0].value.map(as_read).set_index("Email")
     assert people.loc["sam.lead@nhs.example.org", "Roles"] == "Test Board: lead (Prevention)"
     assert people.loc["sam.lead@nhs.example.org", "Name"] == "Sam _Lead_"
-    assert people.loc["sam.lead@nhs.example.org", "Account"] == "Can sign in"
+    assert people.loc["sam.lead@nhs.example.org", "Account"] == "Can sign in · Password"
     today = datetime.now(UTC)  # signed in above with the password shown: the moment in words, to the minute
     assert people.loc["sam.lead@nhs.example.org", "Last sign-in"].startswith(
         f"{today.day}\u00a0{today:%b}\u00a0{today.year}, ")

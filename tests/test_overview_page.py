@@ -164,11 +164,11 @@ def test_budget_page_variance_compares_like_with_like_and_shows_reconciliation(a
     at = page("budget", board="test-board", as_at="2016-09-27")
     assert "£300,000" in at.warning[0].value and "£100,000 short" in at.warning[0].value
     by_period = next(df.value for df in [*at.dataframe, *at.table]  # a short one is a table that wraps
-                     if "Variance on the lines forecast" in df.value.columns and "Period" in df.value.columns)
+                     if "Variance (lines with a forecast or spend)" in df.value.columns and "Period" in df.value.columns)
     prevention = by_period[by_period["Workstream"] == "Prevention"]
     # This file covers Prevention, so it replaces that workstream's earlier lines. Of its two lines only Agents has a
     # forecast: £110k against its own £100k, not against both lines' £200k; said with its direction, in words.
-    assert prevention["Variance on the lines forecast"].tolist() == ["£10,000 over (10.0%)"]
+    assert prevention["Variance (lines with a forecast or spend)"].tolist() == ["£10,000 over (10.0%)"]
     assert prevention["Allocated"].tolist() == ["£200,000"]  # every line: why the heading names the lines forecast
     # The Forecast total adds up the lines that have one: the page says which part of the allocation that is.
     totals = {m.label: m.value for m in at.metric}
