@@ -265,7 +265,7 @@ async def check_milestones(page, result: LoadResult) -> str | None:
     # by its label: the first metric drawn on the page was once another page's (or the Overdue count), read as 0
     total = int(re.sub(r"\D", "", shown["metrics"]["Milestones"])) if "Milestones" in shown["metrics"] else None
     by_ws = {m.group(1): int(m.group(2)) for text in shown["expanders"]
-             for m in [re.search(r"(Alpha|Beta) — (\d+) milestones", text)] if m}
+             for m in [re.search(r"(Alpha|Beta) — (\d+) milestones?\b", text)] if m}
     if total not in VALID_TOTALS or by_ws.get("Alpha") not in VERSIONS["Alpha"] or \
             by_ws.get("Beta") not in VERSIONS["Beta"] or total != sum(by_ws.values()):
         return f"Milestones: {total} in all, but {by_ws} by workstream"
