@@ -3,6 +3,7 @@
 import streamlit as st
 
 from data_model import queries, registers
+from presentation.counts import numbered
 from presentation.milestone_view import MAX_BARS, outside, timeline, undated_table
 from presentation.rag_view import NOT_ASSIGNED, status_words
 from presentation.register_tables import drop_empty, workstream_under
@@ -60,7 +61,7 @@ if stated_differs:
 for top, group in df.groupby(df["top"].fillna(NOT_ASSIGNED), sort=False):
     # A closed workstream draws nothing until it is opened (a rerun): a large board's page would otherwise send and
     # draw every workstream's timeline and table, hidden, on every visit.
-    section = st.expander(f"{md(top)} — {len(group)} milestone{'s' if len(group) != 1 else ''}", expanded=len(df) <= 60, on_change="rerun",
+    section = st.expander(f"{md(top)} — {numbered(len(group), 'milestones')}", expanded=len(df) <= 60, on_change="rerun",
                           key=f"milestones_open_{board['slug']}_{top}")
     with section:
         if not section.open:

@@ -18,6 +18,7 @@ from loaders.kinds import BY_NAME, KINDS
 from loaders.mapping import IGNORE, Choices, SheetChoice
 from loaders.pipeline import Analysis
 from loaders.templates import template_bytes
+from presentation.counts import numbered
 from presentation.safe import csv_bytes, md
 from presentation.upload_report import (
     AS_READ,
@@ -266,13 +267,13 @@ elif refusal:
     st.error(md(refusal), icon=":material/block:")
 
 if errors:
-    st.error(f"**{md(file_name)}** can't be loaded until the {len(errors)} error{'s' if len(errors) != 1 else ''} below {'are' if len(errors) != 1 else 'is'} fixed. Nothing has been "
+    st.error(f"**{md(file_name)}** can't be loaded until the {numbered(len(errors), 'errors')} below {'are' if len(errors) != 1 else 'is'} fixed. Nothing has been "
              "saved. Change how a sheet is read above, or fix the file and upload it again."
              + "".join(f"\n\n{md(i.message)}" for i in errors if i.sheet is None)[:2000], icon=":material/error:")
 elif refusal:
     pass  # said above, alone
 elif to_load.warnings:
-    st.warning(f"{len(to_load.warnings)} warning{'s' if len(to_load.warnings) != 1 else ''}: the file can be loaded, but "
+    st.warning(f"{numbered(len(to_load.warnings), 'warnings')}: the file can be loaded, but "
                "check them first.",
                icon=":material/warning:")
 unread = None if errors or refusal else unread_words(to_load)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from presentation.counts import numbered
+
 BADGE = {"red": "red", "amber": "orange", "green": "green"}  # Streamlit's badge colours; the words carry the meaning
 
 
@@ -58,5 +60,5 @@ def rag_line(label: str, tally: RagTally) -> str:
 def counts_line(milestones: int, risks: int, budget_lines: int, metrics: int) -> str:
     """What a board tracks, in one line that wraps: "**58** milestones · **20** risks · **22** budget lines ·
     **10** metrics". Four metric tiles in a half-width card cut their labels to "Milest…" at 1024 px."""
-    parts = [(milestones, "milestone"), (risks, "risk"), (budget_lines, "budget line"), (metrics, "metric")]
-    return " · ".join(f"**{n:,}** {word if n == 1 else word + 's'}" for n, word in parts)
+    parts = [(milestones, "milestones"), (risks, "risks"), (budget_lines, "budget lines"), (metrics, "metrics")]
+    return " · ".join("**{}** {}".format(*numbered(n, noun).split(" ", 1)) for n, noun in parts)

@@ -4,7 +4,7 @@ once for the pages and the board pack."""
 from __future__ import annotations
 
 PLURALS = {"milestones": "milestone", "risks": "risk", "lines": "line", "metrics": "metric", "changes": "change",
-           "items": "item", "warnings": "warning", "charts": "chart"}
+           "items": "item", "warnings": "warning", "charts": "chart", "errors": "error"}
 
 
 def one(noun: str) -> str:
@@ -15,6 +15,11 @@ def one(noun: str) -> str:
         if word in PLURALS:
             return " ".join([*words[:i], PLURALS[word], *words[i + 1:]])
     return noun
+
+
+def numbered(n: int, noun: str) -> str:
+    """"1 milestone", "3 milestones", "1 budget line": ``noun`` plural, made singular for one."""
+    return f"{n:,} {noun if n != 1 else one(noun)}"
 
 
 def more_words(left: int, noun: str, where: str = "", detail: str = "") -> str:
